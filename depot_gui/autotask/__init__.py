@@ -1,0 +1,1 @@
+"""autotask layer (see docs/ARCHITECTURE.md)."""

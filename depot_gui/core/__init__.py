@@ -1,0 +1,1 @@
+"""Pure domain logic: money, Xero maths, mapping, audit, diagnosis. No Qt, no I/O."""

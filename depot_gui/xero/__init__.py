@@ -1,0 +1,1 @@
+"""xero layer (see docs/ARCHITECTURE.md)."""
