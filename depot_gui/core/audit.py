@@ -1,0 +1,206 @@
+"""The audit: build the Xero invoice, compare totals with Autotask, decide, explain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .diagnosis import Cause, Evidence, diagnose
+from .mapping import MappingOverrides, XeroDraft, map_invoice
+from .models import AutotaskInvoice, BillingItem, ReferenceData
+from .money import CENT, ZERO, fmt_money
+from .settings import Settings
+
+READY = "ready"
+SYNCED = "synced"
+MISMATCH = "mismatch"
+ERROR = "error"
+STATUSES = (READY, SYNCED, MISMATCH, ERROR)
+
+
+@dataclass(frozen=True)
+class LineComparison:
+    """One row of the side-by-side view: an Autotask billing item and its Xero line."""
+
+    item_id: int | None
+    label: str
+    at_quantity: Decimal | None
+    at_rate: Decimal | None
+    at_amount: Decimal | None
+    at_tax: Decimal | None
+    xero_quantity: Decimal | None
+    xero_unit: Decimal | None
+    xero_amount: Decimal | None
+    xero_tax: Decimal | None
+    note: str = ""
+
+    @property
+    def changed(self) -> bool:
+        if self.at_amount is None or self.xero_amount is None:
+            return True
+        return self.at_amount != self.xero_amount or self.at_tax != self.xero_tax
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything one audit found about one invoice."""
+
+    autotask_id: int
+    invoice_number: str
+    company: str
+    status: str
+    autotask_total: Decimal
+    xero_total: Decimal
+    difference: Decimal
+    rounding_line: Decimal
+    tolerance: Decimal
+    causes: tuple[Cause, ...] = ()
+    explanation: str = ""
+    draft: XeroDraft | None = None
+    lines: tuple[LineComparison, ...] = ()
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    xero_invoice_id: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def cause_codes(self) -> list[str]:
+        return [c.code for c in self.causes]
+
+    @property
+    def verdict(self) -> str:
+        """The explanation's first sentence: the one-line verdict."""
+        return self.explanation.split("\n", 1)[0]
+
+
+def compare_lines(items: list[BillingItem], draft: XeroDraft) -> tuple[LineComparison, ...]:
+    by_item = {ln.source_item_id: ln for ln in draft.lines if not ln.is_rounding}
+    rows = []
+    for item in sorted(items, key=lambda i: (i.line_item_id or 0, i.id)):
+        ln = by_item.get(item.id)
+        rows.append(
+            LineComparison(
+                item.id,
+                item.label,
+                item.quantity,
+                item.rate,
+                item.extended_price,
+                item.tax_dollars,
+                ln.quantity if ln else None,
+                ln.unit_amount if ln else None,
+                ln.amount if ln else None,
+                ln.tax if ln else None,
+                ln.note if ln else "",
+            )
+        )
+    for ln in draft.lines:
+        if ln.is_rounding:
+            rows.append(
+                LineComparison(None, ln.description, None, None, None, None, ln.quantity, ln.unit_amount, ln.amount, ln.tax, "rounding line")
+            )
+    return tuple(rows)
+
+
+def _zero_tax_type(ref: ReferenceData, account_tax_type: str) -> str:
+    own = ref.tax_rate(account_tax_type)
+    if own is not None and own.effective_rate == 0:
+        return own.tax_type
+    for rate in ref.tax_rates:
+        if rate.status == "ACTIVE" and rate.effective_rate == 0:
+            return rate.tax_type
+    return account_tax_type
+
+
+def audit_invoice(
+    invoice: AutotaskInvoice,
+    items: list[BillingItem],
+    ref: ReferenceData,
+    settings: Settings,
+    evidence: Evidence | None = None,
+    overrides: MappingOverrides | None = None,
+) -> AuditResult:
+    """Map, total with Xero's rules, compare with Autotask, diagnose; pure function."""
+    evidence = evidence or Evidence(lob=ref.lob)
+    company = ref.companies.get(invoice.company_id or -1)
+    company_name = company.name if company else ""
+    draft = map_invoice(invoice, items, ref, settings, overrides)
+    totals = draft.totals(include_rounding=False)
+    difference = invoice.total - totals.total
+    notes: list[str] = []
+    warnings = list(draft.warnings)
+    if evidence.items_changed:
+        notes.append(
+            f"The first download had {evidence.first_item_count} billing items and a second one {len(items)}: "
+            "Autotask was still attaching items, and the second download is used."
+        )
+    if invoice.is_voided:
+        return AuditResult(
+            invoice.id, invoice.number, company_name, ERROR, invoice.total, totals.total, difference, ZERO,
+            settings.tolerance, (), "This invoice is voided in Autotask, so it is not synced.",
+            draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
+        )
+    if abs(difference) > settings.tolerance:
+        causes = tuple(diagnose(invoice, items, draft, settings, evidence))
+        explanation = _mismatch_text(invoice, totals.total, difference, settings, causes)
+        return AuditResult(
+            invoice.id, invoice.number, company_name, MISMATCH, invoice.total, totals.total, difference, ZERO,
+            settings.tolerance, causes, explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
+        )
+    rounding = ZERO
+    if difference:
+        account = _rounding_account(ref, settings)
+        if account is None:
+            warnings.append(
+                "No rounding account was found in Xero, so the Xero invoice will differ from Autotask by "
+                f"{fmt_money(difference)}. Choose one in Settings."
+            )
+        else:
+            draft = draft.with_rounding_line(difference, account.code, _zero_tax_type(ref, account.tax_type))
+            rounding = difference
+            if not items or abs(difference) > CENT * (len(items) + 1):
+                notes.append(
+                    f"The difference of {fmt_money(difference)} is within the tolerance but larger than rounding "
+                    "alone would give; check the lines."
+                )
+    explanation = _ready_text(totals.total, difference, rounding, draft, settings)
+    return AuditResult(
+        invoice.id, invoice.number, company_name, READY, invoice.total, totals.total, difference, rounding,
+        settings.tolerance, (), explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
+    )
+
+
+def _rounding_account(ref: ReferenceData, settings: Settings):
+    if settings.rounding_account:
+        return ref.account(settings.rounding_account)
+    return ref.rounding_account()
+
+
+def _ready_text(xero_total: Decimal, difference: Decimal, rounding: Decimal, draft: XeroDraft, settings: Settings) -> str:
+    if not difference:
+        return f"Ready to sync: the Xero invoice totals {fmt_money(xero_total)}, exactly Autotask's total."
+    if rounding:
+        account = next(ln.account_code for ln in draft.lines if ln.is_rounding)
+        return (
+            f"Ready to sync: Xero's rounding gives {fmt_money(xero_total)}, {fmt_money(difference)} away from "
+            f"Autotask (within the {fmt_money(settings.tolerance)} tolerance). A rounding line of "
+            f"{fmt_money(rounding)} on account {account} makes the Xero invoice equal Autotask to the cent."
+        )
+    return (
+        f"Ready to sync: the Xero total {fmt_money(xero_total)} is {fmt_money(difference)} away from Autotask, "
+        f"within the {fmt_money(settings.tolerance)} tolerance."
+    )
+
+
+def _mismatch_text(
+    invoice: AutotaskInvoice, xero_total: Decimal, difference: Decimal, settings: Settings, causes: tuple[Cause, ...]
+) -> str:
+    lines = [
+        f"Not synced: Autotask's total is {fmt_money(invoice.total)} but the Xero invoice would total "
+        f"{fmt_money(xero_total)}, a difference of {fmt_money(difference)} (more than the "
+        f"{fmt_money(settings.tolerance)} allowed)."
+    ]
+    for i, cause in enumerate(causes):
+        lead = "Most likely cause" if i == 0 else "Also"
+        lines.append(f"{lead}: {cause.title} ({fmt_money(cause.amount)}). {' '.join(cause.evidence)}")
+        lines.append(f"What to do: {' '.join(cause.fix)}")
+    return "\n".join(lines)

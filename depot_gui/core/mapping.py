@@ -1,0 +1,303 @@
+"""Autotask invoice + billing items -> the Xero invoice we would send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from .models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
+from .money import ZERO
+from .settings import Settings
+from .xero_math import Totals, line_amount, line_tax
+
+ACCREC = "ACCREC"
+ACCRECCREDIT = "ACCRECCREDIT"
+
+
+@dataclass(frozen=True)
+class XeroLine:
+    """One line of the Xero invoice, with how it was derived from its billing item."""
+
+    description: str
+    quantity: Decimal
+    unit_amount: Decimal
+    account_code: str
+    tax_type: str
+    tax_rate: Decimal
+    source_item_id: int | None = None
+    note: str = ""
+    is_rounding: bool = False
+
+    @property
+    def amount(self) -> Decimal:
+        return line_amount(self.quantity, self.unit_amount)
+
+    @property
+    def tax(self) -> Decimal:
+        return line_tax(self.amount, self.tax_rate)
+
+    def payload(self) -> dict[str, Any]:
+        """The LineItem we send: Quantity + UnitAmount, never LineAmount or discounts."""
+        item: dict[str, Any] = {
+            "Description": self.description[:4000] or "-",
+            "Quantity": self.quantity,
+            "UnitAmount": self.unit_amount,
+            "AccountCode": self.account_code,
+        }
+        if self.tax_type:
+            item["TaxType"] = self.tax_type
+        return item
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """The Xero contact the invoice goes to: an existing one, or one to create."""
+
+    name: str
+    account_number: str = ""
+    contact_id: str = ""
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.contact_id)
+
+
+@dataclass(frozen=True)
+class XeroDraft:
+    """The Xero invoice that would be sent (before any rounding line unless one was added)."""
+
+    invoice_number: str
+    reference: str
+    contact: ContactRef
+    date: date | None
+    due_date: date | None
+    lines: tuple[XeroLine, ...]
+    warnings: tuple[str, ...] = ()
+
+    def totals(self, include_rounding: bool = True) -> Totals:
+        sub = ZERO
+        tax = ZERO
+        for line in self.lines:
+            if line.is_rounding and not include_rounding:
+                continue
+            sub += line.amount
+            tax += line.tax
+        return Totals(sub, tax)
+
+    @property
+    def rounding(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.is_rounding), ZERO)
+
+    def with_rounding_line(self, amount: Decimal, account: str, tax_type: str) -> "XeroDraft":
+        line = XeroLine(
+            description="Rounding adjustment to match the Autotask invoice total",
+            quantity=Decimal("1"),
+            unit_amount=amount,
+            account_code=account,
+            tax_type=tax_type,
+            tax_rate=ZERO,
+            note="rounding",
+            is_rounding=True,
+        )
+        return replace(self, lines=self.lines + (line,))
+
+    @property
+    def type(self) -> str:
+        """ACCREC, or ACCRECCREDIT when the total is negative (Xero cannot approve those)."""
+        return ACCRECCREDIT if self.totals().total < 0 else ACCREC
+
+    def payload(self, status: str) -> dict[str, Any]:
+        """The Invoices element (or CreditNotes element for a credit) sent to Xero."""
+        credit = self.type == ACCRECCREDIT
+        lines = []
+        for line in self.lines:
+            item = line.payload()
+            if credit:
+                # A credit note carries the amounts as positives; the type gives the sign.
+                q, u = line.quantity, line.unit_amount
+                item["Quantity"], item["UnitAmount"] = (q, -u) if q >= 0 else (-q, u)
+            lines.append(item)
+        contact: dict[str, Any] = (
+            {"ContactID": self.contact.contact_id} if self.contact.exists else {"Name": self.contact.name}
+        )
+        body: dict[str, Any] = {
+            "Type": self.type,
+            "Contact": contact,
+            "LineItems": lines,
+            "LineAmountTypes": "Exclusive",
+            "Reference": self.reference,
+            "Status": status,
+        }
+        body["CreditNoteNumber" if credit else "InvoiceNumber"] = self.invoice_number
+        if self.date:
+            body["Date"] = self.date.isoformat()
+        if self.due_date and not credit:
+            body["DueDate"] = self.due_date.isoformat()
+        return body
+
+
+@dataclass(frozen=True)
+class MappingOverrides:
+    """Choices made in the setup wizard's Mapping page (empty: derive everything)."""
+
+    account_by_billing_code: dict[int, str] = field(default_factory=dict)
+    tax_type_by_rate: dict[str, str] = field(default_factory=dict)
+
+
+def autotask_tax_rate(item: BillingItem, invoice: AutotaskInvoice, ref: ReferenceData) -> Decimal | None:
+    """The Autotask tax percentage that applies to the item (None when no tax row matches)."""
+    company = ref.companies.get(invoice.company_id or -1)
+    if company is not None and company.is_tax_exempt:
+        return ZERO
+    category = item.tax_category_id
+    if category is None and item.billing_code_id is not None:
+        code = ref.billing_codes.get(item.billing_code_id)
+        category = code.tax_category_id if code else None
+    if category is None:
+        return ZERO
+    region = company.tax_region_id if company else None
+    if region is None and invoice.tax_region_name:
+        region = next((rid for rid, name in ref.tax_regions.items() if name == invoice.tax_region_name), None)
+    rows = [t for t in ref.taxes if t.tax_region_id == region and t.tax_category_id == category]
+    if not rows:
+        return None
+    simple = sum((t.rate for t in rows if not t.is_compounded), ZERO)
+    rate = simple
+    for t in rows:
+        if t.is_compounded:
+            rate = rate + t.rate + rate * t.rate / Decimal(100)
+    return rate
+
+
+def choose_tax_rate(
+    rate: Decimal, account: XeroAccount | None, ref: ReferenceData, overrides: MappingOverrides
+) -> XeroTaxRate | None:
+    """The Xero tax rate whose effective rate equals the Autotask one (account's default first)."""
+    key = f"{rate.normalize():f}"
+    if key in overrides.tax_type_by_rate:
+        chosen = ref.tax_rate(overrides.tax_type_by_rate[key])
+        if chosen:
+            return chosen
+    candidates = [
+        r for r in ref.tax_rates if r.status == "ACTIVE" and r.can_apply_to_revenue and r.effective_rate == rate
+    ]
+    if account is not None:
+        for r in candidates:
+            if r.tax_type == account.tax_type:
+                return r
+    return candidates[0] if candidates else None
+
+
+def match_contact(company_name: str, company_number: str, ref: ReferenceData, settings: Settings) -> ContactRef:
+    """Find the Xero contact for an Autotask company, or describe the one to create."""
+    by_name = settings.contact_match in ("NAME", "NAME_OR_ACCOUNT_NUMBER")
+    by_number = settings.contact_match in ("ACCOUNT_NUMBER", "NAME_OR_ACCOUNT_NUMBER")
+    active = [c for c in ref.contacts if c.status == "ACTIVE"]
+    if by_name and company_name:
+        for c in active:
+            if c.name.strip().casefold() == company_name.casefold():
+                return ContactRef(c.name, c.account_number, c.contact_id)
+    if by_number and company_number:
+        for c in active:
+            if c.account_number and c.account_number.strip() == company_number:
+                return ContactRef(c.name, c.account_number, c.contact_id)
+    return ContactRef(company_name, company_number)
+
+
+def map_invoice(
+    invoice: AutotaskInvoice,
+    items: list[BillingItem],
+    ref: ReferenceData,
+    settings: Settings,
+    overrides: MappingOverrides | None = None,
+) -> XeroDraft:
+    """Build the Xero invoice for an Autotask invoice: one line per billing item."""
+    overrides = overrides or MappingOverrides()
+    warnings: list[str] = []
+    lines: list[XeroLine] = []
+    for item in sorted(items, key=lambda i: (i.line_item_id or 0, i.id)):
+        account_code = _account_code(item, ref, settings, overrides, warnings)
+        account = ref.account(account_code)
+        at_rate = autotask_tax_rate(item, invoice, ref)
+        if at_rate is None:
+            warnings.append(
+                f"No Autotask tax is defined for the tax region and category of '{item.label}'; "
+                "the Xero account's default tax rate is used."
+            )
+            chosen = ref.tax_rate(account.tax_type) if account else None
+        else:
+            chosen = choose_tax_rate(at_rate, account, ref, overrides)
+            if chosen is None:
+                warnings.append(
+                    f"No active Xero tax rate is {at_rate.normalize():f}% for '{item.label}'; "
+                    "the Xero account's default tax rate is used."
+                )
+                chosen = ref.tax_rate(account.tax_type) if account else None
+        tax_type = chosen.tax_type if chosen else (account.tax_type if account else "")
+        tax_rate = chosen.effective_rate if chosen else ZERO
+        quantity, unit, note = _quantity_and_unit(item, settings)
+        lines.append(
+            XeroLine(
+                description=item.label,
+                quantity=quantity,
+                unit_amount=unit,
+                account_code=account_code,
+                tax_type=tax_type,
+                tax_rate=tax_rate,
+                source_item_id=item.id,
+                note=note,
+            )
+        )
+    company = ref.companies.get(invoice.company_id or -1)
+    contact = match_contact(company.name if company else "", company.number if company else "", ref, settings)
+    if not contact.name:
+        warnings.append("The Autotask company of this invoice was not found; the Xero contact cannot be chosen.")
+    inv_date = invoice.invoice_date.date() if invoice.invoice_date else None
+    due = invoice.due_date.date() if invoice.due_date else None
+    if due is None and inv_date is not None:
+        due = inv_date + timedelta(days=30)
+    return XeroDraft(
+        invoice_number=invoice.number,
+        reference=f"Autotask invoice {invoice.id}",
+        contact=contact,
+        date=inv_date,
+        due_date=due,
+        lines=tuple(lines),
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _account_code(
+    item: BillingItem, ref: ReferenceData, settings: Settings, overrides: MappingOverrides, warnings: list[str]
+) -> str:
+    code = ref.billing_codes.get(item.billing_code_id or -1)
+    if item.billing_code_id in overrides.account_by_billing_code:
+        return overrides.account_by_billing_code[item.billing_code_id]  # type: ignore[index]
+    if code and code.external_number:
+        if ref.account(code.external_number) or not ref.accounts:
+            return code.external_number
+        warnings.append(
+            f"Billing code '{code.name}' points to Xero account {code.external_number}, which is not an "
+            f"active account in Xero; the default account {settings.default_account} is used."
+        )
+    return settings.default_account
+
+
+def _quantity_and_unit(item: BillingItem, settings: Settings) -> tuple[Decimal, Decimal, str]:
+    """Xero rejects negative quantities: move the sign, or (opt-in) send 1 x the line total."""
+    if item.quantity >= 0:
+        return item.quantity, item.rate, ""
+    if settings.service_adjustments:
+        return (
+            Decimal("1"),
+            item.extended_price,
+            f"Service adjustment support: sent as 1 x {item.extended_price:.2f} "
+            f"instead of {item.quantity.normalize():f} x {item.rate.normalize():f}",
+        )
+    return (
+        -item.quantity,
+        -item.rate,
+        f"Negative quantity: sent as {(-item.quantity).normalize():f} x {(-item.rate).normalize():f}",
+    )

@@ -1,0 +1,155 @@
+"""Every user setting declared once: key, type, default, label, parser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+
+class SettingError(ValueError):
+    """A setting key or value the user gave is not acceptable."""
+
+
+def _decimal_non_negative(text: str) -> Decimal:
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise SettingError(f"{text!r} is not a number; use a value like 3.00") from None
+    if not value.is_finite() or value < 0:
+        raise SettingError("the tolerance must be zero or a positive amount, like 3.00")
+    return value.quantize(Decimal("0.01"))
+
+
+def _on_off(text: str) -> bool:
+    t = str(text).strip().lower()
+    if t in ("on", "true", "yes", "1"):
+        return True
+    if t in ("off", "false", "no", "0"):
+        return False
+    raise SettingError(f"{text!r} is not on or off")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        t = str(text).strip().upper()
+        if t not in allowed:
+            raise SettingError(f"{text!r} must be one of: {', '.join(a.lower() for a in allowed)}")
+        return t
+
+    return parse
+
+
+def _text(text: str) -> str:
+    return str(text).strip()
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise SettingError(f"{text!r} is not a whole number of minutes") from None
+    if value < 0 or value > 24 * 60:
+        raise SettingError("minutes must be between 0 and 1440")
+    return value
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    parse: Callable[[str], Any]
+    show: Callable[[Any], str]
+    help: str
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec(
+            "tolerance",
+            "Maximum rounding difference",
+            _decimal_non_negative,
+            lambda v: f"{v:.2f}",
+            "An invoice whose Xero total differs from Autotask's by more than this is not synced.",
+        ),
+        SettingSpec(
+            "service_adjustments",
+            "Service adjustment support",
+            _on_off,
+            lambda v: "on" if v else "off",
+            "Send lines with a negative quantity as quantity 1 at the line's total.",
+        ),
+        SettingSpec(
+            "xero_status",
+            "Status of new Xero invoices",
+            _choice("DRAFT", "AUTHORISED"),
+            lambda v: v.lower(),
+            "draft lets finance review invoices in Xero before approving them.",
+        ),
+        SettingSpec(
+            "default_account",
+            "Default sales account code",
+            _text,
+            str,
+            "Used for billing codes without an external number.",
+        ),
+        SettingSpec(
+            "rounding_account",
+            "Rounding account code",
+            _text,
+            str,
+            "Empty: the Xero account marked as the rounding system account.",
+        ),
+        SettingSpec(
+            "contact_match",
+            "Match Xero contacts by",
+            _choice("NAME", "ACCOUNT_NUMBER", "NAME_OR_ACCOUNT_NUMBER"),
+            lambda v: v.lower(),
+            "How an Autotask company is found among Xero contacts.",
+        ),
+        SettingSpec(
+            "fresh_minutes",
+            "Treat invoices younger than (minutes) as still attaching items",
+            _minutes,
+            str,
+            "Autotask may still be attaching billing items to an invoice this new.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force for an audit or sync."""
+
+    tolerance: Decimal = Decimal("3.00")
+    service_adjustments: bool = False
+    xero_status: str = "DRAFT"
+    default_account: str = "200"
+    rounding_account: str = ""
+    contact_match: str = "NAME_OR_ACCOUNT_NUMBER"
+    fresh_minutes: int = 15
+
+    def with_value(self, key: str, text: str) -> "Settings":
+        """A copy with one setting parsed from user text (SettingError when invalid)."""
+        spec = SPECS.get(key)
+        if spec is None:
+            raise SettingError(f"unknown setting {key!r}; known: {', '.join(SPECS)}")
+        return replace(self, **{key: spec.parse(text)})
+
+    def shown(self) -> dict[str, str]:
+        """Each setting as the text `settings show` prints."""
+        return {f.name: SPECS[f.name].show(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_texts(cls, texts: dict[str, str]) -> "Settings":
+        """Build from stored texts, ignoring unknown keys and keeping defaults for bad values."""
+        s = cls()
+        for key, text in texts.items():
+            if key in SPECS:
+                try:
+                    s = s.with_value(key, text)
+                except SettingError:
+                    continue
+        return s

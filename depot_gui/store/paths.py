@@ -1,0 +1,49 @@
+"""Where Depot GUI keeps its files: one module, no import-time side effects."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from depot_gui import APP_ID
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The data directory and what lives in it."""
+
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "depot.sqlite3"
+
+    @property
+    def logs(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def sandbox_state(self) -> Path:
+        return self.data_dir / "sandbox"
+
+    def ensure(self) -> "Paths":
+        """Create the directories, readable by the user only."""
+        old = os.umask(0o077)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.logs.mkdir(exist_ok=True)
+        finally:
+            os.umask(old)
+        return self
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+
+
+def paths_for(data_dir: str | Path | None) -> Paths:
+    """Paths for an explicit data dir (tests, --data-dir) or the platform default."""
+    return Paths(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
