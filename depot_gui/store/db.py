@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import os
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,6 +77,10 @@ MIGRATIONS: list[str] = [
         actor TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX sync_attempts_invoice ON sync_attempts(autotask_id);
+    """,
+    # 2: cross-process lease so two app instances never write the same invoice at once
+    """
+    CREATE TABLE leases (autotask_id INTEGER PRIMARY KEY, holder TEXT NOT NULL, acquired_at REAL NOT NULL);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -302,6 +309,31 @@ class Store:
             )
             for r in rows
         ]
+
+    @contextmanager
+    def lease(self, autotask_id: int, *, stale_after: float = 120.0, wait: float = 60.0) -> Iterator[None]:
+        """Hold the invoice for writing; another process waits (a crashed holder goes stale)."""
+        holder = f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}"
+        deadline = time.monotonic() + wait
+        while True:
+            now = time.time()
+            with self.transaction() as c:
+                c.execute("BEGIN IMMEDIATE")
+                row = c.execute("SELECT holder, acquired_at FROM leases WHERE autotask_id=?", (autotask_id,)).fetchone()
+                if row is None or now - row["acquired_at"] > stale_after:
+                    c.execute(
+                        "INSERT INTO leases(autotask_id, holder, acquired_at) VALUES(?,?,?) ON CONFLICT(autotask_id)"
+                        " DO UPDATE SET holder=excluded.holder, acquired_at=excluded.acquired_at",
+                        (autotask_id, holder, now),
+                    )
+                    break
+            if time.monotonic() > deadline:
+                raise StoreError("Another Depot GUI window is syncing this invoice; try again in a minute.")
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            self._write("DELETE FROM leases WHERE autotask_id=? AND holder=?", (autotask_id, holder))
 
     def open_attempts(self, autotask_id: int) -> list[SyncAttempt]:
         """Attempts whose outcome we never learnt (crash or timeout): reconcile before writing."""

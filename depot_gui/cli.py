@@ -1,0 +1,207 @@
+"""`depot-sync`: the headless twin of Depot GUI (contract: shared/specs/cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from depot_gui import __version__
+from depot_gui.core.audit import AuditResult
+from depot_gui.core.money import fmt2
+from depot_gui.core.settings import SPECS, SettingError
+
+EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage, bad scenario or missing connection: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, not usage + traceback
+        raise UsageError(f"{self.prog}: {message} (see {self.prog.split()[0]} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="depot-sync", description="Audit and sync Autotask invoices into Xero without the window.")
+    p.add_argument("--version", action="version", version=f"depot-sync {__version__}")
+    p.add_argument("--data-dir", help="where the local database, settings and logs live")
+    p.add_argument("--sandbox", metavar="SCENARIO.json", help="use the built-in sandbox loaded from this scenario")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    a = sub.add_parser("audit", help="download, compare totals, diagnose; writes nothing to Xero")
+    a.add_argument("numbers", nargs="*", metavar="INVOICE_NUMBER")
+    a.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("sync", help="re-audit each invoice from fresh data and create it in Xero when it matches")
+    s.add_argument("numbers", nargs="+", metavar="INVOICE_NUMBER")
+    s.add_argument("--json", action="store_true")
+
+    st = sub.add_parser("status", help="the local view of every known invoice (no network)")
+    st.add_argument("--json", action="store_true")
+
+    se = sub.add_parser("settings", help="show or change settings")
+    se_sub = se.add_subparsers(dest="settings_command", required=True, parser_class=_Parser)
+    se_sub.add_parser("show")
+    ss = se_sub.add_parser("set")
+    ss.add_argument("key", choices=sorted(SPECS))
+    ss.add_argument("value")
+
+    sb = sub.add_parser("sandbox", help="the built-in Autotask + Xero simulator")
+    sb_sub = sb.add_subparsers(dest="sandbox_command", required=True, parser_class=_Parser)
+    serve = sb_sub.add_parser("serve", help="serve the sandbox over HTTP on loopback until interrupted")
+    serve.add_argument("--scenario", required=True)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0)
+    sb_sub.add_parser("state", help="print the sandbox state as JSON (needs --sandbox)")
+
+    c = sub.add_parser("connect", help="set up the Autotask or Xero connection without the window")
+    c.add_argument("service", choices=["autotask", "xero"])
+    c.add_argument("--username")
+    c.add_argument("--integration-code")
+    c.add_argument("--client-id")
+    c.add_argument("--port", type=int, default=0)
+    return p
+
+
+def result_json(r: AuditResult) -> dict[str, Any]:
+    """One invoice as the contract's --json object (money as 2-decimal strings)."""
+    return {
+        "invoice_number": r.invoice_number,
+        "autotask_id": int(r.autotask_id),
+        "status": r.status,
+        "autotask_total": fmt2(r.autotask_total),
+        "xero_total": fmt2(r.xero_total),
+        "difference": fmt2(r.difference),
+        "rounding_line": fmt2(r.rounding_line),
+        "causes": r.cause_codes if r.status == "mismatch" else [],
+        "explanation": r.explanation,
+        "xero_invoice_id": r.xero_invoice_id or None,
+    }
+
+
+def _print_table(rows: list[dict[str, Any]], out) -> None:
+    if not rows:
+        print("No invoices.", file=out)
+        return
+    cols = ("invoice_number", "status", "autotask_total", "xero_total", "difference", "causes")
+    heads = ("Invoice", "Status", "Autotask", "Xero", "Difference", "Causes")
+    table = [[", ".join(r[c]) if isinstance(r[c], list) else str(r[c]) for c in cols] for r in rows]
+    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(heads)]
+    print("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip(), file=out)
+    for t in table:
+        print("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip(), file=out)
+    for r in rows:
+        if r["status"] in ("mismatch", "error") or r.get("rounding_line") not in (None, "0.00"):
+            print(f"\n{r['invoice_number']}: {r['explanation']}", file=out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args, out)
+    except UsageError as exc:
+        print(str(exc), file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("depot-sync: interrupted", file=err)
+        return 130
+
+
+def _run(args: argparse.Namespace, out) -> int:
+    from depot_gui.sync.session import Session, SessionError
+
+    if args.command == "sandbox" and args.sandbox_command == "serve":
+        return _serve(args, out)
+    try:
+        session = Session.open(args.data_dir, args.sandbox, need_connections=args.command in ("audit", "sync"))
+    except SessionError as exc:
+        raise UsageError(f"depot-sync: {exc}") from None
+    with session:
+        if args.command == "settings":
+            return _settings(session, args, out)
+        if args.command == "status":
+            return _status(session, args, out)
+        if args.command == "sandbox":
+            if session.sandbox is None:
+                raise UsageError("depot-sync: `sandbox state` needs --sandbox SCENARIO.json")
+            json.dump(session.sandbox.state(), out, indent=1, default=str)
+            out.write("\n")
+            return EXIT_OK
+        if args.command == "connect":
+            return _connect(session, args, out)
+        try:
+            if args.command == "audit":
+                rows = [result_json(r) for r in session.engine().audit(args.numbers or None)]
+                code = EXIT_OK
+            else:
+                outcomes = session.syncer().sync(args.numbers)
+                rows = [result_json(o.result) for o in outcomes]
+                code = EXIT_OK if outcomes and all(o.ok for o in outcomes) else EXIT_SYNC_FAILED
+        except SessionError as exc:
+            raise UsageError(f"depot-sync: {exc}") from None
+        if args.json:
+            json.dump(rows, out, indent=1)
+            out.write("\n")
+        else:
+            _print_table(rows, out)
+        return code
+
+
+def _settings(session, args, out) -> int:
+    if args.settings_command == "set":
+        try:
+            session.set_setting(args.key, args.value)
+        except SettingError as exc:
+            raise UsageError(f"depot-sync: {args.key}: {exc}") from None
+    for key, value in session.store.settings().shown().items():
+        print(f"{key} = {value}", file=out)
+    return EXIT_OK
+
+
+def _status(session, args, out) -> int:
+    rows = []
+    for r in session.store.invoices():
+        rows.append(
+            {
+                "invoice_number": r.invoice_number, "autotask_id": r.autotask_id, "status": r.status,
+                "autotask_total": r.autotask_total, "xero_total": r.xero_total, "difference": r.difference,
+                "rounding_line": r.rounding_line, "causes": r.causes if r.status == "mismatch" else [],
+                "explanation": r.explanation, "xero_invoice_id": r.xero_invoice_id,
+                "synced_at": r.synced_at, "voided_in_autotask": r.voided, "checked_at": r.audited_at,
+            }
+        )
+    if args.json:
+        json.dump(rows, out, indent=1)
+        out.write("\n")
+    else:
+        _print_table(rows, out)
+    return EXIT_OK
+
+
+def _connect(session, args, out) -> int:
+    from depot_gui.sync.setup import connect_cli
+
+    return connect_cli(session, args, out)
+
+
+def _serve(args, out) -> int:
+    from depot_gui.sandbox import ScenarioError, serve_forever
+    from depot_gui.store.paths import paths_for
+
+    state_dir = paths_for(args.data_dir).ensure().sandbox_state if args.data_dir else None
+    try:
+        serve_forever(args.scenario, host=args.host, port=args.port, state_dir=state_dir, out=out)
+    except ScenarioError as exc:
+        raise UsageError(f"depot-sync: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"depot-sync: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Build the Autotask and Xero clients: from the keyring (real) or the sandbox."""
+
+from __future__ import annotations
+
+import secrets as pysecrets
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from depot_gui.autotask.client import AutotaskClient
+from depot_gui.autotask.models import AutotaskCredentials
+from depot_gui.store.db import Store
+from depot_gui.store.secrets import SecretStore
+from depot_gui.xero import oauth
+from depot_gui.xero.client import XeroClient
+
+SANDBOX_ROOT = "http://sandbox.invalid"
+DEFAULT_XERO_CLIENT_ID = "DEPOT-GUI-XERO-CLIENT-ID"  # the app's registered PKCE client id (public)
+
+# Non-secret connection settings (settings table) and secret names (keyring only).
+K_AT_USER, K_XERO_CLIENT, K_XERO_TENANT, K_XERO_TENANT_NAME = (
+    "conn.autotask_username", "conn.xero_client_id", "conn.xero_tenant_id", "conn.xero_tenant_name",
+)
+S_AT_SECRET, S_AT_CODE, S_XERO_TOKENS = "autotask-secret", "autotask-integration-code", "xero-tokens"
+
+
+class NotConnected(Exception):
+    """Setup has not been done (or was removed); the message says how to do it."""
+
+
+class MemoryTokenStore:
+    """Tokens kept in memory only (sandbox sessions)."""
+
+    def __init__(self) -> None:
+        self._tokens: oauth.TokenSet | None = None
+
+    def load(self) -> oauth.TokenSet | None:
+        return self._tokens
+
+    def save(self, tokens: oauth.TokenSet) -> None:
+        self._tokens = tokens
+
+    def clear(self) -> None:
+        self._tokens = None
+
+
+class KeyringTokenStore:
+    """Xero tokens in the OS keyring, written whole on each rotation."""
+
+    def __init__(self, secrets: SecretStore) -> None:
+        self.secrets = secrets
+
+    def load(self) -> oauth.TokenSet | None:
+        data = self.secrets.get_json(S_XERO_TOKENS)
+        return oauth.TokenSet.from_dict(data) if data else None
+
+    def save(self, tokens: oauth.TokenSet) -> None:
+        self.secrets.set_json(S_XERO_TOKENS, tokens.to_dict())
+
+    def clear(self) -> None:
+        self.secrets.delete(S_XERO_TOKENS)
+
+
+@dataclass
+class Connections:
+    """Connected clients plus who/where, shared by the engine and the UI."""
+
+    autotask: AutotaskClient
+    xero: XeroClient
+    api_user: str
+    tenant_id: str
+    tenant_name: str = ""
+    actor: str = ""
+    sandbox: Any = None
+    extra: dict = field(default_factory=dict)
+
+    def close(self) -> None:
+        for client in (self.autotask, self.xero):
+            close = getattr(client, "close", None)
+            if close:
+                close()
+
+    @property
+    def zone_name(self) -> str:
+        zone = getattr(self.autotask, "zone", None)
+        return getattr(zone, "zone_name", "") if zone else ""
+
+
+def sandbox_pkce_tokens(
+    client_id: str, root: str, transport: httpx.BaseTransport, store: oauth.TokenStore
+) -> oauth.TokenManager:
+    """Run the real PKCE flow against the sandbox (which approves at once) without a browser."""
+    verifier = oauth.make_code_verifier()
+    state = pysecrets.token_urlsafe(16)
+    redirect = "http://127.0.0.1:8765/callback"
+    url = oauth.build_authorize_url(
+        client_id, redirect, oauth.DEFAULT_SCOPES, state, oauth.code_challenge(verifier), login_root=root
+    )
+    with httpx.Client(transport=transport, follow_redirects=False, timeout=30) as http:
+        resp = http.get(url)
+    location = resp.headers.get("location", "")
+    query = parse_qs(urlsplit(location).query)
+    if resp.status_code not in (302, 303) or query.get("state", [""])[0] != state:
+        raise NotConnected("The sandbox's Xero login did not redirect back with a code.")
+    tokens = oauth.exchange_code(
+        client_id, query["code"][0], redirect, verifier, identity_root=root, transport=transport
+    )
+    store.save(tokens)
+    return oauth.TokenManager(client_id, store, identity_root=root, transport=transport)
+
+
+def sandbox_connections(sandbox, store: Store) -> Connections:
+    """Clients wired to the in-process sandbox, connected with the scenario's credentials."""
+    from depot_gui.sandbox import load_scenario
+
+    scenario = load_scenario(sandbox.scenario_path)
+    user = scenario["autotask"]["apiUser"]
+    transport = sandbox.transport()
+    autotask = AutotaskClient(
+        AutotaskCredentials(user["userName"], user["secret"], user["integrationCode"]),
+        zone_root=SANDBOX_ROOT,
+        transport=transport,
+    )
+    autotask.discover_zone()
+    client_id = scenario["xero"].get("clientId", "")
+    manager = sandbox_pkce_tokens(client_id, SANDBOX_ROOT, transport, MemoryTokenStore())
+    xero = XeroClient(manager.access_token, None, api_root=SANDBOX_ROOT, transport=transport)
+    tenants = xero.connections()
+    if not tenants:
+        raise NotConnected("The sandbox's Xero login returned no organisation.")
+    xero.tenant_id = tenants[0]["tenantId"]
+    return Connections(
+        autotask, xero, user["userName"], tenants[0]["tenantId"], tenants[0].get("tenantName", ""),
+        actor="sandbox", sandbox=sandbox,
+    )
+
+
+_REFRESH_LOCK = threading.Lock()
+
+
+def saved_connections(store: Store, secrets: SecretStore | None = None) -> Connections:
+    """Clients for the real services, with what the setup wizard saved."""
+    secrets = secrets or SecretStore()
+    raw = store.raw_settings()
+    username = raw.get(K_AT_USER, "")
+    secret = secrets.get(S_AT_SECRET) if username else None
+    code = secrets.get(S_AT_CODE) if username else None
+    if not (username and secret and code):
+        raise NotConnected(
+            "Autotask is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect autotask`."
+        )
+    tenant = raw.get(K_XERO_TENANT, "")
+    token_store = KeyringTokenStore(secrets)
+    if not tenant or token_store.load() is None:
+        raise NotConnected("Xero is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect xero`.")
+    autotask = AutotaskClient(AutotaskCredentials(username, secret, code))
+    autotask.discover_zone()
+    manager = oauth.TokenManager(raw.get(K_XERO_CLIENT) or DEFAULT_XERO_CLIENT_ID, token_store)
+    xero = XeroClient(manager.access_token, tenant)
+    return Connections(autotask, xero, username, tenant, raw.get(K_XERO_TENANT_NAME, ""), actor=username)

@@ -1,0 +1,227 @@
+"""Use cases both UIs call: audit, sync (which is also re-sync), status."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED, AuditResult, audit_invoice
+from depot_gui.core.diagnosis import Evidence
+from depot_gui.core.mapping import MappingOverrides
+from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess, ReferenceData
+from depot_gui.core.money import ZERO
+from depot_gui.core.settings import Settings
+from depot_gui.store.db import InvoiceRow, Store
+
+from .connect import Connections
+from .reference import check_lob_access, load_contacts, load_reference
+
+Progress = Callable[[str, int, int], None]
+
+
+class Cancelled(Exception):
+    """The user cancelled a long operation; nothing half-done was left behind."""
+
+
+class CancelToken:
+    """Shared flag a worker checks between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled("Cancelled")
+
+
+@dataclass
+class Download:
+    invoice: AutotaskInvoice
+    raw: dict
+    items: list[BillingItem]
+    raw_items: list[dict]
+
+
+def _error_result(number: str, autotask_id: int, message: str, settings: Settings, company: str = "") -> AuditResult:
+    return AuditResult(autotask_id, number, company, ERROR, ZERO, ZERO, ZERO, ZERO, settings.tolerance, (), message)
+
+
+class Engine:
+    """Audit and sync invoices over one pair of connections and one local store."""
+
+    def __init__(
+        self,
+        store: Store,
+        conn: Connections,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        overrides: MappingOverrides | None = None,
+    ) -> None:
+        self.store = store
+        self.conn = conn
+        self.progress = progress or (lambda message, done, total: None)
+        self.cancel = cancel or CancelToken()
+        self.overrides = overrides or MappingOverrides()
+        self._lob: LobAccess | None = None
+
+    # ------------------------------------------------------------------ audit
+    def audit(self, numbers: list[str] | None = None, *, record: bool = True) -> list[AuditResult]:
+        """Download, map, compare, diagnose; write nothing to Xero. Results in invoice-number order."""
+        settings = self.store.settings()
+        self.progress("Downloading invoices from Autotask", 0, 0)
+        wanted = [n.strip() for n in numbers or [] if n.strip()]
+        raw_invoices = self._download_invoices(wanted)
+        results: list[AuditResult] = []
+        found_numbers = set()
+        for raw in raw_invoices:
+            inv = AutotaskInvoice.from_api(raw)
+            found_numbers.update({inv.number, str(inv.id)})
+        for n in wanted:
+            if n not in found_numbers:
+                results.append(
+                    _error_result(
+                        n, int(n) if n.isdigit() else 0,
+                        f"Autotask has no invoice {n} that this API user can see. Check the number; if it is "
+                        "right, the API user may lack access to it.", settings,
+                    )
+                )
+        if not wanted:
+            synced = {r.autotask_id for r in self.store.invoices() if r.status == SYNCED}
+            raw_invoices = [r for r in raw_invoices if int(r["id"]) not in synced and not r.get("isVoided")]
+        self.cancel.check()
+        downloads = self._download_items(raw_invoices)
+        if downloads:
+            ref = load_reference(self.conn.autotask, self.conn.xero, {d.invoice.company_id for d in downloads if d.invoice.company_id})
+            load_contacts(self.conn.xero, ref)
+        else:
+            ref = ReferenceData()
+        existing = self._xero_existing([d.invoice.number for d in downloads])
+        server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
+        total = len(downloads)
+        first_pass: dict[int, AuditResult] = {}
+        for i, d in enumerate(downloads):
+            self.cancel.check()
+            first_pass[d.invoice.id] = audit_invoice(
+                d.invoice, d.items, ref, settings, Evidence(lob=LobAccess(checked=False), server_now=server_now), self.overrides
+            )
+            self.progress("Checking totals", i + 1, total)
+        # A mismatch with items missing from the download: download those items once more,
+        # and gather the line-of-business evidence, before diagnosing.
+        gaps = [d for d in downloads if first_pass[d.invoice.id].status == MISMATCH]
+        if gaps:
+            self.progress("Downloading the mismatched invoices' items again", 0, len(gaps))
+            again = self._items_for([d.invoice.id for d in gaps])
+            lob = self.lob_access()
+            ref.lob = lob
+            server_now = self.conn.autotask.server_date or server_now
+            for d in gaps:
+                pairs = again.get(d.invoice.id, [])
+                items2 = [i for i, _ in pairs]
+                changed = sorted((i.id, i.total_amount) for i in items2) != sorted((i.id, i.total_amount) for i in d.items)
+                first_count = len(d.items)
+                if changed:
+                    d.items, d.raw_items = items2, [r for _, r in pairs]
+                ev = Evidence(
+                    lob=lob, server_now=server_now, redownloaded=True, items_changed=changed,
+                    first_item_count=first_count, api_user=self.conn.api_user,
+                )
+                first_pass[d.invoice.id] = audit_invoice(d.invoice, d.items, ref, settings, ev, self.overrides)
+        for d in downloads:
+            result = first_pass[d.invoice.id]
+            xero = existing.get(d.invoice.number)
+            if xero is not None:
+                result = replace(
+                    result, status=SYNCED, xero_invoice_id=xero.get("InvoiceID") or xero.get("CreditNoteID"),
+                    explanation=self._in_xero_text(result, xero), extra={**result.extra, "xero_status": xero.get("Status")},
+                )
+            if record:
+                self.store.save_download(d.invoice.id, d.raw, d.raw_items)
+                self.store.save_audit(result, d.invoice.invoice_date.date().isoformat() if d.invoice.invoice_date else None)
+                if xero is not None:
+                    self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
+            results.append(result)
+        results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
+        self.progress("Done", total, total)
+        return results
+
+    def lob_access(self, refresh: bool = False) -> LobAccess:
+        """The API user's line-of-business evidence (cached for this engine)."""
+        if self._lob is None or refresh:
+            self._lob = check_lob_access(self.conn.autotask, self.conn.api_user)
+        return self._lob
+
+    def status(self) -> list[InvoiceRow]:
+        return self.store.invoices()
+
+    # --------------------------------------------------------------- helpers
+    def _download_invoices(self, wanted: list[str]) -> list[dict]:
+        at = self.conn.autotask
+        if not wanted:
+            # Not voided and not stamped as processed (webServiceDate) by us or another app.
+            return at.query(
+                "Invoices",
+                [{"op": "eq", "field": "isVoided", "value": False}, {"op": "notExist", "field": "webServiceDate"}],
+            )
+        rows = at.query_in("Invoices", "invoiceNumber", wanted)
+        by_number = {str(r.get("invoiceNumber") or ""): r for r in rows}
+        ids = [int(n) for n in wanted if n not in by_number and n.isdigit()]
+        if ids:
+            rows += [r for r in at.query_in("Invoices", "id", ids) if not (r.get("invoiceNumber") or "").strip() or str(r["id"]) in wanted]
+        seen: dict[int, dict] = {}
+        for r in rows:
+            seen[int(r["id"])] = r
+        return list(seen.values())
+
+    def _items_for(self, invoice_ids: list[int]) -> dict[int, list[tuple[BillingItem, dict]]]:
+        """Billing items of these invoices, grouped, each with its raw record."""
+        raw = self.conn.autotask.query_in("BillingItems", "invoiceID", invoice_ids) if invoice_ids else []
+        grouped: dict[int, list[tuple[BillingItem, dict]]] = {i: [] for i in invoice_ids}
+        for r in raw:
+            item = BillingItem.from_api(r)
+            if item.invoice_id in grouped:
+                grouped[item.invoice_id].append((item, r))
+        return grouped
+
+    def _download_items(self, raw_invoices: list[dict]) -> list[Download]:
+        invoices = [AutotaskInvoice.from_api(r) for r in raw_invoices]
+        self.progress("Downloading billing items", 0, len(invoices))
+        items = self._items_for([i.id for i in invoices])
+        return [
+            Download(inv, raw, [i for i, _ in items[inv.id]], [r for _, r in items[inv.id]])
+            for inv, raw in zip(invoices, raw_invoices)
+        ]
+
+    def _xero_existing(self, numbers: list[str]) -> dict[str, dict]:
+        if not numbers:
+            return {}
+        found: dict[str, dict] = {}
+        for inv in self.conn.xero.invoices_by_number(numbers):
+            if inv.get("Status") not in ("DELETED",) and inv.get("Type", "ACCREC") == "ACCREC":
+                found[str(inv.get("InvoiceNumber"))] = inv
+        for note in self.conn.xero.credit_notes_by_number(numbers):
+            if note.get("Status") not in ("DELETED",):
+                found.setdefault(str(note.get("CreditNoteNumber")), note)
+        return found
+
+    @staticmethod
+    def _in_xero_text(result: AuditResult, xero: dict) -> str:
+        status = str(xero.get("Status") or "").lower()
+        total = xero.get("Total")
+        return (
+            f"In Xero as {status} invoice {xero.get('InvoiceNumber') or xero.get('CreditNoteNumber')}"
+            + (f" with total {total}" if total is not None else "")
+            + f". Autotask's total is {result.autotask_total:.2f}."
+        )
+
+
+READY_STATUSES = (READY,)

@@ -1,0 +1,103 @@
+"""One open data directory: store, settings, connections (real or sandbox), engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from depot_gui.autotask.errors import AutotaskError
+from depot_gui.core.settings import Settings
+from depot_gui.store.db import Store, StoreError
+from depot_gui.store.paths import Paths, paths_for
+from depot_gui.store.secrets import SecretStoreUnavailable
+from depot_gui.xero.errors import XeroError
+
+from .connect import Connections, NotConnected, saved_connections, sandbox_connections
+from .engine import CancelToken, Engine, Progress
+from .syncer import Syncer
+
+
+class SessionError(Exception):
+    """Something the user must fix before the command can run; str() is one clear sentence."""
+
+
+class Session:
+    """The data dir, its store and (lazily) the connections both UIs work through."""
+
+    def __init__(self, paths: Paths, store: Store, scenario: Path | None) -> None:
+        self.paths = paths
+        self.store = store
+        self.scenario = scenario
+        self._conn: Connections | None = None
+        self.sandbox = None
+        if scenario is not None:
+            from depot_gui.sandbox import Sandbox, ScenarioError
+
+            try:
+                self.sandbox = Sandbox.open(scenario, state_dir=paths.sandbox_state)
+            except ScenarioError as exc:
+                raise SessionError(str(exc)) from None
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None, scenario: str | Path | None = None, need_connections: bool = False) -> "Session":
+        paths = paths_for(data_dir)
+        try:
+            paths.ensure()
+            store = Store(paths.database)
+        except (OSError, StoreError) as exc:
+            raise SessionError(f"the data directory {paths.data_dir} cannot be used: {exc}") from None
+        scenario_path = None
+        if scenario is not None:
+            scenario_path = Path(scenario).expanduser()
+            if not scenario_path.is_file():
+                store.close()
+                raise SessionError(f"scenario file {scenario_path} does not exist")
+        try:
+            session = cls(paths, store, scenario_path)
+        except SessionError:
+            store.close()
+            raise
+        if need_connections:
+            session.connections()
+        return session
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self.store.close()
+
+    def connections(self) -> Connections:
+        """The clients, connected; SessionError when setup is missing or refused."""
+        if self._conn is None:
+            try:
+                if self.sandbox is not None:
+                    self._conn = sandbox_connections(self.sandbox, self.store)
+                else:
+                    self._conn = saved_connections(self.store)
+            except NotConnected as exc:
+                raise SessionError(str(exc)) from None
+            except SecretStoreUnavailable as exc:
+                raise SessionError(str(exc)) from None
+            except (AutotaskError, XeroError) as exc:
+                raise SessionError(exc.user_message) from None
+        return self._conn
+
+    def engine(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Engine:
+        return Engine(self.store, self.connections(), progress=progress, cancel=cancel)
+
+    def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Syncer:
+        return Syncer(self.engine(progress, cancel))
+
+    def settings(self) -> Settings:
+        return self.store.settings()
+
+    def set_setting(self, key: str, value: str) -> Settings:
+        """Validate and store one setting (SettingError when invalid)."""
+        settings = self.store.settings().with_value(key, value)
+        self.store.save_settings(settings)
+        return settings

@@ -1,0 +1,298 @@
+"""Sync (and re-sync) into Xero exactly once, whatever fails.
+
+Layers that keep one Autotask invoice = at most one Xero invoice:
+1. a lock per invoice, in this process and across processes (an SQLite lease row);
+2. a fresh audit and a lookup of the invoice number in Xero right before any write;
+3. the intent is recorded locally before the call and the outcome after it; an attempt whose
+   outcome never arrived (timeout, 5xx, crash) is reconciled by lookup before anything else;
+4. an `Idempotency-Key` derived from tenant + Autotask invoice id + payload hash, so a retry
+   of the same request within Xero's window replays instead of creating;
+5. Xero's own uniqueness of ACCREC invoice numbers: "must be unique" reads as "it exists".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED, AuditResult
+from depot_gui.core.mapping import ACCRECCREDIT, XeroDraft
+from depot_gui.core.money import fmt2, to_decimal
+from depot_gui.xero.errors import (
+    XeroError,
+    XeroOutcomeUnknown,
+    XeroServerError,
+    XeroValidationError,
+)
+
+from .engine import Engine
+
+_LOCKS: dict[int, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _invoice_lock(autotask_id: int) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(autotask_id, threading.Lock())
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def idempotency_key(tenant_id: str, autotask_id: int, payload: dict) -> str:
+    """Same tenant + invoice + content -> same key (<=128 chars, never empty)."""
+    digest = hashlib.sha256(
+        json.dumps([tenant_id, autotask_id, _jsonable(payload)], sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    return f"depot-{autotask_id}-{digest[:40]}"
+
+
+def _content(lines: list[dict]) -> list[tuple]:
+    """Comparable content of Xero line items (what we send vs what Xero holds)."""
+    out = []
+    for ln in lines:
+        out.append(
+            (
+                str(ln.get("Description") or "").strip(),
+                to_decimal(ln.get("Quantity")).normalize(),
+                to_decimal(ln.get("UnitAmount")).normalize(),
+                str(ln.get("AccountCode") or ""),
+                str(ln.get("TaxType") or ""),
+            )
+        )
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What a sync did for one invoice: the audit result plus the action taken."""
+
+    result: AuditResult
+    action: str  # created | updated | unchanged | refused | failed
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.action in ("created", "updated", "unchanged")
+
+
+class Syncer:
+    """Sync named invoices: re-download, re-audit, then create/update in Xero at most once."""
+
+    def __init__(self, engine: Engine, *, reconcile_delays: tuple[float, ...] = (0.5, 2.0), sleep=time.sleep) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.conn = engine.conn
+        self.reconcile_delays = reconcile_delays
+        self.sleep = sleep
+
+    def sync(self, numbers: list[str]) -> list[SyncOutcome]:
+        results = self.engine.audit(numbers)
+        outcomes = []
+        for i, result in enumerate(results):
+            self.engine.cancel.check()
+            self.engine.progress(f"Syncing {result.invoice_number}", i, len(results))
+            outcomes.append(self._sync_one(result))
+        self.engine.progress("Done", len(results), len(results))
+        return outcomes
+
+    # ------------------------------------------------------------------ one invoice
+    def _sync_one(self, result: AuditResult) -> SyncOutcome:
+        if result.status == ERROR:
+            return SyncOutcome(result, "refused", result.explanation)
+        if result.status == MISMATCH:
+            return SyncOutcome(result, "refused", result.explanation)
+        lock = _invoice_lock(result.autotask_id)
+        with lock, self.store.lease(result.autotask_id):
+            return self._write(result)
+
+    def _write(self, result: AuditResult) -> SyncOutcome:
+        assert result.draft is not None
+        settings = self.store.settings()
+        draft = result.draft
+        status = settings.xero_status
+        if draft.type == ACCRECCREDIT and status == "AUTHORISED":
+            status = "AUTHORISED"
+        existing = self._lookup(draft)
+        if existing is None and self.store.open_attempts(result.autotask_id):
+            # A previous attempt's answer never arrived: it may still land. Look again.
+            existing = self._reconcile(draft)
+        if existing is not None:
+            return self._existing(result, draft, existing, status)
+        draft = self._with_contact(draft)
+        payload = draft.payload(status)
+        key = idempotency_key(self.conn.tenant_id, result.autotask_id, payload)
+        return self._create(result, draft, payload, key)
+
+    def _create(self, result: AuditResult, draft: XeroDraft, payload: dict, key: str) -> SyncOutcome:
+        credit = draft.type == ACCRECCREDIT
+        for attempt_no in range(3):
+            attempt = self.store.begin_attempt(
+                result.autotask_id, result.invoice_number, key, "create", _jsonable(payload), self.conn.actor
+            )
+            try:
+                created = (
+                    self.conn.xero.create_credit_note(payload, key) if credit else self.conn.xero.create_invoice(payload, key)
+                )
+            except XeroValidationError as exc:
+                if any("must be unique" in m.lower() for m in exc.messages):
+                    self.store.finish_attempt(attempt, "exists", "Xero already has this invoice number.")
+                    existing = self._reconcile(draft)
+                    if existing is not None:
+                        return self._existing(result, draft, existing, payload.get("Status", "DRAFT"))
+                message = "Xero refused the invoice: " + "; ".join(exc.messages)
+                self.store.finish_attempt(attempt, "failed", message, {"errors": exc.messages})
+                return self._failed(result, message)
+            except (XeroOutcomeUnknown, XeroServerError) as exc:
+                self.store.finish_attempt(attempt, "unknown", exc.user_message)
+                existing = self._reconcile(draft)
+                if existing is not None:
+                    return self._done(result, existing, "created", attempt_closed=True)
+                if attempt_no < 2:
+                    self.engine.progress(f"Xero did not answer; trying {result.invoice_number} again", 0, 0)
+                    continue
+                message = (
+                    f"Xero did not confirm invoice {result.invoice_number} and it is not in Xero yet. Nothing was "
+                    "created; press Sync again in a minute (it will never create a second copy)."
+                )
+                return self._failed(result, message)
+            except XeroError as exc:
+                self.store.finish_attempt(attempt, "failed", exc.user_message)
+                return self._failed(result, exc.user_message)
+            self.store.finish_attempt(
+                attempt, "created", "Created in Xero.", _jsonable(created),
+                created.get("InvoiceID") or created.get("CreditNoteID"),
+            )
+            return self._done(result, created, "created")
+        raise AssertionError("unreachable")
+
+    def _existing(self, result: AuditResult, draft: XeroDraft, xero: dict, status: str) -> SyncOutcome:
+        """The invoice is already in Xero: same content, update a draft, or refuse."""
+        xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID")
+        self._close_open_attempts(result.autotask_id, xero_id)
+        ours = draft.payload(status)
+        same = _content(ours["LineItems"]) == _content(xero.get("LineItems") or []) and fmt2(
+            to_decimal(xero.get("Total"))
+        ) == fmt2(draft.totals().total * (-1 if draft.type == ACCRECCREDIT else 1))
+        if same or not xero.get("LineItems") and fmt2(to_decimal(xero.get("Total"))) == fmt2(result.autotask_total):
+            return self._done(result, xero, "unchanged")
+        xero_status = str(xero.get("Status") or "")
+        if xero_status in ("DRAFT", "SUBMITTED") and draft.type != ACCRECCREDIT:
+            payload = {k: v for k, v in ours.items() if k not in ("Status",)}
+            payload["Status"] = xero_status
+            key = idempotency_key(self.conn.tenant_id, result.autotask_id, {"update": xero_id, **payload})
+            attempt = self.store.begin_attempt(
+                result.autotask_id, result.invoice_number, key, "update", _jsonable(payload), self.conn.actor
+            )
+            try:
+                updated = self.conn.xero.update_invoice(xero_id, payload, key)
+            except XeroError as exc:
+                self.store.finish_attempt(attempt, "unknown" if isinstance(exc, XeroOutcomeUnknown) else "failed", exc.user_message)
+                return self._failed(result, f"Xero did not accept the update of {result.invoice_number}: {exc.user_message}")
+            self.store.finish_attempt(attempt, "updated", "Updated the draft in Xero.", _jsonable(updated), xero_id)
+            return self._done(result, updated, "updated")
+        message = (
+            f"{result.invoice_number} is already in Xero as {xero_status.lower()} with different content "
+            f"(Xero total {xero.get('Total')}, Autotask {fmt2(result.autotask_total)}). Depot GUI does not change "
+            "approved invoices. In Xero, void it (or add a credit note) if it is wrong, then press Re-sync; "
+            "or leave it if Xero is right."
+        )
+        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "refused", message)
+
+    # ------------------------------------------------------------------ helpers
+    def _lookup(self, draft: XeroDraft) -> dict | None:
+        number = draft.invoice_number
+        if draft.type == ACCRECCREDIT:
+            found = [n for n in self.conn.xero.credit_notes_by_number([number]) if n.get("Status") != "DELETED"]
+        else:
+            found = [
+                i for i in self.conn.xero.invoices_by_number([number])
+                if i.get("Status") != "DELETED" and i.get("Type", "ACCREC") == "ACCREC"
+            ]
+        return found[0] if found else None
+
+    def _reconcile(self, draft: XeroDraft) -> dict | None:
+        """Look the invoice up, waiting a little between tries for a write still landing."""
+        for delay in (0.0, *self.reconcile_delays):
+            if delay:
+                self.sleep(delay)
+            try:
+                found = self._lookup(draft)
+            except XeroError:
+                continue
+            if found is not None:
+                return found
+        return None
+
+    def _with_contact(self, draft: XeroDraft) -> XeroDraft:
+        """Use the matched contact, or create it (once) when none matches."""
+        if draft.contact.exists or not draft.contact.name:
+            return draft
+        xero = self.conn.xero
+        for c in xero.find_contacts(name=draft.contact.name):
+            if c.get("ContactStatus", "ACTIVE") == "ACTIVE":
+                return replace(draft, contact=replace(draft.contact, contact_id=c["ContactID"]))
+        body = {"Name": draft.contact.name}
+        if draft.contact.account_number:
+            body["AccountNumber"] = draft.contact.account_number
+        key = "depot-contact-" + hashlib.sha256(f"{self.conn.tenant_id}|{draft.contact.name}".encode()).hexdigest()[:40]
+        try:
+            created = xero.create_contact(body, key)
+        except XeroValidationError:
+            found = xero.find_contacts(name=draft.contact.name)
+            if not found:
+                raise
+            created = found[0]
+        return replace(draft, contact=replace(draft.contact, contact_id=created["ContactID"]))
+
+    def _close_open_attempts(self, autotask_id: int, xero_id: str | None) -> None:
+        for a in self.store.open_attempts(autotask_id):
+            self.store.finish_attempt(a.id, "reconciled", "Found in Xero when reconciling.", None, xero_id)
+
+    def _done(self, result: AuditResult, xero: dict, action: str, attempt_closed: bool = False) -> SyncOutcome:
+        xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID") or ""
+        self._close_open_attempts(result.autotask_id, xero_id)
+        number = xero.get("InvoiceNumber") or xero.get("CreditNoteNumber") or result.invoice_number
+        status = str(xero.get("Status") or "")
+        words = {
+            "created": f"Created in Xero as {status.lower()} {number} (total {xero.get('Total')}).",
+            "updated": f"Updated the {status.lower()} invoice {number} in Xero (total {xero.get('Total')}).",
+            "unchanged": f"Already in Xero as {status.lower()} {number} with the same content; nothing to do.",
+        }
+        message = words[action]
+        stamp = self._stamp(result) if action != "unchanged" else ""
+        if stamp:
+            message += " " + stamp
+        self.store.mark_synced(result.autotask_id, xero_id, status, message)
+        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), action, message)
+
+    def _failed(self, result: AuditResult, message: str) -> SyncOutcome:
+        self.store.set_status(result.autotask_id, ERROR, message)
+        return SyncOutcome(replace(result, status=ERROR if result.status == READY else result.status, explanation=message), "failed", message)
+
+    def _stamp(self, result: AuditResult) -> str:
+        """Mark the Autotask invoice processed (webServiceDate); a failure is reported only."""
+        at = self.conn.autotask
+        when = (at.server_date or None)
+        stamp = (when.strftime("%Y-%m-%dT%H:%M:%S") if when else time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()))
+        try:
+            at.patch("Invoices", {"id": result.autotask_id, "webServiceDate": stamp})
+        except Exception as exc:  # noqa: BLE001 - reported, never undoes the Xero invoice
+            text = getattr(exc, "user_message", None) or type(exc).__name__
+            return f"(Autotask was not marked as processed: {text})"
+        return ""
+
+
+__all__ = ["Syncer", "SyncOutcome", "idempotency_key", "MISMATCH", "READY"]
