@@ -1,0 +1,119 @@
+"""Typed Xero errors; each carries a one-sentence ``user_message`` and never a token."""
+
+from __future__ import annotations
+
+RECONNECT = "reconnect Xero in Settings › Connections"
+
+
+class XeroError(Exception):
+    """Base class: ``user_message`` says what went wrong and what to do."""
+
+    default_message = "Xero returned an error: try again, and report it if it keeps happening."
+
+    def __init__(self, user_message: str | None = None, *, status: int | None = None, detail: str = "") -> None:
+        self.user_message = user_message or self.default_message
+        self.status = status
+        self.detail = detail
+        super().__init__(self.user_message)
+
+    def __str__(self) -> str:
+        if self.detail and self.detail not in self.user_message:
+            return f"{self.user_message} [{self.detail}]"
+        return self.user_message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r}, status={self.status!r})"
+
+
+class XeroAuthError(XeroError):
+    """The access/refresh token is expired, revoked or missing: the user must reconnect."""
+
+    default_message = f"Your Xero connection has expired or was revoked: {RECONNECT}."
+
+
+class XeroForbiddenError(XeroError):
+    """The token may not touch this organisation, or lacks a scope."""
+
+    default_message = (
+        "Xero refused access to this organisation (it may have been disconnected from Depot GUI): "
+        f"{RECONNECT} and choose the organisation again."
+    )
+    scope_message = (
+        "Depot GUI lacks a Xero permission it needs (insufficient scope): "
+        f"{RECONNECT} and approve every requested permission."
+    )
+
+
+class XeroValidationError(XeroError):
+    """Xero refused the data (HTTP 400 ValidationException or a per-element error)."""
+
+    def __init__(self, messages: list[str], *, status: int | None = 400, detail: str = "") -> None:
+        self.messages = list(messages) or ["Xero gave no reason"]
+        text = "; ".join(m.rstrip(".") for m in self.messages)
+        super().__init__(
+            f"Xero rejected the request: {text}. Correct the data or mapping and try again.",
+            status=status,
+            detail=detail,
+        )
+
+
+class XeroNotFoundError(XeroError):
+    """The record (or route) does not exist in this organisation."""
+
+    default_message = "Xero could not find the requested record: refresh and try again."
+
+
+class XeroRateLimited(XeroError):
+    """A Xero API limit (minute, day, concurrent, app) is still exceeded."""
+
+    default_message = "Xero's API limit for this organisation is used up for now: try again later."
+
+
+class XeroServerError(XeroError):
+    """Xero is down, in maintenance, or the organisation is offline; nothing was changed."""
+
+    default_message = (
+        "Xero is unavailable right now (maintenance or organisation offline): try again in a few minutes."
+    )
+
+
+class XeroNetworkError(XeroError):
+    """No HTTP answer, and for writes the request was certainly not sent."""
+
+    default_message = "Could not reach Xero. Check the internet connection or proxy."
+
+
+class XeroOutcomeUnknown(XeroError):
+    """A write whose answer never came: the caller must reconcile by lookup before retrying."""
+
+    default_message = (
+        "Xero did not confirm whether the change was saved: Depot GUI will look it up in Xero "
+        "before trying again."
+    )
+
+
+class XeroProtocolError(XeroError):
+    """Xero's answer did not have the documented shape."""
+
+    default_message = (
+        "Xero sent a response Depot GUI could not understand: try again, and report it if it "
+        "keeps happening."
+    )
+
+
+class XeroLoginError(XeroError):
+    """The browser sign-in did not complete (refused, wrong state, bad callback)."""
+
+    default_message = "The Xero sign-in did not complete: start Connect Xero again."
+
+
+class XeroLoginTimeout(XeroLoginError):
+    """Nobody finished signing in within the allowed time."""
+
+    default_message = "The Xero sign-in took too long: start Connect Xero again and finish it in the browser."
+
+
+class XeroLoginCancelled(XeroLoginError):
+    """The user cancelled waiting for the browser sign-in."""
+
+    default_message = "The Xero sign-in was cancelled."
