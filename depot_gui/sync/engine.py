@@ -75,9 +75,14 @@ class Engine:
         self._lob: LobAccess | None = None
 
     # ------------------------------------------------------------------ audit
-    def audit(self, numbers: list[str] | None = None, *, record: bool = True) -> list[AuditResult]:
-        """Download, map, compare, diagnose; write nothing to Xero. Results in invoice-number order."""
-        settings = self.store.settings()
+    def audit(
+        self, numbers: list[str] | None = None, *, record: bool = True, settings: Settings | None = None
+    ) -> list[AuditResult]:
+        """Download, map, compare, diagnose; write nothing to Xero. Results in invoice-number order.
+
+        ``record=False`` with other ``settings`` previews what a setting would change.
+        """
+        settings = settings or self.store.settings()
         self.progress("Downloading invoices from Autotask", 0, 0)
         wanted = [n.strip() for n in numbers or [] if n.strip()]
         raw_invoices = self._download_invoices(wanted)
