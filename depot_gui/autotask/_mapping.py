@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -15,8 +16,45 @@ from depot_gui.autotask.errors import (
     AutotaskPermissionError,
     AutotaskProtocolError,
     AutotaskQueryError,
+    AutotaskRateLimited,
+    AutotaskServerError,
     AutotaskZoneError,
 )
+
+THREAD_LIMIT_RE = re.compile(r"thread threshold|itgenatr005", re.IGNORECASE)
+RETRY_STATUSES = {502, 503, 504}
+
+
+class Retry(Exception):
+    """Internal signal: the response may succeed if sent again after a wait."""
+
+    def __init__(self, message: str, error: AutotaskError, retry_after: float | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.error = error
+        self.retry_after = retry_after
+
+
+def transient_error(status: int, text: str) -> tuple[str, AutotaskError] | None:
+    """(wait message, error if retries run out) for thread-limit, 429 and gateway answers."""
+    if status != 401 and THREAD_LIMIT_RE.search(text):
+        error = AutotaskRateLimited(
+            "Autotask's limit on parallel requests (thread threshold) was still exceeded "
+            "after retrying: stop other Autotask integrations' jobs or try again in a minute.",
+            status=status,
+            detail=text,
+        )
+        return "Waiting for Autotask thread limit", error
+    if status == 429:
+        return "Waiting for Autotask rate limit", AutotaskRateLimited(status=status, detail=text)
+    if status in RETRY_STATUSES:
+        error = AutotaskServerError(
+            f"Autotask is not responding properly (HTTP {status}): try again in a few minutes.",
+            status=status,
+            detail=text,
+        )
+        return f"Autotask is busy (HTTP {status}); retrying", error
+    return None
 
 
 def error_text(resp: httpx.Response) -> str:
@@ -57,8 +95,7 @@ def map_error(status: int, text: str, entity: str | None, username: str) -> Auto
     if status in (400, 404, 500):
         reason = text or f"HTTP {status}"
         return AutotaskQueryError(
-            f"Autotask rejected the {what} request: {reason}. Report this to support if it "
-            "keeps happening.",
+            f"Autotask rejected the {what} request: {reason}. Report this to support if it keeps happening.",
             status=status,
             detail=text,
         )
@@ -80,9 +117,7 @@ def zone_error(username: str, detail: str, status: int | None) -> AutotaskZoneEr
     )
 
 
-def network_error(
-    exc: httpx.TransportError, url: str, scrub: Callable[[str], str]
-) -> AutotaskNetworkError:
+def network_error(exc: httpx.TransportError, url: str, scrub: Callable[[str], str]) -> AutotaskNetworkError:
     """Describe a request that got no HTTP answer (DNS, connect, TLS, timeout)."""
     host = urlsplit(url).hostname or url
     raw = scrub(str(exc)) or type(exc).__name__

@@ -18,7 +18,6 @@ from depot_gui.autotask.errors import (
     AutotaskError,
     AutotaskProtocolError,
     AutotaskQueryError,
-    AutotaskRateLimited,
     AutotaskServerError,
 )
 from depot_gui.autotask.models import AutotaskCredentials, Zone, url_origin
@@ -29,20 +28,8 @@ IN_BATCH_SIZE = 500
 MATCH_ALL: dict[str, Any] = {"op": "exist", "field": "id"}
 
 _ENTITY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-_THREAD_LIMIT_RE = re.compile(r"thread threshold|itgenatr005", re.IGNORECASE)
-_RETRY_STATUSES = {502, 503, 504}
 
 OnWait = Callable[[str, float], None]
-
-
-class _Retry(Exception):
-    """Internal signal: the response may succeed if sent again after a wait."""
-
-    def __init__(self, message: str, error: AutotaskError, retry_after: float | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.error = error
-        self.retry_after = retry_after
 
 
 class AutotaskClient:
@@ -306,12 +293,14 @@ class AutotaskClient:
                 return self._handle(resp, entity, read=read, allow_404=allow_404)
             except httpx.TransportError as exc:
                 error = _mapping.network_error(exc, url, self._scrub)
-                if not read or attempt >= self._max_attempts or isinstance(
-                    exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+                if (
+                    not read
+                    or attempt >= self._max_attempts
+                    or isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError))
                 ):
                     raise error from None
                 self._wait(_wire.backoff_delay(attempt, self._jitter), "Autotask did not answer; retrying")
-            except _Retry as retry:
+            except _mapping.Retry as retry:
                 if attempt >= self._max_attempts:
                     raise retry.error from None
                 delay = retry.retry_after
@@ -371,25 +360,11 @@ class AutotaskClient:
             return None
         text = self._scrub(_mapping.error_text(resp))
         retry_after = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date)
-        if status != 401 and _THREAD_LIMIT_RE.search(text):
-            error = AutotaskRateLimited(
-                "Autotask's limit on parallel requests (thread threshold) was still exceeded "
-                "after retrying: stop other Autotask integrations' jobs or try again in a minute.",
-                status=status,
-                detail=text,
-            )
-            raise _Retry("Waiting for Autotask thread limit", error, retry_after)
-        if status == 429:
-            error = AutotaskRateLimited(status=status, detail=text)
-            raise _Retry("Waiting for Autotask rate limit", error, retry_after)
-        if status in _RETRY_STATUSES:
-            error = AutotaskServerError(
-                f"Autotask is not responding properly (HTTP {status}): try again in a few minutes.",
-                status=status,
-                detail=text,
-            )
-            if read:
-                raise _Retry(f"Autotask is busy (HTTP {status}); retrying", error, retry_after)
+        transient = _mapping.transient_error(status, text)
+        if transient is not None:
+            message, error = transient
+            if read or not isinstance(error, AutotaskServerError):
+                raise _mapping.Retry(message, error, retry_after)
             raise error
         raise _mapping.map_error(status, text, entity, self.credentials.username)
 

@@ -33,8 +33,7 @@ class AutotaskAuthError(AutotaskError):
     """The API user's credentials or integration code were refused."""
 
     default_message = (
-        "Autotask refused the API user's credentials: check the username, secret and "
-        "integration code."
+        "Autotask refused the API user's credentials: check the username, secret and integration code."
     )
     integration_code_message = (
         "Autotask rejected the API integration code (tracking identifier): check the "
@@ -63,9 +62,7 @@ class AutotaskPermissionError(AutotaskError):
 class AutotaskRateLimited(AutotaskError):
     """Request threshold or thread limit still exceeded after waiting."""
 
-    default_message = (
-        "Autotask's API request limit is used up for now: wait a few minutes and try again."
-    )
+    default_message = "Autotask's API request limit is used up for now: wait a few minutes and try again."
 
 
 class AutotaskServerError(AutotaskError):
@@ -77,9 +74,7 @@ class AutotaskServerError(AutotaskError):
 class AutotaskNetworkError(AutotaskError):
     """The request never got an HTTP answer (DNS, connect, TLS, timeout)."""
 
-    default_message = (
-        "Could not reach Autotask. Check the internet connection or proxy."
-    )
+    default_message = "Could not reach Autotask. Check the internet connection or proxy."
 
 
 class AutotaskProtocolError(AutotaskError):
@@ -94,6 +89,4 @@ class AutotaskProtocolError(AutotaskError):
 class AutotaskQueryError(AutotaskError):
     """Autotask rejected the request itself (bad filter, unknown field, validation)."""
 
-    default_message = (
-        "Autotask rejected the request: report this to support with the diagnostics."
-    )
+    default_message = "Autotask rejected the request: report this to support with the diagnostics."

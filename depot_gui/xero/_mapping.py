@@ -112,7 +112,9 @@ def status_error(resp: httpx.Response, *, write: bool, what: str) -> XeroError:
     if status == 400:
         return XeroValidationError(validation_messages(body_json(resp)) or [detail], status=400)
     if status == 404:
-        return XeroNotFoundError(f"Xero could not find {what}: refresh and try again.", status=404, detail=detail)
+        return XeroNotFoundError(
+            f"Xero could not find {what}: refresh and try again.", status=404, detail=detail
+        )
     if status == 429:
         return rate_limited(resp)
     if status == 503 or status == 501:
@@ -131,7 +133,9 @@ def status_error(resp: httpx.Response, *, write: bool, what: str) -> XeroError:
                 detail=detail,
             )
         return XeroServerError(
-            f"Xero is having problems (HTTP {status}): try again in a few minutes.", status=status, detail=detail
+            f"Xero is having problems (HTTP {status}): try again in a few minutes.",
+            status=status,
+            detail=detail,
         )
     return XeroProtocolError(
         f"Xero answered with an unexpected HTTP {status}: try again, and report it if it keeps happening.",
@@ -140,7 +144,9 @@ def status_error(resp: httpx.Response, *, write: bool, what: str) -> XeroError:
     )
 
 
-def transport_error(exc: httpx.TransportError, url: str, *, write: bool, scrub: Callable[[str], str]) -> XeroError:
+def transport_error(
+    exc: httpx.TransportError, url: str, *, write: bool, scrub: Callable[[str], str]
+) -> XeroError:
     """Map an exception with no HTTP answer: writes that may have been sent become OutcomeUnknown."""
     host = urlsplit(url).hostname or url
     raw = scrub(str(exc)) or type(exc).__name__

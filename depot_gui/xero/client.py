@@ -127,7 +127,11 @@ class XeroClient:
         """Contacts whose Name and/or AccountNumber equal the given values exactly."""
         if name is None and account_number is None:
             raise ValueError("find_contacts() needs a name or an account_number")
-        clause = where_equals("Name", name) if name is not None else where_equals("AccountNumber", account_number or "")
+        clause = (
+            where_equals("Name", name)
+            if name is not None
+            else where_equals("AccountNumber", account_number or "")
+        )
         found = self._get("Contacts", "Contacts", {"where": clause})
         if name is not None and account_number is not None:
             found = [c for c in found if c.get("AccountNumber") == account_number]
@@ -207,7 +211,9 @@ class XeroClient:
                 return found
             page += 1
 
-    def _write(self, method: str, path: str, key: str, record: dict, idempotency_key: str, unitdp: bool = True) -> dict:
+    def _write(
+        self, method: str, path: str, key: str, record: dict, idempotency_key: str, unitdp: bool = True
+    ) -> dict:
         check_idempotency_key(idempotency_key)
         params = {"unitdp": "4"} if unitdp else None
         data = self._request(

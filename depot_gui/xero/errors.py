@@ -10,7 +10,9 @@ class XeroError(Exception):
 
     default_message = "Xero returned an error: try again, and report it if it keeps happening."
 
-    def __init__(self, user_message: str | None = None, *, status: int | None = None, detail: str = "") -> None:
+    def __init__(
+        self, user_message: str | None = None, *, status: int | None = None, detail: str = ""
+    ) -> None:
         self.user_message = user_message or self.default_message
         self.status = status
         self.detail = detail
@@ -96,8 +98,7 @@ class XeroProtocolError(XeroError):
     """Xero's answer did not have the documented shape."""
 
     default_message = (
-        "Xero sent a response Depot GUI could not understand: try again, and report it if it "
-        "keeps happening."
+        "Xero sent a response Depot GUI could not understand: try again, and report it if it keeps happening."
     )
 
 

@@ -52,8 +52,15 @@ class _Server(HTTPServer):
 class LoopbackReceiver:
     """Binds 127.0.0.1:port (0 = any free port) and waits for exactly one GET /callback."""
 
-    def __init__(self, expected_state: str, port: int = 0, *, host: str = "127.0.0.1",
-                 path: str = CALLBACK_PATH, redirect_host: str = "localhost") -> None:
+    def __init__(
+        self,
+        expected_state: str,
+        port: int = 0,
+        *,
+        host: str = "127.0.0.1",
+        path: str = CALLBACK_PATH,
+        redirect_host: str = "localhost",
+    ) -> None:
         self.expected_state = expected_state
         self._server = _Server((host, port), _Handler)
         self._server.receiver = self

@@ -110,7 +110,8 @@ class TokenSet:
     scope: str = ""
 
     def __repr__(self) -> str:
-        return f"TokenSet(access_token='***', refresh_token='***', expires_at={self.expires_at.isoformat()!r}, scope={self.scope!r})"
+        expires = self.expires_at.isoformat()
+        return f"TokenSet(access_token='***', refresh_token='***', expires_at={expires!r}, scope={self.scope!r})"
 
     __str__ = __repr__
 
@@ -158,7 +159,9 @@ def _token_call(
         try:
             return http.post(url, data=form, headers={"Accept": "application/json"})
         except httpx.TransportError as exc:
-            secrets_in_form = [v for k, v in form.items() if k in ("code", "code_verifier", "refresh_token", "token")]
+            secrets_in_form = [
+                v for k, v in form.items() if k in ("code", "code_verifier", "refresh_token", "token")
+            ]
 
             def scrub(text: str) -> str:
                 for value in secrets_in_form:
@@ -182,8 +185,7 @@ def _token_error(resp: httpx.Response) -> XeroError:
         )
     if code in ("invalid_client", "unauthorized_client"):
         return XeroAuthError(
-            "Xero does not recognise this app's client id: check the Xero app settings, then "
-            f"{RECONNECT}.",
+            f"Xero does not recognise this app's client id: check the Xero app settings, then {RECONNECT}.",
             status=resp.status_code,
             detail=code,
         )
@@ -318,8 +320,13 @@ class TokenManager:
             self._store.clear()
         if tokens is not None:
             try:
-                revoke(self.client_id, tokens.refresh_token, identity_root=self._identity_root,
-                       transport=self._transport, timeout=self._timeout)
+                revoke(
+                    self.client_id,
+                    tokens.refresh_token,
+                    identity_root=self._identity_root,
+                    transport=self._transport,
+                    timeout=self._timeout,
+                )
             except XeroError:
                 pass
 

@@ -61,5 +61,10 @@ def page(items: list, next_url: str | None = None) -> dict:
     """A query answer envelope."""
     return {
         "items": items,
-        "pageDetails": {"count": len(items), "requestCount": 500, "prevPageUrl": None, "nextPageUrl": next_url},
+        "pageDetails": {
+            "count": len(items),
+            "requestCount": 500,
+            "prevPageUrl": None,
+            "nextPageUrl": next_url,
+        },
     }

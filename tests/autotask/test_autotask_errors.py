@@ -39,7 +39,9 @@ def entity_requests(client):
 
 
 def test_429_honours_retry_after():
-    client = make_client(sequence(reply(429, {"errors": ["slow down"]}, {"Retry-After": "7"}), reply(body=page([{"id": 1}]))))
+    client = make_client(
+        sequence(reply(429, {"errors": ["slow down"]}, {"Retry-After": "7"}), reply(body=page([{"id": 1}])))
+    )
     assert client.query("Invoices", []) == [{"id": 1}]
     assert client.sleeps == [7.0]
     assert client.waits == [("Waiting for Autotask rate limit", 7.0)]
@@ -47,7 +49,9 @@ def test_429_honours_retry_after():
 
 
 def test_gateway_errors_back_off_exponentially():
-    client = make_client(sequence(reply(503, text="down"), reply(502, text="bad"), reply(504, text="x"), reply(body=page([]))))
+    client = make_client(
+        sequence(reply(503, text="down"), reply(502, text="bad"), reply(504, text="x"), reply(body=page([])))
+    )
     assert client.query("Invoices", []) == []
     assert client.sleeps == [1.0, 2.0, 4.0]
 
@@ -59,7 +63,11 @@ def test_backoff_is_capped_at_60_seconds():
 
 
 def test_thread_limit_error_is_retried():
-    thread_error = {"errors": ["Thread Threshold Exceeded - The Autotask API thread threshold of 3 threads has been exceeded. Itgenatr005"]}
+    thread_error = {
+        "errors": [
+            "Thread Threshold Exceeded - The Autotask API thread threshold of 3 threads has been exceeded. Itgenatr005"
+        ]
+    }
     client = make_client(sequence(reply(500, thread_error), reply(body=page([{"id": 2}]))))
     assert client.query("Invoices", []) == [{"id": 2}]
     assert client.waits[0][0] == "Waiting for Autotask thread limit"
@@ -82,15 +90,30 @@ def test_huge_retry_after_is_not_slept():
 @pytest.mark.parametrize(
     ("answer", "error", "phrase"),
     [
-        (reply(401, {"errors": ["Unauthorized"]}), AutotaskAuthError, "check the username, secret and integration code"),
+        (
+            reply(401, {"errors": ["Unauthorized"]}),
+            AutotaskAuthError,
+            "check the username, secret and integration code",
+        ),
         (reply(500, {"errors": ["IntegrationCode is invalid."]}), AutotaskAuthError, "integration code"),
         (reply(403, {"errors": ["Forbidden"]}), AutotaskPermissionError, "security level"),
         (
-            reply(500, {"errors": ["The logged in Resource does not have the adequate permissions to query this entity type."]}),
+            reply(
+                500,
+                {
+                    "errors": [
+                        "The logged in Resource does not have the adequate permissions to query this entity type."
+                    ]
+                },
+            ),
             AutotaskPermissionError,
             "security level",
         ),
-        (reply(500, {"errors": ["Unable to find foo in the Invoice Entity."]}), AutotaskQueryError, "Unable to find foo"),
+        (
+            reply(500, {"errors": ["Unable to find foo in the Invoice Entity."]}),
+            AutotaskQueryError,
+            "Unable to find foo",
+        ),
         (reply(400, {"errors": ["bad value"]}), AutotaskQueryError, "bad value"),
         (reply(200, text="<html>not json"), AutotaskProtocolError, "could not understand"),
         (reply(200, text='{"items": [1, 2'), AutotaskProtocolError, "could not understand"),
@@ -147,7 +170,10 @@ def _all_failures():
         (reply(503, text=leak), AutotaskServerError),
         (reply(500, {"errors": [leak]}), AutotaskQueryError),
         (reply(200, text=leak), AutotaskProtocolError),
-        (reply(200, {"items": [], "pageDetails": {"nextPageUrl": "https://elsewhere.test/x?" + SECRET}}), AutotaskProtocolError),
+        (
+            reply(200, {"items": [], "pageDetails": {"nextPageUrl": "https://elsewhere.test/x?" + SECRET}}),
+            AutotaskProtocolError,
+        ),
         (httpx.ConnectError(leak), AutotaskNetworkError),
         (httpx.ConnectError("SSL: CERTIFICATE_VERIFY_FAILED " + SECRET), AutotaskNetworkError),
     ]

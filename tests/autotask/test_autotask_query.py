@@ -35,7 +35,14 @@ def test_discover_zone_without_credentials():
         assert req.url.path == "/atservicesrest/v1.0/zoneInformation"
         assert req.url.params["user"] == CREDS.username
         assert "secret" not in {k.lower() for k in req.headers}
-        return reply(body={"zoneName": "Z5", "url": f"https://{HOST}/ATServicesRest/", "webUrl": "https://ww5/", "ci": 42})
+        return reply(
+            body={
+                "zoneName": "Z5",
+                "url": f"https://{HOST}/ATServicesRest/",
+                "webUrl": "https://ww5/",
+                "ci": 42,
+            }
+        )
 
     client = make_client(handler, zone=None)
     zone = client.discover_zone()
@@ -44,7 +51,9 @@ def test_discover_zone_without_credentials():
 
 
 def test_unknown_user_gives_zone_error():
-    client = make_client(lambda req: reply(500, {"errors": ["Zone information could not be determined"]}), zone=None)
+    client = make_client(
+        lambda req: reply(500, {"errors": ["Zone information could not be determined"]}), zone=None
+    )
     with pytest.raises(AutotaskZoneError) as info:
         client.discover_zone()
     assert "check the API username" in info.value.user_message
@@ -54,7 +63,9 @@ def test_unknown_user_gives_zone_error():
 def test_first_query_discovers_zone_and_sends_auth_headers():
     def handler(req):
         if "zoneInformation" in req.url.path:
-            return reply(body={"zoneName": "Z5", "url": f"https://{HOST}/atservicesrest/", "webUrl": "", "ci": 1})
+            return reply(
+                body={"zoneName": "Z5", "url": f"https://{HOST}/atservicesrest/", "webUrl": "", "ci": 1}
+            )
         assert str(req.url) == BASE + "Invoices/query"
         assert req.headers["ApiIntegrationCode"] == CREDS.integration_code
         assert req.headers["UserName"] == CREDS.username
@@ -87,17 +98,24 @@ def test_paging_posts_same_body_to_next_url_and_get_would_405():
     reqs = client.rec.requests
     assert [r.method for r in reqs] == ["POST", "POST", "POST"]
     bodies = [json.loads(r.content) for r in reqs]
-    assert bodies[0] == bodies[1] == bodies[2] == {
-        "filter": [{"op": "exist", "field": "id"}],
-        "MaxRecords": 500,
-        "IncludeFields": ["id", "invoiceNumber"],
-    }
+    assert (
+        bodies[0]
+        == bodies[1]
+        == bodies[2]
+        == {
+            "filter": [{"op": "exist", "field": "id"}],
+            "MaxRecords": 500,
+            "IncludeFields": ["id", "invoiceNumber"],
+        }
+    )
     assert str(reqs[1].url) == str(httpx.URL(next1))
 
 
 def test_foreign_next_page_url_is_refused_without_sending_credentials():
     def handler(req):
-        return reply(body=page([{"id": 1}], "https://evil.example.com/ATServicesRest/V1.0/Invoices/query/next?x=1"))
+        return reply(
+            body=page([{"id": 1}], "https://evil.example.com/ATServicesRest/V1.0/Invoices/query/next?x=1")
+        )
 
     client = make_client(handler)
     with pytest.raises(AutotaskProtocolError) as info:
@@ -108,7 +126,9 @@ def test_foreign_next_page_url_is_refused_without_sending_credentials():
 
 
 def test_http_downgrade_in_next_page_url_is_refused():
-    client = make_client(lambda req: reply(body=page([{"id": 1}], f"http://{HOST}/ATServicesRest/V1.0/X/query/next")))
+    client = make_client(
+        lambda req: reply(body=page([{"id": 1}], f"http://{HOST}/ATServicesRest/V1.0/X/query/next"))
+    )
     with pytest.raises(AutotaskProtocolError):
         client.query("Invoices", [])
 
@@ -132,7 +152,9 @@ def test_query_in_batches_of_500():
 
     client = make_client(handler)
     ids = list(range(1, 1202)) + [5, 6]  # duplicates are dropped
-    rows = client.query_in("BillingItems", "invoiceID", ids, extra=[{"op": "eq", "field": "nonBillable", "value": 0}])
+    rows = client.query_in(
+        "BillingItems", "invoiceID", ids, extra=[{"op": "eq", "field": "nonBillable", "value": 0}]
+    )
     assert len(seen) == 3
     assert [len(f[-1]["value"]) for f in seen] == [500, 500, 201]
     assert all(f[0] == {"op": "eq", "field": "nonBillable", "value": 0} for f in seen)
@@ -170,7 +192,12 @@ def test_get_count_info_patch():
     assert item["rate"] == Decimal("0.1")
     assert client.count("Invoices", []) == 1234
     assert client.entity_information("Invoices")["userAccessForQuery"] == "All"
-    assert client.patch("Invoices", {"id": 5, "webServiceDate": "2024-05-31T00:00:00", "amount": Decimal("0.10")}) == 5
+    assert (
+        client.patch(
+            "Invoices", {"id": 5, "webServiceDate": "2024-05-31T00:00:00", "amount": Decimal("0.10")}
+        )
+        == 5
+    )
     patch_req = client.rec.requests[-1]
     assert patch_req.method == "PATCH" and str(patch_req.url) == BASE + "Invoices"
     assert b'"amount":0.10' in patch_req.content
@@ -203,7 +230,9 @@ def test_one_request_in_flight_per_entity():
         return reply(body=page([]))
 
     client = make_client(handler)
-    threads = [threading.Thread(target=client.query, args=(e, [])) for e in ["Invoices"] * 3 + ["BillingItems"] * 3]
+    threads = [
+        threading.Thread(target=client.query, args=(e, [])) for e in ["Invoices"] * 3 + ["BillingItems"] * 3
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -217,7 +246,9 @@ def test_zone_move_on_401_is_followed_once():
 
     def handler(req):
         if "zoneInformation" in req.url.path:
-            return reply(body={"zoneName": "Z14", "url": f"https://{new_host}/ATServicesRest/", "webUrl": "", "ci": 7})
+            return reply(
+                body={"zoneName": "Z14", "url": f"https://{new_host}/ATServicesRest/", "webUrl": "", "ci": 7}
+            )
         if req.url.host == HOST:
             return reply(401, {"errors": ["not here"]})
         return reply(body=page([{"id": 9}]))

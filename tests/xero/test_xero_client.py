@@ -27,8 +27,12 @@ from depot_gui.xero import (
 from depot_gui.xero.client import check_idempotency_key, where_equals
 
 ACC = f"{ROOT}/api.xro/2.0/"
-INVOICE = {"Type": "ACCREC", "Contact": {"ContactID": "c1"}, "InvoiceNumber": "INV-1",
-           "LineItems": [{"Description": "x", "Quantity": Decimal("3"), "UnitAmount": Decimal("33.3333")}]}
+INVOICE = {
+    "Type": "ACCREC",
+    "Contact": {"ContactID": "c1"},
+    "InvoiceNumber": "INV-1",
+    "LineItems": [{"Description": "x", "Quantity": Decimal("3"), "UnitAmount": Decimal("33.3333")}],
+}
 
 # The exact ValidationException shape of xero-api.md §5.3, with a line-level error added.
 VALIDATION = {
@@ -39,15 +43,31 @@ VALIDATION = {
         {
             "Type": "ACCREC",
             "InvoiceNumber": "INV-1",
-            "ValidationErrors": [{"Message": "Invoice # must be unique."}, {"Message": "Account code '999' is not a valid code for this document."}],
-            "LineItems": [{"Description": "x", "ValidationErrors": [{"Message": "The TaxType code 'OUTPUT' cannot be used with account code '200'."}]}],
+            "ValidationErrors": [
+                {"Message": "Invoice # must be unique."},
+                {"Message": "Account code '999' is not a valid code for this document."},
+            ],
+            "LineItems": [
+                {
+                    "Description": "x",
+                    "ValidationErrors": [
+                        {"Message": "The TaxType code 'OUTPUT' cannot be used with account code '200'."}
+                    ],
+                }
+            ],
         }
     ],
 }
 
 
 def ok_invoices(*invoices, pagination=None):
-    body = {"Id": "r", "Status": "OK", "ProviderName": "t", "DateTimeUTC": "/Date(1717156800000)/", "Invoices": list(invoices)}
+    body = {
+        "Id": "r",
+        "Status": "OK",
+        "ProviderName": "t",
+        "DateTimeUTC": "/Date(1717156800000)/",
+        "Invoices": list(invoices),
+    }
     if pagination:
         body["pagination"] = pagination
     return reply(body=body, headers={"X-DayLimit-Remaining": "4990", "X-MinLimit-Remaining": "59"})
@@ -74,13 +94,29 @@ def test_connections_has_no_tenant_header():
 
 
 def test_accounts_and_tax_rates():
-    client = make_client(sequence(reply(body={"Accounts": [{"Code": "200"}]}), reply(body={"TaxRates": [{"TaxType": "OUTPUT", "EffectiveRate": 10.0}]})))
+    client = make_client(
+        sequence(
+            reply(body={"Accounts": [{"Code": "200"}]}),
+            reply(body={"TaxRates": [{"TaxType": "OUTPUT", "EffectiveRate": 10.0}]}),
+        )
+    )
     assert client.accounts() == [{"Code": "200"}]
     assert client.tax_rates()[0]["EffectiveRate"] == Decimal("10.0")
 
 
 def test_find_contacts_escapes_quotes():
-    client = make_client(sequence(reply(body={"Contacts": [{"Name": 'A "B" Ltd', "AccountNumber": "7"}, {"Name": 'A "B" Ltd', "AccountNumber": "8"}]})))
+    client = make_client(
+        sequence(
+            reply(
+                body={
+                    "Contacts": [
+                        {"Name": 'A "B" Ltd', "AccountNumber": "7"},
+                        {"Name": 'A "B" Ltd', "AccountNumber": "8"},
+                    ]
+                }
+            )
+        )
+    )
     found = client.find_contacts(name='A "B" Ltd', account_number="7")
     assert [c["AccountNumber"] for c in found] == ["7"]
     assert client.handler.requests[0].url.params["where"] == 'Name=="A \\"B\\" Ltd"'
@@ -94,7 +130,9 @@ def test_invoices_by_number_chunks_and_drops_deleted():
         numbers = req.url.params["InvoiceNumbers"].split(",")
         assert req.url.params["unitdp"] == "4" and req.url.params["where"] == 'Status!="DELETED"'
         assert req.url.params["page"] == "1"
-        return ok_invoices(*[{"InvoiceNumber": n, "Status": "DELETED" if n == "INV-3" else "AUTHORISED"} for n in numbers])
+        return ok_invoices(
+            *[{"InvoiceNumber": n, "Status": "DELETED" if n == "INV-3" else "AUTHORISED"} for n in numbers]
+        )
 
     numbers = [f"INV-{i}" for i in range(1, 91)]
     client = make_client(sequence(answer, answer, answer))
@@ -107,15 +145,27 @@ def test_invoices_by_number_chunks_and_drops_deleted():
 
 
 def test_invoice_pages_are_followed():
-    client = make_client(sequence(
-        ok_invoices({"InvoiceNumber": "A"}, pagination={"page": 1, "pageSize": 1, "pageCount": 2, "itemCount": 2}),
-        ok_invoices({"InvoiceNumber": "B"}, pagination={"page": 2, "pageSize": 1, "pageCount": 2, "itemCount": 2}),
-    ))
+    client = make_client(
+        sequence(
+            ok_invoices(
+                {"InvoiceNumber": "A"}, pagination={"page": 1, "pageSize": 1, "pageCount": 2, "itemCount": 2}
+            ),
+            ok_invoices(
+                {"InvoiceNumber": "B"}, pagination={"page": 2, "pageSize": 1, "pageCount": 2, "itemCount": 2}
+            ),
+        )
+    )
     assert [i["InvoiceNumber"] for i in client.invoices_by_number(["A", "B"])] == ["A", "B"]
 
 
 def test_decimal_precision_both_ways():
-    client = make_client(sequence(reply(text='{"Invoices":[{"InvoiceID":"i1","Status":"DRAFT","LineItems":[{"UnitAmount":33.3333,"TaxAmount":0.1}],"Total":100.00}]}')))
+    client = make_client(
+        sequence(
+            reply(
+                text='{"Invoices":[{"InvoiceID":"i1","Status":"DRAFT","LineItems":[{"UnitAmount":33.3333,"TaxAmount":0.1}],"Total":100.00}]}'
+            )
+        )
+    )
     created = client.create_invoice(INVOICE, "key-1")
     assert created["LineItems"][0]["UnitAmount"] == Decimal("33.3333")
     assert created["LineItems"][0]["TaxAmount"] == Decimal("0.1")
@@ -151,8 +201,12 @@ def test_validation_exception_collects_every_message():
 
 
 def test_per_element_has_errors_form():
-    element = {"InvoiceNumber": "INV-1", "HasErrors": True, "StatusAttributeString": "ERROR",
-               "ValidationErrors": [{"Message": "Contact is archived."}]}
+    element = {
+        "InvoiceNumber": "INV-1",
+        "HasErrors": True,
+        "StatusAttributeString": "ERROR",
+        "ValidationErrors": [{"Message": "Contact is archived."}],
+    }
     client = make_client(sequence(ok_invoices(element)))
     with pytest.raises(XeroValidationError) as info:
         client.create_invoice(INVOICE, "key-3")
@@ -160,7 +214,12 @@ def test_per_element_has_errors_form():
 
 
 def test_write_429_waits_and_retries_with_same_key():
-    client = make_client(sequence(reply(429, {}, {"Retry-After": "3", "X-Rate-Limit-Problem": "minute"}), ok_invoices({"InvoiceID": "i1"})))
+    client = make_client(
+        sequence(
+            reply(429, {}, {"Retry-After": "3", "X-Rate-Limit-Problem": "minute"}),
+            ok_invoices({"InvoiceID": "i1"}),
+        )
+    )
     assert client.create_invoice(INVOICE, "key-4")["InvoiceID"] == "i1"
     assert client.waits == [("Waiting for Xero rate limit", 3.0)] and client.sleeps == [3.0]
     assert [r.headers["Idempotency-Key"] for r in client.handler.requests] == ["key-4", "key-4"]
@@ -179,7 +238,14 @@ def test_daily_limit_is_not_waited_out():
     assert "daily" in info.value.user_message and client.sleeps == []
 
 
-@pytest.mark.parametrize("failure", [httpx.ReadTimeout("timed out"), httpx.RemoteProtocolError("Server disconnected"), httpx.WriteTimeout("w")])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ReadTimeout("timed out"),
+        httpx.RemoteProtocolError("Server disconnected"),
+        httpx.WriteTimeout("w"),
+    ],
+)
 def test_write_without_answer_is_outcome_unknown_and_not_retried(failure):
     client = make_client(sequence(failure, ok_invoices({"InvoiceID": "i1"})))
     with pytest.raises(XeroOutcomeUnknown):
@@ -194,7 +260,10 @@ def test_write_connect_error_is_network_error():
     assert client.calls == 1
 
 
-@pytest.mark.parametrize(("status", "error"), [(500, XeroOutcomeUnknown), (502, XeroOutcomeUnknown), (504, XeroOutcomeUnknown), (503, XeroServerError)])
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(500, XeroOutcomeUnknown), (502, XeroOutcomeUnknown), (504, XeroOutcomeUnknown), (503, XeroServerError)],
+)
 def test_write_5xx_is_not_retried(status, error):
     client = make_client(sequence(reply(status, text="oops"), ok_invoices({"InvoiceID": "i1"})))
     with pytest.raises(error):
@@ -205,7 +274,14 @@ def test_write_5xx_is_not_retried(status, error):
 
 
 def test_reads_retry_5xx_and_network_errors():
-    client = make_client(sequence(reply(503, text="maintenance"), httpx.ConnectError("refused"), reply(500, text="x"), reply(body={"Accounts": [{"Code": "200"}]})))
+    client = make_client(
+        sequence(
+            reply(503, text="maintenance"),
+            httpx.ConnectError("refused"),
+            reply(500, text="x"),
+            reply(body={"Accounts": [{"Code": "200"}]}),
+        )
+    )
     assert client.accounts() == [{"Code": "200"}]
     assert client.sleeps == [1.0, 2.0, 4.0]
 
@@ -217,17 +293,29 @@ def test_reads_give_up_after_max_attempts():
 
 
 def test_401_problem_json_is_auth_error():
-    problem = {"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": "TokenExpired: token expired at 01/01/2001 00:00:00", "Instance": "x", "Extensions": {}}
+    problem = {
+        "Type": None,
+        "Title": "Unauthorized",
+        "Status": 401,
+        "Detail": "TokenExpired: token expired at 01/01/2001 00:00:00",
+        "Instance": "x",
+        "Extensions": {},
+    }
     client = make_client(sequence(reply(401, problem), reply(401, problem)))
     with pytest.raises(XeroAuthError) as info:
         client.accounts()
-    assert info.value.user_message == "Your Xero connection has expired or was revoked: reconnect Xero in Settings › Connections."
+    assert (
+        info.value.user_message
+        == "Your Xero connection has expired or was revoked: reconnect Xero in Settings › Connections."
+    )
     assert "TokenExpired" in info.value.detail
     assert client.calls == 1
 
 
 def test_403_tenant_and_scope():
-    client = make_client(sequence(reply(403, {"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})))
+    client = make_client(
+        sequence(reply(403, {"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"}))
+    )
     with pytest.raises(XeroForbiddenError) as info:
         client.accounts()
     assert "organisation" in info.value.user_message
@@ -238,7 +326,9 @@ def test_403_tenant_and_scope():
 
 
 def test_not_found_and_bad_json():
-    client = make_client(sequence(reply(404, text="The resource you're looking for cannot be found"), reply(text="<html>")))
+    client = make_client(
+        sequence(reply(404, text="The resource you're looking for cannot be found"), reply(text="<html>"))
+    )
     with pytest.raises(XeroNotFoundError):
         client.get_invoice("0000")
     with pytest.raises(XeroProtocolError):
@@ -253,8 +343,13 @@ def test_no_tenant_selected():
 
 
 def test_token_never_in_errors():
-    answers = [reply(401, {"Detail": f"bad token {TOKEN}"}), reply(400, {"Message": f"echo {TOKEN}"}),
-               reply(503, text=TOKEN), httpx.ConnectError(f"fail {TOKEN}"), httpx.ReadTimeout(TOKEN)]
+    answers = [
+        reply(401, {"Detail": f"bad token {TOKEN}"}),
+        reply(400, {"Message": f"echo {TOKEN}"}),
+        reply(503, text=TOKEN),
+        httpx.ConnectError(f"fail {TOKEN}"),
+        httpx.ReadTimeout(TOKEN),
+    ]
     for answer in answers:
         client = make_client(sequence(answer), max_attempts=1)
         with pytest.raises(XeroError) as info:
@@ -265,16 +360,27 @@ def test_token_never_in_errors():
 
 
 def test_credit_notes_and_contacts_writes():
-    client = make_client(sequence(
-        reply(body={"CreditNotes": [{"CreditNoteNumber": "CN-1", "Status": "AUTHORISED"}, {"CreditNoteNumber": "CN-1", "Status": "DELETED"}]}),
-        reply(body={"CreditNotes": [{"CreditNoteID": "n1"}]}),
-        reply(body={"Contacts": [{"ContactID": "c9"}]}),
-    ))
+    client = make_client(
+        sequence(
+            reply(
+                body={
+                    "CreditNotes": [
+                        {"CreditNoteNumber": "CN-1", "Status": "AUTHORISED"},
+                        {"CreditNoteNumber": "CN-1", "Status": "DELETED"},
+                    ]
+                }
+            ),
+            reply(body={"CreditNotes": [{"CreditNoteID": "n1"}]}),
+            reply(body={"Contacts": [{"ContactID": "c9"}]}),
+        )
+    )
     assert len(client.credit_notes_by_number(["CN-1"])) == 1
     assert client.handler.requests[0].url.params["where"] == 'CreditNoteNumber=="CN-1"'
     assert client.create_credit_note({"Type": "ACCRECCREDIT"}, "k1")["CreditNoteID"] == "n1"
     assert client.create_contact({"Name": "Acme"}, "k2")["ContactID"] == "c9"
-    assert client.handler.requests[2].method == "PUT" and json.loads(client.handler.requests[2].content) == {"Contacts": [{"Name": "Acme"}]}
+    assert client.handler.requests[2].method == "PUT" and json.loads(client.handler.requests[2].content) == {
+        "Contacts": [{"Name": "Acme"}]
+    }
 
 
 def test_parse_xero_dates():
