@@ -52,6 +52,11 @@ class Zone:
         )
 
     @property
+    def zone_name(self) -> str:
+        """Alias of ``name`` (the zoneInformation key is ``zoneName``)."""
+        return self.name
+
+    @property
     def origin(self) -> tuple[str, str]:
         """(scheme, host[:port]) of the REST base, lower-cased, for same-origin checks."""
         return url_origin(self.api_base)

@@ -47,6 +47,7 @@ def test_discover_zone_without_credentials():
     client = make_client(handler, zone=None)
     zone = client.discover_zone()
     assert zone.api_base == BASE and zone.ci == 42 and zone.web_url == "https://ww5/"
+    assert zone.zone_name == zone.name == "Z5"
     assert client.zone == zone
 
 
