@@ -1,0 +1,320 @@
+"""Scenario files (../shared/specs/scenario.md): parse with Decimal numbers, strip comments, validate."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+from .clock import is_iso_datetime, parse_iso
+
+API_NAMES = ("autotask", "xero", "identity")
+FAULT_KINDS = ("status", "timeout_after_commit", "drop", "delay")
+# Autotask fields that are money / numbers on the wire: a string there is a broken scenario.
+NUMERIC_FIELDS = {
+    "invoiceTotal", "totalTaxValue", "extendedPrice", "taxDollars", "totalAmount", "rate",
+    "quantity", "ourCost", "internalCurrencyExtendedPrice", "internalCurrencyRate",
+    "internalCurrencyTaxDollars", "internalCurrencyTotalAmount", "taxRate", "unitPrice",
+    "unitCost", "paymentDueInDays",
+}
+INVOICE_TYPES = ("ACCPAY", "ACCPAYCREDIT", "APOVERPAYMENT", "APPREPAYMENT", "ACCREC", "ACCRECCREDIT")
+INVOICE_STATUSES = ("DRAFT", "SUBMITTED", "DELETED", "AUTHORISED", "PAID", "VOIDED")
+
+
+class ScenarioError(Exception):
+    """A scenario file that breaks the format; ``str()`` names the file, the JSON path and the problem."""
+
+    def __init__(self, file: str | Path, path: str, problem: str) -> None:
+        self.file = str(file)
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{self.file}: {path}: {problem}")
+
+
+def strip_comments(value: object) -> object:
+    """Drop every object key starting with ``_``, at any depth."""
+    if isinstance(value, dict):
+        return {k: strip_comments(v) for k, v in value.items() if not str(k).startswith("_")}
+    if isinstance(value, list):
+        return [strip_comments(v) for v in value]
+    return value
+
+
+def scenario_hash(path: str | Path) -> str:
+    """SHA-256 of the scenario file's bytes (state resets when it changes)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_scenario(path: str | Path) -> dict:
+    """Parse (Decimal numbers) and validate a scenario file, or raise ScenarioError."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(p, "$", f"cannot read the file ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(p, "$", "the file is not UTF-8 text") from None
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(p, "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    data = strip_comments(data)
+    _Validator(p).scenario(data)
+    if "name" not in data:
+        data["name"] = p.stem
+    return data
+
+
+def _kind(v: object) -> str:
+    """JSON type name of a parsed value, for messages."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, Decimal, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    return "object"
+
+
+def _show(v: object) -> str:
+    """Short display of a bad value."""
+    text = json.dumps(v, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _Validator:
+    """Walks a parsed scenario and raises ScenarioError at the first problem."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def fail(self, path: str, problem: str) -> None:
+        """Raise the error for ``path``."""
+        raise ScenarioError(self.file, path, problem)
+
+    def obj(self, v: object, path: str) -> dict:
+        """Require a JSON object."""
+        if not isinstance(v, dict):
+            self.fail(path, f"must be an object, got {_kind(v)}")
+        return v  # type: ignore[return-value]
+
+    def arr(self, v: object, path: str) -> list:
+        """Require a JSON array."""
+        if not isinstance(v, list):
+            self.fail(path, f"must be an array, got {_kind(v)}")
+        return v  # type: ignore[return-value]
+
+    def string(self, d: dict, key: str, path: str, *, required: bool = True, nonempty: bool = True) -> None:
+        """Require ``d[key]`` to be a (non-empty) string."""
+        if key not in d:
+            if required:
+                self.fail(path, f'missing required key "{key}"')
+            return
+        v = d[key]
+        if not isinstance(v, str):
+            self.fail(f"{path}.{key}", f"must be a string, got {_kind(v)} {_show(v)}")
+        if nonempty and not v.strip():
+            self.fail(f"{path}.{key}", "must not be empty")
+
+    def integer(self, d: dict, key: str, path: str, *, required: bool = True, minimum: int | None = None) -> None:
+        """Require ``d[key]`` to be an integer."""
+        if key not in d:
+            if required:
+                self.fail(path, f'missing required key "{key}"')
+            return
+        v = d[key]
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.fail(f"{path}.{key}", f"must be an integer, got {_kind(v)} {_show(v)}")
+        if minimum is not None and v < minimum:
+            self.fail(f"{path}.{key}", f"must be at least {minimum}, got {v}")
+
+    def number(self, d: dict, key: str, path: str, *, required: bool = True, nullable: bool = False) -> None:
+        """Require ``d[key]`` to be a JSON number."""
+        if key not in d:
+            if required:
+                self.fail(path, f'missing required key "{key}"')
+            return
+        v = d[key]
+        if v is None and nullable:
+            return
+        if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
+            self.fail(f"{path}.{key}", f"must be a JSON number, got {_kind(v)} {_show(v)}")
+
+    def uuid_str(self, d: dict, key: str, path: str, *, required: bool = True) -> None:
+        """Require ``d[key]`` to be a UUID string."""
+        self.string(d, key, path, required=required)
+        if key in d:
+            try:
+                uuid.UUID(d[key])
+            except ValueError:
+                self.fail(f"{path}.{key}", f"must be a UUID, got {_show(d[key])}")
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def scenario(self, data: object) -> None:
+        """Top level."""
+        d = self.obj(data, "$")
+        self.string(d, "name", "$", required=False)
+        self.string(d, "description", "$", required=False, nonempty=False)
+        if "now" not in d:
+            self.fail("$", 'missing required key "now"')
+        if not is_iso_datetime(d["now"]):
+            self.fail("$.now", f"must be an ISO-8601 UTC datetime such as \"2026-11-20T09:00:00Z\", got {_show(d['now'])}")
+        try:
+            parse_iso(d["now"])
+        except ValueError:
+            self.fail("$.now", f"is not a valid datetime: {_show(d['now'])}")
+        for key in ("autotask", "xero"):
+            if key not in d:
+                self.fail("$", f'missing required key "{key}"')
+        self.autotask(self.obj(d["autotask"], "$.autotask"))
+        self.xero(self.obj(d["xero"], "$.xero"))
+        if "faults" in d:
+            for i, f in enumerate(self.arr(d["faults"], "$.faults")):
+                self.fault(f, f"$.faults[{i}]")
+
+    def autotask(self, a: dict) -> None:
+        """The ``autotask`` section."""
+        if "apiUser" not in a:
+            self.fail("$.autotask", 'missing required key "apiUser"')
+        u = self.obj(a["apiUser"], "$.autotask.apiUser")
+        for key in ("userName", "secret", "integrationCode"):
+            self.string(u, key, "$.autotask.apiUser")
+        self.integer(u, "resourceID", "$.autotask.apiUser")
+        ents = self.obj(a.get("entities", {}), "$.autotask.entities")
+        for name, rows in ents.items():
+            base = f"$.autotask.entities.{name}"
+            if not re.match(r"^[A-Za-z][A-Za-z0-9]*$", name):
+                self.fail(base, "entity names are the REST API's own names, e.g. \"BillingItems\"")
+            seen: set[int] = set()
+            for i, row in enumerate(self.arr(rows, base)):
+                self.record(row, f"{base}[{i}]", seen)
+        billing_ids = {r["id"] for r in ents.get("BillingItems", [])}
+        for i, p in enumerate(self.arr(a.get("pending", []), "$.autotask.pending")):
+            path = f"$.autotask.pending[{i}]"
+            self.obj(p, path)
+            self.integer(p, "billingItemID", path)
+            self.integer(p, "visibleAfterQueries", path, minimum=0)
+            if p["billingItemID"] not in billing_ids:
+                self.fail(f"{path}.billingItemID", f"no BillingItems record has id {p['billingItemID']}")
+        for i, e in enumerate(self.arr(a.get("restrictedEntities", []), "$.autotask.restrictedEntities")):
+            if not isinstance(e, str):
+                self.fail(f"$.autotask.restrictedEntities[{i}]", f"must be an entity name string, got {_kind(e)}")
+
+    def record(self, row: object, path: str, seen: set[int]) -> None:
+        """One Autotask entity record."""
+        r = self.obj(row, path)
+        self.integer(r, "id", path)
+        if r["id"] in seen:
+            self.fail(f"{path}.id", f"duplicate id {r['id']}")
+        seen.add(r["id"])
+        for key, v in r.items():
+            if key in NUMERIC_FIELDS and v is not None and (isinstance(v, bool) or not isinstance(v, (int, Decimal))):
+                self.fail(f"{path}.{key}", f"must be a JSON number (money is a number on the wire), got {_kind(v)} {_show(v)}")
+            if (key.endswith(("DateTime", "Date")) and key != "date") and v is not None:
+                if not is_iso_datetime(v):
+                    self.fail(f"{path}.{key}", f"must be an ISO-8601 datetime string or null, got {_show(v)}")
+        if "userDefinedFields" in r:
+            for j, udf in enumerate(self.arr(r["userDefinedFields"], f"{path}.userDefinedFields")):
+                self.obj(udf, f"{path}.userDefinedFields[{j}]")
+                self.string(udf, "name", f"{path}.userDefinedFields[{j}]")
+
+    def xero(self, x: dict) -> None:
+        """The ``xero`` section."""
+        self.string(x, "clientId", "$.xero")
+        if "tenants" not in x:
+            self.fail("$.xero", 'missing required key "tenants"')
+        tenants = self.arr(x["tenants"], "$.xero.tenants")
+        if not tenants:
+            self.fail("$.xero.tenants", "must list at least one tenant")
+        for i, t in enumerate(tenants):
+            path = f"$.xero.tenants[{i}]"
+            self.obj(t, path)
+            self.uuid_str(t, "tenantId", path)
+            self.string(t, "tenantName", path)
+            self.string(t, "tenantType", path, required=False)
+        codes: set[str] = set()
+        for i, acc in enumerate(self.arr(x.get("Accounts", []), "$.xero.Accounts")):
+            path = f"$.xero.Accounts[{i}]"
+            self.obj(acc, path)
+            self.string(acc, "Code", path, required=False)
+            self.string(acc, "Name", path)
+            self.uuid_str(acc, "AccountID", path, required=False)
+            if acc.get("Status", "ACTIVE") not in ("ACTIVE", "ARCHIVED", "DELETED"):
+                self.fail(f"{path}.Status", f"must be ACTIVE, ARCHIVED or DELETED, got {_show(acc['Status'])}")
+            if "Code" in acc:
+                if acc["Code"] in codes:
+                    self.fail(f"{path}.Code", f"duplicate account code {acc['Code']!r}")
+                codes.add(acc["Code"])
+        for i, tr in enumerate(self.arr(x.get("TaxRates", []), "$.xero.TaxRates")):
+            path = f"$.xero.TaxRates[{i}]"
+            self.obj(tr, path)
+            self.string(tr, "TaxType", path)
+            self.string(tr, "Name", path, required=False)
+            self.number(tr, "EffectiveRate", path, required="DisplayTaxRate" not in tr)
+            self.number(tr, "DisplayTaxRate", path, required=False)
+        for i, c in enumerate(self.arr(x.get("Contacts", []), "$.xero.Contacts")):
+            path = f"$.xero.Contacts[{i}]"
+            self.obj(c, path)
+            self.string(c, "Name", path)
+            self.uuid_str(c, "ContactID", path, required=False)
+        for i, it in enumerate(self.arr(x.get("Items", []), "$.xero.Items")):
+            path = f"$.xero.Items[{i}]"
+            self.obj(it, path)
+            self.string(it, "Code", path)
+        for key in ("Invoices", "CreditNotes"):
+            for i, inv in enumerate(self.arr(x.get(key, []), f"$.xero.{key}")):
+                self.document(inv, f"$.xero.{key}[{i}]", key)
+        if "Organisation" in x:
+            self.obj(x["Organisation"], "$.xero.Organisation")
+
+    def document(self, doc: object, path: str, key: str) -> None:
+        """An existing Xero invoice or credit note."""
+        d = self.obj(doc, path)
+        self.uuid_str(d, "InvoiceID" if key == "Invoices" else "CreditNoteID", path, required=False)
+        if "Type" in d and d["Type"] not in INVOICE_TYPES:
+            self.fail(f"{path}.Type", f"must be one of {', '.join(INVOICE_TYPES)}, got {_show(d['Type'])}")
+        if "Status" in d and d["Status"] not in INVOICE_STATUSES:
+            self.fail(f"{path}.Status", f"must be one of {', '.join(INVOICE_STATUSES)}, got {_show(d['Status'])}")
+        if "Contact" in d:
+            self.obj(d["Contact"], f"{path}.Contact")
+        for j, line in enumerate(self.arr(d.get("LineItems", []), f"{path}.LineItems")):
+            lp = f"{path}.LineItems[{j}]"
+            self.obj(line, lp)
+            for k in ("Quantity", "UnitAmount", "LineAmount", "TaxAmount"):
+                self.number(line, k, lp, required=False, nullable=True)
+
+    def fault(self, f: object, path: str) -> None:
+        """One fault injection."""
+        d = self.obj(f, path)
+        if d.get("api") not in API_NAMES:
+            self.fail(f"{path}.api", f"must be one of {', '.join(API_NAMES)}, got {_show(d.get('api'))}")
+        self.string(d, "method", path, required=False)
+        self.string(d, "path", path, required=False)
+        if "path" in d:
+            try:
+                re.compile(d["path"])
+            except re.error as exc:
+                self.fail(f"{path}.path", f"is not a valid regular expression: {exc}")
+        self.integer(d, "nth", path, required=False, minimum=1)
+        self.integer(d, "times", path, required=False, minimum=1)
+        if d.get("kind") not in FAULT_KINDS:
+            self.fail(f"{path}.kind", f"must be one of {', '.join(FAULT_KINDS)}, got {_show(d.get('kind'))}")
+        if d["kind"] == "status":
+            self.integer(d, "status", path)
+            if not 100 <= d["status"] <= 599:
+                self.fail(f"{path}.status", f"must be an HTTP status code, got {d['status']}")
+            self.number(d, "retryAfter", path, required=False)
+        if d["kind"] == "delay":
+            self.number(d, "seconds", path)
+            if d["seconds"] < 0:
+                self.fail(f"{path}.seconds", "must not be negative")
