@@ -1,0 +1,109 @@
+"""Step 1: the Autotask API user's username, secret and integration code, checked live."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
+
+from depot_gui.store.secrets import SecretStoreUnavailable
+from depot_gui.sync.setup import AutotaskCheck, Page, SetupFlow
+
+from .base import OK_STYLE, FlowPage
+
+
+class AutotaskPage(FlowPage):
+    """Username, secret and integration code; zone discovery plus a test call on demand."""
+
+    def __init__(self, flow: SetupFlow) -> None:
+        super().__init__(flow, Page.AUTOTASK)
+        self.setTitle("Connect to Autotask")
+        self.setSubTitle(
+            "Enter the Autotask API user Depot GUI reads invoices with. The secret and integration "
+            "code are kept in the system keyring only."
+        )
+        form = QFormLayout()
+        self.username = QLineEdit(flow.username)
+        self.username.setPlaceholderText("api-user@yourcompany.com")
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code = QLineEdit()
+        self.code.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("API username:", self.username)
+        form.addRow("Secret:", self.secret)
+        form.addRow("Integration code:", self.code)
+        self.body.addLayout(form)
+        row = QHBoxLayout()
+        self.check_button = QPushButton("Check connection")
+        row.addWidget(self.check_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.result = QLabel()
+        self.result.setObjectName("result")
+        self.result.setWordWrap(True)
+        self.body.addWidget(self.result)
+        self.add_status_widgets()
+
+        self._keyring_problem = flow.keyring_problem()
+        if self._keyring_problem:
+            self.set_error(self._keyring_problem)
+        else:
+            self._show_saved_placeholders()
+        for field in (self.username, self.secret, self.code):
+            field.textChanged.connect(self._on_field_changed)
+            field.returnPressed.connect(self._on_check_clicked)
+        self.check_button.clicked.connect(self._on_check_clicked)
+        self.on_state_changed()
+
+    def _show_saved_placeholders(self) -> None:
+        if self.flow.has_saved_secret():
+            self.secret.setPlaceholderText(f"saved in {self.flow.secrets.where()}; leave empty to keep it")
+        if self.flow.has_saved_code():
+            self.code.setPlaceholderText(f"saved in {self.flow.secrets.where()}; leave empty to keep it")
+
+    def on_state_changed(self) -> None:
+        self.check_button.setEnabled(not self.busy and not self._keyring_problem)
+        for field in (self.username, self.secret, self.code):
+            field.setReadOnly(self.busy)
+
+    # -- slots -----------------------------------------------------------------------------
+    def _on_field_changed(self, _text: str) -> None:
+        had_check = self.flow.autotask_check is not None
+        self.flow.set_autotask_input(self.username.text(), self.secret.text(), self.code.text())
+        if had_check and self.flow.autotask_check is None:
+            self.result.clear()
+        self.completeChanged.emit()
+
+    def _on_check_clicked(self) -> None:
+        if self.busy or self._keyring_problem:
+            return
+        self.flow.set_autotask_input(self.username.text(), self.secret.text(), self.code.text())
+        self.result.clear()
+        problems = self.flow.autotask_input_problems()
+        if problems:
+            self.set_error(" ".join(problems.values()))
+            return
+        self.run(self.flow.verify_autotask, self._on_checked)
+
+    def _on_checked(self, check: AutotaskCheck) -> None:
+        self.flow.autotask_check = check
+        if check.ok:
+            self.result.setStyleSheet(OK_STYLE)
+            self.result.setText(check.message)
+            self.set_error("")
+        else:
+            self.result.clear()
+            self.set_error(check.message)
+        self.completeChanged.emit()
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt naming)
+        """Save the verified credentials: username to settings, secrets to the keyring; clear fields."""
+        try:
+            self.flow.save_autotask()
+        except SecretStoreUnavailable as exc:
+            self.set_error(str(exc))
+            return False
+        for field in (self.secret, self.code):
+            field.blockSignals(True)
+            field.clear()
+            field.blockSignals(False)
+        self._show_saved_placeholders()
+        return True

@@ -1,0 +1,112 @@
+"""FlowPage: a QWizardPage backed by SetupFlow, with busy/error state and background calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWizardPage
+
+from depot_gui.sync.setup import Page, SetupFlow
+
+from .task import Task, run_task
+
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #1b5e20;"
+
+
+def error_text(exc: BaseException) -> str:
+    """The user-facing sentence of an error (our errors carry ``user_message``)."""
+    message = getattr(exc, "user_message", None)
+    if message:
+        return str(message)
+    return f"Something unexpected went wrong ({type(exc).__name__}). Try again, and report it if it keeps happening."
+
+
+class FlowPage(QWizardPage):
+    """Base page: ``busy`` and ``error`` properties; ``completeChanged`` whenever either changes.
+
+    Args:
+        flow: the shared UI-agnostic setup state.
+        page: which step this page is.
+    """
+
+    def __init__(self, flow: SetupFlow, page: Page) -> None:
+        super().__init__()
+        self.flow = flow
+        self.page = page
+        self._busy = False
+        self._error = ""
+        self._task: Task | None = None
+        self.body = QVBoxLayout(self)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.progress.hide()
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+
+    def add_status_widgets(self) -> None:
+        """Put the busy bar and error line at the bottom (call after building the page)."""
+        self.body.addStretch(1)
+        self.body.addWidget(self.progress)
+        self.body.addWidget(self.error_label)
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    @property
+    def error(self) -> str:
+        return self._error
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.progress.setVisible(busy)
+        self.on_state_changed()
+        self.completeChanged.emit()
+
+    def set_error(self, message: str) -> None:
+        self._error = message
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+        self.completeChanged.emit()
+
+    def on_state_changed(self) -> None:
+        """Subclasses enable/disable their buttons here."""
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt naming)
+        return not self._busy and self.flow.is_complete(self.page)
+
+    def nextId(self) -> int:  # noqa: N802
+        nxt = self.flow.next_page(self.page)
+        return nxt.value if nxt is not None else -1
+
+    # -- background work -------------------------------------------------------------------
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run ``fn`` off the UI thread; the page is busy until it returns."""
+        self.set_error("")
+        self.set_busy(True)
+
+        def done(result: Any) -> None:
+            self._task = None
+            self.set_busy(False)
+            on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._task = None
+            self.set_busy(False)
+            (on_error or self._default_error)(exc)
+
+        self._task = run_task(fn, done, failed, self)
+
+    def _default_error(self, exc: BaseException) -> None:
+        self.set_error(error_text(exc))

@@ -1,0 +1,89 @@
+"""SetupWizard: the QWizard composing one page per step of ``SetupFlow``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QThreadPool, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget, QWizard
+
+from depot_gui.store.secrets import SecretStore
+from depot_gui.sync.setup import Endpoints, Page, SetupFlow, sandbox_browser
+
+from .autotask_page import AutotaskPage
+from .lob_page import LinesOfBusinessPage
+from .mapping_page import MappingPage
+from .summary_page import SummaryPage
+from .xero_page import XeroPage
+
+OpenUrl = Callable[[str], object]
+
+
+def system_browser(url: str) -> bool:
+    """Open ``url`` in the user's default browser."""
+    return QDesktopServices.openUrl(QUrl(url))
+
+
+class SetupWizard(QWizard):
+    """First-run and Settings › Connections setup.
+
+    Args:
+        flow: the UI-agnostic state all pages share.
+        open_url: how the Xero sign-in URL is opened (default: the system browser).
+        start_at: the page to open on (e.g. ``Page.XERO`` after a revoked connection).
+        parent: owner window.
+    """
+
+    def __init__(self, flow: SetupFlow, *, open_url: OpenUrl | None = None, start_at: Page | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self.setWindowTitle("Depot GUI setup")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.pages = {
+            Page.AUTOTASK: AutotaskPage(flow),
+            Page.LOB: LinesOfBusinessPage(flow),
+            Page.XERO: XeroPage(flow, open_url or system_browser),
+            Page.MAPPING: MappingPage(flow),
+            Page.SUMMARY: SummaryPage(flow),
+        }
+        for page, widget in self.pages.items():
+            self.setPage(page.value, widget)
+        self.setStartId((start_at or Page.AUTOTASK).value)
+        self.resize(720, 600)
+
+    def page_for(self, page: Page):
+        """The page widget of one step."""
+        return self.pages[page]
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+        """Stop waiting for a browser sign-in before closing."""
+        self.pages[Page.XERO].cleanupPage()
+        super().done(result)
+
+
+def make_flow(session) -> SetupFlow:
+    """The flow for a session: real services with the OS keyring, or the session's sandbox."""
+    endpoints = Endpoints.for_session(session)
+    secrets = SecretStore("depot-gui-sandbox") if endpoints.sandbox else SecretStore()
+    return SetupFlow(session.store, secrets, endpoints)
+
+
+def run_setup_wizard(parent: QWidget | None, session, *, problem: BaseException | None = None,
+                     open_url: OpenUrl | None = None) -> bool:
+    """Show the setup wizard modally; True when the user finished it (settings and secrets saved).
+
+    ``problem``: the error that brought the user here; a XeroAuthError (revoked or expired Xero
+    connection) opens the Xero page with a message saying to connect again.
+    """
+    flow = make_flow(session)
+    if open_url is None and flow.endpoints.sandbox:
+        open_url = sandbox_browser(flow.endpoints.transport)
+    wizard = SetupWizard(flow, open_url=open_url, start_at=flow.start_page(problem), parent=parent)
+    try:
+        return wizard.exec() == QWizard.DialogCode.Accepted.value
+    finally:
+        QThreadPool.globalInstance().waitForDone(5000)
+        wizard.deleteLater()
