@@ -114,7 +114,7 @@ class _Compiler:
                 raise QueryError(f"The '{op}' grouping must contain at least one filter in items.")
             preds = [self.compile(i) for i in items]
             if op == "or":
-                self.or_count += len(preds) - 1
+                self.or_count = max(self.or_count, len(preds))
                 return lambda row: any(p(row) for p in preds)
             return lambda row: all(p(row) for p in preds)
         field_name = ci_get(item, "field")
@@ -148,7 +148,7 @@ class _Compiler:
                 values = value
             else:
                 values = [value]
-            self.or_count += max(len(values) - 1, 0)
+            self.or_count = max(self.or_count, len(values))
             keys = {_key(self.coerce(v, typ, canon)) for v in values}
             if op == "in":
                 return lambda row: _key(_norm(getter(row), typ)) in keys

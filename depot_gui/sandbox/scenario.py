@@ -146,7 +146,7 @@ class _Validator:
         v = d[key]
         if v is None and nullable:
             return
-        if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
+        if isinstance(v, bool) or not isinstance(v, (int, Decimal, float)):
             self.fail(f"{path}.{key}", f"must be a JSON number, got {_kind(v)} {_show(v)}")
 
     def uuid_str(self, d: dict, key: str, path: str, *, required: bool = True) -> None:

@@ -10,7 +10,7 @@ from depot_gui.core.money import round2, round4, to_decimal
 
 from .clock import day_start, ms_date, naive_iso, parse_any_date, parse_iso
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
 Q4 = Decimal("0.0001")
 LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 EDITABLE_STATUSES = ("DRAFT", "SUBMITTED")
