@@ -64,7 +64,10 @@ __all__ = [
 K_MAPPING_ACCOUNTS = "mapping.accounts"  # JSON {"<billing code id>": "<Xero account code>"}
 K_MAPPING_TAX_TYPES = "mapping.tax_types"  # JSON {"<Autotask rate, e.g. 10>": "<Xero TaxType>"}
 DEFAULT_CALLBACK_PORT = 8765  # must match a redirect URI registered for the Xero app
-REDIRECT_HOST = "127.0.0.1"
+BIND_HOST = "127.0.0.1"
+# The receiver listens on 127.0.0.1 but the redirect URI says "localhost": Xero documents
+# http://localhost redirects and reportedly refuses http://127.0.0.1 (xero-api.md §1.2).
+REDIRECT_HOST = "localhost"
 CONTACT_RULES = {
     "name": "Company name equals the Xero contact name",
     "account_number": "Company number equals the Xero contact's account number",
@@ -412,7 +415,7 @@ class XeroLogin:
         self._verifier = oauth.new_verifier()
         state = oauth.new_state()
         try:
-            self.receiver = oauth.LoopbackReceiver(state, port, host=REDIRECT_HOST, redirect_host=REDIRECT_HOST)
+            self.receiver = oauth.LoopbackReceiver(state, port, host=BIND_HOST, redirect_host=REDIRECT_HOST)
         except OSError:
             raise XeroLoginError(
                 f"Port {port} on this computer is already in use, so Xero cannot send you back to Depot "
