@@ -309,7 +309,7 @@ def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs
     doc.setdefault("AmountPaid", ZERO)
     doc.setdefault("AmountCredited", ZERO)
     totals(doc)
-    if doc["Total"] < 0 and status not in ("DRAFT", "DELETED") and not org.trusted:
+    if doc["Total"] < 0 and status not in ("DRAFT", "DELETED") and not org.trusted and not errors:
         errors.append("The document total cannot be negative. Only draft documents may have a negative total; "
                       "use a credit note instead.")
     if (status == "AUTHORISED" and kind is INVOICE and not doc.get("DueDate") and not org.trusted
