@@ -228,3 +228,28 @@ def test_saved_revoked_connection_is_detected_on_entering_the_page(qtbot, make_w
     xero = wizard.page_for(Page.XERO)
     qtbot.waitUntil(lambda: bool(xero.error), timeout=TIMEOUT)
     assert "revoked" in xero.error and not wizard.button(NEXT).isEnabled()
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_run_setup_wizard_returns_whether_finished(qtbot, data_dir, demo_scenario, accept):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from depot_gui.sync.session import Session
+    from depot_gui.ui.wizard import run_setup_wizard
+
+    seen = []
+
+    def close_it():
+        wizard = QApplication.activeModalWidget()
+        if wizard is None:
+            QTimer.singleShot(10, close_it)
+            return
+        seen.append(wizard)
+        assert wizard.flow.endpoints.sandbox and wizard.flow.secrets.service == "depot-gui-sandbox"
+        wizard.accept() if accept else wizard.reject()
+
+    with Session.open(data_dir, demo_scenario) as session:
+        QTimer.singleShot(0, close_it)
+        assert run_setup_wizard(None, session) is accept
+    assert seen

@@ -106,7 +106,8 @@ class FlowPage(QWizardPage):
             self.set_busy(False)
             (on_error or self._default_error)(exc)
 
-        self._task = run_task(fn, done, failed, self)
+        # Parentless: the task outlives a closed page safely; run_task keeps it referenced.
+        self._task = run_task(fn, done, failed)
 
     def _default_error(self, exc: BaseException) -> None:
         self.set_error(error_text(exc))
