@@ -1,1 +1,5 @@
-"""ui layer (see docs/ARCHITECTURE.md)."""
+"""The PySide6 desktop window (the only layer that imports Qt)."""
+
+from . import qt_compat as _qt_compat
+
+_qt_compat.install()

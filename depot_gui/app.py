@@ -1,0 +1,87 @@
+"""`depot-gui [--demo] [--data-dir DIR]`: the desktop window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from depot_gui.sync.session import Session, SessionError
+from depot_gui.ui.errors import install_excepthook
+from depot_gui.ui.log_view import install_log_handler
+from depot_gui.ui.main_window import MainWindow
+from depot_gui.ui.resources import icon
+
+ORGANISATION = "Depot GUI"
+APPLICATION = "Depot GUI"
+
+
+def demo_scenario() -> Path:
+    """The packaged demo scenario (five invoices, one of each kind of trouble)."""
+    return Path(__file__).resolve().parent / "sandbox" / "scenarios" / "demo.json"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="depot-gui", description="Move Autotask invoices into Xero, checked.")
+    parser.add_argument("--demo", action="store_true", help="open on sandbox data in a temporary folder (no account needed)")
+    parser.add_argument("--data-dir", metavar="DIR", help="use this data directory instead of the standard one")
+    return parser.parse_args(argv)
+
+
+def make_app(argv: list[str]) -> QApplication:
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setWindowIcon(icon("app"))
+    return app  # type: ignore[return-value]
+
+
+def open_session(args: argparse.Namespace) -> tuple[Session, Path | None]:
+    """The session to show; a demo gets a fresh temp dir (the user's real data is never touched)."""
+    if args.demo:
+        tmp = Path(tempfile.mkdtemp(prefix="depot-gui-demo-"))
+        return Session.open(tmp, demo_scenario()), tmp
+    return Session.open(args.data_dir), None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_handler()
+    app = make_app([sys.argv[0]])
+    install_excepthook()
+    from depot_gui.ui.qt_compat import void_call_leaks
+
+    if void_call_leaks():
+        logging.getLogger("depot_gui").error(
+            "This PySide6 (%s) loses references on every call and will crash; install PySide6 6.11.", PySide6.__version__
+        )
+    try:
+        session, tmp = open_session(args)
+    except SessionError as exc:
+        QMessageBox.critical(None, "Depot GUI", str(exc)[:1].upper() + str(exc)[1:])
+        return 2
+    window = MainWindow(session)
+    window.show()
+    window.start()
+    try:
+        return app.exec()
+    finally:
+        from depot_gui.ui.workers import wait_for_ops
+
+        wait_for_ops(10000)
+        session.close()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

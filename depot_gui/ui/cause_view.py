@@ -1,0 +1,75 @@
+"""One diagnosed cause as a card: title, amount it explains, evidence, exact fix steps."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from depot_gui.core.diagnosis import Cause
+from depot_gui.core.money import fmt_money
+
+SETTINGS_LINK = "depot:settings"
+
+
+def cause_html(cause: Cause, rank: int) -> str:
+    """Rich text for one cause; every engine string is escaped."""
+    lead = "Most likely" if rank == 0 else "Also possible"
+    parts = [
+        f"<p style='margin:0'><b>{lead}: {escape(cause.title)}</b></p>",
+        f"<p style='margin:2px 0 4px 0'>Explains <b>{escape(fmt_money(cause.amount))}</b> of the difference.</p>",
+    ]
+    if cause.evidence:
+        parts.append("<p style='margin:4px 0 0 0'><b>What we found</b></p><ul style='margin-top:0'>")
+        parts += [f"<li>{escape(e)}</li>" for e in cause.evidence]
+        parts.append("</ul>")
+    if cause.fix:
+        parts.append("<p style='margin:4px 0 0 0'><b>What to do</b></p><ol style='margin-top:0'>")
+        parts += [f"<li>{escape(f)}</li>" for f in cause.fix]
+        parts.append("</ol>")
+    if cause.code == "service_adjustment":
+        parts.append(
+            f"<p style='margin:4px 0 0 0'><a href='{SETTINGS_LINK}'>Open Settings › Service adjustment "
+            "support…</a> (you will see every invoice it changes before it is turned on)</p>"
+        )
+    return "".join(parts)
+
+
+class CauseCard(QFrame):
+    """A framed card for one cause.
+
+    Args:
+        cause: the diagnosed cause.
+        rank: 0 for the most likely cause.
+
+    Signals:
+        settings_requested: the user followed the link to the Settings dialog.
+    """
+
+    settings_requested = Signal()
+
+    def __init__(self, cause: Cause, rank: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cause = cause
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName(f"cause_{cause.code}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.label = QLabel(cause_html(cause, rank))
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.label.linkActivated.connect(self._on_label_link_activated)
+        layout.addWidget(self.label)
+
+    def text(self) -> str:
+        """Plain text of the card (for tests and copy)."""
+        return self.label.text()
+
+    def _on_label_link_activated(self, link: str) -> None:
+        if link == SETTINGS_LINK:
+            self.settings_requested.emit()

@@ -1,0 +1,273 @@
+"""The detail pane: totals, verdict, causes with fixes, line by line, sync history, Sync/Re-sync."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+    QSizePolicy, QTableView, QVBoxLayout, QWidget,
+)
+
+from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED, AuditResult
+from depot_gui.core.money import fmt_money
+from depot_gui.store.db import InvoiceRow, Store
+
+from .cause_view import CauseCard
+from .models.history_table import HistoryModel
+from .models.line_table import LineComparisonModel
+from .resources import icon, status_color, status_icon, status_text
+
+_OK_ATTEMPTS = ("created", "updated", "reconciled", "exists")
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label
+
+
+def _fit_table(view: QTableView) -> None:
+    """Size a table to its rows so the pane scrolls as one page, not a box within a box."""
+    view.resizeColumnsToContents()
+    height = view.horizontalHeader().height() + 2 * view.frameWidth()
+    for r in range(view.model().rowCount()):
+        height += view.rowHeight(r)
+    view.setFixedHeight(height + 2)
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setWordWrap(False)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class DetailPane(QScrollArea):
+    """Everything about the selected invoice.
+
+    Args:
+        store: the local store (tiny SQLite reads on selection only).
+
+    Signals:
+        sync_requested(int): Sync pressed for this autotask id.
+        resync_requested(int): Re-sync pressed for this autotask id.
+        settings_requested: a cause linked to the Settings dialog.
+    """
+
+    sync_requested = Signal(int)
+    resync_requested = Signal(int)
+    settings_requested = Signal()
+
+    def __init__(self, store: Store | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.autotask_id: int | None = None
+        self.row: InvoiceRow | None = None
+        self.result: AuditResult | None = None
+        self._busy = False
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self.layout_ = QVBoxLayout(body)
+        self.layout_.setContentsMargins(14, 10, 14, 14)
+        self.setWidget(body)
+        self._build_header()
+        self._build_sections()
+        self.show_invoice(None)
+
+    # ------------------------------------------------------------------ build
+    def _build_header(self) -> None:
+        top = QHBoxLayout()
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.status_chip = QLabel()
+        self.status_icon = QLabel()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status_icon)
+        top.addWidget(self.status_chip)
+        self.layout_.addLayout(top)
+        grid = QGridLayout()
+        self.figures: dict[str, QLabel] = {}
+        for col, (key, caption) in enumerate(
+            (("autotask", "Autotask total"), ("xero", "Xero total"), ("difference", "Difference"), ("tolerance", "Allowed difference"))
+        ):
+            cap = QLabel(caption)
+            cap.setForegroundRole(cap.foregroundRole())
+            cap.setEnabled(False)  # the palette's disabled text colour reads as a caption in light and dark mode
+            value = QLabel()
+            vfont = value.font()
+            vfont.setPointSizeF(vfont.pointSizeF() * 1.25)
+            value.setFont(vfont)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(cap, 0, col)
+            grid.addWidget(value, 1, col)
+            self.figures[key] = value
+        self.layout_.addLayout(grid)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        vf = self.verdict.font()
+        vf.setBold(True)
+        self.verdict.setFont(vf)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.verdict)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.layout_.addWidget(self.notes)
+        buttons = QHBoxLayout()
+        self.sync_button = QPushButton(icon("sync"), "&Sync to Xero")
+        self.sync_button.setToolTip("Send this invoice to Xero (it is checked once more first).")
+        self.resync_button = QPushButton(icon("resync"), "&Re-sync")
+        self.resync_button.setToolTip(
+            "Download the invoice from Autotask again, check it, and send it to Xero if the totals now agree."
+        )
+        self.sync_button.clicked.connect(self._on_sync_clicked)
+        self.resync_button.clicked.connect(self._on_resync_clicked)
+        self.button_hint = QLabel()
+        self.button_hint.setWordWrap(True)
+        self.button_hint.setEnabled(False)
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.resync_button)
+        buttons.addWidget(self.button_hint, 1)
+        self.layout_.addLayout(buttons)
+
+    def _build_sections(self) -> None:
+        self.causes_heading = _heading("Why the totals differ")
+        self.layout_.addWidget(self.causes_heading)
+        self.causes_box = QVBoxLayout()
+        self.layout_.addLayout(self.causes_box)
+        self.cards: list[CauseCard] = []
+        self.lines_heading = _heading("Line by line: Autotask billing items and the Xero lines we would send")
+        self.lines_heading.setWordWrap(True)
+        self.layout_.addWidget(self.lines_heading)
+        self.line_model = LineComparisonModel(self)
+        self.lines_view = _table(self.line_model)
+        self.layout_.addWidget(self.lines_view)
+        self.history_heading = _heading("History")
+        self.layout_.addWidget(self.history_heading)
+        self.history_model = HistoryModel(self)
+        self.history_view = _table(self.history_model)
+        self.layout_.addWidget(self.history_view)
+        self.layout_.addStretch(1)
+        for view in (self.lines_view, self.history_view):
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    # ------------------------------------------------------------------ show
+    def show_invoice(self, autotask_id: int | None) -> None:
+        """Show one invoice from the store (None: the empty state)."""
+        self.autotask_id = autotask_id
+        self.row = self.store.invoice(autotask_id) if (self.store and autotask_id is not None) else None
+        self.result = self.store.last_result(autotask_id) if self.row else None
+        audits = self.store.audit_history(autotask_id) if self.row else []
+        attempts = self.store.attempts(autotask_id) if self.row else []
+        self._needs_check = bool(attempts) and attempts[-1].state not in _OK_ATTEMPTS or not attempts
+        self._fill(audits, attempts)
+
+    def refresh(self) -> None:
+        self.show_invoice(self.autotask_id)
+
+    def _fill(self, audits, attempts) -> None:
+        row, result = self.row, self.result
+        visible = row is not None
+        for w in (self.causes_heading, self.lines_heading, self.lines_view, self.history_heading, self.history_view,
+                  self.sync_button, self.resync_button, self.status_chip, self.status_icon):
+            w.setVisible(visible)
+        for card in self.cards:
+            card.setParent(None)
+            card.deleteLater()
+        self.cards = []
+        if row is None:
+            self.title.setText("No invoice selected")
+            for label in self.figures.values():
+                label.setText("")
+            self.verdict.setText("Select an invoice on the left to see its totals, why it differs and what to do.")
+            self.notes.setText("")
+            self.button_hint.setText("")
+            self.line_model.set_result(None)
+            self.history_model.set_history([], [])
+            return
+        self.title.setText(f"{row.invoice_number} · {row.company}" if row.company else row.invoice_number)
+        self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
+        self.status_chip.setText(status_text(row.status))
+        self.figures["autotask"].setText(fmt_money(result.autotask_total) if result else row.autotask_total)
+        self.figures["xero"].setText(fmt_money(result.xero_total + result.rounding_line) if result else row.xero_total)
+        diff = result.difference if result else None
+        self.figures["difference"].setText(fmt_money(diff) if diff is not None else row.difference)
+        self.figures["tolerance"].setText(fmt_money(result.tolerance) if result else "")
+        colour = status_color(MISMATCH).name() if row.status == MISMATCH else ""
+        self.figures["difference"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
+        self.verdict.setText((explanation or "").split("\n", 1)[0])
+        extra = []
+        if result and result.rounding_line:
+            extra.append(f"Includes a rounding line of {fmt_money(result.rounding_line)}.")
+        if result:
+            extra += list(result.notes) + [f"⚠ {w}" for w in result.warnings]
+        self.notes.setText("\n".join(extra))
+        self.notes.setVisible(bool(extra))
+        causes = result.causes if (result and row.status == MISMATCH) else ()
+        for rank, cause in enumerate(causes):
+            card = CauseCard(cause, rank)
+            card.settings_requested.connect(self.settings_requested)
+            self.causes_box.addWidget(card)
+            self.cards.append(card)
+        self.causes_heading.setVisible(bool(causes))
+        self.line_model.set_result(result)
+        self.history_model.set_history(audits, attempts)
+        self.history_heading.setText(f"History ({len(audits) + len(attempts)})")
+        _fit_table(self.lines_view)
+        _fit_table(self.history_view)
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ buttons
+    def can_sync(self) -> bool:
+        return self.row is not None and self.row.status == READY and not self._busy
+
+    def can_resync(self) -> bool:
+        if self.row is None or self._busy:
+            return False
+        return self.row.status in (READY, MISMATCH, ERROR) or (self.row.status == SYNCED and self._needs_check)
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.sync_button.setEnabled(self.can_sync())
+        self.resync_button.setEnabled(self.can_resync())
+        status = self.row.status if self.row else ""
+        hint = {
+            READY: "The totals agree: Sync sends it to Xero.",
+            MISMATCH: "Fix the cause above, then press Re-sync.",
+            ERROR: "Fix the problem above, then press Re-sync.",
+            SYNCED: "Already in Xero." + (" Re-sync checks it against Xero again." if self._needs_check else ""),
+        }.get(status, "")
+        self.button_hint.setText("Working…" if self._busy else hint)
+
+    def _on_sync_clicked(self) -> None:
+        if self.autotask_id is not None and self.can_sync():
+            self.sync_requested.emit(self.autotask_id)
+
+    def _on_resync_clicked(self) -> None:
+        if self.autotask_id is not None and self.can_resync():
+            self.resync_requested.emit(self.autotask_id)
+
+    def text(self) -> str:
+        """Everything the pane says, as plain text (tests, copy to clipboard)."""
+        parts = [self.title.text(), self.status_chip.text(), *(f"{k}: {v.text()}" for k, v in self.figures.items()),
+                 self.verdict.text(), self.notes.text(), *(c.text() for c in self.cards)]
+        return "\n".join(p for p in parts if p)
+
+
+__all__ = ["DetailPane"]

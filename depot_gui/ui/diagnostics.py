@@ -1,0 +1,44 @@
+"""Help › Copy diagnostics: versions, settings, counts and recent log lines; never a secret."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections import Counter
+
+import PySide6
+from PySide6.QtCore import qVersion
+
+from depot_gui.sync.session import Session
+
+from .log_view import QtLogHandler, redact
+
+
+def diagnostics_text(session: Session | None, connection: str, handler: QtLogHandler | None, log_lines: int = 200) -> str:
+    """Plain text for support. Settings and connection names only; secrets live in the keyring."""
+    try:
+        from importlib.metadata import version
+
+        app_version = version("depot-gui")
+    except Exception:  # noqa: BLE001 - not installed (running from source)
+        app_version = "source"
+    lines = [
+        "Depot GUI diagnostics",
+        f"App {app_version}; Python {sys.version.split()[0]}; PySide6 {PySide6.__version__}; Qt {qVersion()}",
+        f"System {platform.platform()}",
+        f"Connection: {connection}",
+    ]
+    if session is not None:
+        lines.append(f"Data directory: {session.paths.data_dir}")
+        lines.append("Mode: demo sandbox" if session.sandbox is not None else "Mode: live services")
+        lines.append("Settings: " + ", ".join(f"{k}={v}" for k, v in session.settings().shown().items()))
+        rows = session.store.invoices()
+        counts = Counter(r.status for r in rows)
+        lines.append("Invoices: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
+        for r in rows:
+            if r.status in ("mismatch", "error"):
+                lines.append(f"  {r.invoice_number}: {r.status}, difference {r.difference}, causes {','.join(r.causes) or '-'}")
+    if handler is not None:
+        lines.append(f"Last {log_lines} log lines:")
+        lines += list(handler.lines)[-log_lines:]
+    return redact("\n".join(lines))

@@ -1,0 +1,146 @@
+"""The left pane: search box, status filter, date range and the sortable, multi-select invoice table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from depot_gui.core.audit import STATUSES
+from depot_gui.store.db import InvoiceRow
+
+from .models import OBJECT_ROLE
+from .models.invoice_table import Col, InvoiceFilterProxy, InvoiceTableModel
+from .resources import status_icon, status_text
+
+
+class InvoiceList(QWidget):
+    """Filter controls over the invoice table.
+
+    Signals:
+        current_changed(object): the autotask id of the current invoice, or None.
+        selection_changed(list): autotask ids of all selected invoices.
+    """
+
+    current_changed = Signal(object)
+    selection_changed = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = InvoiceTableModel(self)
+        self.proxy = InvoiceFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._build_filters(layout)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(Col.NUMBER, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Col.COMPANY, QHeaderView.ResizeMode.Stretch)
+        self.view.setAccessibleName("Invoices")
+        layout.addWidget(self.view, 1)
+        sel = self.view.selectionModel()
+        sel.currentRowChanged.connect(self._on_selection_current_changed)
+        sel.selectionChanged.connect(self._on_selection_changed)
+
+    def _build_filters(self, layout: QVBoxLayout) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search invoice number or company  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        layout.addWidget(self.search)
+        row = QHBoxLayout()
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", "")
+        for status in STATUSES:
+            self.status_filter.addItem(status_icon(status), status_text(status), status)
+        self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
+        self.status_filter.setAccessibleName("Status filter")
+        row.addWidget(self.status_filter)
+        self.date_check = QCheckBox("Dated")
+        self.date_from = QDateEdit(calendarPopup=True)
+        self.date_to = QDateEdit(calendarPopup=True)
+        today = QDate.currentDate()
+        self.date_from.setDate(today.addMonths(-1))
+        self.date_to.setDate(today)
+        for w in (self.date_from, self.date_to):
+            w.setDisplayFormat("yyyy-MM-dd")
+            w.setEnabled(False)
+            w.dateChanged.connect(self._on_dates_changed)
+        self.date_check.toggled.connect(self._on_dates_changed)
+        row.addWidget(self.date_check)
+        row.addWidget(self.date_from)
+        row.addWidget(self.date_to)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    # ------------------------------------------------------------------ data
+    def set_rows(self, rows: list[InvoiceRow]) -> None:
+        """Replace all rows, keeping the current invoice selected when it is still there."""
+        keep = self.current_id()
+        self.model.set_rows(rows)
+        if keep is not None:
+            self.select(keep)
+
+    def update_row(self, row: InvoiceRow) -> None:
+        self.model.update_row(row)
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(OBJECT_ROLE) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = self.view.selectionModel().selectedRows()
+        return [i.data(OBJECT_ROLE) for i in sorted(rows, key=lambda i: i.row())]
+
+    def select(self, autotask_id: int) -> bool:
+        src = self.model.source_row(autotask_id)
+        if src is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(src, 0))
+        if not index.isValid():
+            return False
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.view.selectionModel().setCurrentIndex(index, flags)
+        self.view.scrollTo(index)
+        return True
+
+    def select_number(self, number: str) -> bool:
+        for row in self.model.rows():
+            if row.invoice_number == number:
+                return self.select(row.autotask_id)
+        return False
+
+    # ------------------------------------------------------------------ slots
+    def _on_status_filter_changed(self, _index: int) -> None:
+        self.proxy.set_status(self.status_filter.currentData())
+
+    def _on_dates_changed(self, *_args) -> None:
+        on = self.date_check.isChecked()
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        if on:
+            start: date = self.date_from.date().toPython()
+            end: date = self.date_to.date().toPython()
+            self.proxy.set_date_range(start, end)
+        else:
+            self.proxy.set_date_range(None, None)
+
+    def _on_selection_current_changed(self, current, _previous) -> None:
+        self.current_changed.emit(current.data(OBJECT_ROLE) if current.isValid() else None)
+
+    def _on_selection_changed(self, *_args) -> None:
+        self.selection_changed.emit(self.selected_ids())

@@ -1,0 +1,303 @@
+"""The main window: composes toolbar, invoice list, detail pane, banner, status bar and log dock."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
+
+from depot_gui.core.audit import READY
+from depot_gui.store.db import InvoiceRow
+from depot_gui.sync.session import Session
+
+from .banner import Banner
+from .detail_pane import DetailPane
+from .diagnostics import diagnostics_text
+from .invoice_list import InvoiceList
+from .log_view import LogDock, install_log_handler
+from .operations import ConnectionInfo, SessionOps
+from .resources import icon
+from .settings_dialog import SettingsDialog
+from .status_bar import AppStatusBar
+
+log = logging.getLogger("depot_gui.ui")
+NOT_CONNECTED = "Not connected — open Settings › Connections to connect Autotask and Xero."
+
+
+class MainWindow(QMainWindow):
+    """The Depot GUI window over one open session.
+
+    Args:
+        session: the open data directory (store, settings, connections).
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.connection_text = "Not connected yet"
+        self.settings_dialog: SettingsDialog | None = None
+        self.setWindowTitle("Depot GUI" + (" — demo (sandbox data)" if session.sandbox is not None else ""))
+        self.setWindowIcon(icon("app"))
+        self.log_handler = install_log_handler()
+        self.ops = SessionOps(session, self)
+        self._build_central()
+        self._build_actions()
+        self._build_menus()
+        self.status = AppStatusBar(self)
+        self.setStatusBar(self.status)
+        self.log_dock = LogDock(self.log_handler, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.log_dock.hide()
+        self.menu_view.addAction(self.log_dock.toggleViewAction())
+        self._connect()
+        self._restore_state()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ build
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.invoices = InvoiceList()
+        self.detail = DetailPane(self.session.store)
+        self.splitter.addWidget(self.invoices)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _action(self, name: str, text: str, shortcut, slot, tip: str) -> QAction:
+        action = QAction(icon(name), text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_refresh = self._action("refresh", "&Refresh from Autotask", QKeySequence.StandardKey.Refresh,
+                                        self._on_refresh_triggered, "Download and check every invoice not yet in Xero")
+        self.act_sync = self._action("sync", "&Sync selected", "Ctrl+Return", self._on_sync_triggered,
+                                     "Send the selected ready invoices to Xero")
+        self.act_resync = self._action("resync", "Re-s&ync", "Ctrl+R", self._on_resync_triggered,
+                                       "Download the selected invoices again, check them and send them if they now match")
+        self.act_sync_all = self._action("sync-all", "Sync &all ready", "Ctrl+Shift+Return", self._on_sync_all_triggered,
+                                         "Send every ready invoice to Xero")
+        self.act_settings = self._action("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences,
+                                         self._on_settings_triggered, "Tolerance, service adjustments, Xero status, accounts, connections")
+        if not self.act_settings.shortcut().toString():
+            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_settings)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_settings)
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.menu_view = bar.addMenu("&View")
+        find = self.menu_view.addAction("&Find invoice", QKeySequence.StandardKey.Find, self._on_find_triggered)
+        find.setStatusTip("Search by invoice number or company")
+        help_menu = bar.addMenu("&Help")
+        self.act_diagnostics = help_menu.addAction("&Copy diagnostics", self.copy_diagnostics)
+        help_menu.addAction("&About Depot GUI", self._on_about_triggered)
+
+    def _connect(self) -> None:
+        self.invoices.current_changed.connect(self._on_invoices_current_changed)
+        self.invoices.selection_changed.connect(self._on_invoices_selection_changed)
+        self.detail.sync_requested.connect(self._on_detail_sync_requested)
+        self.detail.resync_requested.connect(self._on_detail_sync_requested)
+        self.detail.settings_requested.connect(self._on_settings_triggered)
+        self.ops.busy_changed.connect(self._on_ops_busy_changed)
+        self.ops.rows_loaded.connect(self._on_ops_rows_loaded)
+        self.ops.rows_updated.connect(self._on_ops_rows_updated)
+        self.ops.connected.connect(self._on_ops_connected)
+        self.ops.disconnected.connect(self._on_ops_disconnected)
+        self.ops.failed.connect(self._on_ops_failed)
+        self.ops.finished_message.connect(self._on_ops_finished_message)
+        self.banner.action_clicked.connect(self._on_banner_action_clicked)
+
+    # ------------------------------------------------------------------ public
+    def start(self) -> None:
+        """Show what the store knows at once, then connect and refresh in the background."""
+        rows = self.session.store.invoices()
+        self._set_rows(rows)
+        if rows:
+            self.invoices.view.selectRow(0)
+        self.ops.refresh(quiet=True)
+
+    def open_setup_wizard(self) -> None:
+        """Hook for the connection setup wizard (a separate issue fills this in)."""
+        QMessageBox.information(
+            self, "Connect Autotask and Xero",
+            "The setup wizard is not in this version yet. Connect from a terminal with\n"
+            "  depot-sync connect autotask\n  depot-sync connect xero\nthen press Refresh.",
+        )
+
+    def copy_diagnostics(self) -> str:
+        text = diagnostics_text(self.session, self.connection_text, self.log_handler)
+        QGuiApplication.clipboard().setText(text)
+        self.status.showMessage("Diagnostics copied to the clipboard (no passwords or tokens).", 8000)
+        return text
+
+    def rows(self) -> list[InvoiceRow]:
+        return self.invoices.model.rows()
+
+    # ------------------------------------------------------------------ state
+    def _set_rows(self, rows: list[InvoiceRow]) -> None:
+        self.invoices.set_rows(rows)
+        self.status.counts.set_rows(self.rows())
+        self.detail.refresh()
+        self._update_actions()
+
+    def _selected_rows(self) -> list[InvoiceRow]:
+        rows = [self.invoices.model.row_for(i) for i in self.invoices.selected_ids()]
+        return [r for r in rows if r is not None]
+
+    def _update_actions(self) -> None:
+        busy = self.ops.busy
+        selected = self._selected_rows()
+        self.act_refresh.setEnabled(not busy)
+        self.act_sync.setEnabled(not busy and any(r.status == READY for r in selected))
+        self.act_resync.setEnabled(not busy and bool(selected))
+        self.act_sync_all.setEnabled(not busy and any(r.status == READY for r in self.rows()))
+        self.act_settings.setEnabled(not busy)
+        self.detail.set_busy(busy)
+
+    def _restore_state(self) -> None:
+        qs = QSettings()
+        geometry = qs.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        for key, restore in (("window/state", self.restoreState), ("window/splitter", self.splitter.restoreState),
+                             ("window/table_header", self.invoices.view.horizontalHeader().restoreState)):
+            value = qs.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+
+    def save_state(self) -> None:
+        qs = QSettings()
+        qs.setValue("window/geometry", self.saveGeometry())
+        qs.setValue("window/state", self.saveState())
+        qs.setValue("window/splitter", self.splitter.saveState())
+        qs.setValue("window/table_header", self.invoices.view.horizontalHeader().saveState())
+        qs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ops.current is not None:
+            self.ops.current.cancel.cancel()
+        self.save_state()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ slots
+    def _on_invoices_current_changed(self, autotask_id) -> None:
+        self.detail.show_invoice(autotask_id)
+
+    def _on_invoices_selection_changed(self, _ids) -> None:
+        self._update_actions()
+
+    def _on_detail_sync_requested(self, autotask_id: int) -> None:
+        row = self.invoices.model.row_for(autotask_id)
+        if row is not None:
+            self.ops.sync([row], f"Syncing {row.invoice_number} to Xero")
+
+    def _on_refresh_triggered(self) -> None:
+        self.ops.refresh()
+
+    def _on_sync_triggered(self) -> None:
+        self.ops.sync([r for r in self._selected_rows() if r.status == READY])
+
+    def _on_resync_triggered(self) -> None:
+        self.ops.sync(self._selected_rows(), "Re-syncing")
+
+    def _on_sync_all_triggered(self) -> None:
+        self.ops.sync_all_ready(self.rows())
+
+    def _on_find_triggered(self) -> None:
+        self.invoices.search.setFocus()
+        self.invoices.search.selectAll()
+
+    def _on_settings_triggered(self) -> None:
+        if self.ops.busy:
+            return
+        self.settings_dialog = SettingsDialog(self.session, self.connection_text, self)
+        self.settings_dialog.settings_saved.connect(self._on_settings_saved)
+        self.settings_dialog.setup_requested.connect(self.open_setup_wizard)
+        self.settings_dialog.open()
+
+    def show_connection_settings(self) -> None:
+        self._on_settings_triggered()
+        if self.settings_dialog is not None:
+            self.settings_dialog.show_connections()
+
+    def _on_settings_saved(self, changed: list) -> None:
+        if set(changed) - {"xero_status"}:
+            self.status.showMessage("Settings saved; checking the invoices again…", 5000)
+            self.ops.refresh()
+
+    def _on_ops_busy_changed(self, _busy: bool) -> None:
+        self._update_actions()
+
+    def _on_ops_rows_loaded(self, rows: list) -> None:
+        self._set_rows(rows)
+        if self.invoices.current_id() is None and rows:
+            self.invoices.view.selectRow(0)
+
+    def _on_ops_rows_updated(self, rows: list) -> None:
+        for row in rows:
+            self.invoices.update_row(row)
+        self.status.counts.set_rows(self.rows())
+        self.detail.refresh()
+        self._update_actions()
+
+    def _on_ops_connected(self, info: ConnectionInfo) -> None:
+        self.connection_text = info.text()
+        self.status.set_connection(self.connection_text)
+        if self.banner.property("kind") == "connection":
+            self.banner.hide()
+
+    def _on_ops_disconnected(self, message: str) -> None:
+        self.connection_text = f"Not connected: {message}"
+        self.status.set_connection("Not connected")
+        self.banner.setProperty("kind", "connection")
+        self.banner.show_message(f"{NOT_CONNECTED}\n{message}", action="Open Settings…", action_key="connections")
+
+    def _on_ops_failed(self, title: str, message: str) -> None:
+        if self.banner.property("kind") == "connection" and self.banner.isVisible():
+            return  # the connection banner already says what to do
+        self.banner.setProperty("kind", "error")
+        self.banner.show_message(f"{title}: {message}")
+
+    def _on_ops_finished_message(self, text: str) -> None:
+        self.status.showMessage(text, 10000)
+
+    def _on_banner_action_clicked(self, key: str) -> None:
+        if key == "connections":
+            self.show_connection_settings()
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(self, "About Depot GUI", "Depot GUI moves invoices from Autotask PSA into Xero, one at a "
+                          "time, and refuses any whose Xero total would not match Autotask.")

@@ -1,0 +1,96 @@
+"""The sync history of one invoice: audits and Xero write attempts, oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from depot_gui.core.diagnosis import TITLES
+from depot_gui.store.db import SyncAttempt
+
+from ..resources import local_time, status_icon, status_text
+from . import OBJECT_ROLE, SORT_ROLE
+
+_Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("When", "What", "Result", "Details")
+_STATE_TEXT = {
+    "intent": "Sent, no answer yet",
+    "unknown": "No answer from Xero",
+    "created": "Created in Xero",
+    "updated": "Updated in Xero",
+    "exists": "Already in Xero",
+    "failed": "Failed",
+    "reconciled": "Found in Xero",
+}
+_STATE_STATUS = {"created": "synced", "updated": "synced", "reconciled": "synced", "exists": "synced", "failed": "error"}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: str
+    what: str
+    result: str
+    details: str
+    status: str = ""
+    xero_invoice_id: str | None = None
+
+
+def history_rows(audits: list[dict], attempts: list[SyncAttempt]) -> list[HistoryRow]:
+    rows = []
+    for a in audits:
+        causes = "; ".join(TITLES.get(c, c) for c in a.get("causes") or [])
+        details = f"Difference {a.get('difference')}" + (f" — {causes}" if causes else "")
+        rows.append(HistoryRow(a["at"], "Checked against Autotask", status_text(a["status"]), details, a["status"]))
+    for t in attempts:
+        what = "Sent to Xero" if t.action == "create" else "Updated in Xero" if t.action == "update" else t.action
+        details = t.message + (f" (Xero id {t.xero_invoice_id})" if t.xero_invoice_id else "")
+        rows.append(
+            HistoryRow(t.started_at, what, _STATE_TEXT.get(t.state, t.state), details, _STATE_STATUS.get(t.state, ""), t.xero_invoice_id)
+        )
+    rows.sort(key=lambda r: r.when)
+    return rows
+
+
+class HistoryModel(QAbstractTableModel):
+    """Read-only table of `HistoryRow`s."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[HistoryRow] = []
+
+    def set_history(self, audits: list[dict], attempts: list[SyncAttempt]) -> None:
+        self.beginResetModel()
+        self._rows = history_rows(audits, attempts)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row, c = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (local_time(row.when), row.what, row.result, row.details)[c]
+        if role == SORT_ROLE:
+            return (row.when, row.what, row.result, row.details)[c]
+        if role == OBJECT_ROLE:
+            return row.xero_invoice_id
+        if role == Qt.ItemDataRole.DecorationRole and c == 2 and row.status:
+            return status_icon(row.status)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,0 +1,135 @@
+"""Line by line: each Autotask billing item next to the Xero line that would be sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from depot_gui.core.audit import AuditResult
+from depot_gui.core.money import CENT, ZERO, fmt_money
+
+from ..resources import status_color
+from . import OBJECT_ROLE, SORT_ROLE
+
+_Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Autotask item", "Qty", "Rate", "Amount", "Tax", "Xero qty", "Xero unit", "Xero amount", "Xero tax", "Check")
+_NUMERIC = range(1, 9)
+_AMOUNT_COLS = (3, 4, 7, 8)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """One displayed row: a billing item, the missing-items gap, or the totals."""
+
+    label: str
+    values: tuple[Decimal | None, ...]  # qty, rate, amount, tax, xero qty, unit, amount, tax
+    check: str  # text marker, readable without colour: "", "changed", "missing", "rounding", "total"
+    item_id: int | None = None
+    bold: bool = False
+
+
+def _num(v: Decimal | None, money: bool) -> str:
+    if v is None:
+        return "—"
+    if money:
+        return fmt_money(v)
+    return f"{v.normalize():f}"
+
+
+def rows_for(result: AuditResult | None) -> list[LineRow]:
+    """The rows for one audit result, with a 'not in the download' row when items are missing."""
+    if result is None:
+        return []
+    rows: list[LineRow] = []
+    seen = ZERO
+    for ln in result.lines:
+        if ln.note == "rounding line":
+            check = "rounding line"
+        elif ln.at_amount is None or ln.xero_amount is None:
+            check = "missing in Xero" if ln.xero_amount is None else "added"
+        else:
+            check = "changed" if ln.changed else "ok"
+            if ln.note:
+                check = f"{check}: {ln.note}"
+        if ln.at_amount is not None:
+            seen += ln.at_amount + (ln.at_tax or ZERO)
+        values = (ln.at_quantity, ln.at_rate, ln.at_amount, ln.at_tax, ln.xero_quantity, ln.xero_unit, ln.xero_amount, ln.xero_tax)
+        rows.append(LineRow(ln.label, values, check, ln.item_id))
+    gap = result.autotask_total - seen
+    if result.lines and abs(gap) >= CENT:
+        rows.append(
+            LineRow("Not in the download (items Autotask did not return), incl. tax", (None, None, gap, None, None, None, None, None), "missing")
+        )
+    if result.lines:
+        rows.append(
+            LineRow("Invoice total (incl. tax)", (None, None, result.autotask_total, None, None, None, result.xero_total + result.rounding_line, None), "total" if result.status != "mismatch" else "differs", bold=True)
+        )
+    return rows
+
+
+class LineComparisonModel(QAbstractTableModel):
+    """Read-only table of `LineRow`s; changed and missing rows are tinted and marked in words."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[LineRow] = []
+
+    def set_result(self, result: AuditResult | None) -> None:
+        self.beginResetModel()
+        self._rows = rows_for(result)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section in _NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _flagged(self, row: LineRow) -> str | None:
+        if row.check.startswith("changed") or row.check in ("missing", "missing in Xero", "added", "differs"):
+            return "mismatch"
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row, c = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if c == 0:
+                return row.label
+            if c == len(HEADERS) - 1:
+                return row.check
+            return _num(row.values[c - 1], c in _AMOUNT_COLS)
+        if role == SORT_ROLE:
+            if c in _NUMERIC:
+                v = row.values[c - 1]
+                return float(v) if v is not None else 0.0
+            return row.label if c == 0 else row.check
+        if role == OBJECT_ROLE:
+            return row.item_id
+        if role == Qt.ItemDataRole.TextAlignmentRole and c in _NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and self._flagged(row):
+            return status_color("mismatch", 60)
+        if role == Qt.ItemDataRole.FontRole and (row.bold or (c == len(HEADERS) - 1 and self._flagged(row))):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

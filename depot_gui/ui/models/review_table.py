@@ -1,0 +1,120 @@
+"""What a settings change would do: each affected invoice before and after (status, totals, lines)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from depot_gui.core.audit import AuditResult, LineComparison
+from depot_gui.core.money import fmt_money
+
+from ..resources import status_icon, status_text
+from . import OBJECT_ROLE, SORT_ROLE
+
+_Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Invoice", "Company", "Now", "With the setting", "What changes")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    autotask_id: int
+    number: str
+    company: str
+    before_status: str
+    before_total: str
+    after_status: str
+    after_total: str
+    changes: tuple[str, ...]
+
+
+def _line_text(ln: LineComparison) -> str:
+    if ln.xero_amount is None:
+        return "not sent"
+    qty = f"{ln.xero_quantity.normalize():f}" if ln.xero_quantity is not None else "?"
+    unit = fmt_money(ln.xero_unit) if ln.xero_unit is not None else "?"
+    return f"{qty} × {unit} = {fmt_money(ln.xero_amount)}"
+
+
+def review_rows(before: dict[int, AuditResult], after: list[AuditResult]) -> list[ReviewRow]:
+    """Invoices whose Xero lines, total or status would change."""
+    rows = []
+    for new in after:
+        old = before.get(new.autotask_id)
+        old_lines = {ln.item_id: ln for ln in (old.lines if old else ()) if ln.item_id is not None}
+        changes = []
+        for ln in new.lines:
+            prev = old_lines.get(ln.item_id) if ln.item_id is not None else None
+            if prev is not None and (prev.xero_quantity, prev.xero_unit, prev.xero_amount) != (ln.xero_quantity, ln.xero_unit, ln.xero_amount):
+                changes.append(f"'{ln.label}': {_line_text(prev)} → {_line_text(ln)}")
+        old_total = old.xero_total + old.rounding_line if old else None
+        new_total = new.xero_total + new.rounding_line
+        status_changed = old is None or old.status != new.status
+        if not changes and not status_changed and old_total == new_total:
+            continue
+        if old_total != new_total:
+            changes.append(
+                f"Xero total {fmt_money(old_total) if old_total is not None else '—'} → {fmt_money(new_total)} "
+                f"(Autotask {fmt_money(new.autotask_total)})"
+            )
+        rows.append(
+            ReviewRow(
+                new.autotask_id, new.invoice_number, new.company,
+                old.status if old else "", fmt_money(old_total) if old_total is not None else "—",
+                new.status, fmt_money(new_total), tuple(changes) or ("Status only",),
+            )
+        )
+    return rows
+
+
+class ReviewModel(QAbstractTableModel):
+    """Read-only table of `ReviewRow`s."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[ReviewRow] = []
+
+    def set_rows(self, rows: list[ReviewRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[ReviewRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row, c = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (
+                row.number, row.company,
+                f"{status_text(row.before_status)}, Xero total {row.before_total}" if row.before_status else "not checked yet",
+                f"{status_text(row.after_status)}, Xero total {row.after_total}",
+                "\n".join(row.changes),
+            )[c]
+        if role == SORT_ROLE:
+            return (row.number, row.company, row.before_status, row.after_status, " ".join(row.changes))[c]
+        if role == OBJECT_ROLE:
+            return row.autotask_id
+        if role == Qt.ItemDataRole.DecorationRole and c in (2, 3):
+            status = row.before_status if c == 2 else row.after_status
+            return status_icon(status) if status else None
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,0 +1,168 @@
+"""The window's use cases as background ops over one session, one at a time (never two writers)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from depot_gui.core.audit import READY
+from depot_gui.store.db import InvoiceRow
+from depot_gui.sync.session import Session, SessionError
+
+from .errors import friendly_message
+from .workers import Op
+
+log = logging.getLogger("depot_gui.ui")
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """Who and where we are connected to (plain data for the status bar and diagnostics)."""
+
+    api_user: str
+    zone_name: str
+    tenant_name: str
+    sandbox: bool
+
+    def text(self) -> str:
+        zone = f" ({self.zone_name})" if self.zone_name else ""
+        demo = "Demo sandbox · " if self.sandbox else ""
+        return f"{demo}Autotask: {self.api_user}{zone} · Xero: {self.tenant_name or 'connected'}"
+
+
+class SessionOps(QObject):
+    """Runs refresh and sync for the window, serialised so one session never has two writers.
+
+    Args:
+        session: the open session.
+        parent: the window (owner of progress dialogs).
+
+    Signals:
+        busy_changed(bool): an operation started or ended.
+        rows_loaded(list): all invoice rows after a refresh.
+        rows_updated(list): rows that a sync changed.
+        connected(object): a ConnectionInfo.
+        disconnected(str): why there is no connection (one sentence).
+        failed(str, str): title and friendly message of an error.
+        finished_message(str): a one-line summary for the status bar.
+    """
+
+    busy_changed = Signal(bool)
+    rows_loaded = Signal(list)
+    rows_updated = Signal(list)
+    connected = Signal(object)
+    disconnected = Signal(str)
+    failed = Signal(str, str)
+    finished_message = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.window = parent
+        self.current: Op | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.current is not None
+
+    def _start(self, op: Op, after=None) -> bool:
+        if self.current is not None:
+            return False
+        self.current = op
+
+        def finished() -> None:
+            if after is not None:
+                after()
+            self.current = None
+            self.busy_changed.emit(False)
+
+        self.busy_changed.emit(True)
+        op.finally_(finished).run()
+        return True
+
+    def _info(self) -> ConnectionInfo:
+        conn = self.session.connections()
+        return ConnectionInfo(conn.api_user, conn.zone_name, conn.tenant_name, self.session.sandbox is not None)
+
+    def _fail(self, title: str, exc: BaseException) -> None:
+        log.error("%s", title, exc_info=(type(exc), exc, exc.__traceback__))
+        if isinstance(exc, SessionError):
+            self.disconnected.emit(friendly_message(exc))
+        self.failed.emit(title, friendly_message(exc))
+
+    # ------------------------------------------------------------------ refresh
+    def refresh(self, quiet: bool = False) -> bool:
+        """Download and check every invoice not yet synced; then reload all rows."""
+        session = self._session_or_none()
+        if session is None:
+            return False
+
+        def work(cancel, progress):
+            info = self._info()
+            session.engine(progress, cancel).audit()
+            return info, session.store.invoices()
+
+        op = Op(self.window, work).success(self._on_refresh_done).failure(lambda e: self._fail("Refresh from Autotask", e))
+        if not quiet:
+            op.with_progress("Refreshing from Autotask", cancellable=True)
+        return self._start(op)
+
+    def _on_refresh_done(self, payload) -> None:
+        info, rows = payload
+        self.connected.emit(info)
+        self.rows_loaded.emit(rows)
+        self.finished_message.emit(f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask.")
+
+    def check_connection(self) -> bool:
+        """Connect (in the background) and report who we are connected to."""
+        return self._start(Op(self.window, lambda cancel, progress: self._info()).success(self.connected.emit)
+                           .failure(lambda e: self._fail("Connection", e)))
+
+    # ------------------------------------------------------------------ sync
+    def sync(self, rows: list[InvoiceRow], label: str = "Syncing to Xero") -> bool:
+        """Re-download, re-check and send the given invoices (each at most once)."""
+        session = self._session_or_none()
+        if session is None or not rows:
+            return False
+        numbers = [r.invoice_number for r in rows]
+        ids = [r.autotask_id for r in rows]
+
+        def work(cancel, progress):
+            outcomes = session.syncer(progress, cancel).sync(numbers)
+            return outcomes
+
+        def reload() -> None:
+            fresh = [r for r in (session.store.invoice(i) for i in ids) if r is not None]
+            self.rows_updated.emit(fresh)
+
+        op = (
+            Op(self.window, work)
+            .success(self._on_sync_done)
+            .failure(lambda e: self._fail("Sync to Xero", e))
+            .with_progress(label, cancellable=True)
+        )
+        return self._start(op, after=reload)
+
+    def sync_all_ready(self, rows: list[InvoiceRow]) -> bool:
+        ready = [r for r in rows if r.status == READY]
+        if not ready:
+            self.finished_message.emit("No invoice is ready to sync.")
+            return False
+        return self.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
+
+    def _on_sync_done(self, outcomes) -> None:
+        done = sum(1 for o in outcomes if o.ok)
+        problems = [o for o in outcomes if not o.ok]
+        text = f"{done} of {len(outcomes)} invoice{'s' if len(outcomes) != 1 else ''} in Xero."
+        if problems:
+            text += " Not synced: " + ", ".join(o.result.invoice_number for o in problems) + " (select one to see why)."
+        self.finished_message.emit(text)
+
+    def _session_or_none(self) -> Session | None:
+        if self.busy:
+            self.finished_message.emit("Still working on the previous step…")
+            return None
+        return self.session
