@@ -52,9 +52,10 @@ class FlowPage(QWizardPage):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 
-    def add_status_widgets(self) -> None:
+    def add_status_widgets(self, stretch: bool = True) -> None:
         """Put the busy bar and error line at the bottom (call after building the page)."""
-        self.body.addStretch(1)
+        if stretch:
+            self.body.addStretch(1)
         self.body.addWidget(self.progress)
         self.body.addWidget(self.error_label)
 

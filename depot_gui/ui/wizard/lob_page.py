@@ -53,15 +53,19 @@ class LinesOfBusinessPage(FlowPage):
         row.addWidget(self.recheck_button)
         row.addStretch(1)
         self.body.addLayout(row)
-        self.confirm = QCheckBox(
-            "I understand that invoices with billing items on hidden lines of business will not match "
-            "and will not be synced, and I want to continue anyway."
+        self.confirm_note = QLabel(
+            "Invoices with billing items on hidden lines of business will not match, and Depot GUI "
+            "will not sync them until this is fixed."
         )
+        self.confirm_note.setWordWrap(True)
+        self.confirm = QCheckBox("I understand that invoices may fail to match: continue anyway")
+        self.body.addWidget(self.confirm_note)
         self.body.addWidget(self.confirm)
         self.add_status_widgets()
         self.evidence_box.hide()
         self.fix_box.hide()
         self.confirm.hide()
+        self.confirm_note.hide()
 
         self.recheck_button.clicked.connect(self._on_recheck_clicked)
         self.confirm.toggled.connect(self._on_confirm_toggled)
@@ -107,6 +111,7 @@ class LinesOfBusinessPage(FlowPage):
         )
         self.fix_box.setVisible(bool(v.fix_steps))
         self.confirm.setVisible(not v.green)
+        self.confirm_note.setVisible(not v.green)
         self.confirm.setChecked(self.flow.lob_confirmed)
 
 

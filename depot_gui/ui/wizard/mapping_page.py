@@ -51,7 +51,7 @@ class MappingPage(FlowPage):
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
         self.body.addWidget(self.warnings)
-        self.add_status_widgets()
+        self.add_status_widgets(stretch=False)
         self.contact_rule.currentIndexChanged.connect(self._on_choice_changed)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt naming)
