@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 from urllib.parse import quote
 
 from .autotask_meta import LOB_ENTITIES, STANDARD_ENTITIES, WRITABLE, EntityMeta
 from .autotask_query import Query, QueryError, ci_get, parse_query
 from .clock import naive_iso, parse_iso
-from .http import Request, Response
+from .http import Request, Response, dumps
 from .state import secret_hash
 
 THRESHOLD_WINDOW_MINUTES = 60
@@ -231,7 +232,7 @@ class AutotaskAPI:
         if search is None:
             raise QueryError("The search parameter is required.")
         try:
-            return json.loads(search, parse_float=__import__("decimal").Decimal)
+            return json.loads(search, parse_float=Decimal)
         except ValueError:
             raise QueryError("The search parameter is not valid JSON.") from None
 
@@ -311,7 +312,6 @@ class AutotaskAPI:
     def page_url(self, req: Request, entity: str, body: object, paging: dict, prev: bool = False) -> str:
         """Absolute ``.../V1.0/{E}/query/next?paging=...&search=...`` pointing back at us."""
         p = quote(json.dumps(paging, separators=(",", ":")), safe="")
-        from .http import dumps
         s = quote(dumps(body), safe="")
         return f"{req.base_url}/ATServicesRest/V1.0/{entity}/query/{'prev' if prev else 'next'}?paging={p}&search={s}"
 
@@ -335,7 +335,7 @@ class AutotaskAPI:
             search = req.arg("search", ci=True)
             if search is None:
                 raise QueryError("The search parameter is required.")
-            body = json.loads(search, parse_float=__import__("decimal").Decimal)
+            body = json.loads(search, parse_float=Decimal)
         if isinstance(body, dict) and "pageSize" in paging:
             body = {k: v for k, v in body.items() if k.lower() != "maxrecords"}
             body["MaxRecords"] = paging["pageSize"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
@@ -265,11 +264,3 @@ def _comparison(op: str, getter, typ: str, target: object) -> Predicate:
         except TypeError:
             return False
     return test
-
-
-def _as_datetime(v: object) -> datetime | None:
-    """Parse a stored datetime (helper for callers)."""
-    try:
-        return parse_iso(str(v)).replace(tzinfo=None)
-    except ValueError:
-        return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from decimal import Decimal
 
 from depot_gui.core.money import to_decimal
 
@@ -639,5 +638,3 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
 
-
-_ = Decimal  # Decimal is the number type throughout (kept for readers of this module)

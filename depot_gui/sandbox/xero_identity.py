@@ -7,9 +7,10 @@ import hashlib
 import json
 import secrets
 import uuid
+from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from .clock import naive_iso, parse_iso
+from .clock import naive_iso
 from .http import Request, Response
 from .state import secret_hash
 
@@ -275,7 +276,6 @@ class XeroIdentity:
             return None, problem(401, "Unauthorized", "AuthenticationUnsuccessful")
         grant = ids["grants"].get(rec["grant"])
         if rec["exp"] <= now.timestamp():
-            from datetime import datetime, timezone
             at = datetime.fromtimestamp(rec["exp"], timezone.utc).strftime("%m/%d/%Y %H:%M:%S")
             return None, problem(401, "Unauthorized", f"TokenExpired: token expired at {at}")
         if grant is None or grant["revoked"]:

@@ -166,7 +166,7 @@ class _Parser:
             else:
                 path.append(name)
 
-        def value(rec: dict):
+        def resolve(rec: dict):
             v: object = rec
             for p in path:
                 if isinstance(v, dict):
@@ -189,7 +189,7 @@ class _Parser:
                 else:
                     raise WhereError(f"Unsupported method {name} in where clause")
             return v
-        return value
+        return resolve
 
 
 def _unescape(text: str) -> str:
