@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from depot_gui.core.diagnosis import Cause
@@ -68,7 +69,9 @@ class CauseCard(QFrame):
 
     def text(self) -> str:
         """Plain text of the card (for tests and copy)."""
-        return self.label.text()
+        doc = QTextDocument()
+        doc.setHtml(self.label.text())
+        return doc.toPlainText()
 
     def _on_label_link_activated(self, link: str) -> None:
         if link == SETTINGS_LINK:

@@ -31,23 +31,27 @@ def _heading(text: str) -> QLabel:
 
 def _fit_table(view: QTableView) -> None:
     """Size a table to its rows so the pane scrolls as one page, not a box within a box."""
-    view.resizeColumnsToContents()
-    height = view.horizontalHeader().height() + 2 * view.frameWidth()
-    for r in range(view.model().rowCount()):
-        height += view.rowHeight(r)
+    view.resizeRowsToContents()
+    header = view.horizontalHeader()
+    height = header.sizeHint().height() + 2 * view.frameWidth() + view.verticalHeader().length()
     view.setFixedHeight(height + 2)
 
 
-def _table(model) -> QTableView:
+def _table(model, stretch: int) -> QTableView:
+    """A read-only table whose `stretch` column takes the spare width; the others fit their text."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
-    view.setWordWrap(False)
+    view.setWordWrap(True)
     view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(40)
     return view
 
 
@@ -152,12 +156,12 @@ class DetailPane(QScrollArea):
         self.lines_heading.setWordWrap(True)
         self.layout_.addWidget(self.lines_heading)
         self.line_model = LineComparisonModel(self)
-        self.lines_view = _table(self.line_model)
+        self.lines_view = _table(self.line_model, 0)
         self.layout_.addWidget(self.lines_view)
         self.history_heading = _heading("History")
         self.layout_.addWidget(self.history_heading)
         self.history_model = HistoryModel(self)
-        self.history_view = _table(self.history_model)
+        self.history_view = _table(self.history_model, 3)
         self.layout_.addWidget(self.history_view)
         self.layout_.addStretch(1)
         for view in (self.lines_view, self.history_view):
@@ -201,7 +205,7 @@ class DetailPane(QScrollArea):
         self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
         self.status_chip.setText(status_text(row.status))
         self.figures["autotask"].setText(fmt_money(result.autotask_total) if result else row.autotask_total)
-        self.figures["xero"].setText(fmt_money(result.xero_total + result.rounding_line) if result else row.xero_total)
+        self.figures["xero"].setText(fmt_money(result.xero_total) if result else row.xero_total)
         diff = result.difference if result else None
         self.figures["difference"].setText(fmt_money(diff) if diff is not None else row.difference)
         self.figures["tolerance"].setText(fmt_money(result.tolerance) if result else "")
@@ -210,8 +214,6 @@ class DetailPane(QScrollArea):
         explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
         self.verdict.setText((explanation or "").split("\n", 1)[0])
         extra = []
-        if result and result.rounding_line:
-            extra.append(f"Includes a rounding line of {fmt_money(result.rounding_line)}.")
         if result:
             extra += list(result.notes) + [f"⚠ {w}" for w in result.warnings]
         self.notes.setText("\n".join(extra))

@@ -34,6 +34,7 @@ class InvoiceList(QWidget):
         self.model = InvoiceTableModel(self)
         self.proxy = InvoiceFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._build_filters(layout)
@@ -49,7 +50,7 @@ class InvoiceList(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Col.COMPANY, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.view.setAccessibleName("Invoices")
         layout.addWidget(self.view, 1)
         sel = self.view.selectionModel()
@@ -70,7 +71,7 @@ class InvoiceList(QWidget):
         self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
         self.status_filter.setAccessibleName("Status filter")
         row.addWidget(self.status_filter)
-        self.date_check = QCheckBox("Dated")
+        self.date_check = QCheckBox("Date range")
         self.date_from = QDateEdit(calendarPopup=True)
         self.date_to = QDateEdit(calendarPopup=True)
         today = QDate.currentDate()
@@ -92,8 +93,19 @@ class InvoiceList(QWidget):
         """Replace all rows, keeping the current invoice selected when it is still there."""
         keep = self.current_id()
         self.model.set_rows(rows)
+        if not self._sized and rows:
+            self.fit_columns()
         if keep is not None:
             self.select(keep)
+
+    def fit_columns(self) -> None:
+        """Fit columns to the text once (skipped for huge lists and after the user's own widths)."""
+        self._sized = True
+        if self.model.rowCount() <= 2000:
+            header = self.view.horizontalHeader()
+            for col in Col:
+                width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col)) + 4
+                header.resizeSection(col, min(width, 200) if col == Col.COMPANY else width)
 
     def update_row(self, row: InvoiceRow) -> None:
         self.model.update_row(row)

@@ -148,7 +148,15 @@ class MainWindow(QMainWindow):
         self.ops.refresh(quiet=True)
 
     def open_setup_wizard(self) -> None:
-        """Hook for the connection setup wizard (a separate issue fills this in)."""
+        """Connect Autotask and Xero with the setup wizard, then refresh."""
+        try:
+            from .wizard.wizard import run_setup_wizard
+        except ImportError:  # the wizard is optional in this build
+            run_setup_wizard = None
+        if run_setup_wizard is not None:
+            if run_setup_wizard(self, self.session):
+                self.ops.refresh()
+            return
         QMessageBox.information(
             self, "Connect Autotask and Xero",
             "The setup wizard is not in this version yet. Connect from a terminal with\n"
@@ -191,12 +199,16 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1360, 820)
+            self.resize(1440, 860)
         for key, restore in (("window/state", self.restoreState), ("window/splitter", self.splitter.restoreState),
                              ("window/table_header", self.invoices.view.horizontalHeader().restoreState)):
             value = qs.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
+                if key == "window/table_header":
+                    self.invoices._sized = True  # keep the user's column widths
+        if not isinstance(qs.value("window/splitter"), QByteArray):
+            self.splitter.setSizes([self.width() * 53 // 100, self.width() * 47 // 100])
 
     def save_state(self) -> None:
         qs = QSettings()
@@ -246,6 +258,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog = SettingsDialog(self.session, self.connection_text, self)
         self.settings_dialog.settings_saved.connect(self._on_settings_saved)
         self.settings_dialog.setup_requested.connect(self.open_setup_wizard)
+        self.settings_dialog.recheck_requested.connect(self._on_refresh_triggered)
         self.settings_dialog.open()
 
     def show_connection_settings(self) -> None:

@@ -37,10 +37,12 @@ class SettingsDialog(QDialog):
     Signals:
         settings_saved(list): keys whose value changed.
         setup_requested: the user asked for the connection setup wizard.
+        recheck_requested: the user asked to re-check the connections and the API user's access.
     """
 
     settings_saved = Signal(list)
     setup_requested = Signal()
+    recheck_requested = Signal()
 
     def __init__(self, session: Session, connection_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +116,10 @@ class SettingsDialog(QDialog):
         self.setup_button = QPushButton("Set up connections…")
         self.setup_button.clicked.connect(self._on_setup_clicked)
         layout.addWidget(self.setup_button)
+        self.recheck_button = QPushButton("Re-check")
+        self.recheck_button.setToolTip("Connect again and refresh every invoice (confirms a changed line-of-business access).")
+        self.recheck_button.clicked.connect(self._on_recheck_clicked)
+        layout.addWidget(self.recheck_button)
         layout.addStretch(1)
         return page
 
@@ -163,3 +169,7 @@ class SettingsDialog(QDialog):
 
     def _on_setup_clicked(self) -> None:
         self.setup_requested.emit()
+
+    def _on_recheck_clicked(self) -> None:
+        self.reject()
+        self.recheck_requested.emit()

@@ -33,11 +33,11 @@ HEADERS = {
     Col.NUMBER: "Invoice",
     Col.COMPANY: "Company",
     Col.DATE: "Date",
-    Col.AUTOTASK_TOTAL: "Autotask total",
-    Col.XERO_TOTAL: "Xero total",
+    Col.AUTOTASK_TOTAL: "Autotask\ntotal",
+    Col.XERO_TOTAL: "Xero\ntotal",
     Col.DIFFERENCE: "Difference",
     Col.STATUS: "Status",
-    Col.SYNCED_AT: "Synced at",
+    Col.SYNCED_AT: "Synced",
 }
 _MONEY_COLS = (Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
 
@@ -52,7 +52,7 @@ def _dec(text: str) -> Decimal:
 def _cells(row: InvoiceRow) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """Display texts and raw sort keys for one row, computed once per row (keeps 10k rows fast)."""
     totals = [_dec(row.autotask_total), _dec(row.xero_total), _dec(row.difference)]
-    synced = local_time(row.synced_at)
+    synced = local_time(row.synced_at) or "—"
     display = (
         row.invoice_number,
         row.company,

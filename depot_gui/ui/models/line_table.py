@@ -16,9 +16,9 @@ from ..resources import status_color
 from . import OBJECT_ROLE, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Autotask item", "Qty", "Rate", "Amount", "Tax", "Xero qty", "Xero unit", "Xero amount", "Xero tax", "Check")
-_NUMERIC = range(1, 9)
-_AMOUNT_COLS = (3, 4, 7, 8)
+HEADERS = ("Item", "Autotask\nqty × rate", "Autotask\namount + tax", "Xero\nqty × unit", "Xero\namount + tax", "Check")
+_NUMERIC = range(1, 5)
+_GAP_CAUSES = ("lob_access", "items_pending")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,23 @@ def _num(v: Decimal | None, money: bool) -> str:
     return f"{v.normalize():f}"
 
 
+def _times(qty: Decimal | None, rate: Decimal | None) -> str:
+    if qty is None or rate is None:
+        return "—"
+    return f"{_num(qty, False)} × {_num(rate, False)}"
+
+
+def _plus_tax(amount: Decimal | None, tax: Decimal | None) -> str:
+    if amount is None:
+        return "—"
+    return fmt_money(amount) if tax is None else f"{fmt_money(amount)} + {fmt_money(tax)}"
+
+
+def _cells(row: "LineRow") -> tuple[str, ...]:
+    v = row.values
+    return (row.label, _times(v[0], v[1]), _plus_tax(v[2], v[3]), _times(v[4], v[5]), _plus_tax(v[6], v[7]), row.check)
+
+
 def rows_for(result: AuditResult | None) -> list[LineRow]:
     """The rows for one audit result, with a 'not in the download' row when items are missing."""
     if result is None:
@@ -59,14 +76,22 @@ def rows_for(result: AuditResult | None) -> list[LineRow]:
             seen += ln.at_amount + (ln.at_tax or ZERO)
         values = (ln.at_quantity, ln.at_rate, ln.at_amount, ln.at_tax, ln.xero_quantity, ln.xero_unit, ln.xero_amount, ln.xero_tax)
         rows.append(LineRow(ln.label, values, check, ln.item_id))
-    gap = result.autotask_total - seen
-    if result.lines and abs(gap) >= CENT:
+    missing = sum((c.amount for c in result.causes if c.code in _GAP_CAUSES), ZERO)
+    if abs(missing) >= CENT:
         rows.append(
-            LineRow("Not in the download (items Autotask did not return), incl. tax", (None, None, gap, None, None, None, None, None), "missing")
+            LineRow(
+                "Billing items Autotask did not return (incl. tax)",
+                (None, None, missing, None, None, None, None, None), "missing",
+            )
         )
     if result.lines:
+        differs = result.status == "mismatch"
         rows.append(
-            LineRow("Invoice total (incl. tax)", (None, None, result.autotask_total, None, None, None, result.xero_total + result.rounding_line, None), "total" if result.status != "mismatch" else "differs", bold=True)
+            LineRow(
+                "Invoice total (incl. tax)",
+                (None, None, result.autotask_total, None, None, None, result.xero_total + result.rounding_line, None),
+                "differs" if differs else "equal", bold=True,
+            )
         )
     return rows
 
@@ -98,7 +123,7 @@ class LineComparisonModel(QAbstractTableModel):
         return None
 
     def _flagged(self, row: LineRow) -> str | None:
-        if row.check.startswith("changed") or row.check in ("missing", "missing in Xero", "added", "differs"):
+        if row.check.startswith(("changed", "differs")) or row.check in ("missing", "missing in Xero", "added"):
             return "mismatch"
         return None
 
@@ -107,14 +132,10 @@ class LineComparisonModel(QAbstractTableModel):
             return None
         row, c = self._rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if c == 0:
-                return row.label
-            if c == len(HEADERS) - 1:
-                return row.check
-            return _num(row.values[c - 1], c in _AMOUNT_COLS)
+            return _cells(row)[c]
         if role == SORT_ROLE:
             if c in _NUMERIC:
-                v = row.values[c - 1]
+                v = row.values[(0, 2, 4, 6)[c - 1]]
                 return float(v) if v is not None else 0.0
             return row.label if c == 0 else row.check
         if role == OBJECT_ROLE:
