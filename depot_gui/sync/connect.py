@@ -93,9 +93,9 @@ def sandbox_pkce_tokens(
     client_id: str, root: str, transport: httpx.BaseTransport, store: oauth.TokenStore
 ) -> oauth.TokenManager:
     """Run the real PKCE flow against the sandbox (which approves at once) without a browser."""
-    verifier = oauth.make_code_verifier()
+    verifier = oauth.new_verifier()
     state = pysecrets.token_urlsafe(16)
-    redirect = "http://127.0.0.1:8765/callback"
+    redirect = "http://localhost:8765/callback"  # Xero (and the sandbox) accept http only on localhost
     url = oauth.build_authorize_url(
         client_id, redirect, oauth.DEFAULT_SCOPES, state, oauth.code_challenge(verifier), login_root=root
     )

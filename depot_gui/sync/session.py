@@ -88,7 +88,12 @@ class Session:
         return self._conn
 
     def engine(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Engine:
-        return Engine(self.store, self.connections(), progress=progress, cancel=cancel)
+        from .setup import load_mapping_overrides
+
+        return Engine(
+            self.store, self.connections(), progress=progress, cancel=cancel,
+            overrides=load_mapping_overrides(self.store),
+        )
 
     def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Syncer:
         return Syncer(self.engine(progress, cancel))

@@ -1,0 +1,103 @@
+"""The engine end to end on the demo tenant: real clients, in-process sandbox, real store."""
+
+import json
+from decimal import Decimal as D
+
+import pytest
+
+from depot_gui.cli import main as cli
+from depot_gui.sync.session import Session
+
+
+@pytest.fixture
+def session(tmp_path, demo_scenario):
+    with Session.open(tmp_path / "data", demo_scenario) as s:
+        yield s
+
+
+def by_number(results):
+    return {r.invoice_number: r for r in results}
+
+
+def test_demo_audit_matches_the_issue(session):
+    r = by_number(session.engine().audit())
+    assert list(r) == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
+    assert r["INV-5001"].status == "ready" and r["INV-5001"].xero_total == D("1633.50")
+    assert r["INV-5002"].status == "mismatch" and r["INV-5002"].cause_codes[0] == "lob_access"
+    assert r["INV-5002"].difference == D("4177.80")
+    assert any("Sydney / Hardware" in e for e in r["INV-5002"].causes[0].evidence)
+    inv3 = r["INV-5003"]
+    assert inv3.status == "ready" or (inv3.status == "mismatch" and "items_pending" in inv3.cause_codes)
+    assert r["INV-5004"].status == "mismatch" and r["INV-5004"].cause_codes[0] == "service_adjustment"
+    assert (r["INV-5005"].status, r["INV-5005"].rounding_line) == ("ready", D("0.02"))
+
+
+def test_pending_item_attaches_on_redownload(session):
+    inv3 = by_number(session.engine().audit(["INV-5003"]))["INV-5003"]
+    assert inv3.status == "ready" and inv3.difference == 0
+    assert any("second download" in n for n in inv3.notes)
+
+
+def test_service_adjustment_setting_makes_inv5004_ready(session):
+    session.set_setting("service_adjustments", "on")
+    r = by_number(session.engine().audit(["INV-5004"]))["INV-5004"]
+    assert (r.status, r.difference, r.xero_total) == ("ready", 0, D("1333.75"))
+
+
+def test_audit_is_recorded_locally(session):
+    session.engine().audit()
+    rows = {row.invoice_number: row for row in session.store.invoices()}
+    assert rows["INV-5002"].status == "mismatch" and rows["INV-5002"].causes == ["lob_access"]
+    last = session.store.last_result(rows["INV-5002"].autotask_id)
+    assert last.causes[0].amount == D("4177.80") and last.lines
+
+
+def test_unknown_invoice_number_is_an_error_result(session):
+    r = session.engine().audit(["INV-9999"])
+    assert r[0].status == "error" and "INV-9999" in r[0].explanation
+
+
+def test_cli_audit_json_contract(tmp_path, demo_scenario, capsys):
+    code = cli(["--data-dir", str(tmp_path / "d"), "--sandbox", str(demo_scenario), "audit", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [o["invoice_number"] for o in out] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
+    keys = {"invoice_number", "autotask_id", "status", "autotask_total", "xero_total", "difference",
+            "rounding_line", "causes", "explanation", "xero_invoice_id"}
+    for o in out:
+        assert set(o) == keys
+        for k in ("autotask_total", "xero_total", "difference", "rounding_line"):
+            assert isinstance(o[k], str) and o[k].count(".") == 1 and len(o[k].split(".")[1]) == 2
+        assert isinstance(o["autotask_id"], int)
+    m = {o["invoice_number"]: o for o in out}
+    assert m["INV-5002"]["difference"] == "4177.80" and m["INV-5002"]["causes"][0] == "lob_access"
+    assert m["INV-5005"]["rounding_line"] in ("0.02", "-0.02")
+    assert m["INV-5001"]["causes"] == [] and m["INV-5001"]["xero_invoice_id"] is None
+
+
+def test_cli_settings_roundtrip_and_bad_value(tmp_path, capsys):
+    d = str(tmp_path / "d")
+    assert cli(["--data-dir", d, "settings", "set", "service_adjustments", "on"]) == 0
+    assert cli(["--data-dir", d, "settings", "set", "tolerance", "2.5"]) == 0
+    capsys.readouterr()
+    assert cli(["--data-dir", d, "settings", "show"]) == 0
+    shown = capsys.readouterr().out
+    assert "service_adjustments = on" in shown and "tolerance = 2.50" in shown
+    assert cli(["--data-dir", d, "settings", "set", "tolerance", "lots"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "tolerance" in err
+
+
+def test_cli_bad_scenario_is_one_line_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "now": "2026-11-20T09:00:00Z", "autotask": {"apiUser": 5}, "xero": {}}')
+    code = cli(["--data-dir", str(tmp_path / "d"), "--sandbox", str(bad), "audit"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "bad.json" in err
+    assert "Traceback" not in err
+
+
+def test_cli_without_connection_is_exit_2(tmp_path, capsys):
+    code = cli(["--data-dir", str(tmp_path / "d"), "audit"])
+    err = capsys.readouterr().err
+    assert code == 2 and "not connected" in err.lower() and err.count("\n") == 1

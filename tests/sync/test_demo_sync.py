@@ -1,0 +1,104 @@
+"""Sync and re-sync on the demo tenant: exactly once, refusals explained, state in the sandbox."""
+
+import json
+from decimal import Decimal as D
+
+import pytest
+
+from depot_gui.cli import main as cli
+from depot_gui.sync.session import Session
+
+
+@pytest.fixture
+def session(tmp_path, demo_scenario):
+    with Session.open(tmp_path / "data", demo_scenario) as s:
+        yield s
+
+
+def xero_invoices(session, number=None):
+    inv = session.sandbox.state()["xero"]["Invoices"]
+    return [i for i in inv if number is None or i["InvoiceNumber"] == number]
+
+
+def test_sync_inv5001_once_then_nothing_changes(session):
+    [o] = session.syncer().sync(["INV-5001"])
+    assert o.ok and o.action == "created" and o.result.status == "synced"
+    [x] = xero_invoices(session, "INV-5001")
+    assert D(str(x["Total"])) == D("1633.50") and x["Status"] == "DRAFT"
+    assert o.result.xero_invoice_id == x["InvoiceID"]
+    [again] = session.syncer().sync(["INV-5001"])
+    assert again.ok and again.action == "unchanged"
+    assert len(xero_invoices(session, "INV-5001")) == 1
+    stamped = [i for i in session.sandbox.state()["autotask"]["entities"]["Invoices"] if i["id"] == 5001][0]
+    assert stamped["webServiceDate"]
+
+
+def test_sync_refuses_mismatch_with_reason(session):
+    [o] = session.syncer().sync(["INV-5002"])
+    assert not o.ok and o.action == "refused" and o.result.status == "mismatch"
+    assert "line of business" in o.message.lower()
+    assert xero_invoices(session, "INV-5002") == []
+
+
+def test_sync_inv5003_ends_synced(session):
+    outcomes = [session.syncer().sync(["INV-5003"])[0] for _ in range(2)]
+    assert outcomes[-1].result.status == "synced"
+    assert sum(o.action == "refused" for o in outcomes) <= 1
+    assert len(xero_invoices(session, "INV-5003")) == 1
+
+
+def test_sync_inv5004_refused_until_setting_on(session):
+    [o] = session.syncer().sync(["INV-5004"])
+    assert o.action == "refused"
+    session.set_setting("service_adjustments", "on")
+    [o] = session.syncer().sync(["INV-5004"])
+    assert o.ok and o.action == "created"
+    [x] = xero_invoices(session, "INV-5004")
+    assert D(str(x["Total"])) == D("1333.75")
+
+
+def test_sync_inv5005_includes_rounding_line_and_equals_autotask(session):
+    [o] = session.syncer().sync(["INV-5005"])
+    assert o.ok
+    [x] = xero_invoices(session, "INV-5005")
+    assert D(str(x["Total"])) == D("110.00")
+    assert any(li.get("AccountCode") == "860" for li in x["LineItems"])
+
+
+def test_resync_updates_a_draft_whose_content_changed(session):
+    session.syncer().sync(["INV-5001"])
+    # The user maps the Managed Services billing code to another account and re-syncs.
+    session.store.set_setting("mapping.accounts", json.dumps({"1": "260"}))
+    [o] = session.syncer().sync(["INV-5001"])
+    assert o.ok and o.action == "updated", o.message
+    [x] = xero_invoices(session, "INV-5001")
+    assert {li["AccountCode"] for li in x["LineItems"]} == {"260"}
+    assert D(str(x["Total"])) == D("1633.50") and x["Status"] == "DRAFT"
+
+
+def test_resync_refuses_to_change_an_authorised_invoice(session):
+    session.set_setting("xero_status", "authorised")
+    [o] = session.syncer().sync(["INV-5001"])
+    assert o.ok and xero_invoices(session, "INV-5001")[0]["Status"] == "AUTHORISED"
+    session.store.set_setting("mapping.accounts", json.dumps({"1": "260"}))
+    [o] = session.syncer().sync(["INV-5001"])
+    assert o.action == "refused" and "void" in o.message.lower()
+    [x] = xero_invoices(session, "INV-5001")
+    assert {li["AccountCode"] for li in x["LineItems"]} == {"200"}
+
+
+def test_cli_sync_contract(tmp_path, demo_scenario, capsys):
+    d = ["--data-dir", str(tmp_path / "d"), "--sandbox", str(demo_scenario)]
+    assert cli([*d, "sync", "INV-5001", "--json"]) == 0
+    [o] = json.loads(capsys.readouterr().out)
+    assert o["status"] == "synced" and o["xero_invoice_id"]
+    assert cli([*d, "sync", "INV-5002", "--json"]) == 1
+    [o] = json.loads(capsys.readouterr().out)
+    assert o["status"] == "mismatch" and o["causes"][0] == "lob_access"
+    assert cli([*d, "status", "--json"]) == 0
+    rows = {r["invoice_number"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["INV-5001"]["status"] == "synced"
+    assert cli([*d, "sandbox", "state"]) == 0
+    state = json.loads(capsys.readouterr().out)
+    assert len([i for i in state["xero"]["Invoices"] if i["InvoiceNumber"] == "INV-5001"]) == 1
+    assert all({"api", "method", "path", "status"} <= set(r) for r in state["requests"])
