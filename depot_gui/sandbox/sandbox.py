@@ -116,6 +116,15 @@ class Sandbox:
                 if i not in data["autotask"]["attached"]:
                     data["autotask"]["attached"].append(i)
 
+    def mutate_autotask(self, entity: str, item_id: int, fields: dict) -> None:
+        """Test hook: change an Autotask record as if someone edited it in Autotask (any field)."""
+        canon = self.autotask.by_lower.get(entity.lower())
+        if canon is None or item_id not in self.autotask.index[canon]:
+            raise KeyError(f"no {entity} record with id {item_id}")
+        with self.store.transaction() as data:
+            bucket = data["autotask"]["changes"].setdefault(canon, {}).setdefault(str(item_id), {})
+            bucket.update(fields)
+
     def revoke_connection(self, tenant_id: str | None = None) -> int:
         """Test hook: disconnect a tenant (all when None) as if the user removed the app in Xero."""
         with self.store.transaction() as data:

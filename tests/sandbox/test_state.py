@@ -81,3 +81,11 @@ def test_state_shape(demo):
     assert "secret" not in st["autotask"]["apiUser"]
     assert st["autotask"]["entities"]["Invoices"][0]["id"] == 5001
     assert st["xero"]["clientId"] == "SANDBOXXEROCLIENTID"
+
+
+def test_mutate_autotask_hook(tmp_path):
+    from decimal import Decimal
+    sb = Sandbox.open(DEMO, tmp_path)
+    sb.mutate_autotask("Invoices", 5001, {"invoiceTotal": Decimal("1655.5")})
+    c = client(Sandbox.open(DEMO, tmp_path), headers=AT_HEADERS)
+    assert '"invoiceTotal":1655.5' in c.get(f"{V}/Invoices/5001").text
