@@ -55,11 +55,13 @@ class XeroLimits:
         app_limit = int(self.options.get("xero_app_minute_limit", 10000))
         lim = xs.setdefault("limits", {})
         t = lim.setdefault(tenant_id, {"minute": [], "day_start": now_ts, "day_count": 0})
-        t["minute"] = [s for s in t["minute"] if s > now_ts - 60]
+        # timestamps come back from state.json as Decimal: normalise to float before arithmetic
+        t["minute"] = [float(s) for s in t["minute"] if s > now_ts - 60]
+        t["day_start"] = float(t["day_start"])
         if now_ts - t["day_start"] >= 86400:
             t["day_start"], t["day_count"] = now_ts, 0
         app = lim.setdefault("_app", [])
-        app[:] = [s for s in app if s > now_ts - 60]
+        app[:] = [float(s) for s in app if s > now_ts - 60]
         problem = None
         if len(t["minute"]) >= minute_limit:
             problem = {"name": "minute", "retry": max(1, int(t["minute"][0] + 60 - now_ts + 0.999))}
@@ -82,6 +84,6 @@ class XeroLimits:
         """Headers for tenantless calls (``/connections``): only the app minute limit."""
         app_limit = int(self.options.get("xero_app_minute_limit", 10000))
         app = xs.setdefault("limits", {}).setdefault("_app", [])
-        app[:] = [s for s in app if s > now_ts - 60]
+        app[:] = [float(s) for s in app if s > now_ts - 60]
         app.append(now_ts)
         return {"X-AppMinLimit-Remaining": str(max(0, app_limit - len(app)))}

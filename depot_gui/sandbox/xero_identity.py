@@ -182,7 +182,7 @@ class XeroIdentity:
             if grant is None or grant["revoked"] or rec["exp"] < ts:
                 return oauth_error("invalid_grant")
             grace = float(self.options.get("refresh_grace_seconds", 1800))
-            if rec.get("superseded_at") is not None and ts - rec["superseded_at"] > grace:
+            if rec.get("superseded_at") is not None and ts - float(rec["superseded_at"]) > grace:
                 return oauth_error("invalid_grant")
             if rec.get("superseded_at") is None:
                 rec["superseded_at"] = ts
@@ -276,7 +276,7 @@ class XeroIdentity:
             return None, problem(401, "Unauthorized", "AuthenticationUnsuccessful")
         grant = ids["grants"].get(rec["grant"])
         if rec["exp"] <= now.timestamp():
-            at = datetime.fromtimestamp(rec["exp"], timezone.utc).strftime("%m/%d/%Y %H:%M:%S")
+            at = datetime.fromtimestamp(float(rec["exp"]), timezone.utc).strftime("%m/%d/%Y %H:%M:%S")
             return None, problem(401, "Unauthorized", f"TokenExpired: token expired at {at}")
         if grant is None or grant["revoked"]:
             return None, problem(401, "Unauthorized", "AuthenticationUnsuccessful")

@@ -89,3 +89,23 @@ def test_mutate_autotask_hook(tmp_path):
     sb.mutate_autotask("Invoices", 5001, {"invoiceTotal": Decimal("1655.5")})
     c = client(Sandbox.open(DEMO, tmp_path), headers=AT_HEADERS)
     assert '"invoiceTotal":1655.5' in c.get(f"{V}/Invoices/5001").text
+
+
+def test_persisted_timestamps_survive_reload(tmp_path):
+    from .helpers import CLIENT_ID
+    sb = Sandbox.open(DEMO, tmp_path)
+    c = client(sb)
+    tokens = connect(c)
+    h = xero_headers(tokens["access_token"])
+    assert c.get("/api.xro/2.0/Organisation", headers=h).status_code == 200
+    r1 = c.post("/connect/token", data={"grant_type": "refresh_token", "client_id": CLIENT_ID,
+                                        "refresh_token": tokens["refresh_token"]})
+    assert r1.status_code == 200
+    other = Sandbox.open(DEMO, tmp_path)
+    c2 = client(other)
+    assert c2.get("/api.xro/2.0/Organisation", headers=h).status_code == 200
+    assert c2.post("/connect/token", data={"grant_type": "refresh_token", "client_id": CLIENT_ID,
+                                           "refresh_token": tokens["refresh_token"]}).status_code == 200
+    other.advance_clock(1801)
+    r = c2.get("/api.xro/2.0/Organisation", headers=h)
+    assert r.status_code == 401 and r.json()["Detail"].startswith("TokenExpired")
