@@ -20,7 +20,7 @@ def shared_demo() -> Path:
     return REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def demo_scenario() -> Path:
     return shared_demo()
 

@@ -112,8 +112,12 @@ def sandbox_pkce_tokens(
     return oauth.TokenManager(client_id, store, identity_root=root, transport=transport)
 
 
-def sandbox_connections(sandbox, store: Store) -> Connections:
-    """Clients wired to the in-process sandbox, connected with the scenario's credentials."""
+def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 30.0) -> Connections:
+    """Clients wired to the in-process sandbox, connected with the scenario's credentials.
+
+    ``sleep`` replaces the clients' waits (tests); ``timeout`` is their per-request timeout.
+    """
+    waits = {"sleep": sleep} if sleep is not None else {}
     from depot_gui.sandbox import load_scenario
 
     scenario = load_scenario(sandbox.scenario_path)
@@ -123,11 +127,13 @@ def sandbox_connections(sandbox, store: Store) -> Connections:
         AutotaskCredentials(user["userName"], user["secret"], user["integrationCode"]),
         zone_root=SANDBOX_ROOT,
         transport=transport,
+        timeout=timeout,
+        **waits,
     )
     autotask.discover_zone()
     client_id = scenario["xero"].get("clientId", "")
     manager = sandbox_pkce_tokens(client_id, SANDBOX_ROOT, transport, MemoryTokenStore())
-    xero = XeroClient(manager.access_token, None, api_root=SANDBOX_ROOT, transport=transport)
+    xero = XeroClient(manager.access_token, None, api_root=SANDBOX_ROOT, transport=transport, timeout=timeout, **waits)
     tenants = xero.connections()
     if not tenants:
         raise NotConnected("The sandbox's Xero login returned no organisation.")
