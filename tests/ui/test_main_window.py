@@ -1,0 +1,230 @@
+"""Drive the real window on the demo sandbox: what the pane says, Re-sync, settings, batch sync."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from depot_gui.ui.main_window import MainWindow
+
+
+def show(win: MainWindow, qtbot, number: str) -> str:
+    assert win.invoices.select_number(number)
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == number)
+    return win.detail.text()
+
+
+def status_of(win: MainWindow, number: str) -> str:
+    return next(r.status for r in win.rows() if r.invoice_number == number)
+
+
+def test_demo_invoices_explained(window, qtbot):
+    win = window
+    assert "Acme MSP Pty Ltd" in win.status.connection.text()
+    assert "Ready 3" in win.status.counts.text() and "Mismatch 2" in win.status.counts.text()
+
+    text = show(win, qtbot, "INV-5001")
+    assert "Ready" in text and "exactly Autotask's total" in text
+    assert win.detail.sync_button.isEnabled() and win.detail.resync_button.isEnabled()
+
+    text = show(win, qtbot, "INV-5002")
+    assert "Mismatch" in text and "difference: 4,177.80" in text
+    assert "The Autotask API user cannot see every line of business" in text
+    assert "Sydney / Hardware" in text and "Explains 4,177.80" in text
+    assert "Line of Business section" in text  # the exact fix
+    assert not win.detail.sync_button.isEnabled() and win.detail.resync_button.isEnabled()
+    checks = [win.detail.line_model.index(r, 5).data() for r in range(win.detail.line_model.rowCount())]
+    assert "missing" in checks
+
+    text = show(win, qtbot, "INV-5003")
+    assert ("Ready" in text) or ("still attaching" in text.lower())
+
+    text = show(win, qtbot, "INV-5004")
+    assert "Combined service adjustments" in text
+    assert "would be sent as 1 x 87.50" in text
+    assert win.detail.cards[0].cause.code == "service_adjustment"
+
+    text = show(win, qtbot, "INV-5005")
+    assert "Ready" in text and "rounding line of 0.02" in text
+    labels = [win.detail.line_model.index(r, 5).data() for r in range(win.detail.line_model.rowCount())]
+    assert "rounding line" in labels
+
+
+def test_resync_inv_5003_becomes_synced(window, qtbot):
+    win = window
+    show(win, qtbot, "INV-5003")
+    assert win.detail.resync_button.isEnabled()
+    qtbot.mouseClick(win.detail.resync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status_of(win, "INV-5003") == "synced" and not win.ops.busy, timeout=30000)
+    assert win.detail.row.status == "synced"
+    assert "Synced" in win.detail.text() and "Created in Xero" in win.detail.verdict.text()
+    history = [win.detail.history_model.index(r, 2).data() for r in range(win.detail.history_model.rowCount())]
+    assert "Created in Xero" in history
+    assert not win.detail.sync_button.isEnabled()
+    assert "Synced 1" in win.status.counts.text()
+
+
+def test_service_adjustment_review_then_inv_5004_ready(window, qtbot):
+    win = window
+    show(win, qtbot, "INV-5004")
+    # The cause links to Settings.
+    win.detail.cards[0].label.linkActivated.emit("depot:settings")
+    dialog = win.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.service.setChecked(True)
+    review = dialog.review
+    assert review is not None
+    qtbot.waitUntil(lambda: review.confirm.isEnabled(), timeout=30000)
+    assert not review.turn_on.isEnabled()  # an explicit confirm is required
+    rows = review.model.rows()
+    assert [r.number for r in rows] == ["INV-5004"]
+    assert rows[0].before_status == "mismatch" and rows[0].after_status == "ready"
+    assert any("→" in c and "87.50" in c for c in rows[0].changes)
+    review.confirm.setChecked(True)
+    qtbot.mouseClick(review.turn_on, Qt.MouseButton.LeftButton)
+    assert dialog.service.isChecked()
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: status_of(win, "INV-5004") == "ready" and not win.ops.busy, timeout=30000)
+    assert win.session.settings().service_adjustments is True
+    text = show(win, qtbot, "INV-5004")
+    assert "Ready to sync" in text
+
+
+def test_cancelling_the_review_keeps_the_setting_off(window, qtbot):
+    win = window
+    win.act_settings.trigger()
+    dialog = win.settings_dialog
+    dialog.service.setChecked(True)
+    qtbot.waitUntil(lambda: dialog.review.confirm.isEnabled(), timeout=30000)
+    dialog.review.reject()
+    assert not dialog.service.isChecked()
+    dialog.reject()
+    assert win.session.settings().service_adjustments is False
+
+
+def test_ui_stays_responsive_during_slow_batch_sync(window, qtbot):
+    win = window
+    sandbox = win.session.sandbox
+    sandbox.add_fault({"api": "xero", "kind": "delay", "seconds": 0.3, "times": 20})
+    sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 20})
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(tick)
+    timer.start()
+    started = time.perf_counter()
+    win.act_sync_all.trigger()
+    assert win.ops.busy
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+    timer.stop()
+    took = time.perf_counter() - started
+    print(f"batch sync {took:.1f} s, {len(gaps)} timer ticks, max gap {max(gaps):.0f} ms")
+    assert took > 0.6  # the delays really happened
+    assert max(gaps) < 250
+    assert sum(1 for r in win.rows() if r.status == "synced") == 3
+
+
+def test_batch_sync_can_be_cancelled(window, qtbot):
+    win = window
+    win.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 20})
+    win.act_sync_all.trigger()
+    op = win.ops.current
+    assert op is not None and op.dialog is not None
+    op.dialog.cancel()
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
+    assert win.banner.text() == ""  # cancelling is not an error
+
+
+def test_window_state_is_remembered(qtbot, demo_session, temp_qsettings):
+    win = MainWindow(demo_session)
+    qtbot.addWidget(win)
+    win.resize(701, 501)
+    win.splitter.setSizes([300, 700])
+    win.save_state()
+    assert QSettings().value("window/geometry") is not None
+    assert str(temp_qsettings) in QSettings().fileName()
+    again = MainWindow(demo_session)
+    qtbot.addWidget(again)
+    assert again.size().width() == 701
+    assert again.splitter.saveState() == win.splitter.saveState()
+
+
+def test_not_connected_shows_banner(qtbot, tmp_path):
+    from depot_gui.sync.session import Session
+
+    session = Session.open(tmp_path / "real")
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=10000)
+    assert win.banner.text().startswith("Not connected — open Settings › Connections")
+    assert win.status.connection.text() == "Not connected"
+    qtbot.waitUntil(lambda: not win.ops.busy)
+    session.close()
+
+
+def test_copy_diagnostics_has_no_secrets(window):
+    text = window.copy_diagnostics()
+    assert "Depot GUI diagnostics" in text and "INV-5002: mismatch" in text
+    assert "sandbox-secret" not in text and "SANDBOXINTEGRATIONCODE" not in text
+    assert QApplication.clipboard().text() == text
+
+
+def test_keyboard_navigation_moves_selection(window, qtbot):
+    win = window
+    win.invoices.view.setFocus()
+    win.invoices.select_number("INV-5001")
+    qtbot.keyClick(win.invoices.view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5002")
+    win.act_sync_all.setEnabled(True)
+    assert win.act_refresh.shortcut().toString() != ""
+
+
+def test_excepthook_logs_and_does_not_raise(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from depot_gui.ui import errors
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        errors._excepthook(type(exc), exc, exc.__traceback__)
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "Copy diagnostics" in shown[0] and "boom" not in shown[0]
+
+
+@pytest.mark.parametrize("argv", [["--demo"]])
+def test_app_main_demo_smoke(argv, qtbot, monkeypatch):
+    """`depot-gui --demo` opens the window with all five demo invoices, then quits."""
+    from depot_gui import app as app_module
+
+    seen = {}
+
+    def fake_exec():
+        win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 5, timeout=30000)
+        seen["rows"] = [r.invoice_number for r in win.rows()]
+        seen["title"] = win.windowTitle()
+        win.close()
+        win.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert app_module.main(argv) == 0
+    assert seen["rows"] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
+    assert "demo" in seen["title"]

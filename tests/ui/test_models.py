@@ -1,0 +1,163 @@
+"""Models: qtmodeltester on each, plain data checks, and 10,000 invoices staying fast."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from depot_gui.core.audit import AuditResult, LineComparison
+from depot_gui.core.diagnosis import Cause
+from depot_gui.store.db import InvoiceRow, SyncAttempt
+from depot_gui.ui.models import OBJECT_ROLE, SORT_ROLE
+from depot_gui.ui.models.history_table import HistoryModel
+from depot_gui.ui.models.invoice_table import Col, InvoiceFilterProxy, InvoiceTableModel
+from depot_gui.ui.models.line_table import LineComparisonModel
+from depot_gui.ui.models.review_table import ReviewModel, review_rows
+
+D = Decimal
+
+
+def row(i: int, status: str = "ready", company: str = "Acme Dental Group", day: str = "2026-11-01",
+        total: str = "100.00", diff: str = "0.00") -> InvoiceRow:
+    return InvoiceRow(i, f"INV-{i:05d}", company, day, total, total, diff, "0.00", status, [], "Ready to sync.",
+                      None, None, None, False, "2026-11-20T09:00:00+00:00")
+
+
+def line(item_id, label, qty, rate, amount, tax, xq=None, xu=None, xa=None, xt=None, note=""):
+    return LineComparison(item_id, label, qty, rate, amount, tax, xq, xu, xa, xt, note)
+
+
+def mismatch_result() -> AuditResult:
+    lines = (
+        line(1, "Managed Workstations x 12", D(12), D(45), D(540), D(54), D(12), D(45), D(540), D(54)),
+        line(2, "Project labour", D("6.5"), D(165), D("1072.50"), D("107.25"), D("6.5"), D(165), D("1072.50"), D("107.25")),
+    )
+    cause = Cause("lob_access", D("4177.80"), ("hidden Sydney / Hardware",), ("Remove every line of business",))
+    return AuditResult(5002, "INV-5002", "Bluegum Legal", "mismatch", D("5951.55"), D("1773.75"), D("4177.80"),
+                       D(0), D("3.00"), (cause,), "Not synced.", None, lines)
+
+
+def test_invoice_model_passes_modeltester(qtmodeltester):
+    model = InvoiceTableModel()
+    model.set_rows([row(1), row(2, "mismatch", diff="4177.80"), row(3, "synced"), row(4, "error")])
+    qtmodeltester.check(model)
+    proxy = InvoiceFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+
+
+def test_invoice_model_roles_and_single_row_update(qtbot):
+    model = InvoiceTableModel()
+    model.set_rows([row(1, total="1633.50"), row(2, "mismatch", total="5951.55", diff="4177.80")])
+    idx = model.index(1, Col.AUTOTASK_TOTAL)
+    assert idx.data() == "5,951.55"
+    assert idx.data(SORT_ROLE) == 5951.55
+    assert model.index(1, Col.STATUS).data() == "Mismatch"  # readable without colour
+    assert model.index(1, Col.STATUS).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert model.index(1, Col.NUMBER).data(OBJECT_ROLE) == 2
+    with qtbot.waitSignal(model.dataChanged) as blocker:
+        model.update_row(row(2, "synced", total="5951.55"))
+    top, bottom = blocker.args[0], blocker.args[1]
+    assert (top.row(), bottom.row()) == (1, 1)
+    assert model.index(1, Col.STATUS).data() == "Synced"
+
+
+def test_proxy_filters_and_sorts_on_raw_values():
+    model = InvoiceTableModel()
+    proxy = InvoiceFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows([
+        row(1, total="900.00", company="Bluegum Legal", day="2026-10-01"),
+        row(2, "mismatch", total="10000.00", day="2026-11-02"),
+        row(3, total="95.00", company="Harbour Logistics", day="2026-11-05"),
+    ])
+    proxy.sort(Col.AUTOTASK_TOTAL, Qt.SortOrder.AscendingOrder)
+    # Numeric order, not text order ("10,000.00" < "900.00" as text).
+    assert [proxy.index(r, Col.NUMBER).data() for r in range(3)] == ["INV-00003", "INV-00001", "INV-00002"]
+    proxy.set_search("harbour")
+    assert proxy.rowCount() == 1
+    proxy.set_search("")
+    proxy.set_status("mismatch")
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["INV-00002"]
+    proxy.set_status(None)
+    from datetime import date
+
+    proxy.set_date_range(date(2026, 11, 1), date(2026, 11, 30))
+    assert proxy.rowCount() == 2
+
+
+def test_ten_thousand_invoices_stay_fast(qtbot):
+    from depot_gui.ui.invoice_list import InvoiceList
+
+    statuses = ("ready", "synced", "mismatch", "error")
+    rows = [row(i, statuses[i % 4], company=f"Company {i % 97}", day=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                total=f"{(i * 37) % 99999}.{i % 100:02d}") for i in range(10_000)]
+    pane = InvoiceList()
+    qtbot.addWidget(pane)
+    pane.resize(900, 600)
+    pane.show()
+    timings = {}
+    start = time.perf_counter()
+    pane.set_rows(rows)
+    timings["load"] = time.perf_counter() - start
+    for col in (Col.COMPANY, Col.AUTOTASK_TOTAL, Col.DIFFERENCE, Col.STATUS):
+        start = time.perf_counter()
+        pane.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+        timings[f"sort {col.name}"] = time.perf_counter() - start
+    start = time.perf_counter()
+    pane.search.setText("company 5")
+    timings["search"] = time.perf_counter() - start
+    start = time.perf_counter()
+    pane.status_filter.setCurrentIndex(3)
+    timings["status filter"] = time.perf_counter() - start
+    start = time.perf_counter()
+    pane.update_row(row(5000, "synced"))
+    timings["update one row"] = time.perf_counter() - start
+    print("10k invoices:", ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items()))
+    assert pane.proxy.rowCount() > 0
+    assert max(timings.values()) < 3.0  # generous: typical is well under 0.1 s each
+
+
+def test_line_model(qtmodeltester):
+    model = LineComparisonModel()
+    model.set_result(mismatch_result())
+    qtmodeltester.check(model)
+    texts = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    missing = next(t for t in texts if t[-1] == "missing")
+    assert missing[2] == "4,177.80"
+    assert texts[-1][-1] == "differs"
+    assert model.index(len(texts) - 1, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_history_model(qtmodeltester):
+    model = HistoryModel()
+    attempt = SyncAttempt(1, 5001, "INV-5001", "k", "2026-11-20T09:01:00+00:00", "2026-11-20T09:01:01+00:00",
+                          "created", "create", {}, {}, "Created in Xero.", "abc-123", "sandbox")
+    model.set_history([{"at": "2026-11-20T09:00:00+00:00", "status": "ready", "difference": "0.00", "causes": []}], [attempt])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+    assert model.index(1, 2).data() == "Created in Xero"
+    assert "abc-123" in model.index(1, 3).data()
+
+
+def test_review_model(qtmodeltester):
+    before = mismatch_result()
+    after_lines = (before.lines[0], line(2, "Project labour", D("6.5"), D(165), D("1072.50"), D("107.25"), D(1), D("1072.50"), D("1072.50"), D("107.25")))
+    after = AuditResult(5002, "INV-5002", "Bluegum Legal", "ready", D("5951.55"), D("5951.55"), D(0), D(0), D("3.00"),
+                        (), "Ready.", None, after_lines)
+    rows = review_rows({5002: before}, [after])
+    assert len(rows) == 1 and rows[0].after_status == "ready"
+    model = ReviewModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    assert "6.5 × 165.00 = 1,072.50 → 1 × 1,072.50 = 1,072.50" in model.index(0, 4).data()
+
+
+def test_pyside_does_not_leak_references():
+    """PySide6 6.12.0 loses a reference to None on every void call and crashes; keep it out."""
+    from depot_gui.ui.qt_compat import void_call_leaks
+
+    assert not void_call_leaks()
