@@ -113,7 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, out) -> int:
+    from depot_gui.autotask.errors import AutotaskError
+    from depot_gui.store.db import StoreError
+    from depot_gui.sync.engine import Cancelled
     from depot_gui.sync.session import Session, SessionError
+    from depot_gui.xero.errors import XeroError
 
     if args.command == "sandbox" and args.sandbox_command == "serve":
         return _serve(args, out)
@@ -143,6 +147,10 @@ def _run(args: argparse.Namespace, out) -> int:
                 rows = [result_json(o.result) for o in outcomes]
                 code = EXIT_OK if outcomes and all(o.ok for o in outcomes) else EXIT_SYNC_FAILED
         except SessionError as exc:
+            raise UsageError(f"depot-sync: {exc}") from None
+        except (AutotaskError, XeroError) as exc:
+            raise UsageError(f"depot-sync: {exc.user_message}") from None
+        except (StoreError, Cancelled) as exc:
             raise UsageError(f"depot-sync: {exc}") from None
         if args.json:
             json.dump(rows, out, indent=1)

@@ -102,3 +102,26 @@ def test_cli_sync_contract(tmp_path, demo_scenario, capsys):
     state = json.loads(capsys.readouterr().out)
     assert len([i for i in state["xero"]["Invoices"] if i["InvoiceNumber"] == "INV-5001"]) == 1
     assert all({"api", "method", "path", "status"} <= set(r) for r in state["requests"])
+
+
+def test_no_secret_on_disk_after_a_full_run(tmp_path, demo_scenario, capsys):
+    """After audit + sync + status, no credential or token is anywhere in the data dir."""
+    import base64
+
+    from depot_gui.sandbox import load_scenario
+
+    d = ["--data-dir", str(tmp_path / "d"), "--sandbox", str(demo_scenario)]
+    assert cli([*d, "audit"]) == 0
+    assert cli([*d, "sync", "INV-5001", "INV-5005"]) == 0
+    assert cli([*d, "status"]) == 0
+    capsys.readouterr()
+    user = load_scenario(demo_scenario)["autotask"]["apiUser"]
+    needles = [user["secret"], user["integrationCode"]]
+    with Session.open(tmp_path / "d", demo_scenario) as s:
+        conn = s.connections()
+        needles.append(conn.xero._token())  # a live access token of this session
+    blobs = [p.read_bytes() for p in (tmp_path / "d").rglob("*") if p.is_file()]
+    assert blobs
+    for n in needles:
+        for form in (n.encode(), base64.b64encode(n.encode()), n.encode("utf-16-le")):
+            assert not any(form in b for b in blobs), f"secret found on disk ({n[:4]}...)"
