@@ -103,9 +103,9 @@ class InvoiceList(QWidget):
         self._sized = True
         if self.model.rowCount() <= 2000:
             header = self.view.horizontalHeader()
-            for col in Col:
-                width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col)) + 4
-                header.resizeSection(col, min(width, 200) if col == Col.COMPANY else width)
+            for col in list(Col)[:-1]:  # the last column stretches to fill
+                width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col))
+                header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
 
     def update_row(self, row: InvoiceRow) -> None:
         self.model.update_row(row)

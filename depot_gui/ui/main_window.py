@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
                 if key == "window/table_header":
                     self.invoices._sized = True  # keep the user's column widths
         if not isinstance(qs.value("window/splitter"), QByteArray):
-            self.splitter.setSizes([self.width() * 53 // 100, self.width() * 47 // 100])
+            self.splitter.setSizes([self.width() * 54 // 100, self.width() * 46 // 100])
 
     def save_state(self) -> None:
         qs = QSettings()

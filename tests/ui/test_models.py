@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
 
 from depot_gui.core.audit import AuditResult, LineComparison
@@ -17,6 +18,7 @@ from depot_gui.ui.models.line_table import LineComparisonModel
 from depot_gui.ui.models.review_table import ReviewModel, review_rows
 
 D = Decimal
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
 
 def row(i: int, status: str = "ready", company: str = "Acme Dental Group", day: str = "2026-11-01",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from depot_gui.core.diagnosis import TITLES
+from depot_gui.core.money import fmt_money
 from depot_gui.store.db import SyncAttempt
 
 from ..resources import local_time, status_icon, status_text
@@ -37,11 +39,18 @@ class HistoryRow:
     xero_invoice_id: str | None = None
 
 
+def _money(text) -> str:
+    try:
+        return fmt_money(Decimal(str(text)))
+    except (InvalidOperation, ValueError):
+        return str(text)
+
+
 def history_rows(audits: list[dict], attempts: list[SyncAttempt]) -> list[HistoryRow]:
     rows = []
     for a in audits:
         causes = "; ".join(TITLES.get(c, c) for c in a.get("causes") or [])
-        details = f"Difference {a.get('difference')}" + (f" — {causes}" if causes else "")
+        details = f"Difference {_money(a.get('difference'))}" + (f" — {causes}" if causes else "")
         rows.append(HistoryRow(a["at"], "Checked against Autotask", status_text(a["status"]), details, a["status"]))
     for t in attempts:
         what = "Sent to Xero" if t.action == "create" else "Updated in Xero" if t.action == "update" else t.action

@@ -30,6 +30,7 @@ class LineRow:
     check: str  # text marker, readable without colour: "", "changed", "missing", "rounding", "total"
     item_id: int | None = None
     bold: bool = False
+    note: str = ""
 
 
 def _num(v: Decimal | None, money: bool) -> str:
@@ -70,12 +71,10 @@ def rows_for(result: AuditResult | None) -> list[LineRow]:
             check = "missing in Xero" if ln.xero_amount is None else "added"
         else:
             check = "changed" if ln.changed else "ok"
-            if ln.note:
-                check = f"{check}: {ln.note}"
         if ln.at_amount is not None:
             seen += ln.at_amount + (ln.at_tax or ZERO)
         values = (ln.at_quantity, ln.at_rate, ln.at_amount, ln.at_tax, ln.xero_quantity, ln.xero_unit, ln.xero_amount, ln.xero_tax)
-        rows.append(LineRow(ln.label, values, check, ln.item_id))
+        rows.append(LineRow(ln.label, values, check, ln.item_id, note=ln.note))
     missing = sum((c.amount for c in result.causes if c.code in _GAP_CAUSES), ZERO)
     if abs(missing) >= CENT:
         rows.append(
@@ -131,8 +130,10 @@ class LineComparisonModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row, c = self._rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return _cells(row)[c]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.note or _cells(row)[c]
         if role == SORT_ROLE:
             if c in _NUMERIC:
                 v = row.values[(0, 2, 4, 6)[c - 1]]
