@@ -18,6 +18,7 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
+from depot_gui.sandbox.http import dumps
 from depot_gui.sync.session import Session
 
 DEMO = Path(__file__).resolve().parent.parent / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
@@ -48,7 +49,7 @@ def big_scenario(n_invoices: int, n_items: int, path: Path) -> None:
         invoices.append({**template, "id": inv_id, "invoiceNumber": f"BIG-{k + 1}", "invoiceTotal": total,
                          "totalTaxValue": (total / 11).quantize(Decimal("0.01"))})
     ents["Invoices"], ents["BillingItems"] = invoices, items
-    path.write_text(json.dumps(sc, default=str))
+    path.write_text(dumps(sc))
 
 
 def run(scenario: Path, data: Path) -> tuple[float, int, int, int]:

@@ -164,7 +164,8 @@ def diagnose(
         "If it still differs after an hour, open the invoice in Autotask and check its billing items.",
     ]
     fixes["service_adjustment"] = [
-        "Review the change below, then turn on Settings > Service adjustment support and press Re-sync.",
+        "Review what it changes (next), then turn on Settings > Service adjustment support "
+        "(depot-sync: settings set service_adjustments on) and Re-sync.",
         *fixes["service_adjustment"],
     ]
     fixes["tax_mapping"] += [
