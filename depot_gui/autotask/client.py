@@ -13,7 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from depot_gui.autotask import _mapping, _wire
+from depot_gui.autotask import _mapping
+from depot_gui.core import wire as _wire
 from depot_gui.autotask.errors import (
     AutotaskError,
     AutotaskProtocolError,

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from depot_gui.xero import _wire
+from depot_gui.core import wire as _wire
 from depot_gui.xero.errors import (
     XeroAuthError,
     XeroError,

@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 import httpx
 
-from depot_gui.xero import _mapping, _wire
+from depot_gui.core import wire as _wire
+from depot_gui.xero import _mapping
 from depot_gui.xero.dates import parse_xero_date, parse_xero_datetime
 from depot_gui.xero.errors import (
     XeroError,

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from depot_gui.xero import _wire
+from depot_gui.core import wire as _wire
 from depot_gui.xero._mapping import transport_error
 from depot_gui.xero.errors import RECONNECT, XeroAuthError, XeroError, XeroProtocolError, XeroServerError
 from depot_gui.xero.loopback import LoopbackReceiver
