@@ -143,10 +143,11 @@ class Op:
             self.dialog.setLabelText("Cancelling after the current step…")
 
     def _report(self, message: str, done: int, total: int) -> None:
-        if self.dialog is not None and not self.cancel.cancelled:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total else 0)
-            self.dialog.setLabelText(f"{self._label}\n{message}" if message else self._label or "")
+        dialog = self.dialog  # setValue() on a modal dialog processes events: the op may close meanwhile
+        if dialog is not None and not self.cancel.cancelled:
+            dialog.setLabelText(f"{self._label}\n{message}" if message else self._label or "")
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
         if self._on_progress is not None:
             self._on_progress(message, done, total)
 
