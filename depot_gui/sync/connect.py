@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets as pysecrets
 import threading
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +26,18 @@ K_AT_USER, K_XERO_CLIENT, K_XERO_TENANT, K_XERO_TENANT_NAME = (
     "conn.autotask_username", "conn.xero_client_id", "conn.xero_tenant_id", "conn.xero_tenant_name",
 )
 S_AT_SECRET, S_AT_CODE, S_XERO_TOKENS = "autotask-secret", "autotask-integration-code", "xero-tokens"
+
+
+class WaitRelay:
+    """Forwards the clients' wait notices to whoever listens now (thread-safe enough: one ref)."""
+
+    def __init__(self) -> None:
+        self.listener: Callable[[str, float], None] | None = None
+
+    def __call__(self, message: str, seconds: float) -> None:
+        listener = self.listener
+        if listener is not None:
+            listener(message, seconds)
 
 
 class NotConnected(Exception):
@@ -76,6 +89,9 @@ class Connections:
     actor: str = ""
     sandbox: Any = None
     extra: dict = field(default_factory=dict)
+    # Where the clients report waits ("Waiting for Xero rate limit", seconds); the engine
+    # running now points this at its progress callback so the user sees the wait.
+    waits: WaitRelay = field(default_factory=lambda: WaitRelay())
 
     def close(self) -> None:
         for client in (self.autotask, self.xero):
@@ -117,7 +133,10 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
 
     ``sleep`` replaces the clients' waits (tests); ``timeout`` is their per-request timeout.
     """
-    waits = {"sleep": sleep} if sleep is not None else {}
+    relay = WaitRelay()
+    waits: dict[str, Any] = {"on_wait": relay}
+    if sleep is not None:
+        waits["sleep"] = sleep
     from depot_gui.sandbox import load_scenario
 
     scenario = load_scenario(sandbox.scenario_path)
@@ -140,7 +159,7 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
     xero.tenant_id = tenants[0]["tenantId"]
     return Connections(
         autotask, xero, user["userName"], tenants[0]["tenantId"], tenants[0].get("tenantName", ""),
-        actor="sandbox", sandbox=sandbox,
+        actor="sandbox", sandbox=sandbox, waits=relay,
     )
 
 
@@ -162,8 +181,11 @@ def saved_connections(store: Store, secrets: SecretStore | None = None) -> Conne
     token_store = KeyringTokenStore(secrets)
     if not tenant or token_store.load() is None:
         raise NotConnected("Xero is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect xero`.")
-    autotask = AutotaskClient(AutotaskCredentials(username, secret, code))
+    relay = WaitRelay()
+    autotask = AutotaskClient(AutotaskCredentials(username, secret, code), on_wait=relay)
     autotask.discover_zone()
     manager = oauth.TokenManager(raw.get(K_XERO_CLIENT) or DEFAULT_XERO_CLIENT_ID, token_store)
-    xero = XeroClient(manager.access_token, tenant)
-    return Connections(autotask, xero, username, tenant, raw.get(K_XERO_TENANT_NAME, ""), actor=username)
+    xero = XeroClient(manager.access_token, tenant, on_wait=relay)
+    return Connections(
+        autotask, xero, username, tenant, raw.get(K_XERO_TENANT_NAME, ""), actor=username, waits=relay
+    )

@@ -73,6 +73,11 @@ class Engine:
         self.cancel = cancel or CancelToken()
         self.overrides = overrides or MappingOverrides()
         self._lob: LobAccess | None = None
+        conn.waits.listener = self._on_wait
+
+    def _on_wait(self, message: str, seconds: float) -> None:
+        """A client is waiting (rate limit, retry): say so instead of looking stuck."""
+        self.progress(f"{message} ({max(1, round(seconds))} s)", 0, 0)
 
     # ------------------------------------------------------------------ audit
     def audit(
@@ -103,6 +108,8 @@ class Engine:
         if not wanted:
             synced = {r.autotask_id for r in self.store.invoices() if r.status == SYNCED}
             raw_invoices = [r for r in raw_invoices if int(r["id"]) not in synced and not r.get("isVoided")]
+            if record:
+                self._flag_voided_after_sync(synced)
         self.cancel.check()
         downloads = self._download_items(raw_invoices)
         if downloads:
@@ -158,6 +165,20 @@ class Engine:
         results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
         self.progress("Done", total, total)
         return results
+
+    def _flag_voided_after_sync(self, synced: set[int]) -> None:
+        """An invoice voided in Autotask after we synced it: say what to do in Xero."""
+        if not synced:
+            return
+        known = {r.autotask_id: r for r in self.store.invoices()}
+        for raw in self.conn.autotask.query_in("Invoices", "id", sorted(synced)):
+            row = known.get(int(raw["id"]))
+            if raw.get("isVoided") and row is not None and not row.voided:
+                self.store.mark_voided(
+                    row.autotask_id,
+                    f"{row.invoice_number} was voided in Autotask after it was synced to Xero. In Xero, void "
+                    "the invoice (or delete it if it is still a draft), or credit it if it was paid.",
+                )
 
     def lob_access(self, refresh: bool = False) -> LobAccess:
         """The API user's line-of-business evidence (cached for this engine)."""

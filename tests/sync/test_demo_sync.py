@@ -125,3 +125,40 @@ def test_no_secret_on_disk_after_a_full_run(tmp_path, demo_scenario, capsys):
     for n in needles:
         for form in (n.encode(), base64.b64encode(n.encode()), n.encode("utf-16-le")):
             assert not any(form in b for b in blobs), f"secret found on disk ({n[:4]}...)"
+
+
+def test_invoice_voided_after_sync_is_flagged_with_what_to_do(session):
+    session.syncer().sync(["INV-5001"])
+    session.sandbox.mutate_autotask("Invoices", 5001, {"isVoided": True})
+    session.engine().audit()
+    row = session.store.invoice_by_number("INV-5001")
+    assert row.voided and row.status == "synced"
+    assert "voided in Autotask" in row.explanation and "In Xero, void" in row.explanation
+    assert "INV-5001" not in [r.invoice_number for r in session.engine().audit()]
+
+
+def test_negative_total_invoice_becomes_a_credit_note(session):
+    session.sandbox.mutate_autotask("BillingItems", 9011, {"quantity": D("-1"), "extendedPrice": D("-33.33"),
+                                                           "taxDollars": D("-3.33"), "totalAmount": D("-36.66")})
+    session.sandbox.mutate_autotask("BillingItems", 9012, {"quantity": D("-1"), "extendedPrice": D("-33.33"),
+                                                           "taxDollars": D("-3.33"), "totalAmount": D("-36.66")})
+    session.sandbox.mutate_autotask("BillingItems", 9013, {"quantity": D("-1"), "extendedPrice": D("-33.33"),
+                                                           "taxDollars": D("-3.33"), "totalAmount": D("-36.66")})
+    session.sandbox.mutate_autotask("Invoices", 5005, {"invoiceTotal": D("-110.0"), "totalTaxValue": D("-10.0")})
+    [o] = session.syncer().sync(["INV-5005"])
+    assert o.ok and o.action == "created", o.message
+    notes = session.sandbox.state()["xero"].get("CreditNotes", [])
+    [note] = [n for n in notes if n.get("CreditNoteNumber") == "INV-5005"]
+    assert note["Type"] == "ACCRECCREDIT" and D(str(note["Total"])) == D("110.00")
+    assert xero_invoices(session, "INV-5005") == []
+    [again] = session.syncer().sync(["INV-5005"])
+    assert again.action == "unchanged"
+
+
+def test_rate_limit_wait_is_reported_as_progress(tmp_path, demo_scenario):
+    with Session.open(tmp_path / "d", demo_scenario) as s:
+        s.sandbox.add_fault({"api": "xero", "method": "GET", "path": "/Accounts$", "nth": 1,
+                             "kind": "status", "status": 429, "retryAfter": 1})
+        seen = []
+        s.engine(progress=lambda m, d, t: seen.append(m)).audit(["INV-5001"])
+        assert any(m.startswith("Waiting for Xero rate limit (1 s)") for m in seen), seen
