@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from depot_gui.sync.session import Session, SessionError
@@ -32,6 +32,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="depot-gui", description="Move Autotask invoices into Xero, checked.")
     parser.add_argument("--demo", action="store_true", help="open on sandbox data in a temporary folder (no account needed)")
     parser.add_argument("--data-dir", metavar="DIR", help="use this data directory instead of the standard one")
+    parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)  # packaging smoke test
     return parser.parse_args(argv)
 
 
@@ -72,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(session)
     window.show()
     window.start()
+    if not session.is_set_up():
+        QTimer.singleShot(0, window.open_setup_wizard)  # first run: the setup wizard
+    if args.quit_after:
+        QTimer.singleShot(args.quit_after, app.quit)
     try:
         return app.exec()
     finally:

@@ -71,6 +71,21 @@ class Session:
             self._conn.close()
         self.store.close()
 
+    def reconnect(self) -> None:
+        """Forget the current clients (after the setup wizard saved new credentials)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def is_set_up(self) -> bool:
+        """Whether setup has saved connection details (sandbox sessions always are)."""
+        from .connect import K_AT_USER, K_XERO_TENANT
+
+        if self.sandbox is not None:
+            return True
+        raw = self.store.raw_settings()
+        return bool(raw.get(K_AT_USER) and raw.get(K_XERO_TENANT))
+
     def connections(self) -> Connections:
         """The clients, connected; SessionError when setup is missing or refused."""
         if self._conn is None:

@@ -149,19 +149,11 @@ class MainWindow(QMainWindow):
 
     def open_setup_wizard(self) -> None:
         """Connect Autotask and Xero with the setup wizard, then refresh."""
-        try:
-            from .wizard.wizard import run_setup_wizard
-        except ImportError:  # the wizard is optional in this build
-            run_setup_wizard = None
-        if run_setup_wizard is not None:
-            if run_setup_wizard(self, self.session):
-                self.ops.refresh()
-            return
-        QMessageBox.information(
-            self, "Connect Autotask and Xero",
-            "The setup wizard is not in this version yet. Connect from a terminal with\n"
-            "  depot-sync connect autotask\n  depot-sync connect xero\nthen press Refresh.",
-        )
+        from .wizard import run_setup_wizard
+
+        if run_setup_wizard(self, self.session):
+            self.session.reconnect()
+            self.ops.refresh()
 
     def copy_diagnostics(self) -> str:
         text = diagnostics_text(self.session, self.connection_text, self.log_handler)
