@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets as pysecrets
-import threading
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any
@@ -106,7 +105,7 @@ class Connections:
 
 
 def sandbox_pkce_tokens(
-    client_id: str, root: str, transport: httpx.BaseTransport, store: oauth.TokenStore
+    client_id: str, root: str, transport: httpx.BaseTransport | None, store: oauth.TokenStore
 ) -> oauth.TokenManager:
     """Run the real PKCE flow against the sandbox (which approves at once) without a browser."""
     verifier = oauth.new_verifier()
@@ -133,26 +132,32 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
 
     ``sleep`` replaces the clients' waits (tests); ``timeout`` is their per-request timeout.
     """
+    return scenario_connections(
+        sandbox.scenario_path, SANDBOX_ROOT, sandbox.transport(), sleep=sleep, timeout=timeout, sandbox=sandbox
+    )
+
+
+def scenario_connections(
+    scenario_path, root: str, transport: httpx.BaseTransport | None = None, *, sleep=None, timeout: float = 30.0,
+    sandbox=None,
+) -> Connections:
+    """Clients for a sandbox at ``root`` (in-process transport, or a real loopback server)."""
+    from depot_gui.sandbox import load_scenario
+
     relay = WaitRelay()
     waits: dict[str, Any] = {"on_wait": relay}
     if sleep is not None:
         waits["sleep"] = sleep
-    from depot_gui.sandbox import load_scenario
-
-    scenario = load_scenario(sandbox.scenario_path)
+    scenario = load_scenario(scenario_path)
     user = scenario["autotask"]["apiUser"]
-    transport = sandbox.transport()
     autotask = AutotaskClient(
         AutotaskCredentials(user["userName"], user["secret"], user["integrationCode"]),
-        zone_root=SANDBOX_ROOT,
-        transport=transport,
-        timeout=timeout,
-        **waits,
+        zone_root=root, transport=transport, timeout=timeout, **waits,
     )
     autotask.discover_zone()
     client_id = scenario["xero"].get("clientId", "")
-    manager = sandbox_pkce_tokens(client_id, SANDBOX_ROOT, transport, MemoryTokenStore())
-    xero = XeroClient(manager.access_token, None, api_root=SANDBOX_ROOT, transport=transport, timeout=timeout, **waits)
+    manager = sandbox_pkce_tokens(client_id, root, transport, MemoryTokenStore())
+    xero = XeroClient(manager.access_token, None, api_root=root, transport=transport, timeout=timeout, **waits)
     tenants = xero.connections()
     if not tenants:
         raise NotConnected("The sandbox's Xero login returned no organisation.")
@@ -161,9 +166,6 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
         autotask, xero, user["userName"], tenants[0]["tenantId"], tenants[0].get("tenantName", ""),
         actor="sandbox", sandbox=sandbox, waits=relay,
     )
-
-
-_REFRESH_LOCK = threading.Lock()
 
 
 def saved_connections(store: Store, secrets: SecretStore | None = None) -> Connections:
