@@ -179,3 +179,35 @@ def test_paging_follows_next_page_url_verbatim(at, paging_scenario, method):
     paths = [r["path"] for r in sandbox.state()["requests"] if "BillingItems" in r["path"]]
     assert paths[0].lower() == "/atservicesrest/v1.0/billingitems/query"
     assert len(paths) == 3 and all(p.endswith("/query/next") for p in paths[1:])
+
+
+def test_small_pages_through_max_records(at):
+    at()
+    client = api.BillingItemsAPIClient()
+    client.add_condition(A(op="gte", field="id", value=9000))
+    got, next_url, pages = [], None, 0
+    while True:
+        page = client.fetch_resource(next_url, page_size=5)  # sent as "MaxRecords": 5
+        pages += 1
+        assert page["pageDetails"]["count"] == len(page["items"]) <= 5
+        got += ids(page["items"])
+        next_url = page["pageDetails"]["nextPageUrl"]
+        if not next_url:
+            break
+    assert pages == 3 and got == sorted(got) and len(got) == 12 and 9004 not in got
+
+
+def test_picklist_client_reads_entity_information(at):
+    at()
+    fields = {f["name"]: f for f in api.LicenseTypesAPIClient().get(None)["fields"]}
+    lic = fields["licenseType"]
+    assert lic["isPickList"] is True
+    assert {v["label"]: v["value"] for v in lic["picklistValues"]}["API User"] == "7"
+
+
+def test_errors_come_back_in_the_clients_error_types(at):
+    at()
+    with pytest.raises(api.AutotaskAPIServerError, match="nosuchfield"):
+        query(api.BillingItemsAPIClient(), A(op="eq", field="nosuchfield", value=1))
+    with pytest.raises(api.AutotaskAPIServerError, match="operator"):
+        query(api.BillingItemsAPIClient(), A(op="ne", field="id", value=1))

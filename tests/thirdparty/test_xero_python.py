@@ -22,6 +22,7 @@ from xero_python.accounting.models import AccountType, CurrencyCode, LineAmountT
 from xero_python.api_client import ApiClient, Configuration
 from xero_python.api_client.oauth2 import OAuth2Token
 from xero_python.exceptions import ApiException
+from xero_python.exceptions.http_status_exceptions import NotFoundException, RateLimitException
 from xero_python.identity import IdentityApi
 
 from ..conftest import shared_demo
@@ -217,3 +218,62 @@ def test_list_filters_paging_and_python_booleans(xero):
     assert acc.get_invoices(TENANT, statuses=["AUTHORISED"]).invoices == []
     ids = [i.invoice_id for i in page.invoices]
     assert sorted(i.invoice_id for i in acc.get_invoices(TENANT, i_ds=ids).invoices) == sorted(ids)
+
+
+def test_tax_inclusive_lines(xero):
+    acc = xero.accounting
+    body = draft("TP-5", line("Seat incl. GST", 3, Decimal("36.67")))
+    body.invoices[0].line_amount_types = LineAmountTypes.INCLUSIVE
+    inv = acc.create_invoices(TENANT, body, idempotency_key="incl-1").invoices[0]
+    assert inv.line_amount_types == LineAmountTypes.INCLUSIVE
+    assert inv.line_items[0].line_amount == Decimal("110.01")
+    assert inv.total == Decimal("110.01") and inv.total_tax == Decimal("10.00") and inv.sub_total == Decimal("100.01")
+
+
+def test_summarize_errors_false_reports_per_invoice(xero):
+    acc = xero.accounting
+    acc.create_invoices(TENANT, draft("TP-1", line("Seat", 1, Decimal("10"))), idempotency_key="se-1")
+    both = Invoices(invoices=draft("TP-6", line("Seat", 1, Decimal("10"))).invoices
+                    + draft("TP-1", line("Seat", 1, Decimal("10"))).invoices)
+    out = acc.create_invoices(TENANT, both, summarize_errors=False, idempotency_key="se-2").invoices
+    assert [(i.invoice_number, i.has_errors) for i in out] == [("TP-6", False), ("TP-1", True)]
+    assert "must be unique" in out[1].validation_errors[0].message
+
+
+def test_authorise_then_void(xero):
+    acc = xero.accounting
+    iid = acc.create_invoices(TENANT, draft("TP-7", line("Seat", 2, Decimal("45"))), idempotency_key="av-1") \
+        .invoices[0].invoice_id
+    authorised = acc.update_invoice(TENANT, iid, Invoices(invoices=[Invoice(status="AUTHORISED")]),
+                                    idempotency_key="av-2").invoices[0]
+    assert value(authorised.status) == "AUTHORISED" and authorised.total == Decimal("99.00")
+    assert authorised.due_date == date(2026, 11, 15)
+    voided = acc.update_invoice(TENANT, iid, Invoices(invoices=[Invoice(status="VOIDED")])).invoices[0]
+    assert value(voided.status) == "VOIDED"
+    assert [value(i.status) for i in acc.get_invoices(TENANT, statuses=["VOIDED"]).invoices] == ["VOIDED"]
+
+
+def test_rate_limit_answers_drive_the_sdk(xero):
+    """Real 429s carry Retry-After, so urllib3 (under xero-python) waits and retries by itself; once the
+    retries run out the SDK raises its RateLimitException, which reads X-Rate-Limit-Problem."""
+    acc = xero.accounting
+    xero.sandbox.add_fault({"api": "xero", "path": "/Invoices$", "kind": "status", "status": 429,
+                            "retryAfter": 0, "nth": 1})
+    assert acc.get_invoices(TENANT).invoices == []
+    statuses = [r["status"] for r in xero.sandbox.state()["requests"] if r["path"].endswith("/Invoices")]
+    assert statuses == [429, 200]
+
+    xero.sandbox.add_fault({"api": "xero", "path": "/Invoices$", "kind": "status", "status": 429,
+                            "retryAfter": 0, "problem": "day", "nth": 1, "times": 10})
+    with pytest.raises(RateLimitException) as err:
+        acc.get_invoices(TENANT)
+    assert err.value.rate_limit == "day"
+
+
+def test_unknown_invoice_and_bad_token(xero):
+    with pytest.raises(NotFoundException):
+        xero.accounting.get_invoice(TENANT, "00000000-0000-4000-8000-000000000000")
+    xero.token = dict(xero.token, access_token="not-a-token")
+    with pytest.raises(ApiException) as err:
+        xero.accounting.get_accounts(TENANT)
+    assert err.value.status == 401
