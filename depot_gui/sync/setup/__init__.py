@@ -1,0 +1,47 @@
+"""First-run setup, UI-agnostic: the flow state, validation, verification steps, saving, CLI.
+
+The Qt wizard (``depot_gui.ui.wizard``) and ``depot-sync connect`` both drive this module.
+Network steps are plain functions taking plain inputs and returning plain results (they never
+raise for the failures a user can fix); ``SetupFlow`` holds what the user chose and decides
+which page comes next. Secrets go to the keyring only (``SecretStore``), never to the store.
+
+One module per step: ``common`` (constants, ``Page``, ``Endpoints``, ``keyring_problem``),
+``autotask_step``, ``lob_step``, ``xero_step``, ``mapping_step``, ``flow`` (``SetupFlow``) and
+``cli`` (``depot-sync connect``). Everything is re-exported here; a test that monkeypatches a
+name must patch the submodule that looks it up.
+"""
+
+from __future__ import annotations
+
+from .autotask_step import AutotaskCheck, describe_autotask_error, validate_autotask_input, verify_autotask
+from .cli import ENV_CODE, ENV_SECRET, connect_cli
+from .common import (
+    AUTOTASK_USER_PATH,
+    BIND_HOST,
+    CONTACT_RULES,
+    DEFAULT_CALLBACK_PORT,
+    K_MAPPING_ACCOUNTS,
+    K_MAPPING_TAX_TYPES,
+    REDIRECT_HOST,
+    Endpoints,
+    Page,
+    keyring_problem,
+)
+from .flow import SetupFlow
+from .lob_step import LobVerdict, check_lines_of_business, lob_fix_steps, security_fix_steps
+from .mapping_step import (
+    MappingChoice,
+    MappingData,
+    load_mapping_data,
+    load_mapping_overrides,
+    rate_key,
+    save_mapping,
+)
+from .xero_step import Organisation, XeroLogin, fetch_organisations, sandbox_browser, xero_problem_message
+
+__all__ = [
+    "AutotaskCheck", "Endpoints", "LobVerdict", "MappingData", "MappingChoice", "Organisation", "Page",
+    "SetupFlow", "XeroLogin", "K_MAPPING_ACCOUNTS", "K_MAPPING_TAX_TYPES", "CONTACT_RULES",
+    "check_lines_of_business", "connect_cli", "describe_autotask_error", "fetch_organisations",
+    "keyring_problem", "load_mapping_data", "load_mapping_overrides", "sandbox_browser", "verify_autotask",
+]

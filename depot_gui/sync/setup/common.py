@@ -1,0 +1,117 @@
+"""Setup constants, the wizard's pages, and where the services are (Endpoints, keyring_problem)."""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from depot_gui.autotask.client import DEFAULT_ZONE_ROOT, AutotaskClient
+from depot_gui.autotask.models import AutotaskCredentials
+from depot_gui.store.secrets import SecretStore, SecretStoreUnavailable
+from depot_gui.xero import oauth
+from depot_gui.xero.client import DEFAULT_API_ROOT, XeroClient
+
+from ..connect import DEFAULT_XERO_CLIENT_ID, S_AT_SECRET, SANDBOX_ROOT
+
+K_MAPPING_ACCOUNTS = "mapping.accounts"  # JSON {"<billing code id>": "<Xero account code>"}
+K_MAPPING_TAX_TYPES = "mapping.tax_types"  # JSON {"<Autotask rate, e.g. 10>": "<Xero TaxType>"}
+DEFAULT_CALLBACK_PORT = 8765  # must match a redirect URI registered for the Xero app
+BIND_HOST = "127.0.0.1"
+# The receiver listens on 127.0.0.1 but the redirect URI says "localhost": Xero documents
+# http://localhost redirects and reportedly refuses http://127.0.0.1 (xero-api.md §1.2).
+REDIRECT_HOST = "localhost"
+CONTACT_RULES = {
+    "name": "Company name equals the Xero contact name",
+    "account_number": "Company number equals the Xero contact's account number",
+    "name_or_account_number": "Name first, then account number",
+}
+AUTOTASK_USER_PATH = (
+    "Admin › Organization Settings & Users › Resources/Users (HR) › Resources/Users"
+)
+
+
+class Page(enum.Enum):
+    """The wizard's pages, in order."""
+
+    AUTOTASK = 0
+    LOB = 1
+    XERO = 2
+    MAPPING = 3
+    SUMMARY = 4
+
+
+# -- where the services are ----------------------------------------------------------------------
+
+
+@dataclass
+class Endpoints:
+    """Roots and transport for both services: the real ones, or the sandbox (in-process or served)."""
+
+    autotask_root: str = DEFAULT_ZONE_ROOT
+    xero_api_root: str = DEFAULT_API_ROOT
+    xero_login_root: str = oauth.DEFAULT_LOGIN_ROOT
+    xero_identity_root: str = oauth.DEFAULT_IDENTITY_ROOT
+    transport: httpx.BaseTransport | None = None
+    sandbox: bool = False
+    default_client_id: str = DEFAULT_XERO_CLIENT_ID
+    max_attempts: int = 2
+    sleep: Callable[[float], None] = time.sleep
+    timeout: float = 20.0
+
+    @classmethod
+    def single_root(cls, root: str, transport: httpx.BaseTransport | None = None, **kw: Any) -> Endpoints:
+        """Every service under one base URL (the sandbox, in-process or on loopback)."""
+        root = root.rstrip("/")
+        return cls(root, root, root, root, transport, sandbox=True, **kw)
+
+    @classmethod
+    def for_session(cls, session: Any) -> Endpoints:
+        """The real services, or the session's in-process sandbox."""
+        sandbox = getattr(session, "sandbox", None)
+        if sandbox is None:
+            return cls()
+        client_id = DEFAULT_XERO_CLIENT_ID
+        try:
+            from depot_gui.sandbox import load_scenario
+
+            client_id = load_scenario(sandbox.scenario_path)["xero"].get("clientId") or client_id
+        except Exception:  # noqa: BLE001 - the sandbox validated it already; keep the default
+            pass
+        return cls.single_root(SANDBOX_ROOT, sandbox.transport(), default_client_id=client_id)
+
+    def autotask(self, username: str, secret: str, code: str) -> AutotaskClient:
+        """An Autotask client that fails fast (the user is waiting on a setup page)."""
+        return AutotaskClient(
+            AutotaskCredentials(username, secret, code),
+            zone_root=self.autotask_root,
+            transport=self.transport,
+            timeout=self.timeout,
+            max_attempts=self.max_attempts,
+            sleep=self.sleep,
+        )
+
+    def xero(self, token: Callable[[], str], tenant_id: str | None) -> XeroClient:
+        return XeroClient(
+            token, tenant_id, api_root=self.xero_api_root, transport=self.transport,
+            timeout=self.timeout, max_attempts=self.max_attempts, sleep=self.sleep,
+        )
+
+    def token_manager(self, client_id: str, store: oauth.TokenStore, clock: oauth.Clock | None = None) -> oauth.TokenManager:
+        kw = {"clock": clock} if clock is not None else {}
+        return oauth.TokenManager(
+            client_id, store, identity_root=self.xero_identity_root, transport=self.transport, **kw
+        )
+
+
+def keyring_problem(secrets: SecretStore) -> str | None:
+    """None when the OS keyring works; otherwise the message saying how to get one."""
+    try:
+        secrets.get(S_AT_SECRET)
+    except SecretStoreUnavailable as exc:
+        return str(exc)
+    return None
