@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -90,7 +89,8 @@ def test_proxy_filters_and_sorts_on_raw_values():
     assert proxy.rowCount() == 2
 
 
-def test_ten_thousand_invoices_stay_fast(qtbot):
+def test_ten_thousand_invoices_sort_filter_and_update(qtbot):
+    """Behaviour at 10,000 rows (speed lives in bench/bench_table.py, not in a timed test)."""
     from depot_gui.ui.invoice_list import InvoiceList
 
     statuses = ("ready", "synced", "mismatch", "error")
@@ -100,26 +100,19 @@ def test_ten_thousand_invoices_stay_fast(qtbot):
     qtbot.addWidget(pane)
     pane.resize(900, 600)
     pane.show()
-    timings = {}
-    start = time.perf_counter()
     pane.set_rows(rows)
-    timings["load"] = time.perf_counter() - start
-    for col in (Col.COMPANY, Col.AUTOTASK_TOTAL, Col.DIFFERENCE, Col.STATUS):
-        start = time.perf_counter()
-        pane.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
-        timings[f"sort {col.name}"] = time.perf_counter() - start
-    start = time.perf_counter()
+    assert pane.proxy.rowCount() == 10_000
+    pane.view.sortByColumn(Col.AUTOTASK_TOTAL, Qt.SortOrder.DescendingOrder)
+    totals = [pane.proxy.index(r, Col.AUTOTASK_TOTAL).data(SORT_ROLE) for r in range(pane.proxy.rowCount())]
+    assert totals == sorted(totals, reverse=True)  # raw Decimal order, not text order
     pane.search.setText("company 5")
-    timings["search"] = time.perf_counter() - start
-    start = time.perf_counter()
-    pane.status_filter.setCurrentIndex(3)
-    timings["status filter"] = time.perf_counter() - start
-    start = time.perf_counter()
+    shown = {pane.proxy.index(r, Col.COMPANY).data() for r in range(pane.proxy.rowCount())}
+    assert shown and all(c.lower().startswith("company 5") for c in shown)
+    pane.search.setText("")
+    changed = []
+    pane.model.dataChanged.connect(lambda a, b, roles=(): changed.append((a.row(), b.row())))
     pane.update_row(row(5000, "synced"))
-    timings["update one row"] = time.perf_counter() - start
-    print("10k invoices:", ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items()))
-    assert pane.proxy.rowCount() > 0
-    assert max(timings.values()) < 3.0  # generous: typical is well under 0.1 s each
+    assert changed and all(a == b for a, b in changed)  # one row, not a reset
 
 
 def test_line_model(qtmodeltester):

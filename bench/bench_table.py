@@ -1,0 +1,70 @@
+"""Benchmark: the invoice table at 10,000 rows against a 1,000-row baseline in the same run.
+
+Run on demand:  QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_table.py
+Prints each operation's time at both sizes and the ratio (linear would be ~10x; the target is
+that no operation a user triggers takes more than ~100 ms at 10k rows).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from decimal import Decimal
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from depot_gui.store.db import InvoiceRow  # noqa: E402
+from depot_gui.ui.invoice_list import InvoiceList  # noqa: E402
+from depot_gui.ui.models.invoice_table import Col  # noqa: E402
+
+STATUSES = ("ready", "synced", "mismatch", "error")
+
+
+def rows(n: int) -> list[InvoiceRow]:
+    out = []
+    for i in range(n):
+        total = f"{(i * 37) % 99999}.{i % 100:02d}"
+        out.append(InvoiceRow(i + 1, f"INV-{i + 1:06d}", f"Company {i % 97}", f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                              total, total, str(Decimal(i % 7)), "0.00", STATUSES[i % 4], [], "", None, None, None,
+                              False, "2026-11-26T00:00:00+00:00"))
+    return out
+
+
+def measure(n: int) -> dict[str, float]:
+    pane = InvoiceList()
+    pane.resize(900, 600)
+    pane.show()
+    data = rows(n)
+    t: dict[str, float] = {}
+
+    def timed(name, fn):
+        start = time.perf_counter()
+        fn()
+        QApplication.processEvents()
+        t[name] = time.perf_counter() - start
+
+    timed("load", lambda: pane.set_rows(data))
+    for col in (Col.COMPANY, Col.AUTOTASK_TOTAL, Col.STATUS):
+        timed(f"sort {col.name.lower()}", lambda col=col: pane.view.sortByColumn(col, Qt.SortOrder.DescendingOrder))
+    timed("search", lambda: pane.search.setText("company 5"))
+    timed("clear search", lambda: pane.search.setText(""))
+    timed("update one row", lambda: pane.update_row(data[n // 2]))
+    pane.close()
+    return t
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    measure(1_000)  # warm-up: first show, fonts, style
+    base, big = measure(1_000), measure(10_000)
+    print(f"{'operation':<20}{'1k rows':>10}{'10k rows':>10}{'ratio':>8}")
+    for name in base:
+        print(f"{name:<20}{base[name] * 1000:>8.1f}ms{big[name] * 1000:>8.1f}ms{big[name] / max(base[name], 1e-6):>7.1f}x")
+    del app
+
+
+if __name__ == "__main__":
+    main()
