@@ -13,6 +13,7 @@ import httpx
 
 from depot_gui.core import wire as _wire
 from depot_gui.xero import _mapping
+from depot_gui.xero.throttle import Throttle
 from depot_gui.xero.dates import parse_xero_date, parse_xero_datetime
 from depot_gui.xero.errors import (
     XeroError,
@@ -67,8 +68,11 @@ class XeroClient:
         max_attempts: int = 5,
         jitter: _wire.Jitter = _wire.default_jitter,
         max_retry_after: float = 600.0,
+        throttle: Throttle | None = None,
     ) -> None:
         self.tenant_id = tenant_id
+        # Xero's 5-concurrent / 60-per-minute limits, kept before Xero has to answer 429.
+        self.throttle = throttle or Throttle()
         self.api_root = api_root.rstrip("/")
         self.server_date: datetime | None = None
         self.calls = 0
@@ -276,9 +280,15 @@ class XeroClient:
             headers = self._headers(token, tenant=tenant, key=key, has_body=content is not None)
             with self._lock:
                 self.calls += 1
+            throttle = self.throttle if tenant else None
             try:
-                resp = self._http.request(method, url, params=params, content=content, headers=headers)
-                resp.read()
+                if throttle is None:
+                    resp = self._http.request(method, url, params=params, content=content, headers=headers)
+                    resp.read()
+                else:
+                    with throttle.slot(lambda s: self._wait(s, RATE_LIMIT_WAIT)):
+                        resp = self._http.request(method, url, params=params, content=content, headers=headers)
+                        resp.read()
             except httpx.TransportError as exc:
                 error = _mapping.transport_error(exc, url, write=write, scrub=self._scrub)
                 if write or attempt >= self._max_attempts or isinstance(exc, httpx.UnsupportedProtocol):

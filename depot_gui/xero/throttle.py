@@ -1,0 +1,54 @@
+"""Stay under Xero's per-organisation limits before Xero has to say 429.
+
+Xero allows 5 concurrent calls and 60 calls per rolling minute per organisation
+(reference: xero-api.md §5.1). Each XeroClient owns one (the app has one client per
+organisation; pass the same Throttle to share it); a call waits for a concurrency slot and, when 60 calls were made in the last 60 s,
+until the oldest leaves the window. 429 answers are still honoured (other apps share the
+organisation's limits).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+CONCURRENT = 5
+PER_MINUTE = 60
+WINDOW = 60.0
+
+
+class Throttle:
+    """Concurrency slots plus a sliding one-minute window for one Xero organisation."""
+
+    def __init__(self, concurrent: int = CONCURRENT, per_minute: int = PER_MINUTE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._slots = threading.BoundedSemaphore(concurrent)
+        self._per_minute = per_minute
+        self._clock = clock
+        self._calls: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def delay(self) -> float:
+        """Seconds to wait before the next call may start (0 when it may start now)."""
+        with self._lock:
+            now = self._clock()
+            while self._calls and now - self._calls[0] >= WINDOW:
+                self._calls.popleft()
+            if len(self._calls) < self._per_minute:
+                self._calls.append(now)
+                return 0.0
+            return WINDOW - (now - self._calls[0])
+
+    @contextmanager
+    def slot(self, wait: Callable[[float], None]) -> Iterator[None]:
+        """Hold one concurrency slot for a call that also fits in the minute window."""
+        while True:
+            seconds = self.delay()
+            if seconds <= 0:
+                break
+            wait(seconds)
+        with self._slots:
+            yield

@@ -1,0 +1,66 @@
+"""The client keeps under Xero's 60 calls/minute and 5 concurrent calls without needing a 429."""
+
+import threading
+import time
+
+import httpx
+
+from depot_gui.xero.client import XeroClient
+from depot_gui.xero.throttle import Throttle
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def ok_transport(counter):
+    def handle(request):
+        counter.append(request.url.path)
+        return httpx.Response(200, json={"Accounts": []})
+
+    return httpx.MockTransport(handle)
+
+
+def test_sixty_first_call_in_a_minute_waits_for_the_window():
+    clock, seen, waits = FakeClock(), [], []
+    client = XeroClient(lambda: "tok", "tenant", transport=ok_transport(seen), sleep=clock.sleep,
+                        on_wait=lambda m, s: waits.append((m, round(s))), throttle=Throttle(clock=clock))
+    for _ in range(60):
+        client.accounts()
+        clock.now += 0.5
+    assert waits == [] and len(seen) == 60
+    client.accounts()
+    assert len(seen) == 61
+    assert waits == [("Waiting for Xero rate limit", 30)]  # the first call leaves the window at t0+60
+
+
+def test_at_most_five_calls_in_flight():
+    inside, peak, lock = [0], [0], threading.Lock()
+    release = threading.Event()
+
+    def handle(request):
+        with lock:
+            inside[0] += 1
+            peak[0] = max(peak[0], inside[0])
+        release.wait(2)
+        with lock:
+            inside[0] -= 1
+        return httpx.Response(200, json={"Accounts": []})
+
+    client = XeroClient(lambda: "tok", "tenant", transport=httpx.MockTransport(handle))
+    threads = [threading.Thread(target=client.accounts) for _ in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    assert peak[0] == 5
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert peak[0] == 5
