@@ -19,8 +19,8 @@ class SecretStoreUnavailable(RuntimeError):
             "No system keyring is available to store passwords securely. On Windows and macOS "
             "this is built in; on Linux install and unlock a Secret Service keyring "
             "(for example gnome-keyring or KWallet) and start Depot GUI again."
-            + (f" ({detail})" if detail else "")
         )
+        self.detail = detail  # the backend's name, for the log and diagnostics
 
 
 @dataclass
