@@ -101,3 +101,19 @@ def test_cli_without_connection_is_exit_2(tmp_path, capsys):
     code = cli(["--data-dir", str(tmp_path / "d"), "audit"])
     err = capsys.readouterr().err
     assert code == 2 and "not connected" in err.lower() and err.count("\n") == 1
+
+
+def test_invoice_without_number_is_found_and_named_by_its_id(session):
+    session.sandbox.mutate_autotask("Invoices", 5001, {"invoiceNumber": None})
+    everything = by_number(session.engine().audit())
+    assert "5001" in everything and everything["5001"].status == "ready"
+    [r] = session.engine().audit(["5001"])
+    assert (r.invoice_number, r.autotask_id, r.status) == ("5001", 5001, "ready")
+    assert r.draft.invoice_number == "5001"
+
+
+def test_voided_invoice_is_not_offered_and_named_one_is_explained(session):
+    session.sandbox.mutate_autotask("Invoices", 5001, {"isVoided": True})
+    assert "INV-5001" not in by_number(session.engine().audit())
+    [r] = session.engine().audit(["INV-5001"])
+    assert r.status == "error" and "voided" in r.explanation
