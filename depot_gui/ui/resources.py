@@ -17,9 +17,10 @@ STATUS_COLOR = {READY: "#2f7fd6", SYNCED: "#2e9e5b", MISMATCH: "#d98a00", ERROR:
 
 
 def resource_path(*parts: str) -> Path:
-    """Path of a file under resources/, in the source tree or inside a frozen bundle (sys._MEIPASS)."""
+    """Path of a file under resources/: frozen bundle (sys._MEIPASS), wheel install, or source tree."""
     bundle = getattr(sys, "_MEIPASS", None)
     roots = [Path(bundle) / "resources"] if bundle else []
+    roots.append(Path(sys.prefix) / "share" / "depot-gui" / "resources")
     roots.append(Path(__file__).resolve().parents[2] / "resources")
     for root in roots:
         candidate = root.joinpath(*parts)
