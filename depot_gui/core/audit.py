@@ -101,14 +101,15 @@ def compare_lines(items: list[BillingItem], draft: XeroDraft) -> tuple[LineCompa
     return tuple(rows)
 
 
-def _zero_tax_type(ref: ReferenceData, account_tax_type: str) -> str:
+def _zero_tax_type(ref: ReferenceData, account_tax_type: str) -> str | None:
+    """A 0% tax type for the rounding line (the account's own first), or None when Xero has none."""
     own = ref.tax_rate(account_tax_type)
-    if own is not None and own.effective_rate == 0:
+    if own is not None and own.effective_rate == 0 and own.status == "ACTIVE":
         return own.tax_type
     for rate in ref.tax_rates:
-        if rate.status == "ACTIVE" and rate.effective_rate == 0:
+        if rate.status == "ACTIVE" and rate.effective_rate == 0 and rate.can_apply_to_revenue:
             return rate.tax_type
-    return account_tax_type
+    return None
 
 
 def audit_invoice(
@@ -146,16 +147,24 @@ def audit_invoice(
             invoice.id, invoice.number, company_name, MISMATCH, invoice.total, totals.total, difference, ZERO,
             settings.tolerance, causes, explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
         )
+    blocker = _cannot_send(items, draft, evidence)
+    if blocker:
+        return AuditResult(
+            invoice.id, invoice.number, company_name, ERROR, invoice.total, totals.total, difference, ZERO,
+            settings.tolerance, (), blocker, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
+        )
     rounding = ZERO
     if difference:
         account = _rounding_account(ref, settings)
-        if account is None:
+        zero_tax = _zero_tax_type(ref, account.tax_type) if account else None
+        if account is None or zero_tax is None:
             warnings.append(
-                "No rounding account was found in Xero, so the Xero invoice will differ from Autotask by "
-                f"{fmt_money(difference)}. Choose one in Settings."
+                ("No rounding account was found in Xero" if account is None else "Xero has no 0% tax rate for "
+                 "the rounding line") + f", so the Xero invoice will differ from Autotask by "
+                f"{fmt_money(difference)}. Choose a rounding account in Settings."
             )
         else:
-            draft = draft.with_rounding_line(difference, account.code, _zero_tax_type(ref, account.tax_type))
+            draft = draft.with_rounding_line(difference, account.code, zero_tax)
             rounding = difference
             if not items or abs(difference) > CENT * (len(items) + 1):
                 notes.append(
@@ -167,6 +176,22 @@ def audit_invoice(
         invoice.id, invoice.number, company_name, READY, invoice.total, totals.total, difference, rounding,
         settings.tolerance, (), explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
     )
+
+
+def _cannot_send(items: list[BillingItem], draft: XeroDraft, evidence: Evidence) -> str:
+    """Why an invoice within tolerance must still not be sent (empty when it may)."""
+    if not items:
+        hidden = " Its items may be on lines of business the API user cannot see." if evidence.lob.restricted else ""
+        return (
+            "Not synced: Autotask returned no billing items for this invoice, so there is nothing to put on the "
+            f"Xero invoice.{hidden} Check the invoice in Autotask, then press Re-sync."
+        )
+    if not draft.contact.name:
+        return (
+            "Not synced: the Autotask company of this invoice was not found, so the Xero contact cannot be "
+            "chosen. Check that the API user can see the company, then press Re-sync."
+        )
+    return ""
 
 
 def _rounding_account(ref: ReferenceData, settings: Settings):

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from .mapping import XeroDraft
 from .models import AutotaskInvoice, BillingItem, LobAccess
-from .money import CENT, ZERO, fmt_money
+from .money import CENT, ZERO, fmt_money, fmt_price
 from .settings import Settings
 
 ORDER = ("lob_access", "items_pending", "service_adjustment", "tax_mapping", "precision", "unknown")
@@ -100,9 +100,9 @@ def diagnose(
             buckets["service_adjustment"] += amount_gap + tax_gap
             proof["service_adjustment"].append(
                 f"'{item.label}': Autotask shows quantity {item.quantity.normalize():f} x "
-                f"{fmt_money(item.rate)} with a line total of {fmt_money(item.extended_price)}; "
+                f"{fmt_price(item.rate)} with a line total of {fmt_money(item.extended_price)}; "
                 f"Xero does not accept negative quantities, so it would get "
-                f"{line.quantity.normalize():f} x {fmt_money(line.unit_amount)} = {fmt_money(line.amount)}."
+                f"{line.quantity.normalize():f} x {fmt_price(line.unit_amount)} = {fmt_money(line.amount)}."
             )
             fixes["service_adjustment"].append(
                 f"With service adjustment support on, '{item.label}' would be sent as "
@@ -125,7 +125,7 @@ def diagnose(
             buckets["unknown"] += amount_gap + tax_gap
             proof["unknown"].append(
                 f"'{item.label}': Autotask line total {fmt_money(item.extended_price)} is not "
-                f"{item.quantity.normalize():f} x {fmt_money(item.rate)}; Xero would compute {fmt_money(line.amount)}."
+                f"{item.quantity.normalize():f} x {fmt_price(item.rate)}; Xero would compute {fmt_money(line.amount)}."
             )
 
     # Item gap: items missing from the download, or Autotask's 4-decimal totals.
@@ -206,11 +206,18 @@ def _missing_items(
     proof: dict[str, list[str]],
     fixes: dict[str, list[str]],
 ) -> None:
-    head = (
-        f"Autotask's invoice total is {fmt_money(invoice.total)} but the {len(items)} billing item"
-        f"{'s' if len(items) != 1 else ''} it gave us add up to {fmt_money(visible)}: "
-        f"{fmt_money(gap)} of items is missing from the download."
-    )
+    n = f"{len(items)} billing item{'s' if len(items) != 1 else ''}"
+    if (gap > 0) == (invoice.total >= 0):
+        head = (
+            f"Autotask's invoice total is {fmt_money(invoice.total)} but the {n} it gave us add up to "
+            f"{fmt_money(visible)}: {fmt_money(gap)} of items is missing from the download."
+        )
+    else:
+        head = (
+            f"Autotask's invoice total is {fmt_money(invoice.total)} but the {n} it gave us add up to "
+            f"{fmt_money(visible)}, more than the invoice: lines worth {fmt_money(gap)} (credits) are missing "
+            "from the download."
+        )
     fresh, age_text = _is_fresh(invoice, ev, settings)
     lob = ev.lob
     if ev.items_changed:
@@ -238,17 +245,30 @@ def _missing_items(
                 f"{age_text}, so items may also still be attaching; a second download changed nothing."
             )
         return
-    buckets["items_pending"] += gap
-    proof["items_pending"].append(head)
-    if lob.checked:
-        proof["items_pending"].append(
-            "The API user sees every line of business, so the items are not hidden by permissions."
-        )
     if fresh:
-        proof["items_pending"].append(age_text + ", so Autotask may still be processing it.")
-    elif age_text:
-        proof["items_pending"].append(
-            age_text + "; the items may have been removed or re-invoiced in Autotask after the invoice was made."
+        buckets["items_pending"] += gap
+        proof["items_pending"] += [head, age_text + ", so Autotask may still be attaching its items."]
+        if lob.checked:
+            proof["items_pending"].append(
+                "The API user sees every line of business, so the items are not hidden by permissions."
+            )
+        return
+    # Items are missing, but neither permissions nor timing explain it: say so, never guess.
+    buckets["unknown"] += gap
+    proof["unknown"].append(head)
+    if lob.checked:
+        proof["unknown"].append(
+            "The API user sees every line of business, so permissions do not hide them."
         )
+    else:
+        proof["unknown"].append(
+            "The API user's lines of business could not be checked" + (f": {lob.note}" if lob.note else ".")
+        )
+    if age_text:
+        proof["unknown"].append(age_text + ", long enough for Autotask to have attached every item.")
     if ev.redownloaded:
-        proof["items_pending"].append("A second download just now returned the same items.")
+        proof["unknown"].append("A second download just now returned the same items.")
+    fixes["unknown"].append(
+        "Open the invoice in Autotask and compare its lines with the ones below: items removed, voided or "
+        "re-invoiced after the invoice was made explain a gap like this."
+    )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
-from .money import ZERO
+from .money import ZERO, round4
 from .settings import Settings
 from .xero_math import Totals, line_amount, line_tax
 
@@ -42,8 +42,9 @@ class XeroLine:
         """The LineItem we send: Quantity + UnitAmount, never LineAmount or discounts."""
         item: dict[str, Any] = {
             "Description": self.description[:4000] or "-",
-            "Quantity": self.quantity,
-            "UnitAmount": self.unit_amount,
+            # Exactly what Xero keeps (4 dp with unitdp=4), so a re-sync compares like with like.
+            "Quantity": round4(self.quantity),
+            "UnitAmount": round4(self.unit_amount),
             "AccountCode": self.account_code,
         }
         if self.tax_type:

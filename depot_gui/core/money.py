@@ -23,16 +23,18 @@ def to_decimal(value: object) -> Decimal:
     if value is None:
         return ZERO
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise MoneyError(f"not a finite money value: {value!r}")
         return value
     if isinstance(value, bool):
         raise MoneyError(f"not a money value: {value!r}")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return to_decimal(Decimal(repr(value)))
     if isinstance(value, str):
         try:
-            return Decimal(value.strip())
+            return to_decimal(Decimal(value.strip()))
         except InvalidOperation as exc:
             raise MoneyError(f"not a money value: {value!r}") from exc
     raise MoneyError(f"not a money value: {value!r}")
@@ -63,3 +65,12 @@ def fmt_money(value: Decimal, currency: str = "") -> str:
         q = ZERO
     text = f"{q:,.2f}"
     return f"{currency} {text}".strip() if currency else text
+
+
+def fmt_price(value: Decimal) -> str:
+    """A unit price as people read it: at least 2 decimals, up to the 4 Xero keeps (12.3456, 45.00)."""
+    q = round4(value)
+    text = f"{q:,.4f}".rstrip("0")
+    if len(text.split(".")[1]) < 2:
+        text = f"{q:,.2f}"
+    return "0.00" if q == 0 else text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, Callable
 
 
@@ -11,13 +11,18 @@ class SettingError(ValueError):
     """A setting key or value the user gave is not acceptable."""
 
 
+MAX_TOLERANCE = Decimal("1000000")
+
+
 def _decimal_non_negative(text: str) -> Decimal:
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:
         raise SettingError(f"{text!r} is not a number; use a value like 3.00") from None
-    if not value.is_finite() or value < 0:
-        raise SettingError("the tolerance must be zero or a positive amount, like 3.00")
+    if not value.is_finite() or value < 0 or value > MAX_TOLERANCE:
+        raise SettingError("the tolerance must be an amount from 0.00 to 1,000,000.00, like 3.00")
+    if value != value.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise SettingError(f"{text!r} has more than 2 decimals; money is compared to the cent")
     return value.quantize(Decimal("0.01"))
 
 

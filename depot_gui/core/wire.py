@@ -15,7 +15,11 @@ Jitter = Callable[[float], float]
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON with every non-integer number as Decimal (money never becomes float)."""
-    return json.loads(text, parse_float=Decimal)
+    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a money API may send")
 
 
 def dumps(obj: Any) -> str:

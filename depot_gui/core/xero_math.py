@@ -1,7 +1,7 @@
 """Xero's invoice arithmetic, reproduced exactly (Decimal, half away from zero).
 
 Rules (../shared/reference/xero-api.md §3.2):
-- UnitAmount kept to 4 dp (we always send ``unitdp=4``);
+- Quantity and UnitAmount kept to 4 dp (we always send ``unitdp=4``);
 - LineAmount = round2(Quantity x UnitAmount);
 - line tax = round2(LineAmount x rate / 100) for ``Exclusive`` lines;
 - invoice TotalTax = sum of line taxes (never tax on the subtotal);
@@ -18,8 +18,8 @@ from .money import ZERO, round2, round4
 
 
 def line_amount(quantity: Decimal, unit_amount: Decimal) -> Decimal:
-    """Xero's LineAmount for a line: quantity x unit amount (4 dp), rounded to cents."""
-    return round2(quantity * round4(unit_amount))
+    """Xero's LineAmount for a line: quantity x unit amount (both kept to 4 dp), rounded to cents."""
+    return round2(round4(quantity) * round4(unit_amount))
 
 
 def line_tax(amount: Decimal, rate_percent: Decimal) -> Decimal:

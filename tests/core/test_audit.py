@@ -158,11 +158,35 @@ def test_unexplained_line_is_unknown_with_numbers(sc):
     assert "150.00" in r.causes[0].evidence[0]
 
 
-def test_missing_items_with_unrestricted_user_old_invoice(sc):
+def test_missing_items_with_unrestricted_user_old_invoice_is_unknown_not_a_guess(sc):
     inv, its = one_invoice(sc, [item(1)], total="500.00")
     r = audit_invoice(inv, its, reference(sc, OPEN), Settings(), evidence(OPEN, redownloaded=True))
+    assert r.cause_codes == ["unknown"]
+    ev = " ".join(r.causes[0].evidence)
+    assert "489.00 of items is missing" in ev and "sees every line of business" in ev
+    assert "same items" in ev
+
+
+def test_missing_items_on_a_fresh_invoice_are_items_pending(sc):
+    inv, its = one_invoice(sc, [item(1)], total="500.00", createDateTime="2026-11-20T08:55:00")
+    r = audit_invoice(inv, its, reference(sc, OPEN), Settings(), evidence(OPEN, redownloaded=True))
     assert r.cause_codes == ["items_pending"]
-    assert any("sees every line of business" in e for e in r.causes[0].evidence)
+    assert any("5 minutes ago" in e for e in r.causes[0].evidence)
+
+
+def test_unchecked_lob_access_is_said_not_assumed(sc):
+    unchecked = LobAccess(checked=False, note="Autotask did not answer")
+    inv, its = one_invoice(sc, [item(1)], total="500.00")
+    r = audit_invoice(inv, its, reference(sc, unchecked), Settings(), evidence(unchecked))
+    assert r.cause_codes == ["unknown"]
+    assert any("could not be checked: Autotask did not answer" in e for e in r.causes[0].evidence)
+
+
+def test_hidden_credit_line_reads_as_credits_missing(sc):
+    inv, its = one_invoice(sc, [item(1, quantity="10", rate="15")], total="100.00")
+    r = audit_invoice(inv, its, reference(sc, RESTRICTED), Settings(), evidence(RESTRICTED))
+    assert r.cause_codes == ["lob_access"] and r.causes[0].amount == D("-65.00")
+    assert "(credits) are missing" in r.causes[0].evidence[0]
 
 
 def test_voided_invoice_is_not_offered(sc):
@@ -207,3 +231,23 @@ def test_payload_never_sends_totals_or_line_amounts(sc):
     assert "Total" not in body and "SubTotal" not in body
     assert all("LineAmount" not in ln and "DiscountRate" not in ln for ln in body["LineItems"])
     assert body["LineAmountTypes"] == "Exclusive" and body["Status"] == "DRAFT"
+
+
+def test_no_items_within_tolerance_is_an_error_not_ready(sc):
+    inv, _ = one_invoice(sc, [], total="2.50")
+    r = audit_invoice(inv, [], reference(sc, RESTRICTED), Settings(), evidence(RESTRICTED))
+    assert r.status == "error" and "no billing items" in r.explanation and "lines of business" in r.explanation
+
+
+def test_unknown_company_is_an_error(sc):
+    inv, its = one_invoice(sc, [item()], companyID=999)
+    r = audit_invoice(inv, its, reference(sc), Settings(), evidence())
+    assert r.status == "error" and "company" in r.explanation
+
+
+def test_rounding_line_never_carries_tax(sc):
+    s = demo()
+    s["xero"]["TaxRates"] = [t for t in s["xero"]["TaxRates"] if t["EffectiveRate"] != 0]
+    r = audit_invoice(invoice(s, "INV-5005"), items(s, 5005), reference(s), Settings(), evidence())
+    assert r.status == READY and r.rounding_line == 0 and not any(ln.is_rounding for ln in r.draft.lines)
+    assert any("0% tax rate" in w for w in r.warnings)
