@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -110,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("depot-sync: interrupted", file=err)
         return 130
+    except BrokenPipeError:  # `depot-sync ... | head`: the reader left; not an error of ours
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return EXIT_OK
 
 
 def _run(args: argparse.Namespace, out) -> int:
@@ -133,8 +140,9 @@ def _run(args: argparse.Namespace, out) -> int:
         if args.command == "sandbox":
             if session.sandbox is None:
                 raise UsageError("depot-sync: `sandbox state` needs --sandbox SCENARIO.json")
-            json.dump(session.sandbox.state(), out, indent=1, default=str)
-            out.write("\n")
+            from depot_gui.core.wire import dumps
+
+            out.write(dumps(session.sandbox.state()) + "\n")  # money stays JSON numbers, as on the wire
             return EXIT_OK
         if args.command == "connect":
             return _connect(session, args, out)

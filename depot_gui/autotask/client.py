@@ -379,8 +379,11 @@ class AutotaskClient:
         return data
 
     def _scrub(self, text: str) -> str:
-        secret = self.credentials.secret
-        return text.replace(secret, "***") if secret else text
+        """Server text without our secret or integration code in it."""
+        for value in (self.credentials.secret, self.credentials.integration_code):
+            if value:
+                text = text.replace(value, "***")
+        return text
 
     def _protocol(self, detail: str) -> AutotaskProtocolError:
         return AutotaskProtocolError(detail=self._scrub(detail))

@@ -19,8 +19,7 @@ class AutotaskCredentials:
 
     def __repr__(self) -> str:
         return (
-            f"AutotaskCredentials(username={self.username!r}, secret='***', "
-            f"integration_code={self.integration_code!r})"
+            f"AutotaskCredentials(username={self.username!r}, secret='***', integration_code='***')"
         )
 
     __str__ = __repr__

@@ -87,10 +87,6 @@ class XeroDraft:
             tax += line.tax
         return Totals(sub, tax)
 
-    @property
-    def rounding(self) -> Decimal:
-        return sum((ln.amount for ln in self.lines if ln.is_rounding), ZERO)
-
     def with_rounding_line(self, amount: Decimal, account: str, tax_type: str) -> "XeroDraft":
         line = XeroLine(
             description="Rounding adjustment to match the Autotask invoice total",

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from .money import ZERO, to_decimal
+from .money import to_decimal
 
 
 def parse_autotask_datetime(value: object) -> datetime | None:
@@ -300,6 +300,3 @@ class ReferenceData:
                 return rate
         return None
 
-
-def rate_or_zero(rate: XeroTaxRate | None) -> Decimal:
-    return rate.effective_rate if rate else ZERO

@@ -212,6 +212,12 @@ class Store:
         at = now_iso()
         causes = json.dumps(result.cause_codes)
         data = json.dumps(result_to_dict(result))
+        try:
+            self._save_audit(result, invoice_date, at, causes, data)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
+
+    def _save_audit(self, result: AuditResult, invoice_date: str | None, at: str, causes: str, data: str) -> None:
         with self.transaction() as c:
             c.execute("BEGIN IMMEDIATE")
             c.execute(
@@ -227,7 +233,9 @@ class Store:
                        autotask_total=excluded.autotask_total, xero_total=excluded.xero_total,
                        difference=excluded.difference, rounding_line=excluded.rounding_line, status=excluded.status,
                        causes=excluded.causes, explanation=excluded.explanation,
-                       xero_invoice_id=COALESCE(excluded.xero_invoice_id, invoices.xero_invoice_id),
+                       xero_invoice_id=excluded.xero_invoice_id,
+                       synced_at=CASE WHEN excluded.status='synced' THEN invoices.synced_at END,
+                       xero_status=CASE WHEN excluded.status='synced' THEN invoices.xero_status END,
                        audited_at=excluded.audited_at, result_json=excluded.result_json""",
                 (
                     result.autotask_id, result.invoice_number, result.company, invoice_date,

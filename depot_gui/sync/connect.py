@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets as pysecrets
+import threading
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,13 +30,23 @@ S_AT_SECRET, S_AT_CODE, S_XERO_TOKENS = "autotask-secret", "autotask-integration
 
 
 class WaitRelay:
-    """Forwards the clients' wait notices to whoever listens now (thread-safe enough: one ref)."""
+    """Forwards the clients' wait notices to the operation running in the calling thread."""
 
     def __init__(self) -> None:
-        self.listener: Callable[[str, float], None] | None = None
+        self._local = threading.local()
+
+    @contextmanager
+    def listening(self, listener: Callable[[str, float], None]) -> Iterator[None]:
+        """While inside, this thread's wait notices go to ``listener`` (then back to the previous one)."""
+        previous = getattr(self._local, "listener", None)
+        self._local.listener = listener
+        try:
+            yield
+        finally:
+            self._local.listener = previous
 
     def __call__(self, message: str, seconds: float) -> None:
-        listener = self.listener
+        listener = getattr(self._local, "listener", None)
         if listener is not None:
             listener(message, seconds)
 

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED, AuditResult, audit_invoice
+from depot_gui.core.audit import ERROR, MISMATCH, SYNCED, AuditResult, audit_invoice
 from depot_gui.core.diagnosis import Evidence
 from depot_gui.core.mapping import MappingOverrides
 from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess, ReferenceData
-from depot_gui.core.money import ZERO
+from depot_gui.core.money import ZERO, fmt_money, to_decimal
 from depot_gui.core.settings import Settings
-from depot_gui.store.db import InvoiceRow, Store
+from depot_gui.store.db import Store
 
 from .connect import Connections
 from .reference import check_lob_access, load_contacts, load_reference
@@ -73,9 +73,8 @@ class Engine:
         self.cancel = cancel or CancelToken()
         self.overrides = overrides or MappingOverrides()
         self._lob: LobAccess | None = None
-        conn.waits.listener = self._on_wait
 
-    def _on_wait(self, message: str, seconds: float) -> None:
+    def on_wait(self, message: str, seconds: float) -> None:
         """A client is waiting (rate limit, retry): say so instead of looking stuck."""
         self.progress(f"{message} ({max(1, round(seconds))} s)", 0, 0)
 
@@ -87,7 +86,10 @@ class Engine:
 
         ``record=False`` with other ``settings`` previews what a setting would change.
         """
-        settings = settings or self.store.settings()
+        with self.conn.waits.listening(self.on_wait):  # waits show as this operation's progress
+            return self._audit(numbers, record, settings or self.store.settings())
+
+    def _audit(self, numbers: list[str] | None, record: bool, settings: Settings) -> list[AuditResult]:
         self.progress("Downloading invoices from Autotask", 0, 0)
         wanted = [n.strip() for n in numbers or [] if n.strip()]
         raw_invoices = self._download_invoices(wanted)
@@ -150,16 +152,17 @@ class Engine:
                 first_pass[d.invoice.id] = audit_invoice(d.invoice, d.items, ref, settings, ev, self.overrides)
         for d in downloads:
             result = first_pass[d.invoice.id]
+            result = replace(
+                result,
+                extra={**result.extra, "audit_status": result.status, "stamped": d.invoice.web_service_date is not None},
+            )
             xero = existing.get(d.invoice.number)
             if xero is not None:
-                result = replace(
-                    result, status=SYNCED, xero_invoice_id=xero.get("InvoiceID") or xero.get("CreditNoteID"),
-                    explanation=self._in_xero_text(result, xero), extra={**result.extra, "xero_status": xero.get("Status")},
-                )
+                result = self._with_xero(result, xero)
             if record:
                 self.store.save_download(d.invoice.id, d.raw, d.raw_items)
                 self.store.save_audit(result, d.invoice.invoice_date.date().isoformat() if d.invoice.invoice_date else None)
-                if xero is not None:
+                if result.status == SYNCED:
                     self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
             results.append(result)
         results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
@@ -185,9 +188,6 @@ class Engine:
         if self._lob is None or refresh:
             self._lob = check_lob_access(self.conn.autotask, self.conn.api_user)
         return self._lob
-
-    def status(self) -> list[InvoiceRow]:
-        return self.store.invoices()
 
     # --------------------------------------------------------------- helpers
     def _download_invoices(self, wanted: list[str]) -> list[dict]:
@@ -240,14 +240,32 @@ class Engine:
         return found
 
     @staticmethod
-    def _in_xero_text(result: AuditResult, xero: dict) -> str:
-        status = str(xero.get("Status") or "").lower()
+    def _with_xero(result: AuditResult, xero: dict) -> AuditResult:
+        """The audit of an invoice Xero already has under its number."""
+        number = xero.get("InvoiceNumber") or xero.get("CreditNoteNumber")
+        kind = "credit note" if xero.get("CreditNoteID") else "invoice"
+        status = str(xero.get("Status") or "")
+        xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID")
+        extra = {**result.extra, "xero_status": status}
+        if status == "VOIDED":
+            return replace(
+                result, status=ERROR, xero_invoice_id=xero_id, extra=extra,
+                explanation=(
+                    f"{number} exists in Xero as a voided {kind}, and Xero does not take an invoice number twice, so "
+                    "Depot GUI will not send it again. If it was voided by mistake, copy the voided invoice in Xero "
+                    "(Invoice options > Copy to); if it should stay voided, void it in Autotask too."
+                ),
+            )
         total = xero.get("Total")
-        return (
-            f"In Xero as {status} invoice {xero.get('InvoiceNumber') or xero.get('CreditNoteNumber')}"
-            + (f" with total {total}" if total is not None else "")
-            + f". Autotask's total is {result.autotask_total:.2f}."
-        )
+        text = f"In Xero as {status.lower()} {kind} {number}" + (
+            f" with total {fmt_money(to_decimal(total))}" if total is not None else ""
+        ) + f". Autotask's total is {fmt_money(result.autotask_total)}."
+        if result.status == MISMATCH:
+            text += (
+                " Autotask has changed since it was synced and no longer matches what would be sent: "
+                + result.verdict.removeprefix("Not synced: ")
+                + " Depot GUI leaves the Xero invoice as it is; fix the cause, then press Re-sync."
+            )
+        return replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=text, extra=extra)
 
 
-READY_STATUSES = (READY,)

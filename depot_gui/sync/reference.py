@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from depot_gui.autotask.errors import AutotaskError, AutotaskQueryError
 from depot_gui.core.models import (
     AutotaskTax,
     BillingCode,
@@ -67,8 +68,10 @@ def check_lob_access(autotask, username: str) -> LobAccess:
             restricted_entities.append(f"{entity} ({access})")
     try:
         associations = autotask.query("OrganizationalLevelAssociations", [{"op": "exist", "field": "id"}])
-    except Exception:  # noqa: BLE001 - module inactive reads as "not in use" (reference §4.4 step 2)
+    except AutotaskQueryError:  # the module is inactive: read as "not in use" (reference §4.4 step 2)
         associations = []
+    except AutotaskError as exc:  # anything else: say it was not checked, never "all clear"
+        return LobAccess(checked=False, restricted_entities=tuple(restricted_entities), note=exc.user_message)
     active = [a for a in associations if a.get("isActive", True)]
     if not active:
         return LobAccess(in_use=False, restricted_entities=tuple(restricted_entities))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -23,14 +24,19 @@ from typing import Any
 from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED, AuditResult
 from depot_gui.core.mapping import ACCRECCREDIT, XeroDraft
 from depot_gui.core.money import fmt2, to_decimal
+from depot_gui.autotask.errors import AutotaskError
+from depot_gui.store.db import StoreError
 from depot_gui.xero.errors import (
     XeroError,
     XeroOutcomeUnknown,
+    XeroProtocolError,
     XeroServerError,
     XeroValidationError,
 )
 
 from .engine import Engine
+
+log = logging.getLogger(__name__)
 
 _LOCKS: dict[int, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -99,6 +105,10 @@ class Syncer:
         self.sleep = sleep
 
     def sync(self, numbers: list[str]) -> list[SyncOutcome]:
+        with self.conn.waits.listening(self.engine.on_wait):
+            return self._sync(numbers)
+
+    def _sync(self, numbers: list[str]) -> list[SyncOutcome]:
         results = self.engine.audit(numbers)
         outcomes = []
         for i, result in enumerate(results):
@@ -110,21 +120,24 @@ class Syncer:
 
     # ------------------------------------------------------------------ one invoice
     def _sync_one(self, result: AuditResult) -> SyncOutcome:
-        if result.status == ERROR:
+        verdict = result.extra.get("audit_status", result.status)
+        if result.status == ERROR or verdict in (ERROR, MISMATCH):
+            # A mismatch is refused even when Xero already has the invoice: never overwrite it with
+            # content whose total does not match Autotask.
             return SyncOutcome(result, "refused", result.explanation)
-        if result.status == MISMATCH:
-            return SyncOutcome(result, "refused", result.explanation)
-        lock = _invoice_lock(result.autotask_id)
-        with lock, self.store.lease(result.autotask_id):
-            return self._write(result)
+        try:
+            with _invoice_lock(result.autotask_id), self.store.lease(result.autotask_id):
+                return self._write(result)
+        except (XeroError, AutotaskError, StoreError) as exc:
+            message = getattr(exc, "user_message", None) or str(exc)
+            log.warning("sync of %s failed: %s", result.invoice_number, message)
+            return self._failed(result, f"{result.invoice_number} was not synced: {message}")
 
     def _write(self, result: AuditResult) -> SyncOutcome:
         assert result.draft is not None
         settings = self.store.settings()
         draft = result.draft
         status = settings.xero_status
-        if draft.type == ACCRECCREDIT and status == "AUTHORISED":
-            status = "AUTHORISED"
         existing = self._lookup(draft)
         if existing is None and self.store.open_attempts(result.autotask_id):
             # A previous attempt's answer never arrived: it may still land. Look again.
@@ -148,24 +161,32 @@ class Syncer:
                 )
             except XeroValidationError as exc:
                 if any("must be unique" in m.lower() for m in exc.messages):
+                    # Xero has this number already: another attempt or window got there first.
                     self.store.finish_attempt(attempt, "exists", "Xero already has this invoice number.")
                     existing = self._reconcile(draft)
                     if existing is not None:
                         return self._existing(result, draft, existing, payload.get("Status", "DRAFT"))
+                    message = (
+                        f"Xero says {result.invoice_number} already exists but it could not be found by number "
+                        "(it may be archived or belong to another contact). Check Xero before syncing again."
+                    )
+                    return self._failed(result, message)
                 message = "Xero refused the invoice: " + "; ".join(exc.messages)
                 self.store.finish_attempt(attempt, "failed", message, {"errors": exc.messages})
                 return self._failed(result, message)
-            except (XeroOutcomeUnknown, XeroServerError) as exc:
+            except (XeroOutcomeUnknown, XeroServerError, XeroProtocolError) as exc:
+                # The write may or may not have been applied: find out before anything else.
                 self.store.finish_attempt(attempt, "unknown", exc.user_message)
                 existing = self._reconcile(draft)
                 if existing is not None:
-                    return self._done(result, existing, "created", attempt_closed=True)
+                    return self._done(result, existing, "created")
                 if attempt_no < 2:
                     self.engine.progress(f"Xero did not answer; trying {result.invoice_number} again", 0, 0)
                     continue
                 message = (
-                    f"Xero did not confirm invoice {result.invoice_number} and it is not in Xero yet. Nothing was "
-                    "created; press Sync again in a minute (it will never create a second copy)."
+                    f"Xero did not confirm {result.invoice_number}, and looking it up by number did not find it. "
+                    "Press Sync again in a minute: Depot GUI looks it up first and resends the same request "
+                    "with the same idempotency key, so it cannot create a second copy."
                 )
                 return self._failed(result, message)
             except XeroError as exc:
@@ -182,6 +203,18 @@ class Syncer:
         """The invoice is already in Xero: same content, update a draft, or refuse."""
         xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID")
         self._close_open_attempts(result.autotask_id, xero_id)
+        is_credit = bool(xero.get("CreditNoteID")) or xero.get("Type") == ACCRECCREDIT
+        if is_credit != (draft.type == ACCRECCREDIT):
+            have, want = ("a credit note", "an invoice") if is_credit else ("an invoice", "a credit note")
+            message = (
+                f"{result.invoice_number} is in Xero as {have}, but its Autotask total is now "
+                f"{fmt2(result.autotask_total)}, which needs {want}. Depot GUI does not turn one into the other: "
+                f"void or delete {have[3:] if have.startswith('an ') else have[2:]} {result.invoice_number} in Xero, "
+                "then press Re-sync."
+            )
+            return SyncOutcome(
+                replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "refused", message
+            )
         ours = draft.payload(status)
         same = _content(ours["LineItems"]) == _content(xero.get("LineItems") or []) and fmt2(
             to_decimal(xero.get("Total"))
@@ -199,8 +232,16 @@ class Syncer:
             try:
                 updated = self.conn.xero.update_invoice(xero_id, payload, key)
             except XeroError as exc:
-                self.store.finish_attempt(attempt, "unknown" if isinstance(exc, XeroOutcomeUnknown) else "failed", exc.user_message)
-                return self._failed(result, f"Xero did not accept the update of {result.invoice_number}: {exc.user_message}")
+                state = "unknown" if isinstance(exc, (XeroOutcomeUnknown, XeroProtocolError)) else "failed"
+                self.store.finish_attempt(attempt, state, exc.user_message)
+                message = (
+                    f"{result.invoice_number} is in Xero, but Xero did not take the update: {exc.user_message} "
+                    "Press Re-sync to try again."
+                )
+                self.store.set_status(result.autotask_id, SYNCED, message)
+                return SyncOutcome(
+                    replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "failed", message
+                )
             self.store.finish_attempt(attempt, "updated", "Updated the draft in Xero.", _jsonable(updated), xero_id)
             return self._done(result, updated, "updated")
         message = (
@@ -213,15 +254,15 @@ class Syncer:
 
     # ------------------------------------------------------------------ helpers
     def _lookup(self, draft: XeroDraft) -> dict | None:
+        """The Xero invoice or credit note with this number (whichever type), not deleted."""
         number = draft.invoice_number
-        if draft.type == ACCRECCREDIT:
-            found = [n for n in self.conn.xero.credit_notes_by_number([number]) if n.get("Status") != "DELETED"]
-        else:
-            found = [
-                i for i in self.conn.xero.invoices_by_number([number])
-                if i.get("Status") != "DELETED" and i.get("Type", "ACCREC") == "ACCREC"
-            ]
-        return found[0] if found else None
+        for inv in self.conn.xero.invoices_by_number([number]):
+            if inv.get("Status") != "DELETED" and inv.get("Type", "ACCREC") == "ACCREC":
+                return inv
+        for note in self.conn.xero.credit_notes_by_number([number]):
+            if note.get("Status") != "DELETED":
+                return note
+        return None
 
     def _reconcile(self, draft: XeroDraft) -> dict | None:
         """Look the invoice up, waiting a little between tries for a write still landing."""
@@ -261,20 +302,23 @@ class Syncer:
         for a in self.store.open_attempts(autotask_id):
             self.store.finish_attempt(a.id, "reconciled", "Found in Xero when reconciling.", None, xero_id)
 
-    def _done(self, result: AuditResult, xero: dict, action: str, attempt_closed: bool = False) -> SyncOutcome:
+    def _done(self, result: AuditResult, xero: dict, action: str) -> SyncOutcome:
         xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID") or ""
         self._close_open_attempts(result.autotask_id, xero_id)
         number = xero.get("InvoiceNumber") or xero.get("CreditNoteNumber") or result.invoice_number
         status = str(xero.get("Status") or "")
+        total = fmt2(to_decimal(xero.get("Total")))
+        kind = "credit note" if xero.get("CreditNoteID") else "invoice"
         words = {
-            "created": f"Created in Xero as {status.lower()} {number} (total {xero.get('Total')}).",
-            "updated": f"Updated the {status.lower()} invoice {number} in Xero (total {xero.get('Total')}).",
-            "unchanged": f"Already in Xero as {status.lower()} {number} with the same content; nothing to do.",
+            "created": f"Created in Xero as {status.lower()} {kind} {number} (total {total}).",
+            "updated": f"Updated the {status.lower()} {kind} {number} in Xero (total {total}).",
+            "unchanged": f"Already in Xero as {status.lower()} {kind} {number} with the same content; nothing to do.",
         }
         message = words[action]
-        stamp = self._stamp(result) if action != "unchanged" else ""
-        if stamp:
-            message += " " + stamp
+        if action != "unchanged" or not result.extra.get("stamped", False):
+            stamp = self._stamp(result)  # also retries a stamp that failed or never happened
+            if stamp:
+                message += " " + stamp
         self.store.mark_synced(result.autotask_id, xero_id, status, message)
         return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), action, message)
 
@@ -290,8 +334,8 @@ class Syncer:
         try:
             at.patch("Invoices", {"id": result.autotask_id, "webServiceDate": stamp})
         except Exception as exc:  # noqa: BLE001 - reported, never undoes the Xero invoice
-            text = getattr(exc, "user_message", None) or type(exc).__name__
-            return f"(Autotask was not marked as processed: {text})"
+            text = (getattr(exc, "user_message", None) or type(exc).__name__).rstrip(".")
+            return f"(Autotask was not marked as processed: {text}. Re-sync marks it.)"
         return ""
 
 

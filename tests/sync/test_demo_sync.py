@@ -162,3 +162,62 @@ def test_rate_limit_wait_is_reported_as_progress(tmp_path, demo_scenario):
         seen = []
         s.engine(progress=lambda m, d, t: seen.append(m)).audit(["INV-5001"])
         assert any(m.startswith("Waiting for Xero rate limit (1 s)") for m in seen), seen
+
+
+def test_resync_of_a_synced_invoice_that_now_mismatches_is_refused_and_xero_left_alone(session):
+    session.set_setting("service_adjustments", "on")
+    assert session.syncer().sync(["INV-5004"])[0].action == "created"
+    session.set_setting("service_adjustments", "off")
+    [o] = session.syncer().sync(["INV-5004"])
+    assert o.action == "refused" and not o.ok
+    assert "no longer matches" in o.message and "137.50" in o.message
+    [x] = xero_invoices(session, "INV-5004")
+    assert D(str(x["Total"])) == D("1333.75")
+
+
+def test_sign_flip_never_creates_a_second_document(session):
+    session.syncer().sync(["INV-5001"])
+    for item_id in (9001, 9002):
+        session.sandbox.mutate_autotask("BillingItems", item_id, {"quantity": D("-1"), "rate": D("10"),
+                                                                  "extendedPrice": D("-10"), "taxDollars": D("-1"),
+                                                                  "totalAmount": D("-11")})
+    session.sandbox.mutate_autotask("Invoices", 5001, {"invoiceTotal": D("-22"), "totalTaxValue": D("-2")})
+    [o] = session.syncer().sync(["INV-5001"])
+    assert o.action == "refused" and "credit note" in o.message
+    state = session.sandbox.state()["xero"]
+    assert len(xero_invoices(session, "INV-5001")) == 1
+    assert not [n for n in state.get("CreditNotes", []) if n.get("CreditNoteNumber") == "INV-5001"]
+
+
+def test_invoice_voided_in_xero_is_an_error_with_a_way_forward(session):
+    session.set_setting("xero_status", "authorised")  # Xero voids approved invoices only
+    [o] = session.syncer().sync(["INV-5001"])
+    conn = session.connections()
+    conn.xero.update_invoice(o.result.xero_invoice_id, {"InvoiceNumber": "INV-5001", "Status": "VOIDED"}, "void-1")
+    [r] = session.engine().audit(["INV-5001"])
+    assert r.status == "error" and "voided" in r.explanation and "Copy" in r.explanation
+    [again] = session.syncer().sync(["INV-5001"])
+    assert again.action == "refused" and len(xero_invoices(session, "INV-5001")) == 1
+
+
+def test_a_failing_invoice_does_not_hide_the_ones_that_synced(tmp_path, demo_scenario, capsys):
+    d = ["--data-dir", str(tmp_path / "d"), "--sandbox", str(demo_scenario)]
+    with Session.open(tmp_path / "d", demo_scenario) as s:
+        s.sandbox.add_fault({"api": "xero", "method": "GET", "path": "/Invoices$", "nth": 3,
+                             "kind": "status", "status": 401})
+    code = cli([*d, "sync", "INV-5001", "INV-5005", "--json"])
+    rows = {r["invoice_number"]: r for r in json.loads(capsys.readouterr().out)}
+    assert code == 1
+    assert rows["INV-5001"]["status"] == "synced"
+    assert rows["INV-5005"]["status"] == "error" and "reconnect Xero" in rows["INV-5005"]["explanation"]
+
+
+def test_failed_autotask_stamp_is_retried_on_resync(session):
+    session.sandbox.add_fault({"api": "autotask", "method": "PATCH", "path": "/Invoices$", "nth": 1,
+                               "kind": "status", "status": 500})
+    [o] = session.syncer().sync(["INV-5001"])
+    assert o.ok and "not marked as processed" in o.message
+    [again] = session.syncer().sync(["INV-5001"])
+    assert again.action == "unchanged"
+    inv = [i for i in session.sandbox.state()["autotask"]["entities"]["Invoices"] if i["id"] == 5001][0]
+    assert inv["webServiceDate"]
