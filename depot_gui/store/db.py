@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import os
+import socket
 import threading
 import time
 import uuid
@@ -88,6 +89,24 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class StoreError(RuntimeError):
     """The local database cannot be used (disk full, locked, newer schema)."""
+
+
+def _holder_gone(holder: str) -> bool:
+    """Whether a lease holder was a process on this machine that no longer runs."""
+    host, _, rest = holder.partition("|")
+    pid_text = rest.partition("|")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False
+    return False
 
 
 def now_iso() -> str:
@@ -319,22 +338,30 @@ class Store:
         ]
 
     @contextmanager
-    def lease(self, autotask_id: int, *, stale_after: float = 120.0, wait: float = 60.0) -> Iterator[None]:
-        """Hold the invoice for writing; another process waits (a crashed holder goes stale)."""
-        holder = f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}"
+    def lease(self, autotask_id: int, *, stale_after: float = 900.0, wait: float = 60.0) -> Iterator[None]:
+        """Hold the invoice for writing; another process waits.
+
+        A holder whose process is gone (same machine) is taken over at once; otherwise a lease
+        counts as abandoned only after ``stale_after`` seconds, well beyond the longest write
+        (Xero rate-limit waits included).
+        """
+        holder = f"{socket.gethostname()}|{os.getpid()}|{threading.get_ident()}|{uuid.uuid4().hex[:8]}"
         deadline = time.monotonic() + wait
         while True:
             now = time.time()
-            with self.transaction() as c:
-                c.execute("BEGIN IMMEDIATE")
-                row = c.execute("SELECT holder, acquired_at FROM leases WHERE autotask_id=?", (autotask_id,)).fetchone()
-                if row is None or now - row["acquired_at"] > stale_after:
-                    c.execute(
-                        "INSERT INTO leases(autotask_id, holder, acquired_at) VALUES(?,?,?) ON CONFLICT(autotask_id)"
-                        " DO UPDATE SET holder=excluded.holder, acquired_at=excluded.acquired_at",
-                        (autotask_id, holder, now),
-                    )
-                    break
+            try:
+                with self.transaction() as c:
+                    c.execute("BEGIN IMMEDIATE")
+                    row = c.execute("SELECT holder, acquired_at FROM leases WHERE autotask_id=?", (autotask_id,)).fetchone()
+                    if row is None or now - row["acquired_at"] > stale_after or _holder_gone(row["holder"]):
+                        c.execute(
+                            "INSERT INTO leases(autotask_id, holder, acquired_at) VALUES(?,?,?) ON CONFLICT(autotask_id)"
+                            " DO UPDATE SET holder=excluded.holder, acquired_at=excluded.acquired_at",
+                            (autotask_id, holder, now),
+                        )
+                        break
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
             if time.monotonic() > deadline:
                 raise StoreError("Another Depot GUI window is syncing this invoice; try again in a minute.")
             time.sleep(0.2)

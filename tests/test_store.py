@@ -1,0 +1,62 @@
+"""The store: migrations, leases between processes, errors classified."""
+
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from depot_gui.store.db import SCHEMA_VERSION, Store, StoreError
+
+
+def test_schema_is_migrated_and_versioned(tmp_path):
+    s = Store(tmp_path / "db.sqlite3")
+    s.close()
+    conn = sqlite3.connect(tmp_path / "db.sqlite3")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused_with_a_sentence(tmp_path):
+    conn = sqlite3.connect(tmp_path / "db.sqlite3")
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer Depot GUI"):
+        Store(tmp_path / "db.sqlite3")
+
+
+def test_lease_excludes_a_second_holder_until_released(tmp_path):
+    a, b = Store(tmp_path / "db.sqlite3"), Store(tmp_path / "db.sqlite3")
+    order = []
+    with a.lease(7):
+        t = threading.Thread(target=lambda: (b.lease(7).__enter__(), order.append("b")))
+        t.start()
+        time.sleep(0.5)
+        order.append("a done")
+    t.join(5)
+    assert order == ["a done", "b"]
+
+
+def test_lease_of_a_dead_process_is_taken_over_at_once(tmp_path):
+    db = tmp_path / "db.sqlite3"
+    Store(db).close()
+    code = (
+        "import os, sys; from depot_gui.store.db import Store; s = Store(sys.argv[1]); "
+        "cm = s.lease(9); cm.__enter__(); os._exit(0)"  # dies holding the lease
+    )
+    subprocess.run([sys.executable, "-c", code, str(db)], check=True, timeout=30)
+    s = Store(db)
+    started = time.monotonic()
+    with s.lease(9, wait=2):
+        pass
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_live_holder_makes_others_wait_then_give_up_clearly(tmp_path):
+    a, b = Store(tmp_path / "db.sqlite3"), Store(tmp_path / "db.sqlite3")
+    with a.lease(3):
+        with pytest.raises(StoreError, match="Another Depot GUI window"):
+            with b.lease(3, wait=0.5):
+                pass
