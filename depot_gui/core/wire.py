@@ -62,10 +62,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if value is None or not value.strip():
         return None
     text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
+    if text.isdigit():  # delay-seconds (RFC 9110 §10.2.3): whole seconds, never money
+        return int(text)
     when = parse_http_date(text)
     if when is None:
         return None
