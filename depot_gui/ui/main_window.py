@@ -248,10 +248,15 @@ class MainWindow(QMainWindow):
         if self.ops.busy:
             return
         self.settings_dialog = SettingsDialog(self.session, self.connection_text, self)
+        self.settings_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per opening, freed on close
+        self.settings_dialog.destroyed.connect(self._on_settings_dialog_destroyed)
         self.settings_dialog.settings_saved.connect(self._on_settings_saved)
         self.settings_dialog.setup_requested.connect(self.open_setup_wizard)
         self.settings_dialog.recheck_requested.connect(self._on_refresh_triggered)
         self.settings_dialog.open()
+
+    def _on_settings_dialog_destroyed(self) -> None:
+        self.settings_dialog = None
 
     def show_connection_settings(self) -> None:
         self._on_settings_triggered()

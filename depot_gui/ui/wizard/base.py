@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWizardPage
 
 from depot_gui.sync.setup import Page, SetupFlow
 
-from .task import Task, run_task
+from ..workers import Op
 
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b5e20;"
@@ -38,7 +38,7 @@ class FlowPage(QWizardPage):
         self.page = page
         self._busy = False
         self._error = ""
-        self._task: Task | None = None
+        self._task: Op | None = None
         self.body = QVBoxLayout(self)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -107,8 +107,8 @@ class FlowPage(QWizardPage):
             self.set_busy(False)
             (on_error or self._default_error)(exc)
 
-        # Parentless: the task outlives a closed page safely; run_task keeps it referenced.
-        self._task = run_task(fn, done, failed)
+        # No parent widget: the op outlives a closed page safely (workers keep it referenced).
+        self._task = Op(None, lambda cancel, progress: fn()).success(done).failure(failed).run()
 
     def _default_error(self, exc: BaseException) -> None:
         self.set_error(error_text(exc))
