@@ -232,3 +232,26 @@ def test_app_main_demo_smoke(argv, qtbot, monkeypatch):
     assert app_module.main(argv) == 0
     assert seen["rows"] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
     assert "demo" in seen["title"]
+
+
+def test_first_run_opens_the_setup_wizard(tmp_path, qtbot, monkeypatch):
+    """Without saved connections, `depot-gui` opens the setup wizard first thing."""
+    from depot_gui import app as app_module
+    from depot_gui.ui import wizard as wizard_module
+
+    calls = []
+    monkeypatch.setattr(wizard_module, "run_setup_wizard",
+                        lambda parent, session, **kw: calls.append(session.is_set_up()) or False)
+
+    def fake_exec():
+        qtbot.waitUntil(lambda: bool(calls), timeout=10000)
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow):
+                qtbot.waitUntil(lambda w=w: not w.ops.busy, timeout=10000)
+                w.close()
+                w.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert app_module.main(["--data-dir", str(tmp_path / "d")]) == 0
+    assert calls == [False]  # opened once, on a data dir with nothing set up
