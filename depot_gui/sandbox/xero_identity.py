@@ -25,10 +25,10 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def problem(status: int, title: str, detail: str) -> Response:
-    """Xero's Problem-style JSON error (401/403)."""
+def problem(status: int, title: str, detail: str, headers: dict | None = None) -> Response:
+    """Xero's Problem-style JSON error (401/403, and the 429s with their headers)."""
     return Response.json(status, {"Type": None, "Title": title, "Status": status, "Detail": detail,
-                                  "Instance": str(uuid.uuid4()), "Extensions": {}})
+                                  "Instance": str(uuid.uuid4()), "Extensions": {}}, headers)
 
 
 def oauth_error(error: str, status: int = 400, description: str | None = None) -> Response:
