@@ -8,11 +8,11 @@ from depot_gui.core.money import to_decimal
 
 from .clock import naive_iso, parse_any_date
 from .xero_doc_wire import CREDIT_NOTE, INVOICE, Kind, render_contact_ref, render_document, storable, xero_date
-from .xero_lines import Q4, ZERO, Org, build_lines, same_lines, totals
+from .xero_lines import Q4, ZERO, Org, _canon, _num, build_lines, same_lines, totals
 
 __all__ = ["CONTENT_KEYS", "CREDIT_NOTE", "EDITABLE_STATUSES", "INVOICE", "LINE_AMOUNT_TYPES", "Q4", "TRANSITIONS",
            "ZERO", "Kind", "Org", "build_document", "build_lines", "render_contact_ref", "render_document",
-           "same_lines", "storable", "totals", "xero_date"]
+           "same_lines", "storable", "totals", "xero_date", "_canon", "_num"]
 
 LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 EDITABLE_STATUSES = ("DRAFT", "SUBMITTED")
