@@ -188,11 +188,23 @@ def diagnose(
         )
 
     causes = [
-        Cause(code, buckets[code], tuple(proof[code]), tuple(fixes[code]))
+        Cause(code, buckets[code], _capped(proof[code]), _capped(fixes[code]))
         for code in ORDER
         if abs(buckets[code]) >= CENT
     ]
     return causes
+
+
+def _capped(texts: list[str], most: int = 5) -> tuple[str, ...]:
+    """At most ``most`` line-by-line sentences (they start with the quoted line); the rest counted."""
+    per_line = [t for t in texts if t.startswith("'") or t.startswith("With service adjustment support on, '")]
+    if len(per_line) <= most:
+        return tuple(texts)
+    keep = set(per_line[:most])
+    out = [t for t in texts if t in keep or t not in per_line]
+    rest = len(per_line) - most
+    out.insert(out.index(per_line[most - 1]) + 1, f"... and {rest:,} more line{'s' if rest != 1 else ''} like these.")
+    return tuple(out)
 
 
 def _missing_items(

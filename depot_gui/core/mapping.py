@@ -212,25 +212,31 @@ def map_invoice(
 ) -> XeroDraft:
     """Build the Xero invoice for an Autotask invoice: one line per billing item."""
     overrides = overrides or MappingOverrides()
-    warnings: list[str] = []
+    problems: dict[str, list[str]] = {}  # one warning per kind of problem, naming its lines
+
+    def warn(message: str, label: str) -> None:
+        problems.setdefault(message, []).append(label)
+
     lines: list[XeroLine] = []
     for item in sorted(items, key=lambda i: (i.line_item_id or 0, i.id)):
-        account_code = _account_code(item, ref, settings, overrides, warnings)
+        account_code = _account_code(item, ref, settings, overrides, warn)
         account = ref.account(account_code)
         at_rate = autotask_tax_rate(item, invoice, ref)
+        if at_rate is None or (at_rate == 0 and item.tax_dollars):
+            implied = rate_from_item(item, ref)
+            if implied is not None:
+                warn("The Autotask tax of these lines could not be found, so the rate is taken from each "
+                     "line's own tax", item.label)
+                at_rate = implied
         if at_rate is None:
-            warnings.append(
-                f"No Autotask tax is defined for the tax region and category of '{item.label}'; "
-                "the Xero account's default tax rate is used."
-            )
+            warn("No Autotask tax is defined for the tax region and category of these lines; the Xero "
+                 "account's default tax rate is used", item.label)
             chosen = ref.tax_rate(account.tax_type) if account else None
         else:
             chosen = choose_tax_rate(at_rate, account, ref, overrides)
             if chosen is None:
-                warnings.append(
-                    f"No active Xero tax rate is {at_rate.normalize():f}% for '{item.label}'; "
-                    "the Xero account's default tax rate is used."
-                )
+                warn(f"No active Xero tax rate is {at_rate.normalize():f}%; the Xero account's default tax "
+                     "rate is used", item.label)
                 chosen = ref.tax_rate(account.tax_type) if account else None
         tax_type = chosen.tax_type if chosen else (account.tax_type if account else "")
         tax_rate = chosen.effective_rate if chosen else ZERO
@@ -247,6 +253,7 @@ def map_invoice(
                 note=note,
             )
         )
+    warnings = [f"{message}: {name_some(labels)}." for message, labels in problems.items()]
     company = ref.companies.get(invoice.company_id or -1)
     contact = match_contact(company.name if company else "", company.number if company else "", ref, settings)
     if not contact.name:
@@ -266,20 +273,37 @@ def map_invoice(
     )
 
 
-def _account_code(
-    item: BillingItem, ref: ReferenceData, settings: Settings, overrides: MappingOverrides, warnings: list[str]
-) -> str:
+def _account_code(item: BillingItem, ref: ReferenceData, settings: Settings, overrides: MappingOverrides, warn) -> str:
     code = ref.billing_codes.get(item.billing_code_id or -1)
     if item.billing_code_id in overrides.account_by_billing_code:
         return overrides.account_by_billing_code[item.billing_code_id]  # type: ignore[index]
     if code and code.external_number:
         if ref.account(code.external_number) or not ref.accounts:
             return code.external_number
-        warnings.append(
+        warn(
             f"Billing code '{code.name}' points to Xero account {code.external_number}, which is not an "
-            f"active account in Xero; the default account {settings.default_account} is used."
+            f"active account in Xero; the default account {settings.default_account} is used",
+            item.label,
         )
     return settings.default_account
+
+
+def rate_from_item(item: BillingItem, ref: ReferenceData) -> Decimal | None:
+    """The Xero revenue rate that reproduces the item's own tax exactly (None when none does)."""
+    if not item.extended_price:
+        return None
+    for rate in ref.tax_rates:
+        if rate.status == "ACTIVE" and rate.can_apply_to_revenue and line_tax(item.extended_price, rate.effective_rate) == item.tax_dollars:
+            if rate.effective_rate or not item.tax_dollars:
+                return rate.effective_rate
+    return None
+
+
+def name_some(labels: list[str], most: int = 3) -> str:
+    """'A', 'B', 'C' and 12 more lines."""
+    shown = ", ".join(f"'{x}'" for x in labels[:most])
+    rest = len(labels) - most
+    return shown + (f" and {rest:,} more line{'s' if rest != 1 else ''}" if rest > 0 else "")
 
 
 def _quantity_and_unit(item: BillingItem, settings: Settings) -> tuple[Decimal, Decimal, str]:

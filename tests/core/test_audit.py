@@ -251,3 +251,24 @@ def test_rounding_line_never_carries_tax(sc):
     r = audit_invoice(invoice(s, "INV-5005"), items(s, 5005), reference(s), Settings(), evidence())
     assert r.status == READY and r.rounding_line == 0 and not any(ln.is_rounding for ln in r.draft.lines)
     assert any("0% tax rate" in w for w in r.warnings)
+
+
+def test_many_lines_with_the_same_problem_read_as_a_few_examples_and_a_count(sc):
+    s = demo()
+    s["autotask"]["entities"]["Taxes"][0]["taxRate"] = D("15")
+    raw = [item(i, quantity="1", rate="10", rate_pct="15") for i in range(1, 1251)]
+    inv, its = one_invoice(s, raw)
+    r = audit_invoice(inv, its, reference(s), Settings(), evidence())
+    [cause] = r.causes
+    assert cause.code == "tax_mapping" and len(cause.evidence) == 6
+    assert cause.evidence[-1] == "... and 1,245 more lines like these."
+    assert len(r.warnings) == 1 and "and 1,247 more lines" in r.warnings[0]
+
+
+def test_tax_rate_taken_from_the_line_when_autotask_taxes_are_unreadable(sc):
+    s = demo()
+    s["autotask"]["entities"]["Taxes"] = []  # e.g. the API user cannot read Taxes
+    inv = invoice(s, "INV-5001")
+    r = audit_invoice(inv, items(s, inv.id), reference(s), Settings(), evidence())
+    assert r.status == READY and {ln.tax_type for ln in r.draft.lines} == {"OUTPUT"}
+    assert any("taken from each line's own tax" in w for w in r.warnings)
