@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
+from depot_gui.core.errors import ServiceError
 
-class AutotaskError(Exception):
+
+class AutotaskError(ServiceError):
     """Base class: ``user_message`` says what went wrong and what to do."""
 
     default_message = "Autotask returned an error: try again, and report it if it keeps happening."
-
-    def __init__(
-        self,
-        user_message: str | None = None,
-        *,
-        status: int | None = None,
-        detail: str = "",
-    ) -> None:
-        self.user_message = user_message or self.default_message
-        self.status = status
-        self.detail = detail
-        super().__init__(self.user_message)
-
-    def __str__(self) -> str:
-        if self.detail and self.detail not in self.user_message:
-            return f"{self.user_message} [{self.detail}]"
-        return self.user_message
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self)!r}, status={self.status!r})"
 
 
 class AutotaskAuthError(AutotaskError):
