@@ -7,13 +7,13 @@ from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from depot_gui.core.money import fmt_money
 from depot_gui.store.db import InvoiceRow
 
 from ..resources import local_time, status_color, status_icon, status_text
-from . import OBJECT_ROLE, SORT_ROLE
+from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -73,8 +73,11 @@ def _cells(row: InvoiceRow) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     return display, sort
 
 
-class InvoiceTableModel(QAbstractTableModel):
+class InvoiceTableModel(RowsTableModel):
     """Rows of `InvoiceRow`; DisplayRole text, SORT_ROLE raw values, OBJECT_ROLE the autotask id."""
+
+    headers = tuple(HEADERS[c] for c in Col)
+    right_aligned = frozenset(_MONEY_COLS)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -147,20 +150,6 @@ class InvoiceTableModel(QAbstractTableModel):
         return self._by_id.get(autotask_id)
 
     # ------------------------------------------------------------------ Qt API
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Col):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[Col(section)]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in _MONEY_COLS:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from depot_gui.core.audit import AuditResult
 from depot_gui.core.money import CENT, ZERO, fmt_money
 
 from ..resources import status_color
-from . import OBJECT_ROLE, SORT_ROLE
+from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Item", "Autotask\nqty × rate", "Autotask\namount + tax", "Xero\nqty × unit", "Xero\namount + tax", "Check")
@@ -95,8 +95,11 @@ def rows_for(result: AuditResult | None) -> list[LineRow]:
     return rows
 
 
-class LineComparisonModel(QAbstractTableModel):
+class LineComparisonModel(RowsTableModel):
     """Read-only table of `LineRow`s; changed and missing rows are tinted and marked in words."""
+
+    headers = HEADERS
+    right_aligned = frozenset(_NUMERIC)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -106,20 +109,6 @@ class LineComparisonModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows_for(result)
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in _NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
     def _flagged(self, row: LineRow) -> str | None:
         if row.check.startswith(("changed", "differs")) or row.check in ("missing", "missing in Xero", "added"):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from depot_gui.core.audit import AuditResult, LineComparison
 from depot_gui.core.money import fmt_money
 
 from ..resources import status_icon, status_text
-from . import OBJECT_ROLE, SORT_ROLE
+from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Invoice", "Company", "Now", "With the setting", "What changes")
@@ -68,8 +68,10 @@ def review_rows(before: dict[int, AuditResult], after: list[AuditResult]) -> lis
     return rows
 
 
-class ReviewModel(QAbstractTableModel):
+class ReviewModel(RowsTableModel):
     """Read-only table of `ReviewRow`s."""
+
+    headers = HEADERS
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -82,17 +84,6 @@ class ReviewModel(QAbstractTableModel):
 
     def rows(self) -> list[ReviewRow]:
         return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
