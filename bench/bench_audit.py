@@ -72,15 +72,17 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        base_dt, base_calls, n, _ = run(DEMO, t / "demo")
+        base_dt, base_calls, n, base_peak = run(DEMO, t / "demo")
         big = t / "big.json"
         big_scenario(args.invoices, args.items, big)
         dt, calls, n_big, peak = run(big, t / "big")
         lower = 1 + math.ceil(args.items / 500)
-        print(f"demo baseline: {n} invoices, {base_calls} Autotask calls, {base_dt * 1000:.0f} ms")
+        print(f"demo baseline: {n} invoices, {base_calls} Autotask calls, {base_dt * 1000:.0f} ms, "
+              f"peak {base_peak / 1e6:.1f} MB")
         print(f"large: {n_big} invoices, {args.items} items, {calls} Autotask calls "
               f"(lower bound {lower}, +{calls - lower}), {dt * 1000:.0f} ms, peak {peak / 1e6:.1f} MB")
-        print(f"ratio time large/demo: {dt / base_dt:.2f}x; calls beyond lower bound: {calls - lower}")
+        print(f"ratio large/demo: time {dt / base_dt:.2f}x, peak memory {peak / base_peak:.2f}x "
+              f"(items {args.items / 13:.0f}x); calls beyond lower bound: {calls - lower}")
 
 
 if __name__ == "__main__":
