@@ -109,9 +109,6 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
         sub = rest[1] if len(rest) > 1 else None
         if len(rest) > 2:
             return not_found()
-        ctype = (req.headers.get("Content-Type") or "").lower()
-        if req.method in ("PUT", "POST") and "xml" in ctype:
-            return Response.text(415, "The sandbox accepts JSON request bodies only.")
         try:
             if resource == "invoices":
                 return self.documents(req, INVOICE, sub, books, now)

@@ -7,6 +7,7 @@ import uuid
 from .clock import ms_date, parse_iso
 from .http import Request, Response
 from .xero_where import compile_where
+from .xero_xml import XmlBodyError, read_xml
 
 TRUE = ("true", "1", "yes")
 NOT_FOUND = "The resource you're looking for cannot be found"
@@ -134,7 +135,15 @@ class XeroWire:
         return Response.json(200, self.envelope(key, items, now))
 
     def elements(self, req: Request, key: str) -> tuple[list, Response | None]:
-        """The objects of a write body: ``{"Key": [...]}``, a list, or a single object."""
+        """The objects of a write body: ``{"Key": [...]}``, a list, or a single object (JSON or Xero's XML)."""
+        if "xml" in (req.headers.get("Content-Type") or "").lower():
+            try:
+                found = read_xml(req.body, key)
+            except XmlBodyError as exc:
+                return [], simple_error(400, 14, "PostDataInvalidException", str(exc))
+            if found:
+                return found, None
+            return [], simple_error(400, 14, "PostDataInvalidException", f"No {key} were found in the request body.")
         try:
             body = req.json()
         except (ValueError, UnicodeDecodeError):
