@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -107,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, out)
     except UsageError as exc:
         print(str(exc), file=err)
+        logging.getLogger("depot_gui.cli").warning("%s", exc)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("depot-sync: interrupted", file=err)

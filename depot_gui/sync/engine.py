@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from .connect import Connections
 from .reference import check_lob_access, load_contacts, load_reference
 
 Progress = Callable[[str, int, int], None]
+log = logging.getLogger(__name__)
 
 
 class Cancelled(Exception):
@@ -166,6 +168,8 @@ class Engine:
                     self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
             results.append(result)
         results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
+        log.info("audit of %d invoice(s): %s", len(results),
+                 ", ".join(f"{r.invoice_number} {r.status}" for r in results[:50]) + (" ..." if len(results) > 50 else ""))
         self.progress("Done", total, total)
         return results
 

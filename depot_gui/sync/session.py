@@ -7,6 +7,7 @@ from pathlib import Path
 from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.settings import Settings
 from depot_gui.store.db import Store, StoreError
+from depot_gui.store.logs import configure_file_log
 from depot_gui.store.paths import Paths, paths_for
 from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.xero.errors import XeroError
@@ -42,6 +43,7 @@ class Session:
         paths = paths_for(data_dir)
         try:
             paths.ensure()
+            configure_file_log(paths)
             store = Store(paths.database)
         except (OSError, StoreError) as exc:
             raise SessionError(f"the data directory {paths.data_dir} cannot be used: {exc}") from None

@@ -114,7 +114,10 @@ class Syncer:
         for i, result in enumerate(results):
             self.engine.cancel.check()
             self.engine.progress(f"Syncing {result.invoice_number}", i, len(results))
-            outcomes.append(self._sync_one(result))
+            outcome = self._sync_one(result)
+            log.info("sync %s (Autotask %s): %s. %s", result.invoice_number, result.autotask_id, outcome.action,
+                     outcome.message.split("\n", 1)[0])
+            outcomes.append(outcome)
         self.engine.progress("Done", len(results), len(results))
         return outcomes
 

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import collections
 import logging
-import re
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDockWidget, QPlainTextEdit, QWidget
 
-_SECRETS = re.compile(
-    r"(?i)(bearer\s+\S+|(?:secret|password|token|code|authorization|integrationcode)[\"']?\s*[:=]\s*[\"']?[^\s\"',}]+)"
-)
-
-
-def redact(text: str) -> str:
-    """Mask anything that looks like a credential (belt and braces: we never log them on purpose)."""
-    return _SECRETS.sub(lambda m: m.group(0).split()[0].split("=")[0].split(":")[0] + " [hidden]", text)
-
+from depot_gui.store.logs import redact
 
 class _Bridge(QObject):
     line_logged = Signal(str)

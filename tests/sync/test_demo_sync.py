@@ -221,3 +221,15 @@ def test_failed_autotask_stamp_is_retried_on_resync(session):
     assert again.action == "unchanged"
     inv = [i for i in session.sandbox.state()["autotask"]["entities"]["Invoices"] if i["id"] == 5001][0]
     assert inv["webServiceDate"]
+
+
+def test_every_sync_leaves_a_line_in_the_log_file(tmp_path, demo_scenario, capsys):
+    d = ["--data-dir", str(tmp_path / "d"), "--sandbox", str(demo_scenario)]
+    cli([*d, "sync", "INV-5001", "INV-5002"])
+    import logging
+
+    for h in logging.getLogger("depot_gui").handlers:
+        h.flush()
+    text = (tmp_path / "d" / "logs" / "depot.log").read_text()
+    assert "sync INV-5001 (Autotask 5001): created." in text
+    assert "sync INV-5002 (Autotask 5002): refused." in text

@@ -1,0 +1,46 @@
+"""The log file in the data dir: a record of what was done, never a credential."""
+
+from __future__ import annotations
+
+import logging
+import re
+from logging.handlers import RotatingFileHandler
+
+from .paths import Paths
+
+LOGGER = "depot_gui"
+_SECRETS = re.compile(
+    r"(?i)(bearer\s+\S+|(?:secret|password|token|code|authorization|integrationcode)[\"']?\s*[:=]\s*[\"']?[^\s\"',}]+)"
+)
+
+
+def redact(text: str) -> str:
+    """Mask anything that looks like a credential (belt and braces: we never log them on purpose)."""
+    return _SECRETS.sub(lambda m: m.group(0).split()[0].split("=")[0].split(":")[0] + " [hidden]", text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats, then masks credential-looking text, including in tracebacks."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def configure_file_log(paths: Paths, level: int = logging.INFO) -> logging.Handler:
+    """Log ``depot_gui.*`` to data_dir/logs/depot.log (1 MB x 4 files); idempotent per process."""
+    logger = logging.getLogger(LOGGER)
+    target = str(paths.logs / "depot.log")
+    for h in list(logger.handlers):
+        if isinstance(h, RotatingFileHandler):
+            if h.baseFilename == target:
+                return h
+            logger.removeHandler(h)
+            h.close()
+    paths.ensure()
+    handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(level)
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > level:
+        logger.setLevel(level)
+    return handler
