@@ -56,6 +56,8 @@ def open_session(args: argparse.Namespace) -> tuple[Session, Path | None]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # the terminal gets warnings; the log file and view get all
+        handler.setLevel(logging.WARNING)
     install_log_handler()
     app = make_app([sys.argv[0]])
     install_excepthook()
