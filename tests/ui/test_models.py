@@ -156,3 +156,10 @@ def test_pyside_does_not_leak_references():
     from depot_gui.ui.qt_compat import void_call_leaks
 
     assert not void_call_leaks()
+
+
+def test_money_columns_explain_themselves():
+    model = InvoiceTableModel()
+    tip = model.headerData(Col.XERO_TOTAL, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "before any rounding line" in tip
+    assert model.headerData(Col.NUMBER, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) is None

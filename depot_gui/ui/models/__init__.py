@@ -16,6 +16,7 @@ class RowsTableModel(QAbstractTableModel):
 
     headers: tuple[str, ...] = ()
     right_aligned: frozenset[int] = frozenset()  # numeric columns
+    header_tips: dict[int, str] = {}  # what a column means, shown on hover
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -33,4 +34,6 @@ class RowsTableModel(QAbstractTableModel):
                 return self.headers[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section in self.right_aligned:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.header_tips.get(section)
         return None

@@ -40,6 +40,14 @@ HEADERS = {
     Col.SYNCED_AT: "Synced",
 }
 _MONEY_COLS = (Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
+HEADER_TIPS = {
+    Col.AUTOTASK_TOTAL: "The invoice total in Autotask, tax included.",
+    Col.XERO_TOTAL: "What the Xero lines we would send add up to with Xero's rounding, before any rounding "
+                    "line (the detail pane shows the final Xero total).",
+    Col.DIFFERENCE: "Autotask total minus Xero total. Above the allowed difference the invoice is not synced; "
+                    "within it, a rounding line makes Xero equal Autotask to the cent.",
+    Col.SYNCED_AT: "When Depot GUI put the invoice into Xero.",
+}
 
 
 def _dec(text: str) -> Decimal:
@@ -78,6 +86,7 @@ class InvoiceTableModel(RowsTableModel):
 
     headers = tuple(HEADERS[c] for c in Col)
     right_aligned = frozenset(_MONEY_COLS)
+    header_tips = {int(c): tip for c, tip in HEADER_TIPS.items()}
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
