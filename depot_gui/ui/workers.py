@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -67,7 +68,8 @@ class Op:
     """A background operation with fluent callbacks.
 
     Args:
-        parent: widget that owns the progress dialog (and whose lifetime bounds the callbacks).
+        parent: widget that owns the progress dialog; when it has been deleted by the time the
+            work ends (a dialog the user closed), the callbacks are dropped, never run on it.
         fn: ``fn(cancel, progress) -> result``; runs on a pool thread.
     """
 
@@ -142,7 +144,13 @@ class Op:
         if self.dialog is not None:
             self.dialog.setLabelText("Cancelling after the current step…")
 
+    def _owner_gone(self) -> bool:
+        """The parent was deleted (a closed dialog, page or window): its callbacks must not run."""
+        return self._parent is not None and not shiboken6.isValid(self._parent)
+
     def _report(self, message: str, done: int, total: int) -> None:
+        if self._owner_gone():
+            return
         dialog = self.dialog  # setValue() on a modal dialog processes events: the op may close meanwhile
         if dialog is not None and not self.cancel.cancelled:
             dialog.setLabelText(f"{self._label}\n{message}" if message else self._label or "")
@@ -153,11 +161,11 @@ class Op:
 
     def _close(self) -> None:
         _RUNNING.discard(self)
-        if self.dialog is not None:
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
             self.dialog.reset()
             self.dialog.hide()
             self.dialog.deleteLater()
-            self.dialog = None
+        self.dialog = None
         # Let queued progress signals drain before the signal object goes away.
         signals, self._signals = self._signals, None
         if signals is not None:
@@ -165,6 +173,9 @@ class Op:
 
     def _finish_ok(self, result: Any) -> None:
         self._close()
+        if self._owner_gone():
+            log.debug("Dropped the result of %s: its window was closed", self._label or "an operation")
+            return
         try:
             self._on_success(result)
         finally:
@@ -173,6 +184,9 @@ class Op:
 
     def _finish_error(self, exc: BaseException) -> None:
         self._close()
+        if self._owner_gone():
+            log.info("%s ended after its window was closed: %s", self._label or "An operation", exc)
+            return
         try:
             if isinstance(exc, Cancelled):
                 log.info("Cancelled: %s", self._label or "operation")
