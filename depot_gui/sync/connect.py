@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets as pysecrets
 import threading
+import time
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 from depot_gui.xero.client import XeroClient
 
+from .cancel import CancelToken
+
 SANDBOX_ROOT = "http://sandbox.invalid"
 DEFAULT_XERO_CLIENT_ID = "DEPOT-GUI-XERO-CLIENT-ID"  # the app's registered PKCE client id (public)
 
@@ -30,25 +33,38 @@ S_AT_SECRET, S_AT_CODE, S_XERO_TOKENS = "autotask-secret", "autotask-integration
 
 
 class WaitRelay:
-    """Forwards the clients' wait notices to the operation running in the calling thread."""
+    """Routes the clients' waits to the operation running in the calling thread.
+
+    Each engine operation registers its progress callback and cancel token for its own
+    thread; a client's rate-limit or retry pause is then reported as progress and ends at
+    once (raising Cancelled) when the user cancels.
+    """
 
     def __init__(self) -> None:
         self._local = threading.local()
 
     @contextmanager
-    def listening(self, listener: Callable[[str, float], None]) -> Iterator[None]:
-        """While inside, this thread's wait notices go to ``listener`` (then back to the previous one)."""
-        previous = getattr(self._local, "listener", None)
-        self._local.listener = listener
+    def listening(self, listener: Callable[[str, float], None], cancel: CancelToken | None = None) -> Iterator[None]:
+        """While inside, this thread's waits go to ``listener`` and obey ``cancel``."""
+        previous = (getattr(self._local, "listener", None), getattr(self._local, "cancel", None))
+        self._local.listener, self._local.cancel = listener, cancel
         try:
             yield
         finally:
-            self._local.listener = previous
+            self._local.listener, self._local.cancel = previous
 
     def __call__(self, message: str, seconds: float) -> None:
         listener = getattr(self._local, "listener", None)
         if listener is not None:
             listener(message, seconds)
+
+    def sleep(self, seconds: float) -> None:
+        """The clients' sleep: cut short by the running operation's cancel token."""
+        cancel = getattr(self._local, "cancel", None)
+        if cancel is None:
+            time.sleep(seconds)
+        else:
+            cancel.sleep(seconds)
 
 
 class NotConnected(Exception):
@@ -157,9 +173,7 @@ def scenario_connections(
     from depot_gui.sandbox import load_scenario
 
     relay = WaitRelay()
-    waits: dict[str, Any] = {"on_wait": relay}
-    if sleep is not None:
-        waits["sleep"] = sleep
+    waits: dict[str, Any] = {"on_wait": relay, "sleep": sleep if sleep is not None else relay.sleep}
     scenario = load_scenario(scenario_path)
     user = scenario["autotask"]["apiUser"]
     autotask = AutotaskClient(
@@ -196,10 +210,10 @@ def saved_connections(store: Store, secrets: SecretStore | None = None) -> Conne
     if not tenant or token_store.load() is None:
         raise NotConnected("Xero is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect xero`.")
     relay = WaitRelay()
-    autotask = AutotaskClient(AutotaskCredentials(username, secret, code), on_wait=relay)
+    autotask = AutotaskClient(AutotaskCredentials(username, secret, code), on_wait=relay, sleep=relay.sleep)
     autotask.discover_zone()
     manager = oauth.TokenManager(raw.get(K_XERO_CLIENT) or DEFAULT_XERO_CLIENT_ID, token_store)
-    xero = XeroClient(manager.access_token, tenant, on_wait=relay)
+    xero = XeroClient(manager.access_token, tenant, on_wait=relay, sleep=relay.sleep)
     return Connections(
         autotask, xero, username, tenant, raw.get(K_XERO_TENANT_NAME, ""), actor=username, waits=relay
     )

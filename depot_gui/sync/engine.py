@@ -16,33 +16,12 @@ from depot_gui.core.money import ZERO, fmt_money, to_decimal
 from depot_gui.core.settings import Settings
 from depot_gui.store.db import Store
 
+from .cancel import Cancelled, CancelToken
 from .connect import Connections
 from .reference import check_lob_access, load_contacts, load_reference
 
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
-
-
-class Cancelled(Exception):
-    """The user cancelled a long operation; nothing half-done was left behind."""
-
-
-class CancelToken:
-    """Shared flag a worker checks between steps."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def check(self) -> None:
-        if self._event.is_set():
-            raise Cancelled("Cancelled")
 
 
 @dataclass
@@ -88,7 +67,7 @@ class Engine:
 
         ``record=False`` with other ``settings`` previews what a setting would change.
         """
-        with self.conn.waits.listening(self.on_wait):  # waits show as this operation's progress
+        with self.conn.waits.listening(self.on_wait, self.cancel):  # waits show as progress and can be cancelled
             return self._audit(numbers, record, settings or self.store.settings())
 
     def _audit(self, numbers: list[str] | None, record: bool, settings: Settings) -> list[AuditResult]:
@@ -116,11 +95,13 @@ class Engine:
                 self._flag_voided_after_sync(synced)
         self.cancel.check()
         downloads = self._download_items(raw_invoices)
+        self.cancel.check()
         if downloads:
             ref = load_reference(self.conn.autotask, self.conn.xero, {d.invoice.company_id for d in downloads if d.invoice.company_id})
             load_contacts(self.conn.xero, ref)
         else:
             ref = ReferenceData()
+        self.cancel.check()
         existing = self._xero_existing([d.invoice.number for d in downloads])
         server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
         total = len(downloads)
@@ -137,7 +118,9 @@ class Engine:
         if gaps:
             self.progress("Downloading the mismatched invoices' items again", 0, len(gaps))
             again = self._items_for([d.invoice.id for d in gaps])
+            self.cancel.check()
             lob = self.lob_access()
+            self.cancel.check()
             ref.lob = lob
             server_now = self.conn.autotask.server_date or server_now
             for d in gaps:
@@ -273,3 +256,6 @@ class Engine:
         return replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=text, extra=extra)
 
 
+
+
+__all__ = ["CancelToken", "Cancelled", "Engine", "Progress"]

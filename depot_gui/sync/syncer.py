@@ -105,7 +105,7 @@ class Syncer:
         self.sleep = sleep
 
     def sync(self, numbers: list[str]) -> list[SyncOutcome]:
-        with self.conn.waits.listening(self.engine.on_wait):
+        with self.conn.waits.listening(self.engine.on_wait, self.engine.cancel):
             return self._sync(numbers)
 
     def _sync(self, numbers: list[str]) -> list[SyncOutcome]:

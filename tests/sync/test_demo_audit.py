@@ -117,3 +117,32 @@ def test_voided_invoice_is_not_offered_and_named_one_is_explained(session):
     assert "INV-5001" not in by_number(session.engine().audit())
     [r] = session.engine().audit(["INV-5001"])
     assert r.status == "error" and "voided" in r.explanation
+
+
+def test_cancel_ends_a_rate_limit_wait_at_once(session):
+    import threading
+    import time
+
+    from depot_gui.sync.engine import Cancelled, CancelToken
+
+    session.sandbox.add_fault({"api": "xero", "method": "GET", "path": "/Accounts$", "nth": 1,
+                               "kind": "status", "status": 429, "retryAfter": 30})
+    cancel, outcome = CancelToken(), []
+    seen = []
+
+    def run():
+        try:
+            session.engine(progress=lambda m, d, t: seen.append(m), cancel=cancel).audit(["INV-5001"])
+            outcome.append("finished")
+        except Cancelled:
+            outcome.append("cancelled")
+
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not any("Waiting for Xero rate limit (30 s)" in m for m in seen) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    started = time.monotonic()
+    cancel.cancel()
+    t.join(5)
+    assert outcome == ["cancelled"] and time.monotonic() - started < 1.0

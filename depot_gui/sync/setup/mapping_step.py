@@ -126,14 +126,20 @@ class MappingChoice:
         )
 
 
+def mapping_settings(store: Store, overrides: MappingOverrides, contact_match: str) -> dict[str, str]:
+    """The settings rows a mapping is saved as (raises SettingError for a bad contact rule)."""
+    settings = store.settings().with_value("contact_match", contact_match)
+    return {
+        K_MAPPING_ACCOUNTS: json.dumps({str(k): v for k, v in sorted(overrides.account_by_billing_code.items())}),
+        K_MAPPING_TAX_TYPES: json.dumps(dict(sorted(overrides.tax_type_by_rate.items()))),
+        "contact_match": settings.shown()["contact_match"],
+    }
+
+
 def save_mapping(store: Store, overrides: MappingOverrides, contact_match: str) -> None:
     """Persist the mapping (settings table, JSON) and the contact matching rule."""
-    settings = store.settings().with_value("contact_match", contact_match)
-    store.set_setting(
-        K_MAPPING_ACCOUNTS, json.dumps({str(k): v for k, v in sorted(overrides.account_by_billing_code.items())})
-    )
-    store.set_setting(K_MAPPING_TAX_TYPES, json.dumps(dict(sorted(overrides.tax_type_by_rate.items()))))
-    store.set_setting("contact_match", settings.shown()["contact_match"])
+    for key, value in mapping_settings(store, overrides, contact_match).items():
+        store.set_setting(key, value)
 
 
 def load_mapping_overrides(store: Store) -> MappingOverrides:
