@@ -91,12 +91,18 @@ class InvoiceList(QWidget):
     # ------------------------------------------------------------------ data
     def set_rows(self, rows: list[InvoiceRow]) -> None:
         """Replace all rows, keeping the current invoice selected when it is still there."""
-        keep = self.current_id()
+        keep, chosen = self.current_id(), self.selected_ids()
         self.model.set_rows(rows)
         if not self._sized and rows:
             self.fit_columns()
         if keep is not None:
             self.select(keep)
+        selection = self.view.selectionModel()
+        for autotask_id in chosen:  # a multi-selection survives a refresh too
+            src = self.model.source_row(autotask_id)
+            index = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
+            if index is not None and index.isValid() and autotask_id != keep:
+                selection.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
 
     def fit_columns(self) -> None:
         """Fit columns to the text once (skipped for huge lists and after the user's own widths)."""

@@ -163,3 +163,35 @@ def test_money_columns_explain_themselves():
     tip = model.headerData(Col.XERO_TOTAL, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "before any rounding line" in tip
     assert model.headerData(Col.NUMBER, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_a_changed_row_moves_to_its_sorted_place(qtmodeltester):
+    model = InvoiceTableModel()
+    model.set_rows([row(i, "ready", total=f"{i}00.00") for i in range(1, 6)])
+    model.sort(Col.AUTOTASK_TOTAL, Qt.SortOrder.DescendingOrder)
+    assert [r.autotask_id for r in model.rows()] == [5, 4, 3, 2, 1]
+    model.update_row(row(2, "synced", total="999.00"))
+    assert [r.autotask_id for r in model.rows()] == [2, 5, 4, 3, 1]
+    model.update_row(row(2, "synced", total="1.00"))
+    assert [r.autotask_id for r in model.rows()] == [5, 4, 3, 1, 2]
+    model.update_row(row(9, "ready", total="350.00"))
+    assert [r.autotask_id for r in model.rows()] == [5, 4, 9, 3, 1, 2]
+    qtmodeltester.check(model)
+
+
+def test_multi_selection_survives_a_refresh(qtbot):
+    from depot_gui.ui.invoice_list import InvoiceList
+
+    pane = InvoiceList()
+    qtbot.addWidget(pane)
+    rows = [row(i) for i in range(1, 6)]
+    pane.set_rows(rows)
+    pane.select(2)
+    from PySide6.QtCore import QItemSelectionModel
+
+    sel = pane.view.selectionModel()
+    sel.select(pane.proxy.index(3, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    before = sorted(pane.selected_ids())
+    assert len(before) == 2
+    pane.set_rows(rows)
+    assert sorted(pane.selected_ids()) == before and pane.current_id() == 2

@@ -134,7 +134,7 @@ class InvoiceTableModel(RowsTableModel):
         self.layoutChanged.emit()
 
     def update_row(self, row: InvoiceRow) -> None:
-        """Replace one invoice's row (or append it) and signal only that row."""
+        """Replace one invoice's row (or append it), signal only that row, keep the sort order."""
         i = self._by_id.get(row.autotask_id)
         if i is None:
             n = len(self._rows)
@@ -143,10 +143,29 @@ class InvoiceTableModel(RowsTableModel):
             self._cells.append(_cells(row))
             self._by_id[row.autotask_id] = n
             self.endInsertRows()
+            self._keep_sorted(n)
             return
         self._rows[i] = row
         self._cells[i] = _cells(row)
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(Col) - 1))
+        self._keep_sorted(i)
+
+    def _keep_sorted(self, i: int) -> None:
+        """Move row ``i`` to where the active sort puts it (one row move, selection kept)."""
+        if self._sort is None:
+            return
+        col, order = self._sort
+        descending = order == Qt.SortOrder.DescendingOrder
+        key = self._cells[i][1][col]
+        others = (self._cells[k][1][col] for k in range(len(self._rows)) if k != i)
+        j = sum(1 for k in others if (k >= key if descending else k <= key))
+        if j == i:
+            return
+        self.beginMoveRows(QModelIndex(), i, i, QModelIndex(), j + 1 if j > i else j)
+        self._rows.insert(j, self._rows.pop(i))
+        self._cells.insert(j, self._cells.pop(i))
+        self._reindex()
+        self.endMoveRows()
 
     def row_for(self, autotask_id: int) -> InvoiceRow | None:
         i = self._by_id.get(autotask_id)
