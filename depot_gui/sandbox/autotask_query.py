@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from .autotask_meta import EntityMeta
+from .autotask_types import STRING_TYPES, ConversionError, convert
 from .clock import parse_iso
 
 MAX_PAGE = 500
@@ -140,13 +142,17 @@ class _Compiler:
             return lambda row: getter(row) not in (None, "")
         if op == "notExist":
             return lambda row: getter(row) in (None, "")
+        if op in STRING_OPS and typ not in STRING_TYPES:
+            raise QueryError(f"The '{op}' operator can only be used with string fields; field {canon} "
+                             f"in the {self.meta.name} Entity is of type {typ}.")
         if op in ("in", "notIn"):
-            if value is _MISSING or value is None:
+            if value is _MISSING:  # a client dropped a falsy (empty) list
                 values = []
             elif isinstance(value, list):
                 values = value
             else:
-                values = [value]
+                raise QueryError(f"The '{op}' operator requires an array of values for field {canon} "
+                                 f"in the {self.meta.name} Entity.")
             self.or_count = max(self.or_count, len(values))
             keys = {_key(self.coerce(v, typ, canon)) for v in values}
             if op == "in":
@@ -157,7 +163,7 @@ class _Compiler:
         if op in STRING_OPS:
             if value is None:
                 return lambda row: False
-            needle = str(value).lower()
+            needle = self.coerce(value, typ, canon)
             test = {"beginsWith": str.startswith, "endsWith": str.endswith,
                     "contains": lambda a, b: b in a}[op]
             return lambda row: (getter(row) is not None and test(_text(getter(row)).lower(), needle))
@@ -165,24 +171,27 @@ class _Compiler:
         return _comparison(op, getter, typ, target)
 
     def coerce(self, value: object, typ: str, field: str) -> object:
-        """Convert a filter value to the field's type or raise the API's conversion error."""
+        """A filter value in comparable form for the field's type, or the API's conversion error.
+
+        One path (:func:`~.autotask_types.convert`) for every operator: numbers become Decimals,
+        datetimes naive UTC, strings lower case; None (null) stays None.
+        """
         if value is None:
             return None
         try:
-            if typ in ("integer", "long", "double"):
-                if isinstance(value, bool):
-                    raise ValueError
-                return Decimal(str(value).strip())
-            if typ == "boolean":
-                if isinstance(value, bool):
-                    return value
-                raise ValueError
-            if typ == "datetime":
-                return parse_iso(str(value)).replace(tzinfo=None)
-        except (ValueError, InvalidOperation):
+            v = convert(value, typ)
+        except ConversionError:
             raise QueryError(f"Unable to convert value '{value}' to type {typ} for field {field} "
                              f"in the {self.meta.name} Entity.") from None
-        return str(value).lower()
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return Decimal(v)
+        if isinstance(v, datetime):
+            return v.replace(tzinfo=None)
+        if isinstance(v, str):
+            return v.lower()
+        return v
 
 
 def _udf_getter(name: str) -> Callable[[dict], object]:

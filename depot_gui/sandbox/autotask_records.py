@@ -7,6 +7,7 @@ import copy
 from .autotask_gate import errors, framework_error
 from .autotask_meta import LOB_ENTITIES, WRITABLE
 from .autotask_query import ci_get
+from .autotask_types import ConversionError, convert
 from .clock import naive_iso, parse_iso
 from .http import Request, Response
 
@@ -91,9 +92,15 @@ class AutotaskRecords:
         if writable is None:
             return errors(405 if not self.meta[entity].info(False)["canUpdate"] else 500,
                           f"The sandbox does not support updating {entity}.")
-        item_id = ci_get(body, "id")
-        if isinstance(item_id, bool) or not isinstance(item_id, int):
+        raw_id = ci_get(body, "id")
+        if raw_id is None:
             return errors(500, "The id field is required to update an entity.")
+        id_type = self.meta[entity].types.get("id", "long")
+        try:
+            item_id = convert(raw_id, id_type)
+        except ConversionError:
+            return errors(500, f"Unable to convert value '{raw_id}' to type {id_type} for field id "
+                               f"in the {entity} Entity.")
         row = self.index[entity].get(item_id)
         if row is None or not self.visible(entity, row):
             return errors(500, "No matching records found. The logged in Resource may not have the "
@@ -116,8 +123,8 @@ class AutotaskRecords:
                 change[canon] = None
                 continue
             try:
-                change[canon] = naive_iso(parse_iso(str(value)))
-            except ValueError:
+                change[canon] = naive_iso(convert(value, "datetime"))
+            except ConversionError:
                 return errors(400, f"Unable to convert value '{value}' to type datetime for field {canon}.")
         if replace:
             for name in writable:
