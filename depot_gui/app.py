@@ -84,8 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         from depot_gui.ui.workers import wait_for_ops
 
-        wait_for_ops(10000)
-        session.close()
+        if wait_for_ops(30000):
+            session.close()
+        else:  # a worker is still finishing an invoice: leave its connection open, never pull it away
+            logging.getLogger("depot_gui").warning("Exited while background work was still finishing.")
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from depot_gui.autotask.errors import AutotaskError
@@ -29,6 +30,7 @@ class Session:
         self.store = store
         self.scenario = scenario
         self._conn: Connections | None = None
+        self._conn_lock = threading.Lock()  # the window's workers may ask at the same time
         self.sandbox = None
         if scenario is not None:
             from depot_gui.sandbox import Sandbox, ScenarioError
@@ -75,9 +77,10 @@ class Session:
 
     def reconnect(self) -> None:
         """Forget the current clients (after the setup wizard saved new credentials)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._conn_lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def is_set_up(self) -> bool:
         """Whether setup has saved connection details (sandbox sessions always are)."""
@@ -90,6 +93,10 @@ class Session:
 
     def connections(self) -> Connections:
         """The clients, connected; SessionError when setup is missing or refused."""
+        with self._conn_lock:
+            return self._connect()
+
+    def _connect(self) -> Connections:
         if self._conn is None:
             try:
                 if self.sandbox is not None:
@@ -120,6 +127,12 @@ class Session:
 
     def set_setting(self, key: str, value: str) -> Settings:
         """Validate and store one setting (SettingError when invalid)."""
-        settings = self.store.settings().with_value(key, value)
+        return self.set_settings({key: value})
+
+    def set_settings(self, texts: dict[str, str]) -> Settings:
+        """Validate every value first, then store them all (nothing stored when one is invalid)."""
+        settings = self.store.settings()
+        for key, value in texts.items():
+            settings = settings.with_value(key, value)
         self.store.save_settings(settings)
         return settings

@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
                                         self._on_refresh_triggered, "Download and check every invoice not yet in Xero")
         self.act_sync = self._action("sync", "&Sync selected", "Ctrl+Return", self._on_sync_triggered,
                                      "Send the selected ready invoices to Xero")
-        self.act_resync = self._action("resync", "Re-s&ync", "Ctrl+R", self._on_resync_triggered,
+        self.act_resync = self._action("resync", "Re-s&ync", "Ctrl+Shift+R", self._on_resync_triggered,
                                        "Download the selected invoices again, check them and send them if they now match")
         self.act_sync_all = self._action("sync-all", "Sync &all ready", "Ctrl+Shift+Return", self._on_sync_all_triggered,
                                          "Send every ready invoice to Xero")
@@ -152,8 +152,12 @@ class MainWindow(QMainWindow):
         from .wizard import run_setup_wizard
 
         if run_setup_wizard(self, self.session):
-            self.session.reconnect()
-            self.ops.refresh()
+            # Work started with the old connection is stopped first; then connect anew and load.
+            self.ops.when_idle(self._reconnect_and_refresh, cancel_current=True)
+
+    def _reconnect_and_refresh(self) -> None:
+        self.session.reconnect()
+        self.ops.refresh()
 
     def copy_diagnostics(self) -> str:
         text = diagnostics_text(self.session, self.connection_text, self.log_handler)

@@ -63,6 +63,16 @@ class SessionOps(QObject):
         self.session = session
         self.window = parent
         self.current: Op | None = None
+        self._when_idle: list = []
+
+    def when_idle(self, fn, cancel_current: bool = False) -> None:
+        """Run ``fn`` now when nothing runs, else right after the current operation ends."""
+        if self.current is None:
+            fn()
+            return
+        if cancel_current:
+            self.current.cancel.cancel()
+        self._when_idle.append(fn)
 
     @property
     def busy(self) -> bool:
@@ -78,6 +88,9 @@ class SessionOps(QObject):
                 after()
             self.current = None
             self.busy_changed.emit(False)
+            waiting, self._when_idle = self._when_idle, []
+            for fn in waiting:
+                fn()
 
         self.busy_changed.emit(True)
         op.finally_(finished).run()

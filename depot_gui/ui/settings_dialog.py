@@ -142,9 +142,9 @@ class SettingsDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         current = self.session.settings().shown()
         changed = [k for k, v in self.texts().items() if current.get(k) != v]
+        texts = self.texts()
         try:
-            for key in changed:
-                self.session.set_setting(key, self.texts()[key])
+            self.session.set_settings({key: texts[key] for key in changed})  # all or nothing
         except (SettingError, Exception) as exc:  # noqa: BLE001 - shown inline, the dialog stays open
             self.error.setText(friendly_message(exc))
             self.error.setVisible(True)

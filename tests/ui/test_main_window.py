@@ -255,3 +255,21 @@ def test_first_run_opens_the_setup_wizard(tmp_path, qtbot, monkeypatch):
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert app_module.main(["--data-dir", str(tmp_path / "d")]) == 0
     assert calls == [False]  # opened once, on a data dir with nothing set up
+
+
+def test_settings_are_saved_all_or_nothing(window):
+    from depot_gui.core.settings import SettingError
+
+    before = window.session.settings()
+    with pytest.raises(SettingError):
+        window.session.set_settings({"service_adjustments": "on", "tolerance": "lots"})
+    assert window.session.settings() == before
+
+
+def test_work_queued_for_idle_runs_after_the_current_operation(window, qtbot):
+    ran = []
+    window.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 3})
+    assert window.ops.refresh(quiet=True)
+    window.ops.when_idle(lambda: ran.append(window.ops.busy), cancel_current=True)
+    assert ran == []
+    qtbot.waitUntil(lambda: ran == [False], timeout=20000)
