@@ -381,3 +381,170 @@ def test_request_log(at):
 def test_client_timeout_types_are_httpx(at):
     _, c = at
     assert isinstance(c, httpx.Client)
+
+
+# -- strict filter values (one conversion per dataType) ----------------------------------------
+
+@pytest.mark.parametrize("op,value", [("in", 5), ("notIn", 5), ("in", "5001"), ("in", None), ("notIn", {"a": 1})])
+def test_in_and_not_in_need_an_array(at, op, value):
+    _, c = at
+    r = q(c, "Invoices", {"op": op, "field": "id", "value": value})
+    assert r.status_code == 500
+    assert r.json() == {"errors": [(f"The '{op}' operator requires an array of values for field id "
+                                    "in the Invoices Entity.")]}
+
+
+def test_in_without_value_still_reads_as_an_empty_list(at):
+    """django-autotask drops a falsy value (an empty list): that stays an empty match, not an error."""
+    _, c = at
+    assert ids(q(c, "Invoices", {"op": "in", "field": "id"})) == []
+    assert len(ids(q(c, "Invoices", {"op": "notIn", "field": "id"}))) == 5
+    assert ids(q(c, "Invoices", {"op": "in", "field": "id", "value": []})) == []
+
+
+@pytest.mark.parametrize("op", ["contains", "beginsWith", "endsWith"])
+@pytest.mark.parametrize("field,typ,value", [
+    ("id", "long", 1), ("companyID", "integer", "10"), ("invoiceTotal", "double", 1),
+    ("isVoided", "boolean", "t"), ("invoiceDateTime", "datetime", "2026"),
+])
+def test_string_operators_only_on_string_fields(at, op, field, typ, value):
+    _, c = at
+    r = q(c, "Invoices", {"op": op, "field": field, "value": value})
+    assert r.status_code == 500
+    assert r.json() == {"errors": [(f"The '{op}' operator can only be used with string fields; field {field} "
+                                    f"in the Invoices Entity is of type {typ}.")]}
+
+
+def test_string_operators_on_string_fields_unchanged(at):
+    _, c = at
+    assert ids(q(c, "Invoices", {"op": "beginsWith", "field": "invoiceNumber", "value": "inv-500"}))[:1] == [5001]
+    assert ids(q(c, "Invoices", {"op": "endsWith", "field": "invoiceNumber", "value": "5002"})) == [5002]
+    assert ids(q(c, "Invoices", {"op": "contains", "field": "invoiceNumber", "value": "NV-5003"})) == [5003]
+    assert ids(q(c, "Invoices", {"op": "contains", "field": "invoiceNumber", "value": None})) == []
+
+
+_BAD_LONG = [1.5, "1.5", True, False, [1], {"a": 1}, "abc", "", "1e3", 2 ** 63, -(2 ** 63) - 1,
+             99999999999999999999999]
+
+
+@pytest.mark.parametrize("op", ["eq", "noteq", "gt", "gte", "lt", "lte", "in", "notIn"])
+@pytest.mark.parametrize("value", _BAD_LONG)
+def test_long_values_rejected_alike_by_every_operator(at, op, value):
+    _, c = at
+    v = [value] if op in ("in", "notIn") else value
+    r = q(c, "Invoices", {"op": op, "field": "id", "value": v})
+    assert r.status_code == 500
+    assert r.json()["errors"][0].startswith(f"Unable to convert value '{value}' to type long for field id "
+                                            "in the Invoices Entity")
+
+
+@pytest.mark.parametrize("value", [5001, "5001", " 5001 ", 5001.0, "+5001"])
+def test_long_accepts_whole_numbers_and_numeric_strings(at, value):
+    _, c = at
+    assert ids(q(c, "Invoices", {"op": "eq", "field": "id", "value": value})) == [5001]
+    assert ids(q(c, "Invoices", {"op": "in", "field": "id", "value": [value, 5002]})) == [5001, 5002]
+
+
+def test_long_bounds_are_int64(at):
+    _, c = at
+    assert q(c, "Invoices", {"op": "lt", "field": "id", "value": 2 ** 63 - 1}).status_code == 200
+    assert q(c, "Invoices", {"op": "gt", "field": "id", "value": str(-(2 ** 63))}).status_code == 200
+    # integer fields go through the same path
+    assert q(c, "Invoices", {"op": "eq", "field": "companyID", "value": 1.5}).status_code == 500
+    assert ids(q(c, "Invoices", {"op": "eq", "field": "companyID", "value": "101"})) == \
+        ids(q(c, "Invoices", {"op": "eq", "field": "companyID", "value": 101}))
+
+
+def test_raw_json_number_forms(at):
+    """NaN/Infinity literals and exponent forms, sent as raw JSON text."""
+    _, c = at
+    def raw(field, literal):
+        body = '{"filter":[{"op":"gt","field":"' + field + '","value":' + literal + '}]}'
+        return c.post(f"{V}/Invoices/query", content=body, headers={"Content-Type": "application/json"})
+    for lit in ("NaN", "Infinity", "-Infinity", "1e400"):
+        assert raw("invoiceTotal", lit).status_code == 500, lit
+        assert raw("id", lit).status_code == 500, lit
+    assert raw("id", "5.001e3").status_code == 200  # a whole number written with an exponent
+    assert raw("invoiceTotal", "1e2").status_code == 200
+
+
+@pytest.mark.parametrize("value,ok", [
+    (100, True), (99.5, True), ("99.50", True), ("1e2", True), (" 12 ", True),
+    (True, False), ("abc", False), ("NaN", False), ("Infinity", False), ([1], False), ("", False),
+])
+def test_double_values(at, value, ok):
+    _, c = at
+    for flt in ({"op": "gte", "field": "invoiceTotal", "value": value},
+                {"op": "in", "field": "invoiceTotal", "value": [value]}):
+        r = q(c, "Invoices", flt)
+        if ok:
+            assert r.status_code == 200, flt
+        else:
+            assert r.status_code == 500 and r.json()["errors"][0].startswith(
+                f"Unable to convert value '{value}' to type double for field invoiceTotal"), flt
+
+
+@pytest.mark.parametrize("value", ["true", "false", 1, 0, "1", [True]])
+@pytest.mark.parametrize("op", ["eq", "noteq", "in"])
+def test_boolean_only_literals(at, op, value):
+    _, c = at
+    v = [value] if op == "in" else value
+    r = q(c, "Invoices", {"op": op, "field": "isVoided", "value": v})
+    assert r.status_code == 500 and "to type boolean for field isVoided" in r.json()["errors"][0]
+    assert q(c, "Invoices", {"op": op, "field": "isVoided", "value": [False] if op == "in" else False}) \
+        .status_code == 200
+
+
+@pytest.mark.parametrize("value", [20261120, 1.5, True, "notadate", "2026-13-45", "11/20/2026", ["2026-11-20"]])
+@pytest.mark.parametrize("op", ["gte", "in"])
+def test_datetime_only_iso_strings(at, op, value):
+    _, c = at
+    v = [value] if op == "in" else value
+    r = q(c, "Invoices", {"op": op, "field": "createDateTime", "value": v})
+    assert r.status_code == 500 and "to type datetime for field createDateTime" in r.json()["errors"][0]
+
+
+def test_datetime_iso_forms_accepted(at):
+    _, c = at
+    for value in ("2026-11-20", "2026-11-20T00:00:00", "2026-11-20T00:00:00.000Z", "2026-11-20T01:00:00+01:00"):
+        assert ids(q(c, "Invoices", {"op": "gte", "field": "createDateTime", "value": value})) == [5003], value
+
+
+def test_string_fields_take_anything_stringified(at):
+    _, c = at
+    assert ids(q(c, "Invoices", {"op": "eq", "field": "invoiceNumber", "value": "inv-5001"})) == [5001]
+    for value in (5001, True, 1.5, [1]):
+        assert q(c, "Invoices", {"op": "eq", "field": "invoiceNumber", "value": value}).status_code == 200
+
+
+def test_patch_numeric_string_id(at):
+    _, c = at
+    r = c.patch(f"{V}/Invoices", json={"id": "5001", "webServiceDate": "2026-11-02T00:00:00"})
+    assert r.status_code == 200 and r.json() == {"itemId": 5001}
+    assert c.get(f"{V}/Invoices/5001").json()["item"]["webServiceDate"] == "2026-11-02T00:00:00"
+    assert c.put(f"{V}/Invoices", json={"id": " 5002 "}).json() == {"itemId": 5002}
+    assert c.patch(f"{V}/Invoices", json={"id": 5001.0, "webServiceDate": None}).json() == {"itemId": 5001}
+
+
+@pytest.mark.parametrize("value", ["abc", 5001.5, True, [5001], "5001.0", 2 ** 63])
+def test_patch_unconvertible_id_names_the_type(at, value):
+    _, c = at
+    r = c.patch(f"{V}/Invoices", json={"id": value, "webServiceDate": None})
+    assert r.status_code == 500
+    assert r.json() == {"errors": [(f"Unable to convert value '{value}' to type long for field id "
+                                    "in the Invoices Entity.")]}
+
+
+def test_patch_without_id_unchanged(at):
+    _, c = at
+    for body in ({"webServiceDate": None}, {"id": None}):
+        r = c.patch(f"{V}/Invoices", json=body)
+        assert r.status_code == 500 and r.json() == {"errors": ["The id field is required to update an entity."]}
+
+
+@pytest.mark.parametrize("value", [20261102, True, "garbage", "2026-13-45"])
+def test_patch_datetime_same_conversion(at, value):
+    _, c = at
+    r = c.patch(f"{V}/Invoices", json={"id": 5001, "webServiceDate": value})
+    assert r.status_code == 400
+    assert r.json() == {"errors": [f"Unable to convert value '{value}' to type datetime for field webServiceDate."]}
