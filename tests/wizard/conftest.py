@@ -128,3 +128,20 @@ def grep_tree(root: Path, needles: list[str]) -> list[tuple[Path, str]]:
             if any(f in blob for f in forms):
                 found.append((path, needle))
     return found
+
+
+@pytest.fixture
+def make_wizard(qtbot):
+    """Factory: a shown SetupWizard for a flow; waits for background work at the end of the test."""
+    from PySide6.QtCore import QThreadPool
+
+    from depot_gui.ui.wizard import SetupWizard
+
+    def make(flow: SetupFlow, **kw) -> SetupWizard:
+        wizard = SetupWizard(flow, **kw)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        return wizard
+
+    yield make
+    QThreadPool.globalInstance().waitForDone(10000)

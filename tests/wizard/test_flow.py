@@ -112,9 +112,9 @@ def test_changing_credentials_forgets_the_verification(flow):
     assert flow.autotask_check is None
 
 
-def test_save_autotask_puts_secrets_in_the_keyring_only(flow, store, memory_keyring):
+def test_commit_puts_autotask_secrets_in_the_keyring_only(flow, store, memory_keyring):
     flow.autotask_check = check(flow)
-    flow.save_autotask()
+    flow.commit()
     assert store.raw_settings()[K_AT_USER] == USER
     assert SECRET not in str(store.raw_settings()) and CODE not in str(store.raw_settings())
     assert memory_keyring.data[("depot-gui", S_AT_SECRET)] == SECRET
@@ -142,7 +142,7 @@ def test_page_order_and_revoked_xero_start(flow):
     assert flow.start_page() is Page.AUTOTASK
     assert flow.start_page(XeroAuthError()) is Page.AUTOTASK  # nothing saved yet
     flow.autotask_check = check(flow)
-    flow.save_autotask()
+    flow.commit()
     assert flow.start_page(XeroAuthError()) is Page.XERO
     assert "Connect to Xero" in flow.xero_message
 
@@ -151,7 +151,7 @@ def test_mapping_prefill_validation_and_round_trip(flow, store, browser):
     from .test_xero import connect_xero
 
     flow.autotask_check = check(flow)
-    flow.save_autotask()
+    flow.commit()
     connect_xero(flow, browser)
     data, choice = flow.load_mapping()
     flow.mapping_data, flow.mapping = data, choice
@@ -182,7 +182,7 @@ def test_mapping_prefill_validation_and_round_trip(flow, store, browser):
     assert not errors and any("GST" in w for w in warnings)
     choice.tax_types[gst.id] = chosen.tax_type
     choice.contact_match = "account_number"
-    flow.save_mapping()
+    flow.commit()
 
     overrides = load_mapping_overrides(store)
     assert overrides.account_by_billing_code[managed] == choice.accounts[managed]

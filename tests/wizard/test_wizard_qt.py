@@ -6,13 +6,11 @@ import json
 
 import httpx
 import pytest
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWizard
 
 from depot_gui.store.secrets import SecretStore
 from depot_gui.sync.connect import S_XERO_TOKENS
 from depot_gui.sync.setup import Page, SetupFlow
-from depot_gui.ui.wizard import SetupWizard
 from depot_gui.xero.errors import XeroAuthError
 
 from .conftest import CODE, SECRET, USER, grep_tree, make_endpoints, offline_endpoints
@@ -23,21 +21,6 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton
 TIMEOUT = 20000
-
-
-@pytest.fixture
-def make_wizard(qtbot):
-    made = []
-
-    def make(flow: SetupFlow, **kw) -> SetupWizard:
-        wizard = SetupWizard(flow, **kw)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        made.append(wizard)
-        return wizard
-
-    yield make
-    QThreadPool.globalInstance().waitForDone(10000)
 
 
 def fill_autotask(qtbot, wizard, user=USER, secret=SECRET, code=CODE):
@@ -190,7 +173,7 @@ def test_revoked_xero_connection_opens_the_xero_page_with_a_message(qtbot, make_
     from .test_xero import connect_xero
 
     flow.autotask_check = check(flow)
-    flow.save_autotask()
+    flow.commit()
     connect_xero(flow, browser)
     tokens = flow.token_store().load()
     oauth.revoke(flow.client_id, tokens.refresh_token, identity_root=flow.endpoints.xero_identity_root,
@@ -218,7 +201,7 @@ def test_saved_revoked_connection_is_detected_on_entering_the_page(qtbot, make_w
     from .test_xero import connect_xero
 
     flow.autotask_check = check(flow)
-    flow.save_autotask()
+    flow.commit()
     connect_xero(flow, browser)
     tokens = flow.token_store().load()
     oauth.revoke(flow.client_id, tokens.refresh_token, identity_root=flow.endpoints.xero_identity_root,

@@ -19,7 +19,7 @@ def connect_xero(flow: SetupFlow, browser) -> None:
     flow.organisations = flow.finish_xero_login(login, timeout=20)
     flow.xero_connected = True
     flow.choose_organisation(flow.organisations[0].tenant_id)
-    flow.save_xero()
+    flow.commit()
 
 
 def test_pkce_flow_completes_through_the_loopback_redirect(flow, browser, store):
@@ -29,11 +29,14 @@ def test_pkce_flow_completes_through_the_loopback_redirect(flow, browser, store)
     browser(login.url)
     orgs = flow.finish_xero_login(login, timeout=20)
     assert orgs and orgs[0].name
-    assert KeyringTokenStore(flow.secrets).load() is not None
+    assert KeyringTokenStore(flow.secrets).load() is None  # in memory until the user finishes
+    assert flow.has_new_xero_tokens()
     flow.organisations, flow.xero_connected = orgs, True
     flow.choose_organisation(orgs[0].tenant_id)
     assert flow.is_complete(Page.XERO)
-    flow.save_xero()
+    assert K_XERO_TENANT not in store.raw_settings()
+    flow.commit()
+    assert KeyringTokenStore(flow.secrets).load() is not None
     assert store.raw_settings()[K_XERO_TENANT] == orgs[0].tenant_id
 
 
@@ -86,7 +89,7 @@ def test_revoked_connection_leads_back_to_the_xero_page(flow, browser):
     from .test_flow import check
 
     flow.autotask_check = check(flow)
-    flow.save_autotask()
+    flow.commit()
     connect_xero(flow, browser)
     tokens = KeyringTokenStore(flow.secrets).load()
     oauth.revoke(flow.client_id, tokens.refresh_token, identity_root=flow.endpoints.xero_identity_root,

@@ -27,13 +27,14 @@ from .common import (
     Page,
     keyring_problem,
 )
-from .flow import SetupFlow
+from .flow import Job, SetupFlow, Tagged, XeroSignIn
 from .lob_step import LobVerdict, check_lines_of_business, lob_fix_steps, security_fix_steps
 from .mapping_step import (
     MappingChoice,
     MappingData,
     load_mapping_data,
     load_mapping_overrides,
+    mapping_settings,
     rate_key,
     save_mapping,
 )
@@ -41,7 +42,7 @@ from .xero_step import Organisation, XeroLogin, fetch_organisations, sandbox_bro
 
 __all__ = [
     "AutotaskCheck", "Endpoints", "LobVerdict", "MappingData", "MappingChoice", "Organisation", "Page",
-    "SetupFlow", "XeroLogin", "K_MAPPING_ACCOUNTS", "K_MAPPING_TAX_TYPES", "CONTACT_RULES",
+    "SetupFlow", "XeroLogin", "Job", "Tagged", "XeroSignIn", "K_MAPPING_ACCOUNTS", "K_MAPPING_TAX_TYPES", "CONTACT_RULES",
     "check_lines_of_business", "connect_cli", "describe_autotask_error", "fetch_organisations",
     "keyring_problem", "load_mapping_data", "load_mapping_overrides", "sandbox_browser", "verify_autotask",
 ]

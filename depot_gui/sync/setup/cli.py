@@ -71,8 +71,10 @@ def _connect_autotask(flow: SetupFlow, args: Any, out, err, stdin) -> int:
         print(f"depot-sync: {check.message}", file=err)
         return 2
     print(check.message, file=out)
+    flow.autotask_check = check
     verdict = flow.check_lines_of_business()
-    flow.save_autotask()
+    flow.lob = verdict
+    flow.commit()  # only the Autotask part is verified: username to the settings, secrets to the keyring
     print(f"Saved: username in the settings, secret and integration code in {flow.secrets.where()}.", file=out)
     _print_verdict(verdict, out)
     return 0 if verdict.green else 1
@@ -102,7 +104,7 @@ def _connect_xero(flow: SetupFlow, args: Any, out, err, stdin, open_browser) -> 
         login = flow.start_xero_login()
         print(f"Opening the browser to sign in to Xero. If it does not open, visit:\n{login.url}", file=out)
         open_browser(login.url)
-        flow.organisations = flow.finish_xero_login(login)
+        flow.finish_xero_login(login)  # the tokens stay in memory until commit()
     except XeroError as exc:
         print(f"depot-sync: {exc.user_message}", file=err)
         return 2
@@ -117,7 +119,7 @@ def _connect_xero(flow: SetupFlow, args: Any, out, err, stdin, open_browser) -> 
         if choice.isdigit() and 1 <= int(choice) <= len(flow.organisations):
             org = flow.organisations[int(choice) - 1]
     flow.choose_organisation(org.tenant_id)
-    flow.save_xero()
     flow.xero_connected = True
+    flow.commit()  # only the Xero part is verified: tokens to the keyring, client id and tenant to the settings
     print(f"Connected to Xero organisation {org.name}; tokens saved in {flow.secrets.where()}.", file=out)
     return 0

@@ -1,8 +1,25 @@
-"""The setup flow: SetupFlow holds what the user chose, decides which page is next, and saves."""
+"""The setup flow: SetupFlow holds what the user chose, decides which page is next, and commits.
+
+Nothing is written while the user walks the pages: secrets (the Autotask secret and integration
+code, new Xero tokens) stay in memory, settings stay in the flow, and ``commit()`` writes all of
+it at once (secrets to the keyring only, settings to the store) when the user finishes. Cancel
+leaves the keyring and settings exactly as they were.
+
+Background work goes through jobs: zero-argument callables whose inputs (credentials, tokens,
+tenant, saved mapping) are bound on the UI thread when the job is made, and whose result carries
+the generation it was made for. ``set_autotask_input`` (and, for the mapping, a change of Xero
+organisation) starts a new generation, so a result arriving after such a change is dropped.
+"""
 
 from __future__ import annotations
 
-from depot_gui.store.db import Store
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from depot_gui.store.db import Store, StoreError
 from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 from depot_gui.xero.errors import XeroAuthError
@@ -20,15 +37,100 @@ from ..connect import (
 from .autotask_step import AutotaskCheck, validate_autotask_input, verify_autotask
 from .common import CONTACT_RULES, DEFAULT_CALLBACK_PORT, Endpoints, Page, keyring_problem
 from .lob_step import LobVerdict, check_lines_of_business
-from .mapping_step import MappingChoice, MappingData, load_mapping_data, load_mapping_overrides, save_mapping
+from .mapping_step import (
+    MappingChoice,
+    MappingData,
+    load_mapping_data,
+    load_mapping_overrides,
+    mapping_settings,
+)
 from .xero_step import Organisation, XeroLogin, fetch_organisations, xero_problem_message
+
+T = TypeVar("T")
+
+_SET_SETTING = "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+
+
+@dataclass(frozen=True)
+class Tagged(Generic[T]):
+    """A job's result with the generation its inputs belonged to."""
+
+    generation: int
+    value: T
+
+
+class Job(Generic[T]):
+    """A zero-argument background job; its inputs were bound when it was made (on the UI thread).
+
+    Calling it runs ``fn`` (network only: no flow state, no keyring, no store) and returns
+    ``Tagged(generation, result)``.
+    """
+
+    def __init__(self, generation: int, fn: Callable[[], T]) -> None:
+        self.generation = generation
+        self._fn = fn
+
+    def __repr__(self) -> str:  # the bound credentials never show
+        return f"Job(generation={self.generation})"
+
+    def __call__(self) -> Tagged[T]:
+        return Tagged(self.generation, self._fn())
+
+
+@dataclass(frozen=True)
+class XeroSignIn:
+    """What one browser sign-in produced: new tokens (kept in memory until commit) and the organisations."""
+
+    client_id: str
+    tokens: oauth.TokenSet
+    organisations: list[Organisation] = field(default_factory=list)
+
+
+class _MemoryTokenStore:
+    """Where a sign-in's code exchange puts the tokens: memory, never the keyring."""
+
+    def __init__(self) -> None:
+        self.tokens: oauth.TokenSet | None = None
+
+    def load(self) -> oauth.TokenSet | None:
+        return self.tokens
+
+    def save(self, tokens: oauth.TokenSet) -> None:
+        self.tokens = tokens
+
+    def clear(self) -> None:
+        self.tokens = None
+
+
+class _FlowTokenStore:
+    """The tokens a job uses, read when the job is made: the flow's new (uncommitted) tokens, else
+    the saved ones. A refresh of new tokens stays in memory; a refresh of the saved connection is
+    written back to the keyring (the old refresh token stops working once rotated)."""
+
+    def __init__(self, flow: SetupFlow) -> None:
+        self._flow = flow
+        self._pending = flow._xero_tokens
+        self._tokens = self._pending or KeyringTokenStore(flow.secrets).load()
+
+    def load(self) -> oauth.TokenSet | None:
+        return self._tokens
+
+    def save(self, tokens: oauth.TokenSet) -> None:
+        if self._pending is None:
+            KeyringTokenStore(self._flow.secrets).save(tokens)
+        elif self._flow._xero_tokens is self._pending:
+            self._flow._xero_tokens = self._pending = tokens
+        self._tokens = tokens
+
+    def clear(self) -> None:
+        self._tokens = None
 
 
 class SetupFlow:
-    """What the user entered and verified so far; which page is next; saving.
+    """What the user entered and verified so far; which page is next; committing it.
 
-    Holds the Autotask secret and integration code in memory only until ``save_autotask`` puts
-    them in the keyring; str()/repr() never show them.
+    Holds the Autotask secret, integration code and new Xero tokens in memory only until
+    ``commit()`` puts them in the keyring; str()/repr() never show them.
     """
 
     def __init__(self, store: Store, secrets: SecretStore, endpoints: Endpoints) -> None:
@@ -39,6 +141,8 @@ class SetupFlow:
         self.username = raw.get(K_AT_USER, "")
         self._secret = ""
         self._code = ""
+        self.autotask_generation = 0  # bumped by any change of the Autotask input
+        self.mapping_generation = 0  # bumped by that and by a change of Xero organisation
         self.autotask_check: AutotaskCheck | None = None
         self.lob: LobVerdict | None = None
         self.lob_confirmed = False
@@ -49,9 +153,12 @@ class SetupFlow:
         self.tenant_name = raw.get(K_XERO_TENANT_NAME, "")
         self.xero_connected = False
         self.xero_message = ""
+        self._xero_tokens: oauth.TokenSet | None = None  # from a sign-in in this run, not yet committed
+        self._xero_client = ""  # the client id those tokens belong to
         self.mapping_data: MappingData | None = None
         self.mapping: MappingChoice | None = None
         self.mapping_saved = False
+        self.committed = False
 
     def __repr__(self) -> str:
         return f"SetupFlow(username={self.username!r}, tenant={self.tenant_name!r})"
@@ -69,6 +176,9 @@ class SetupFlow:
     def has_saved_xero(self) -> bool:
         return bool(self.tenant_id) and self.secrets.get(S_XERO_TOKENS) is not None
 
+    def has_new_xero_tokens(self) -> bool:
+        return self._xero_tokens is not None
+
     def autotask_credentials(self) -> tuple[str, str, str]:
         """(username, secret, code): what was typed, else what the keyring holds."""
         secret = self._secret or (self.secrets.get(S_AT_SECRET) or "")
@@ -77,12 +187,14 @@ class SetupFlow:
 
     # -- page 1 -----------------------------------------------------------------------------
     def set_autotask_input(self, username: str, secret: str, code: str) -> None:
-        """Typed values; any change forgets an earlier verification."""
+        """Typed values; any change forgets an earlier verification, verdict and mapping."""
         username = username.strip()
         if (username, secret, code.strip()) != (self.username, self._secret, self._code):
+            self.autotask_generation += 1
             self.autotask_check = None
             self.lob = None
             self.lob_confirmed = False
+            self.reset_mapping()
         self.username, self._secret, self._code = username, secret, code.strip()
 
     def autotask_input_problems(self) -> dict[str, str]:
@@ -93,71 +205,183 @@ class SetupFlow:
             saved_code=saved_user and self.has_saved_code(),
         )
 
-    def verify_autotask(self) -> AutotaskCheck:
-        """The network step for page 1 (call off the UI thread; apply with ``apply``)."""
-        return verify_autotask(self.endpoints, *self.autotask_credentials())
+    def autotask_job(self) -> Job[AutotaskCheck]:
+        """Zone discovery + test call with the current input bound; apply with ``apply_autotask_check``."""
+        endpoints, creds = self.endpoints, self.autotask_credentials()
+        return Job(self.autotask_generation, lambda: verify_autotask(endpoints, *creds))
 
-    def save_autotask(self) -> None:
-        """Username to the settings table; secret and integration code to the keyring only."""
-        username, secret, code = self.autotask_credentials()
-        self.secrets.set(S_AT_SECRET, secret)
-        self.secrets.set(S_AT_CODE, code)
-        self.store.set_setting(K_AT_USER, username)
-        self._secret = self._code = ""
+    def apply_autotask_check(self, result: Tagged[AutotaskCheck]) -> bool:
+        """Take a check's outcome unless the input changed since it started (then False)."""
+        if result.generation != self.autotask_generation:
+            return False
+        self.autotask_check = result.value
+        return True
+
+    def verify_autotask(self) -> AutotaskCheck:
+        """The page-1 network step, synchronously (the CLI, tests); does not apply the result."""
+        return self.autotask_job()().value
 
     # -- page 2 -----------------------------------------------------------------------------
+    def lob_job(self) -> Job[LobVerdict]:
+        endpoints, creds = self.endpoints, self.autotask_credentials()
+        return Job(self.autotask_generation, lambda: check_lines_of_business(endpoints, *creds))
+
+    def apply_lob(self, result: Tagged[LobVerdict]) -> bool:
+        """Take a verdict unless the Autotask input changed since the check started (then False)."""
+        if result.generation != self.autotask_generation:
+            return False
+        self.lob = result.value
+        self.lob_confirmed = False
+        return True
+
     def check_lines_of_business(self) -> LobVerdict:
-        return check_lines_of_business(self.endpoints, *self.autotask_credentials())
+        return self.lob_job()().value
 
     # -- page 3 -----------------------------------------------------------------------------
-    def token_store(self) -> KeyringTokenStore:
-        return KeyringTokenStore(self.secrets)
+    def token_store(self) -> oauth.TokenStore:
+        """This run's new tokens if any, else the saved ones (read now)."""
+        return _FlowTokenStore(self)
 
     def token_manager(self, clock: oauth.Clock | None = None) -> oauth.TokenManager:
-        return self.endpoints.token_manager(self.client_id, self.token_store(), clock)
+        client_id = self._xero_client if self._xero_tokens is not None else (
+            self.store.raw_settings().get(K_XERO_CLIENT) or self.endpoints.default_client_id
+        )
+        return self.endpoints.token_manager(client_id, self.token_store(), clock)
 
     def start_xero_login(self) -> XeroLogin:
         return XeroLogin(self.endpoints, self.client_id, self.port)
 
+    def xero_login_job(self, login: XeroLogin, timeout: float = 300.0) -> Callable[[], XeroSignIn]:
+        """Wait for the browser, exchange the code (tokens kept in memory), list the organisations."""
+        endpoints = self.endpoints
+
+        def job() -> XeroSignIn:
+            tokens = login.finish(_MemoryTokenStore(), timeout)
+            return XeroSignIn(login.client_id, tokens, fetch_organisations(endpoints, lambda: tokens.access_token))
+
+        return job
+
+    def apply_xero_sign_in(self, result: XeroSignIn) -> list[Organisation]:
+        self._xero_tokens, self._xero_client = result.tokens, result.client_id
+        self.organisations = list(result.organisations)
+        return self.organisations
+
     def finish_xero_login(self, login: XeroLogin, timeout: float = 300.0) -> list[Organisation]:
-        """Wait for the browser, exchange the code, save the tokens, list the organisations."""
-        tokens = login.finish(self.token_store(), timeout)
-        return fetch_organisations(self.endpoints, lambda: tokens.access_token)
+        """``xero_login_job`` run and applied synchronously (the CLI, tests)."""
+        return self.apply_xero_sign_in(self.xero_login_job(login, timeout)())
+
+    def recheck_xero_job(self) -> Callable[[], list[Organisation]]:
+        """With saved tokens: refresh if due and list the organisations (XeroAuthError if revoked)."""
+        endpoints, token = self.endpoints, self.token_manager()
+        return lambda: fetch_organisations(endpoints, token)
 
     def recheck_xero(self) -> list[Organisation]:
-        """With saved tokens: refresh if due and list the organisations (XeroAuthError if revoked)."""
-        return fetch_organisations(self.endpoints, self.token_manager())
+        return self.recheck_xero_job()()
 
     def choose_organisation(self, tenant_id: str) -> None:
         for org in self.organisations:
             if org.tenant_id == tenant_id:
+                if org.tenant_id != self.tenant_id:
+                    self.reset_mapping()
                 self.tenant_id, self.tenant_name = org.tenant_id, org.name
                 return
         raise ValueError(f"unknown organisation {tenant_id!r}")
 
-    def save_xero(self) -> None:
-        self.store.set_setting(K_XERO_CLIENT, self.client_id)
-        self.store.set_setting(K_XERO_TENANT, self.tenant_id)
-        self.store.set_setting(K_XERO_TENANT_NAME, self.tenant_name)
-
     # -- page 4 -----------------------------------------------------------------------------
-    def load_mapping(self) -> tuple[MappingData, MappingChoice]:
-        username, secret, code = self.autotask_credentials()
-        with self.endpoints.autotask(username, secret, code) as at, \
-                self.endpoints.xero(self.token_manager(), self.tenant_id) as xero:
-            data = load_mapping_data(at, xero)
+    def reset_mapping(self) -> None:
+        """Forget the loaded mapping (another Autotask user or Xero organisation): load it again."""
+        self.mapping_generation += 1
+        self.mapping_data = None
+        self.mapping = None
+
+    def mapping_job(self) -> Job[tuple[MappingData, MappingChoice]]:
+        """Both sides' lookups plus the proposed choice, with credentials, tokens and saved mapping bound."""
+        endpoints, creds = self.endpoints, self.autotask_credentials()
+        token, tenant = self.token_manager(), self.tenant_id
         contact = self.store.settings().shown()["contact_match"]
-        return data, MappingChoice.proposed(data, load_mapping_overrides(self.store), contact)
+        saved = load_mapping_overrides(self.store)
+
+        def load() -> tuple[MappingData, MappingChoice]:
+            with endpoints.autotask(*creds) as at, endpoints.xero(token, tenant) as xero:
+                data = load_mapping_data(at, xero)
+            return data, MappingChoice.proposed(data, saved, contact)
+
+        return Job(self.mapping_generation, load)
+
+    def apply_mapping(self, result: Tagged[tuple[MappingData, MappingChoice]]) -> bool:
+        if result.generation != self.mapping_generation:
+            return False
+        self.mapping_data, self.mapping = result.value
+        return True
+
+    def load_mapping(self) -> tuple[MappingData, MappingChoice]:
+        return self.mapping_job()().value
 
     def mapping_problems(self) -> tuple[list[str], list[str]]:
         if self.mapping is None or self.mapping_data is None:
             return ["The mapping has not been loaded yet."], []
         return self.mapping.check(self.mapping_data, self.store.settings().default_account)
 
-    def save_mapping(self) -> None:
+    def check_mapping_settings(self) -> None:
+        """Raise SettingError if the mapping could not be saved as settings (nothing is written)."""
         assert self.mapping is not None and self.mapping_data is not None
-        save_mapping(self.store, self.mapping.overrides(self.mapping_data), self.mapping.contact_match)
-        self.mapping_saved = True
+        mapping_settings(self.store, self.mapping.overrides(self.mapping_data), self.mapping.contact_match)
+
+    # -- committing -------------------------------------------------------------------------
+    def pending_changes(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(keyring entries, settings) that ``commit()`` would write: only what was verified."""
+        secrets: dict[str, str] = {}
+        settings: dict[str, str] = {}
+        if self.autotask_check is not None and self.autotask_check.ok:
+            settings[K_AT_USER] = self.username
+            if self._secret:
+                secrets[S_AT_SECRET] = self._secret
+            if self._code:
+                secrets[S_AT_CODE] = self._code
+        if self.is_complete(Page.XERO):
+            if self._xero_tokens is not None:
+                secrets[S_XERO_TOKENS] = json.dumps(self._xero_tokens.to_dict(), separators=(",", ":"))
+                settings[K_XERO_CLIENT] = self._xero_client
+            settings[K_XERO_TENANT] = self.tenant_id
+            settings[K_XERO_TENANT_NAME] = self.tenant_name
+        if self.mapping is not None and self.mapping_data is not None:
+            settings.update(mapping_settings(
+                self.store, self.mapping.overrides(self.mapping_data), self.mapping.contact_match
+            ))
+        return secrets, settings
+
+    def commit(self) -> None:
+        """Write everything at once: secrets to the keyring only, then the settings in one
+        transaction. If anything fails, the keyring entries written are put back and no setting
+        changes (raises SecretStoreUnavailable, StoreError or SettingError)."""
+        secrets, settings = self.pending_changes()
+        before = {name: self.secrets.get(name) for name in secrets}
+        written: list[str] = []
+        try:
+            for name, value in secrets.items():
+                self.secrets.set(name, value)
+                written.append(name)
+            try:
+                with self.store.transaction() as c:
+                    c.execute("BEGIN IMMEDIATE")
+                    for key, value in settings.items():
+                        c.execute(_SET_SETTING, (key, value))
+            except sqlite3.Error as exc:
+                raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
+        except BaseException:
+            for name in written:
+                try:
+                    if before[name] is None:
+                        self.secrets.delete(name)
+                    else:
+                        self.secrets.set(name, before[name])
+                except Exception:  # noqa: BLE001 - best effort; the original error matters
+                    pass
+            raise
+        self._secret = self._code = ""
+        self._xero_tokens, self._xero_client = None, ""
+        self.mapping_saved = self.mapping is not None
+        self.committed = True
 
     # -- navigation -------------------------------------------------------------------------
     def start_page(self, problem: BaseException | None = None) -> Page:
@@ -192,7 +416,7 @@ class SetupFlow:
             ("Autotask zone", self.autotask_check.zone_name if self.autotask_check else "(saved)"),
             ("Lines of business", self.lob.headline if self.lob else "(not checked)"),
             ("Xero organisation", self.tenant_name or "(none)"),
-            ("Secrets stored in", self.secrets.where()),
+            ("Secrets stored in" if self.committed else "Secrets will be stored in", self.secrets.where()),
         ]
         if self.lob is not None and not self.lob.green:
             rows.append(("Warning", "You continued although the API user cannot see everything: invoices "

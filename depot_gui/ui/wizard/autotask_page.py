@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
-from depot_gui.store.secrets import SecretStoreUnavailable
-from depot_gui.sync.setup import AutotaskCheck, Page, SetupFlow
+from depot_gui.sync.setup import AutotaskCheck, Page, SetupFlow, Tagged
 
 from .base import OK_STYLE, FlowPage
 
@@ -18,7 +17,7 @@ class AutotaskPage(FlowPage):
         self.setTitle("Connect to Autotask")
         self.setSubTitle(
             "Enter the Autotask API user Depot GUI reads invoices with. The secret and integration "
-            "code are kept in the system keyring only."
+            "code are kept in the system keyring only, saved when you click Finish."
         )
         form = QFormLayout()
         self.username = QLineEdit(flow.username)
@@ -81,10 +80,12 @@ class AutotaskPage(FlowPage):
         if problems:
             self.set_error(" ".join(problems.values()))
             return
-        self.run(self.flow.verify_autotask, self._on_checked)
+        self.run(self.flow.autotask_job(), self._on_checked)
 
-    def _on_checked(self, check: AutotaskCheck) -> None:
-        self.flow.autotask_check = check
+    def _on_checked(self, result: Tagged[AutotaskCheck]) -> None:
+        if not self.flow.apply_autotask_check(result):
+            return  # the input changed while checking: this outcome is for other credentials
+        check = result.value
         if check.ok:
             self.result.setStyleSheet(OK_STYLE)
             self.result.setText(check.message)
@@ -93,17 +94,3 @@ class AutotaskPage(FlowPage):
             self.result.clear()
             self.set_error(check.message)
         self.completeChanged.emit()
-
-    def validatePage(self) -> bool:  # noqa: N802 (Qt naming)
-        """Save the verified credentials: username to settings, secrets to the keyring; clear fields."""
-        try:
-            self.flow.save_autotask()
-        except SecretStoreUnavailable as exc:
-            self.set_error(str(exc))
-            return False
-        for field in (self.secret, self.code):
-            field.blockSignals(True)
-            field.clear()
-            field.blockSignals(False)
-        self._show_saved_placeholders()
-        return True

@@ -92,23 +92,42 @@ class FlowPage(QWizardPage):
 
     # -- background work -------------------------------------------------------------------
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None] | None = None) -> None:
-        """Run ``fn`` off the UI thread; the page is busy until it returns."""
+            on_error: Callable[[BaseException], None] | None = None) -> Op:
+        """Run ``fn`` off the UI thread; the page is busy until it returns.
+
+        ``fn`` must carry its inputs (a flow job bound on the UI thread). Starting another run
+        supersedes this one: only the newest task's result reaches the page. The page is the
+        Op's parent, so a result arriving after the page was deleted is dropped by the Op.
+        """
+        self.cancel_task()
         self.set_error("")
-        self.set_busy(True)
+        op = Op(self, lambda cancel, progress: fn())
 
         def done(result: Any) -> None:
+            if self._task is not op:  # superseded or cancelled
+                return
             self._task = None
             self.set_busy(False)
             on_done(result)
 
         def failed(exc: BaseException) -> None:
+            if self._task is not op:
+                return
             self._task = None
             self.set_busy(False)
             (on_error or self._default_error)(exc)
 
-        # No parent widget: the op outlives a closed page safely (workers keep it referenced).
-        self._task = Op(None, lambda cancel, progress: fn()).success(done).failure(failed).run()
+        self._task = op
+        op.success(done).failure(failed)
+        self.set_busy(True)
+        return op.run()
+
+    def cancel_task(self) -> None:
+        """Stop waiting for the running task (its late result is ignored) and leave the busy state."""
+        op, self._task = self._task, None
+        if op is not None:
+            op.cancel.cancel()
+            self.set_busy(False)
 
     def _default_error(self, exc: BaseException) -> None:
         self.set_error(error_text(exc))

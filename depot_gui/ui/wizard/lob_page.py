@@ -7,7 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from depot_gui.sync.setup import LobVerdict, Page, SetupFlow
+from depot_gui.sync.setup import LobVerdict, Page, SetupFlow, Tagged
 
 from .base import ERROR_STYLE, OK_STYLE, FlowPage
 
@@ -17,6 +17,7 @@ class LinesOfBusinessPage(FlowPage):
 
     def __init__(self, flow: SetupFlow) -> None:
         super().__init__(flow, Page.LOB)
+        self._generation = -1  # the Autotask input generation the running check is for
         self.setTitle("Lines of business")
         self.setSubTitle(
             "Autotask silently hides billing items on lines of business the API user is not tied to. "
@@ -71,10 +72,10 @@ class LinesOfBusinessPage(FlowPage):
         self.confirm.toggled.connect(self._on_confirm_toggled)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt naming)
-        if self.flow.lob is None:
-            self._on_recheck_clicked()
-        else:
+        if self.flow.lob is not None:
             self._show(self.flow.lob)
+        elif not (self.busy and self._generation == self.flow.autotask_generation):
+            self._start_check()  # no verdict for the current input (and none on its way): check now
 
     def on_state_changed(self) -> None:
         self.recheck_button.setEnabled(not self.busy)
@@ -83,13 +84,26 @@ class LinesOfBusinessPage(FlowPage):
     def _on_recheck_clicked(self) -> None:
         if self.busy:
             return
-        self.verdict.setText("Checking what the API user can see…")
-        self.verdict.setStyleSheet("")
-        self.run(self.flow.check_lines_of_business, self._on_checked)
+        self._start_check()
 
-    def _on_checked(self, verdict: LobVerdict) -> None:
-        self.flow.lob = verdict
-        self.flow.lob_confirmed = False
+    def _start_check(self) -> None:
+        self._clear()
+        self.verdict.setText("Checking what the API user can see…")
+        job = self.flow.lob_job()
+        self._generation = job.generation
+        self.run(job, self._on_checked)
+
+    def _clear(self) -> None:
+        self.verdict.setStyleSheet("")
+        self.evidence_box.hide()
+        self.fix_box.hide()
+        self.confirm.hide()
+        self.confirm_note.hide()
+
+    def _on_checked(self, result: Tagged[LobVerdict]) -> None:
+        if not self.flow.apply_lob(result):
+            return  # the Autotask input changed while checking: not this user's verdict
+        verdict = result.value
         self.confirm.blockSignals(True)
         self.confirm.setChecked(False)
         self.confirm.blockSignals(False)

@@ -5,12 +5,22 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from depot_gui.core.settings import SettingError
-from depot_gui.sync.setup import CONTACT_RULES, MappingChoice, MappingData, Page, SetupFlow, rate_key
+from depot_gui.sync.setup import CONTACT_RULES, MappingChoice, MappingData, Page, SetupFlow, Tagged, rate_key
 
-from .base import FlowPage
+from .base import FlowPage, error_text
 
 UNMAPPED_ACCOUNT = "(not mapped: use the default account)"
 UNMAPPED_TAX = "(not mapped: use the account's default tax rate)"
@@ -26,6 +36,8 @@ class MappingPage(FlowPage):
             "Choose the Xero account for each Autotask billing code and the Xero tax rate for each "
             "Autotask tax. Suggestions come from the billing code's external number and the tax rate."
         )
+        self._built = -1  # the flow's mapping generation the forms show
+        self._loading = -1  # the generation the running load is for
         self.account_combos: dict[int, QComboBox] = {}
         self.tax_combos: dict[int, QComboBox] = {}
         content = QWidget()
@@ -51,19 +63,57 @@ class MappingPage(FlowPage):
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
         self.body.addWidget(self.warnings)
+        retry_row = QHBoxLayout()
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setToolTip("Load the billing codes, taxes, accounts and tax rates again.")
+        self.retry_button.hide()
+        retry_row.addWidget(self.retry_button)
+        retry_row.addStretch(1)
+        self.body.addLayout(retry_row)
         self.add_status_widgets(stretch=False)
+        self.retry_button.clicked.connect(self._on_retry_clicked)
         self.contact_rule.currentIndexChanged.connect(self._on_choice_changed)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt naming)
-        if self.flow.mapping is None:
-            self.run(self.flow.load_mapping, self._on_loaded)
-        else:
+        if self.flow.mapping is not None and self._built == self.flow.mapping_generation:
             self._refresh_problems()
+        elif not (self.busy and self._loading == self.flow.mapping_generation):
+            self._load()  # another Autotask user or Xero organisation since: load again
+
+    def on_state_changed(self) -> None:
+        self.retry_button.setEnabled(not self.busy)
 
     # -- building ---------------------------------------------------------------------------
-    def _on_loaded(self, result: tuple[MappingData, MappingChoice]) -> None:
-        data, choice = result
-        self.flow.mapping_data, self.flow.mapping = data, choice
+    def _load(self) -> None:
+        self._clear_forms()
+        self.retry_button.hide()
+        self.warnings.setText("Loading billing codes, taxes, accounts and tax rates…")
+        job = self.flow.mapping_job()
+        self._loading = job.generation
+        self.run(job, self._on_loaded, self._on_load_failed)
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self.warnings.clear()
+        self.set_error(error_text(exc))
+        self.retry_button.show()
+
+    def _clear_forms(self) -> None:
+        """Remove every row (rebuilding must not add a second set)."""
+        self._built = -1
+        for form in (self.accounts_form, self.taxes_form):
+            while form.rowCount():
+                form.removeRow(0)
+        self.account_combos.clear()
+        self.tax_combos.clear()
+
+    def _on_loaded(self, result: Tagged[tuple[MappingData, MappingChoice]]) -> None:
+        if not self.flow.apply_mapping(result):
+            return  # for another Autotask user or Xero organisation: initializePage loads again
+        self._build(*result.value)
+
+    def _build(self, data: MappingData, choice: MappingChoice) -> None:
+        self._clear_forms()
+        self._built = self.flow.mapping_generation
         accounts = data.active_accounts()
         for code in data.billing_codes:
             combo = QComboBox()
@@ -90,9 +140,13 @@ class MappingPage(FlowPage):
         self.contact_rule.blockSignals(False)
         self._on_choice_changed()
 
+    def _on_retry_clicked(self) -> None:
+        if not self.busy:
+            self._load()
+
     def _on_choice_changed(self, _index: int = 0) -> None:
         choice = self.flow.mapping
-        if choice is None:
+        if choice is None or self._built != self.flow.mapping_generation:
             return
         choice.accounts = {cid: combo.currentData() or "" for cid, combo in self.account_combos.items()}
         choice.tax_types = {tid: combo.currentData() or "" for tid, combo in self.tax_combos.items()}
@@ -107,8 +161,9 @@ class MappingPage(FlowPage):
         self.completeChanged.emit()
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt naming)
+        """Check the mapping can be saved; it is written with everything else on Finish."""
         try:
-            self.flow.save_mapping()
+            self.flow.check_mapping_settings()
         except SettingError as exc:
             self.set_error(str(exc))
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QThreadPool, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget, QWizard
 
@@ -59,9 +59,16 @@ class SetupWizard(QWizard):
         return self.pages[page]
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
-        """Stop waiting for a browser sign-in before closing."""
-        self.pages[Page.XERO].cleanupPage()
+        """Finish commits (the summary page's validatePage); Cancel writes nothing. Once closed, stop
+        waiting for a browser sign-in and for every page's background task (late results are dropped)."""
         super().done(result)
+        if self.isHidden():
+            self.cancel_tasks()
+
+    def cancel_tasks(self) -> None:
+        self.pages[Page.XERO].cleanupPage()
+        for page in self.pages.values():
+            page.cancel_task()
 
 
 def make_flow(session) -> SetupFlow:
@@ -75,6 +82,9 @@ def run_setup_wizard(parent: QWidget | None, session, *, problem: BaseException 
                      open_url: OpenUrl | None = None) -> bool:
     """Show the setup wizard modally; True when the user finished it (settings and secrets saved).
 
+    Returns as soon as the wizard closes: background checks still running are cancelled and their
+    results dropped (they never block the UI thread).
+
     ``problem``: the error that brought the user here; a XeroAuthError (revoked or expired Xero
     connection) opens the Xero page with a message saying to connect again.
     """
@@ -85,5 +95,5 @@ def run_setup_wizard(parent: QWidget | None, session, *, problem: BaseException 
     try:
         return wizard.exec() == QWizard.DialogCode.Accepted.value
     finally:
-        QThreadPool.globalInstance().waitForDone(5000)
+        wizard.cancel_tasks()
         wizard.deleteLater()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from depot_gui.store.secrets import SecretStoreUnavailable
-from depot_gui.sync.setup import Organisation, Page, SetupFlow, XeroLogin, xero_problem_message
+from depot_gui.sync.setup import Organisation, Page, SetupFlow, XeroLogin, XeroSignIn, xero_problem_message
 from depot_gui.xero.errors import XeroError, XeroLoginCancelled
 
 from .base import OK_STYLE, FlowPage, error_text
@@ -82,7 +82,7 @@ class XeroPage(FlowPage):
             self.set_error(self.flow.xero_message)
         elif not self.flow.xero_connected and self.flow.has_saved_xero():
             self.result.setText("Checking the saved Xero connection…")
-            self.run(self.flow.recheck_xero, self._on_organisations, self._on_xero_failed)
+            self.run(self.flow.recheck_xero_job(), self._on_organisations, self._on_xero_failed)
 
     def on_state_changed(self) -> None:
         waiting = self._login is not None
@@ -115,13 +115,16 @@ class XeroPage(FlowPage):
         self.result.setText(
             "Waiting for you to approve access in the browser. If no browser opened, visit:\n" + login.url
         )
-        self.run(lambda: self.flow.finish_xero_login(login, LOGIN_TIMEOUT), self._on_organisations,
-                 self._on_xero_failed)
+        self.run(self.flow.xero_login_job(login, LOGIN_TIMEOUT), self._on_signed_in, self._on_xero_failed)
         self._open_url(login.url)
 
     def _on_cancel_clicked(self) -> None:
         if self._login is not None:
             self._login.cancel()
+
+    def _on_signed_in(self, result: XeroSignIn) -> None:
+        """New tokens stay in the flow's memory; Finish puts them in the keyring."""
+        self._on_organisations(self.flow.apply_xero_sign_in(result))
 
     def _on_organisations(self, organisations: list[Organisation]) -> None:
         self._login = None
@@ -140,7 +143,11 @@ class XeroPage(FlowPage):
             self.flow.xero_connected = True
             self.flow.choose_organisation(self.organisation.currentData())
             self.result.setStyleSheet(OK_STYLE)
-            self.result.setText(f"Connected to Xero. Tokens are saved in {self.flow.secrets.where()}.")
+            where = self.flow.secrets.where()
+            self.result.setText(
+                f"Connected to Xero. The sign-in is saved in {where} when you click Finish."
+                if self.flow.has_new_xero_tokens() else f"Connected to Xero (sign-in saved in {where})."
+            )
         self.on_state_changed()
         self.completeChanged.emit()
 
@@ -162,10 +169,6 @@ class XeroPage(FlowPage):
         if tenant:
             self.flow.choose_organisation(tenant)
         self.completeChanged.emit()
-
-    def validatePage(self) -> bool:  # noqa: N802 (Qt naming)
-        self.flow.save_xero()
-        return True
 
     def cleanupPage(self) -> None:  # noqa: N802 - going Back stops waiting for the browser
         self._on_cancel_clicked()
