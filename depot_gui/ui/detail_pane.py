@@ -239,7 +239,8 @@ class DetailPane(QScrollArea):
     def can_resync(self) -> bool:
         if self.row is None or self._busy:
             return False
-        return self.row.status in (READY, MISMATCH, ERROR) or (self.row.status == SYNCED and self._needs_check)
+        # On a synced invoice Re-sync compares Autotask with Xero again (and updates a changed draft).
+        return self.row.status in (READY, MISMATCH, ERROR, SYNCED)
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -253,7 +254,8 @@ class DetailPane(QScrollArea):
             READY: "The totals agree: Sync sends it to Xero.",
             MISMATCH: "Fix the cause above, then press Re-sync.",
             ERROR: "Fix the problem above, then press Re-sync.",
-            SYNCED: "Already in Xero." + (" Re-sync checks it against Xero again." if self._needs_check else ""),
+            SYNCED: "Already in Xero. Re-sync checks Autotask again and updates a Xero draft that changed."
+            if not self._needs_check else "In Xero, but the last attempt did not finish cleanly: press Re-sync.",
         }.get(status, "")
         self.button_hint.setText("Working…" if self._busy else hint)
 

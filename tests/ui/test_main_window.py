@@ -68,6 +68,7 @@ def test_resync_inv_5003_becomes_synced(window, qtbot):
     history = [win.detail.history_model.index(r, 2).data() for r in range(win.detail.history_model.rowCount())]
     assert "Created in Xero" in history
     assert not win.detail.sync_button.isEnabled()
+    assert win.detail.resync_button.isEnabled() and "updates a Xero draft" in win.detail.button_hint.text()
     assert "Synced 1" in win.status.counts.text()
 
 
