@@ -1,18 +1,17 @@
-"""SQLite store (WAL): invoices, audit history, sync attempts, settings. Versioned schema."""
+"""SQLite store (WAL): invoices, audit history, sync attempts, settings. Versioned schema.
+
+``Store`` lives here (connection, transactions, settings, invoices, audits, downloads); the
+schema is in ``schema``, sync attempts and the lease in ``attempts``, the row types and
+``StoreError`` in ``records``. Everything is re-exported here.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import os
-import socket
 import threading
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,138 +20,16 @@ from depot_gui.core.money import fmt2
 from depot_gui.core.serialize import result_from_dict, result_to_dict
 from depot_gui.core.settings import Settings
 
-MIGRATIONS: list[str] = [
-    # 1: initial schema
-    """
-    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE invoices (
-        autotask_id INTEGER PRIMARY KEY,
-        invoice_number TEXT NOT NULL,
-        company TEXT NOT NULL DEFAULT '',
-        invoice_date TEXT,
-        autotask_total TEXT NOT NULL,
-        xero_total TEXT NOT NULL,
-        difference TEXT NOT NULL,
-        rounding_line TEXT NOT NULL DEFAULT '0.00',
-        status TEXT NOT NULL,
-        causes TEXT NOT NULL DEFAULT '[]',
-        explanation TEXT NOT NULL DEFAULT '',
-        xero_invoice_id TEXT,
-        xero_status TEXT,
-        synced_at TEXT,
-        voided INTEGER NOT NULL DEFAULT 0,
-        audited_at TEXT NOT NULL,
-        result_json TEXT NOT NULL
-    );
-    CREATE INDEX invoices_number ON invoices(invoice_number);
-    CREATE TABLE downloads (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        autotask_id INTEGER NOT NULL,
-        downloaded_at TEXT NOT NULL,
-        invoice_json TEXT NOT NULL,
-        items_json TEXT NOT NULL
-    );
-    CREATE INDEX downloads_invoice ON downloads(autotask_id);
-    CREATE TABLE audits (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        autotask_id INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        status TEXT NOT NULL,
-        difference TEXT NOT NULL,
-        causes TEXT NOT NULL
-    );
-    CREATE INDEX audits_invoice ON audits(autotask_id);
-    CREATE TABLE sync_attempts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        autotask_id INTEGER NOT NULL,
-        invoice_number TEXT NOT NULL,
-        idempotency_key TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        finished_at TEXT,
-        state TEXT NOT NULL,
-        action TEXT NOT NULL DEFAULT '',
-        request_json TEXT NOT NULL DEFAULT '{}',
-        response_json TEXT NOT NULL DEFAULT '{}',
-        message TEXT NOT NULL DEFAULT '',
-        xero_invoice_id TEXT,
-        actor TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX sync_attempts_invoice ON sync_attempts(autotask_id);
-    """,
-    # 2: cross-process lease so two app instances never write the same invoice at once
-    """
-    CREATE TABLE leases (autotask_id INTEGER PRIMARY KEY, holder TEXT NOT NULL, acquired_at REAL NOT NULL);
-    """,
+from .attempts import SyncAttemptsMixin
+from .records import InvoiceRow, StoreError, SyncAttempt, now_iso
+from .schema import MIGRATIONS, SCHEMA_VERSION, migrate
+
+__all__ = [
+    "MIGRATIONS", "SCHEMA_VERSION", "InvoiceRow", "Store", "StoreError", "SyncAttempt", "migrate", "now_iso",
 ]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class StoreError(RuntimeError):
-    """The local database cannot be used (disk full, locked, newer schema)."""
-
-
-def _holder_gone(holder: str) -> bool:
-    """Whether a lease holder was a process on this machine that no longer runs."""
-    host, _, rest = holder.partition("|")
-    pid_text = rest.partition("|")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OSError):
-        return False
-    return False
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class InvoiceRow:
-    """The local view of one invoice (what `status` and the table show)."""
-
-    autotask_id: int
-    invoice_number: str
-    company: str
-    invoice_date: str | None
-    autotask_total: str
-    xero_total: str
-    difference: str
-    rounding_line: str
-    status: str
-    causes: list[str]
-    explanation: str
-    xero_invoice_id: str | None
-    xero_status: str | None
-    synced_at: str | None
-    voided: bool
-    audited_at: str
-
-
-@dataclass(frozen=True)
-class SyncAttempt:
-    id: int
-    autotask_id: int
-    invoice_number: str
-    idempotency_key: str
-    started_at: str
-    finished_at: str | None
-    state: str
-    action: str
-    request: dict
-    response: dict
-    message: str
-    xero_invoice_id: str | None
-    actor: str
-
-
-class Store:
+class Store(SyncAttemptsMixin):
     """One SQLite database file; safe to share between threads (one lock per write)."""
 
     def __init__(self, path: Path | str) -> None:
@@ -172,14 +49,7 @@ class Store:
         self._conn.close()
 
     def _migrate(self) -> None:
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"The local database was written by a newer Depot GUI (schema {version}); update the app."
-            )
-        for number in range(version, SCHEMA_VERSION):
-            with self.transaction() as c:
-                c.executescript("BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version={number + 1};")
+        migrate(self._conn, self.transaction)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -304,72 +174,3 @@ class Store:
             r["xero_total"], r["difference"], r["rounding_line"], r["status"], json.loads(r["causes"]),
             r["explanation"], r["xero_invoice_id"], r["xero_status"], r["synced_at"], bool(r["voided"]), r["audited_at"],
         )
-
-    # sync attempts ------------------------------------------------------------
-    def begin_attempt(self, autotask_id: int, number: str, key: str, action: str, request: dict, actor: str) -> int:
-        """Record the intent to write to Xero before the call is made."""
-        cur = self._write(
-            "INSERT INTO sync_attempts(autotask_id, invoice_number, idempotency_key, started_at, state, action,"
-            " request_json, actor) VALUES(?,?,?,?,?,?,?,?)",
-            (autotask_id, number, key, now_iso(), "intent", action, json.dumps(request, default=str), actor),
-        )
-        return int(cur.lastrowid or 0)
-
-    def finish_attempt(
-        self, attempt_id: int, state: str, message: str, response: dict | None = None, xero_invoice_id: str | None = None
-    ) -> None:
-        self._write(
-            "UPDATE sync_attempts SET finished_at=?, state=?, message=?, response_json=?, xero_invoice_id=? WHERE id=?",
-            (now_iso(), state, message, json.dumps(response or {}, default=str), xero_invoice_id, attempt_id),
-        )
-
-    def attempts(self, autotask_id: int | None = None) -> list[SyncAttempt]:
-        if autotask_id is None:
-            rows = self._read("SELECT * FROM sync_attempts ORDER BY id")
-        else:
-            rows = self._read("SELECT * FROM sync_attempts WHERE autotask_id=? ORDER BY id", (autotask_id,))
-        return [
-            SyncAttempt(
-                r["id"], r["autotask_id"], r["invoice_number"], r["idempotency_key"], r["started_at"], r["finished_at"],
-                r["state"], r["action"], json.loads(r["request_json"]), json.loads(r["response_json"]), r["message"],
-                r["xero_invoice_id"], r["actor"],
-            )
-            for r in rows
-        ]
-
-    @contextmanager
-    def lease(self, autotask_id: int, *, stale_after: float = 900.0, wait: float = 60.0) -> Iterator[None]:
-        """Hold the invoice for writing; another process waits.
-
-        A holder whose process is gone (same machine) is taken over at once; otherwise a lease
-        counts as abandoned only after ``stale_after`` seconds, well beyond the longest write
-        (Xero rate-limit waits included).
-        """
-        holder = f"{socket.gethostname()}|{os.getpid()}|{threading.get_ident()}|{uuid.uuid4().hex[:8]}"
-        deadline = time.monotonic() + wait
-        while True:
-            now = time.time()
-            try:
-                with self.transaction() as c:
-                    c.execute("BEGIN IMMEDIATE")
-                    row = c.execute("SELECT holder, acquired_at FROM leases WHERE autotask_id=?", (autotask_id,)).fetchone()
-                    if row is None or now - row["acquired_at"] > stale_after or _holder_gone(row["holder"]):
-                        c.execute(
-                            "INSERT INTO leases(autotask_id, holder, acquired_at) VALUES(?,?,?) ON CONFLICT(autotask_id)"
-                            " DO UPDATE SET holder=excluded.holder, acquired_at=excluded.acquired_at",
-                            (autotask_id, holder, now),
-                        )
-                        break
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
-            if time.monotonic() > deadline:
-                raise StoreError("Another Depot GUI window is syncing this invoice; try again in a minute.")
-            time.sleep(0.2)
-        try:
-            yield
-        finally:
-            self._write("DELETE FROM leases WHERE autotask_id=? AND holder=?", (autotask_id, holder))
-
-    def open_attempts(self, autotask_id: int) -> list[SyncAttempt]:
-        """Attempts whose outcome we never learnt (crash or timeout): reconcile before writing."""
-        return [a for a in self.attempts(autotask_id) if a.state in ("intent", "unknown")]
