@@ -6,7 +6,8 @@ raise for the failures a user can fix); ``SetupFlow`` holds what the user chose 
 which page comes next. Secrets go to the keyring only (``SecretStore``), never to the store.
 
 One module per step: ``common`` (constants, ``Page``, ``Endpoints``, ``keyring_problem``),
-``autotask_step``, ``lob_step``, ``xero_step``, ``mapping_step``, ``flow`` (``SetupFlow``) and
+``autotask_step``, ``lob_step``, ``xero_step``, ``mapping_step``, ``flow`` (``SetupFlow``), ``jobs``
+(``Job``, ``Tagged``, ``XeroSignIn``, the flow's token stores), ``commit`` (``SetupFlow.commit``) and
 ``cli`` (``depot-sync connect``). Everything is re-exported here; a test that monkeypatches a
 name must patch the submodule that looks it up.
 """

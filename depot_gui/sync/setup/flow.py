@@ -13,13 +13,9 @@ organisation) starts a new generation, so a result arriving after such a change 
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
-from depot_gui.store.db import Store, StoreError
+from depot_gui.store.db import Store
 from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 from depot_gui.xero.errors import XeroAuthError
@@ -32,10 +28,11 @@ from ..connect import (
     S_AT_CODE,
     S_AT_SECRET,
     S_XERO_TOKENS,
-    KeyringTokenStore,
 )
 from .autotask_step import AutotaskCheck, validate_autotask_input, verify_autotask
+from .commit import FlowCommitMixin
 from .common import CONTACT_RULES, DEFAULT_CALLBACK_PORT, Endpoints, Page, keyring_problem
+from .jobs import Job, Tagged, XeroSignIn, _FlowTokenStore, _MemoryTokenStore
 from .lob_step import LobVerdict, check_lines_of_business
 from .mapping_step import (
     MappingChoice,
@@ -46,87 +43,10 @@ from .mapping_step import (
 )
 from .xero_step import Organisation, XeroLogin, fetch_organisations, xero_problem_message
 
-T = TypeVar("T")
-
-_SET_SETTING = "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+__all__ = ["Job", "SetupFlow", "Tagged", "XeroSignIn"]
 
 
-@dataclass(frozen=True)
-class Tagged(Generic[T]):
-    """A job's result with the generation its inputs belonged to."""
-
-    generation: int
-    value: T
-
-
-class Job(Generic[T]):
-    """A zero-argument background job; its inputs were bound when it was made (on the UI thread).
-
-    Calling it runs ``fn`` (network only: no flow state, no keyring, no store) and returns
-    ``Tagged(generation, result)``.
-    """
-
-    def __init__(self, generation: int, fn: Callable[[], T]) -> None:
-        self.generation = generation
-        self._fn = fn
-
-    def __repr__(self) -> str:  # the bound credentials never show
-        return f"Job(generation={self.generation})"
-
-    def __call__(self) -> Tagged[T]:
-        return Tagged(self.generation, self._fn())
-
-
-@dataclass(frozen=True)
-class XeroSignIn:
-    """What one browser sign-in produced: new tokens (kept in memory until commit) and the organisations."""
-
-    client_id: str
-    tokens: oauth.TokenSet
-    organisations: list[Organisation] = field(default_factory=list)
-
-
-class _MemoryTokenStore:
-    """Where a sign-in's code exchange puts the tokens: memory, never the keyring."""
-
-    def __init__(self) -> None:
-        self.tokens: oauth.TokenSet | None = None
-
-    def load(self) -> oauth.TokenSet | None:
-        return self.tokens
-
-    def save(self, tokens: oauth.TokenSet) -> None:
-        self.tokens = tokens
-
-    def clear(self) -> None:
-        self.tokens = None
-
-
-class _FlowTokenStore:
-    """The tokens a job uses, read when the job is made: the flow's new (uncommitted) tokens, else
-    the saved ones. A refresh of new tokens stays in memory; a refresh of the saved connection is
-    written back to the keyring (the old refresh token stops working once rotated)."""
-
-    def __init__(self, flow: SetupFlow) -> None:
-        self._flow = flow
-        self._pending = flow._xero_tokens
-        self._tokens = self._pending or KeyringTokenStore(flow.secrets).load()
-
-    def load(self) -> oauth.TokenSet | None:
-        return self._tokens
-
-    def save(self, tokens: oauth.TokenSet) -> None:
-        if self._pending is None:
-            KeyringTokenStore(self._flow.secrets).save(tokens)
-        elif self._flow._xero_tokens is self._pending:
-            self._flow._xero_tokens = self._pending = tokens
-        self._tokens = tokens
-
-    def clear(self) -> None:
-        self._tokens = None
-
-
-class SetupFlow:
+class SetupFlow(FlowCommitMixin):
     """What the user entered and verified so far; which page is next; committing it.
 
     Holds the Autotask secret, integration code and new Xero tokens in memory only until
@@ -327,61 +247,7 @@ class SetupFlow:
         assert self.mapping is not None and self.mapping_data is not None
         mapping_settings(self.store, self.mapping.overrides(self.mapping_data), self.mapping.contact_match)
 
-    # -- committing -------------------------------------------------------------------------
-    def pending_changes(self) -> tuple[dict[str, str], dict[str, str]]:
-        """(keyring entries, settings) that ``commit()`` would write: only what was verified."""
-        secrets: dict[str, str] = {}
-        settings: dict[str, str] = {}
-        if self.autotask_check is not None and self.autotask_check.ok:
-            settings[K_AT_USER] = self.username
-            if self._secret:
-                secrets[S_AT_SECRET] = self._secret
-            if self._code:
-                secrets[S_AT_CODE] = self._code
-        if self.is_complete(Page.XERO):
-            if self._xero_tokens is not None:
-                secrets[S_XERO_TOKENS] = json.dumps(self._xero_tokens.to_dict(), separators=(",", ":"))
-                settings[K_XERO_CLIENT] = self._xero_client
-            settings[K_XERO_TENANT] = self.tenant_id
-            settings[K_XERO_TENANT_NAME] = self.tenant_name
-        if self.mapping is not None and self.mapping_data is not None:
-            settings.update(mapping_settings(
-                self.store, self.mapping.overrides(self.mapping_data), self.mapping.contact_match
-            ))
-        return secrets, settings
 
-    def commit(self) -> None:
-        """Write everything at once: secrets to the keyring only, then the settings in one
-        transaction. If anything fails, the keyring entries written are put back and no setting
-        changes (raises SecretStoreUnavailable, StoreError or SettingError)."""
-        secrets, settings = self.pending_changes()
-        before = {name: self.secrets.get(name) for name in secrets}
-        written: list[str] = []
-        try:
-            for name, value in secrets.items():
-                self.secrets.set(name, value)
-                written.append(name)
-            try:
-                with self.store.transaction() as c:
-                    c.execute("BEGIN IMMEDIATE")
-                    for key, value in settings.items():
-                        c.execute(_SET_SETTING, (key, value))
-            except sqlite3.Error as exc:
-                raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
-        except BaseException:
-            for name in written:
-                try:
-                    if before[name] is None:
-                        self.secrets.delete(name)
-                    else:
-                        self.secrets.set(name, before[name])
-                except Exception:  # noqa: BLE001 - best effort; the original error matters
-                    pass
-            raise
-        self._secret = self._code = ""
-        self._xero_tokens, self._xero_client = None, ""
-        self.mapping_saved = self.mapping is not None
-        self.committed = True
 
     # -- navigation -------------------------------------------------------------------------
     def start_page(self, problem: BaseException | None = None) -> Page:
