@@ -162,11 +162,7 @@ def _run(args: argparse.Namespace, out) -> int:
             raise UsageError(f"depot-sync: {exc.user_message}") from None
         except (StoreError, Cancelled) as exc:
             raise UsageError(f"depot-sync: {exc}") from None
-        if args.json:
-            json.dump(rows, out, indent=1)
-            out.write("\n")
-        else:
-            _print_table(rows, out)
+        _emit(rows, args.json, out)
         return code
 
 
@@ -193,12 +189,17 @@ def _status(session, args, out) -> int:
                 "synced_at": r.synced_at, "voided_in_autotask": r.voided, "checked_at": r.audited_at,
             }
         )
-    if args.json:
+    _emit(rows, args.json, out)
+    return EXIT_OK
+
+
+def _emit(rows: list[dict[str, Any]], as_json: bool, out) -> None:
+    """The rows as the contract's JSON array, or as a table with the explanations that matter."""
+    if as_json:
         json.dump(rows, out, indent=1)
         out.write("\n")
     else:
         _print_table(rows, out)
-    return EXIT_OK
 
 
 def _connect(session, args, out) -> int:

@@ -72,7 +72,7 @@ class NotConnected(Exception):
 
 
 class MemoryTokenStore:
-    """Tokens kept in memory only (sandbox sessions)."""
+    """Tokens kept in memory only (sandbox sessions; a sign-in not yet committed)."""
 
     def __init__(self) -> None:
         self._tokens: oauth.TokenSet | None = None

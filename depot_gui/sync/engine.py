@@ -17,7 +17,7 @@ from depot_gui.store.db import Store
 
 from .cancel import Cancelled, CancelToken
 from .connect import Connections
-from .reference import check_lob_access, load_contacts, load_reference
+from .reference import check_lob_access, find_in_xero, load_contacts, load_reference
 
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class Engine:
         else:
             ref = ReferenceData()
         self.cancel.check()
-        existing = self._xero_existing([d.invoice.number for d in downloads])
+        existing = find_in_xero(self.conn.xero, [d.invoice.number for d in downloads])
         server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
         total = len(downloads)
         first_pass: dict[int, AuditResult] = {}
@@ -212,18 +212,6 @@ class Engine:
             Download(inv, raw, [i for i, _ in items[inv.id]], [r for _, r in items[inv.id]])
             for inv, raw in zip(invoices, raw_invoices)
         ]
-
-    def _xero_existing(self, numbers: list[str]) -> dict[str, dict]:
-        if not numbers:
-            return {}
-        found: dict[str, dict] = {}
-        for inv in self.conn.xero.invoices_by_number(numbers):
-            if inv.get("Status") not in ("DELETED",) and inv.get("Type", "ACCREC") == "ACCREC":
-                found[str(inv.get("InvoiceNumber"))] = inv
-        for note in self.conn.xero.credit_notes_by_number(numbers):
-            if note.get("Status") not in ("DELETED",):
-                found.setdefault(str(note.get("CreditNoteNumber")), note)
-        return found
 
     @staticmethod
     def _with_xero(result: AuditResult, xero: dict) -> AuditResult:

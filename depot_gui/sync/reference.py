@@ -112,3 +112,17 @@ def _association_names(autotask, associations: list[dict]) -> dict[int, str]:
         l2 = level2.get(int(a.get("organizationalLevel2ID") or 0), "")
         names[int(a["id"])] = " / ".join(p for p in (l1, l2) if p) or f"association {a['id']}"
     return names
+
+
+def find_in_xero(xero, numbers: list[str]) -> dict[str, dict]:
+    """The Xero sales invoice (or, failing that, credit note) under each number, deleted ones left out."""
+    if not numbers:
+        return {}
+    found: dict[str, dict] = {}
+    for inv in xero.invoices_by_number(numbers):
+        if inv.get("Status") != "DELETED" and inv.get("Type", "ACCREC") == "ACCREC":
+            found[str(inv.get("InvoiceNumber"))] = inv
+    for note in xero.credit_notes_by_number(numbers):
+        if note.get("Status") != "DELETED":
+            found.setdefault(str(note.get("CreditNoteNumber")), note)
+    return found

@@ -35,6 +35,7 @@ from depot_gui.xero.errors import (
 )
 
 from .engine import Engine
+from .reference import find_in_xero
 
 log = logging.getLogger(__name__)
 
@@ -258,14 +259,7 @@ class Syncer:
     # ------------------------------------------------------------------ helpers
     def _lookup(self, draft: XeroDraft) -> dict | None:
         """The Xero invoice or credit note with this number (whichever type), not deleted."""
-        number = draft.invoice_number
-        for inv in self.conn.xero.invoices_by_number([number]):
-            if inv.get("Status") != "DELETED" and inv.get("Type", "ACCREC") == "ACCREC":
-                return inv
-        for note in self.conn.xero.credit_notes_by_number([number]):
-            if note.get("Status") != "DELETED":
-                return note
-        return None
+        return find_in_xero(self.conn.xero, [draft.invoice_number]).get(draft.invoice_number)
 
     def _reconcile(self, draft: XeroDraft) -> dict | None:
         """Look the invoice up, waiting a little between tries for a write still landing."""

@@ -28,11 +28,12 @@ from ..connect import (
     S_AT_CODE,
     S_AT_SECRET,
     S_XERO_TOKENS,
+    MemoryTokenStore,
 )
 from .autotask_step import AutotaskCheck, validate_autotask_input, verify_autotask
 from .commit import FlowCommitMixin
 from .common import CONTACT_RULES, DEFAULT_CALLBACK_PORT, Endpoints, Page, keyring_problem
-from .jobs import Job, Tagged, XeroSignIn, _FlowTokenStore, _MemoryTokenStore
+from .jobs import Job, Tagged, XeroSignIn, _FlowTokenStore
 from .lob_step import LobVerdict, check_lines_of_business
 from .mapping_step import (
     MappingChoice,
@@ -176,7 +177,7 @@ class SetupFlow(FlowCommitMixin):
         endpoints = self.endpoints
 
         def job() -> XeroSignIn:
-            tokens = login.finish(_MemoryTokenStore(), timeout)
+            tokens = login.finish(MemoryTokenStore(), timeout)
             return XeroSignIn(login.client_id, tokens, fetch_organisations(endpoints, lambda: tokens.access_token))
 
         return job

@@ -58,22 +58,6 @@ class XeroSignIn:
     organisations: list[Organisation] = field(default_factory=list)
 
 
-class _MemoryTokenStore:
-    """Where a sign-in's code exchange puts the tokens: memory, never the keyring."""
-
-    def __init__(self) -> None:
-        self.tokens: oauth.TokenSet | None = None
-
-    def load(self) -> oauth.TokenSet | None:
-        return self.tokens
-
-    def save(self, tokens: oauth.TokenSet) -> None:
-        self.tokens = tokens
-
-    def clear(self) -> None:
-        self.tokens = None
-
-
 class _FlowTokenStore:
     """The tokens a job uses, read when the job is made: the flow's new (uncommitted) tokens, else
     the saved ones. A refresh of new tokens stays in memory; a refresh of the saved connection is
