@@ -1,4 +1,4 @@
-"""`depot-gui [--demo] [--data-dir DIR]`: the desktop window."""
+"""`depot-gui [--demo] [--data-dir DIR] [--version]`: the desktop window."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import PySide6
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from depot_gui import __version__
 from depot_gui.sync.session import Session, SessionError
 from depot_gui.ui.errors import install_excepthook
+from depot_gui.ui.first_paint import quit_after_first_paint
 from depot_gui.ui.log_view import install_log_handler
 from depot_gui.ui.main_window import MainWindow
 from depot_gui.ui.resources import icon
@@ -32,7 +34,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="depot-gui", description="Move Autotask invoices into Xero, checked.")
     parser.add_argument("--demo", action="store_true", help="open on sandbox data in a temporary folder (no account needed)")
     parser.add_argument("--data-dir", metavar="DIR", help="use this data directory instead of the standard one")
-    parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)  # packaging smoke test
+    parser.add_argument("--version", action="version", version=f"depot-gui {__version__}")
+    # Packaging smoke test: quit MS ms after the window's first paint (exit 3 if it never paints),
+    # optionally saving that paint as a PNG.
+    parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -77,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     window.start()
     if not session.is_set_up():
         QTimer.singleShot(0, window.open_setup_wizard)  # first run: the setup wizard
-    if args.quit_after:
-        QTimer.singleShot(args.quit_after, app.quit)
+    if args.quit_after is not None:
+        quit_after_first_paint(window, args.quit_after, args.screenshot)
     try:
         return app.exec()
     finally:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import platform
 import re
+import sys
 from logging.handlers import RotatingFileHandler
+
+from depot_gui import APP_NAME, __version__
 
 from .paths import Paths
 
@@ -43,4 +47,11 @@ def configure_file_log(paths: Paths, level: int = logging.INFO) -> logging.Handl
     logger.addHandler(handler)
     if logger.level == logging.NOTSET or logger.level > level:
         logger.setLevel(level)
+    handler.handle(logger.makeRecord(LOGGER, logging.INFO, __file__, 0, start_line(), None, None))
     return handler
+
+
+def start_line() -> str:
+    """The first line a run writes to the log: which build is talking (the one version)."""
+    kind = "installed bundle" if getattr(sys, "frozen", False) else "Python package"
+    return f"{APP_NAME} {__version__} started ({kind}; Python {sys.version.split()[0]}; {platform.platform()})"

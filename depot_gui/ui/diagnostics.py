@@ -9,6 +9,7 @@ from collections import Counter
 import PySide6
 from PySide6.QtCore import qVersion
 
+from depot_gui import __version__
 from depot_gui.sync.session import Session
 
 from .log_view import QtLogHandler, redact
@@ -16,15 +17,9 @@ from .log_view import QtLogHandler, redact
 
 def diagnostics_text(session: Session | None, connection: str, handler: QtLogHandler | None, log_lines: int = 200) -> str:
     """Plain text for support. Settings and connection names only; secrets live in the keyring."""
-    try:
-        from importlib.metadata import version
-
-        app_version = version("depot-gui")
-    except Exception:  # noqa: BLE001 - not installed (running from source)
-        app_version = "source"
     lines = [
         "Depot GUI diagnostics",
-        f"App {app_version}; Python {sys.version.split()[0]}; PySide6 {PySide6.__version__}; Qt {qVersion()}",
+        f"App {__version__}; Python {sys.version.split()[0]}; PySide6 {PySide6.__version__}; Qt {qVersion()}",
         f"System {platform.platform()}",
         f"Connection: {connection}",
     ]

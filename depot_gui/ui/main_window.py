@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
+from depot_gui import __version__
 from depot_gui.core.audit import READY
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session import Session
@@ -313,5 +314,6 @@ class MainWindow(QMainWindow):
             self.show_connection_settings()
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(self, "About Depot GUI", "Depot GUI moves invoices from Autotask PSA into Xero, one at a "
-                          "time, and refuses any whose Xero total would not match Autotask.")
+        QMessageBox.about(self, "About Depot GUI", f"<b>Depot GUI {__version__}</b><p>Depot GUI moves invoices from "
+                          "Autotask PSA into Xero, one at a time, and refuses any whose Xero total would not match "
+                          "Autotask.</p>")
