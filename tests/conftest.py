@@ -26,6 +26,17 @@ def demo_scenario() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def no_publisher(monkeypatch, tmp_path_factory):
+    """No build-time Xero client id unless a test sets one (a developer's env or build stays out)."""
+    from depot_gui.store import publisher
+
+    monkeypatch.delenv(publisher.ENV_CLIENT_ID, raising=False)
+    missing = tmp_path_factory.mktemp("publisher") / publisher.PUBLISHER_FILE
+    monkeypatch.setattr(publisher, "publisher_file", lambda: missing)
+    return missing
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring():
     """Every test gets a fresh in-memory keyring; nothing touches the OS keyring."""
     import keyring

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +48,16 @@ def default_data_dir() -> Path:
 def paths_for(data_dir: str | Path | None) -> Paths:
     """Paths for an explicit data dir (tests, --data-dir) or the platform default."""
     return Paths(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
+
+
+def resource_path(*parts: str) -> Path:
+    """Path of a file under resources/: frozen bundle (sys._MEIPASS), wheel install, or source tree."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    roots = [Path(bundle) / "resources"] if bundle else []
+    roots.append(Path(sys.prefix) / "share" / "depot-gui" / "resources")
+    roots.append(Path(__file__).resolve().parents[2] / "resources")
+    for root in roots:
+        candidate = root.joinpath(*parts)
+        if candidate.exists():
+            return candidate
+    return roots[-1].joinpath(*parts)

@@ -16,6 +16,7 @@ import httpx
 from depot_gui.autotask.client import AutotaskClient
 from depot_gui.autotask.models import AutotaskCredentials
 from depot_gui.store.db import Store
+from depot_gui.store.publisher import xero_client_id
 from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 from depot_gui.xero.client import XeroClient
@@ -23,7 +24,6 @@ from depot_gui.xero.client import XeroClient
 from .cancel import CancelToken
 
 SANDBOX_ROOT = "http://sandbox.invalid"
-DEFAULT_XERO_CLIENT_ID = "DEPOT-GUI-XERO-CLIENT-ID"  # the app's registered PKCE client id (public)
 
 # Non-secret connection settings (settings table) and secret names (keyring only).
 K_AT_USER, K_XERO_CLIENT, K_XERO_TENANT, K_XERO_TENANT_NAME = (
@@ -212,7 +212,7 @@ def saved_connections(store: Store, secrets: SecretStore | None = None) -> Conne
     relay = WaitRelay()
     autotask = AutotaskClient(AutotaskCredentials(username, secret, code), on_wait=relay, sleep=relay.sleep)
     autotask.discover_zone()
-    manager = oauth.TokenManager(raw.get(K_XERO_CLIENT) or DEFAULT_XERO_CLIENT_ID, token_store)
+    manager = oauth.TokenManager(raw.get(K_XERO_CLIENT) or xero_client_id() or "", token_store)
     xero = XeroClient(manager.access_token, tenant, on_wait=relay, sleep=relay.sleep)
     return Connections(
         autotask, xero, username, tenant, raw.get(K_XERO_TENANT_NAME, ""), actor=username, waits=relay

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 
 from PySide6.QtGui import QColor, QIcon
 
 from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED
+from depot_gui.store.paths import resource_path  # noqa: F401 - re-exported for the UI
 
 STATUS_TEXT = {READY: "Ready", SYNCED: "Synced", MISMATCH: "Mismatch", ERROR: "Error"}
 # Mid-tone colours that read on light and dark backgrounds alike; text always uses palette roles.
 STATUS_COLOR = {READY: "#2f7fd6", SYNCED: "#2e9e5b", MISMATCH: "#d98a00", ERROR: "#d64545"}
-
-
-def resource_path(*parts: str) -> Path:
-    """Path of a file under resources/: frozen bundle (sys._MEIPASS), wheel install, or source tree."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    roots = [Path(bundle) / "resources"] if bundle else []
-    roots.append(Path(sys.prefix) / "share" / "depot-gui" / "resources")
-    roots.append(Path(__file__).resolve().parents[2] / "resources")
-    for root in roots:
-        candidate = root.joinpath(*parts)
-        if candidate.exists():
-            return candidate
-    return roots[-1].joinpath(*parts)
 
 
 @lru_cache(maxsize=None)

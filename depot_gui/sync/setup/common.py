@@ -5,18 +5,19 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from depot_gui.autotask.client import DEFAULT_ZONE_ROOT, AutotaskClient
 from depot_gui.autotask.models import AutotaskCredentials
+from depot_gui.store.publisher import xero_client_id
 from depot_gui.store.secrets import SecretStore, SecretStoreUnavailable
 from depot_gui.xero import oauth
 from depot_gui.xero.client import DEFAULT_API_ROOT, XeroClient
 
-from ..connect import DEFAULT_XERO_CLIENT_ID, S_AT_SECRET, SANDBOX_ROOT
+from ..connect import S_AT_SECRET, SANDBOX_ROOT
 
 K_MAPPING_ACCOUNTS = "mapping.accounts"  # JSON {"<billing code id>": "<Xero account code>"}
 K_MAPPING_TAX_TYPES = "mapping.tax_types"  # JSON {"<Autotask rate, e.g. 10>": "<Xero TaxType>"}
@@ -58,7 +59,8 @@ class Endpoints:
     xero_identity_root: str = oauth.DEFAULT_IDENTITY_ROOT
     transport: httpx.BaseTransport | None = None
     sandbox: bool = False
-    default_client_id: str = DEFAULT_XERO_CLIENT_ID
+    # The build's registered Xero app (publisher.json or DEPOT_XERO_CLIENT_ID); "" when it has none.
+    default_client_id: str = field(default_factory=lambda: xero_client_id() or "")
     max_attempts: int = 2
     sleep: Callable[[float], None] = time.sleep
     timeout: float = 20.0
@@ -75,7 +77,7 @@ class Endpoints:
         sandbox = getattr(session, "sandbox", None)
         if sandbox is None:
             return cls()
-        client_id = DEFAULT_XERO_CLIENT_ID
+        client_id = ""
         try:
             from depot_gui.sandbox import load_scenario
 

@@ -32,7 +32,10 @@ class XeroLogin:
     def __init__(self, endpoints: Endpoints, client_id: str, port: int = DEFAULT_CALLBACK_PORT,
                  scopes: str = oauth.DEFAULT_SCOPES) -> None:
         if not client_id.strip():
-            raise XeroLoginError("Enter the Xero app's client id (or keep the default).", detail="no client id")
+            raise XeroLoginError(
+                "This copy of Depot GUI has no Xero app client id. Register a \"Mobile or desktop app\" "
+                "at developer.xero.com and enter its client id.", detail="no client id",
+            )
         self.endpoints = endpoints
         self.client_id = client_id.strip()
         self._verifier = oauth.new_verifier()
