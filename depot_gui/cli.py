@@ -27,10 +27,28 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog.split()[0]} --help)")
 
 
+def _port(text: str) -> int:
+    """A TCP port number: 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use 0-65535 (0 = any free port)") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number; use 0-65535 (0 = any free port)")
+    return value
+
+
+def _folder(text: str) -> str:
+    """A data directory: never empty (an empty one must not mean the real default)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty; give a folder, or leave --data-dir out for the standard one")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="depot-sync", description="Audit and sync Autotask invoices into Xero without the window.")
     p.add_argument("--version", action="version", version=f"depot-sync {__version__}")
-    p.add_argument("--data-dir", help="where the local database, settings and logs live")
+    p.add_argument("--data-dir", type=_folder, help="where the local database, settings and logs live")
     p.add_argument("--sandbox", metavar="SCENARIO.json", help="use the built-in sandbox loaded from this scenario")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -57,15 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sb_sub.add_parser("serve", help="serve the sandbox over HTTP on loopback until interrupted")
     serve.add_argument("--scenario", required=True)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=0)
+    serve.add_argument("--port", type=_port, default=0)
     sb_sub.add_parser("state", help="print the sandbox state as JSON (needs --sandbox)")
+
+    sub.add_parser(
+        "repair",
+        help="keep a damaged local database aside and rebuild the invoice states from Autotask and Xero (no Xero write)",
+    )
 
     c = sub.add_parser("connect", help="set up the Autotask or Xero connection without the window")
     c.add_argument("service", choices=["autotask", "xero"])
     c.add_argument("--username")
     c.add_argument("--integration-code")
     c.add_argument("--client-id")
-    c.add_argument("--port", type=int, default=0)
+    c.add_argument("--port", type=_port, default=0)
     return p
 
 
@@ -108,7 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, out)
     except UsageError as exc:
         print(str(exc), file=err)
-        logging.getLogger("depot_gui.cli").warning("%s", exc)
+        log = logging.getLogger("depot_gui.cli")
+        if log.hasHandlers():  # once logging runs; before that the line above is the only record
+            log.warning("%s", exc)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("depot-sync: interrupted", file=err)
@@ -119,21 +144,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, the details in the log
+        logging.getLogger("depot_gui.cli").error("unexpected error", exc_info=True)
+        print(f"depot-sync: unexpected error ({type(exc).__name__}); nothing more was done. "
+              "The log file in the data directory has the details.", file=err)
+        return EXIT_USAGE
 
 
 def _run(args: argparse.Namespace, out) -> int:
+    from depot_gui.store.db import StoreError
+    from depot_gui.sync.session import SessionError
+
+    if args.command == "sandbox" and args.sandbox_command == "serve":
+        return _serve(args, out)
+    if args.command == "repair":
+        return _repair(args, out)
+    try:
+        return _in_session(args, out)
+    except (SessionError, StoreError) as exc:
+        raise UsageError(f"depot-sync: {exc}") from None
+
+
+def _in_session(args: argparse.Namespace, out) -> int:
     from depot_gui.autotask.errors import AutotaskError
     from depot_gui.store.db import StoreError
     from depot_gui.sync.engine import Cancelled
     from depot_gui.sync.session import Session, SessionError
     from depot_gui.xero.errors import XeroError
 
-    if args.command == "sandbox" and args.sandbox_command == "serve":
-        return _serve(args, out)
-    try:
-        session = Session.open(args.data_dir, args.sandbox, need_connections=args.command in ("audit", "sync"))
-    except SessionError as exc:
-        raise UsageError(f"depot-sync: {exc}") from None
+    session = Session.open(args.data_dir, args.sandbox, need_connections=args.command in ("audit", "sync"))
     with session:
         if args.command == "settings":
             return _settings(session, args, out)
@@ -200,6 +239,18 @@ def _emit(rows: list[dict[str, Any]], as_json: bool, out) -> None:
         out.write("\n")
     else:
         _print_table(rows, out)
+
+
+def _repair(args, out) -> int:
+    from depot_gui.sync.repair import RepairError, repair
+
+    try:
+        report = repair(args.data_dir, args.sandbox)
+    except RepairError as exc:
+        raise UsageError(f"depot-sync: {exc}") from None
+    for line in report.lines():
+        print(line, file=out)
+    return EXIT_OK
 
 
 def _connect(session, args, out) -> int:

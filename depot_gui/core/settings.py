@@ -8,7 +8,9 @@ from typing import Any, Callable
 
 
 class SettingError(ValueError):
-    """A setting key or value the user gave is not acceptable."""
+    """A setting key or value the user gave is not acceptable (``key`` names it when known)."""
+
+    key: str = ""
 
 
 MAX_TOLERANCE = Decimal("1000000")
@@ -148,13 +150,20 @@ class Settings:
         return {f.name: SPECS[f.name].show(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
-    def from_texts(cls, texts: dict[str, str]) -> "Settings":
-        """Build from stored texts, ignoring unknown keys and keeping defaults for bad values."""
+    def from_texts(cls, texts: dict[str, str], *, strict: bool = False) -> "Settings":
+        """Build from stored texts, ignoring unknown keys.
+
+        A bad value keeps its default, or with ``strict`` raises SettingError whose ``key`` names it
+        (a stored value that does not parse is reported, never silently replaced).
+        """
         s = cls()
         for key, text in texts.items():
             if key in SPECS:
                 try:
                     s = s.with_value(key, text)
-                except SettingError:
+                except SettingError as exc:
+                    if strict:
+                        exc.key = key
+                        raise
                     continue
         return s

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
-from .records import StoreError, SyncAttempt, now_iso
+from .guard import store_error
+from .records import StoreDamaged, StoreError, SyncAttempt, now_iso
 
 
 def _holder_gone(holder: str) -> bool:
@@ -38,6 +39,8 @@ class SyncAttemptsMixin:
     """Store methods for the ``sync_attempts`` and ``leases`` tables (mixed into ``Store``)."""
 
     if TYPE_CHECKING:  # provided by Store
+        path: str
+
         def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
         def _write(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor: ...
         def _read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]: ...
@@ -65,14 +68,17 @@ class SyncAttemptsMixin:
             rows = self._read("SELECT * FROM sync_attempts ORDER BY id")
         else:
             rows = self._read("SELECT * FROM sync_attempts WHERE autotask_id=? ORDER BY id", (autotask_id,))
-        return [
-            SyncAttempt(
-                r["id"], r["autotask_id"], r["invoice_number"], r["idempotency_key"], r["started_at"], r["finished_at"],
-                r["state"], r["action"], json.loads(r["request_json"]), json.loads(r["response_json"]), r["message"],
-                r["xero_invoice_id"], r["actor"],
-            )
-            for r in rows
-        ]
+        try:
+            return [
+                SyncAttempt(
+                    r["id"], r["autotask_id"], r["invoice_number"], r["idempotency_key"], r["started_at"],
+                    r["finished_at"], r["state"], r["action"], json.loads(r["request_json"]),
+                    json.loads(r["response_json"]), r["message"], r["xero_invoice_id"], r["actor"],
+                )
+                for r in rows
+            ]
+        except (ValueError, TypeError) as exc:
+            raise StoreDamaged(self.path, f"a sync attempt row is unreadable: {exc}") from None
 
     @contextmanager
     def lease(self, autotask_id: int, *, stale_after: float = 900.0, wait: float = 60.0) -> Iterator[None]:
@@ -97,8 +103,8 @@ class SyncAttemptsMixin:
                             (autotask_id, holder, now),
                         )
                         break
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from None
             if time.monotonic() > deadline:
                 raise StoreError("Another Depot GUI window is syncing this invoice; try again in a minute.")
             time.sleep(0.2)

@@ -21,35 +21,53 @@ from depot_gui.core.serialize import result_from_dict, result_to_dict
 from depot_gui.core.settings import Settings
 
 from .attempts import SyncAttemptsMixin
-from .records import InvoiceRow, StoreError, SyncAttempt, now_iso
+from .guard import store_error
+from .records import BadStoredSetting, InvoiceRow, StoreDamaged, StoreError, StoreLocked, SyncAttempt, now_iso
+from .rows import codes, invoice_row, settings_from
 from .schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 __all__ = [
-    "MIGRATIONS", "SCHEMA_VERSION", "InvoiceRow", "Store", "StoreError", "SyncAttempt", "migrate", "now_iso",
+    "MIGRATIONS", "SCHEMA_VERSION", "BadStoredSetting", "InvoiceRow", "Store", "StoreDamaged", "StoreError",
+    "StoreLocked", "SyncAttempt", "migrate", "now_iso",
 ]
 
 
 class Store(SyncAttemptsMixin):
     """One SQLite database file; safe to share between threads (one lock per write)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, timeout: float = 15.0) -> None:
+        """Open (and migrate) the database; ``timeout`` is how long a locked database is waited for."""
         self.path = str(path)
         self._lock = threading.RLock()
         try:
-            self._conn = sqlite3.connect(self.path, timeout=15, check_same_thread=False, isolation_level=None)
+            self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from None
+        try:
             self._conn.row_factory = sqlite3.Row
             if self.path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.Error as exc:
-            raise StoreError(f"The local database {self.path} cannot be opened: {exc}") from None
+            self._conn.close()
+            raise store_error(exc, self.path) from None
+        except StoreError:
+            self._conn.close()
+            raise
 
     def close(self) -> None:
         self._conn.close()
 
     def _migrate(self) -> None:
-        migrate(self._conn, self.transaction)
+        migrate(self._conn, self.transaction, self.path)
+
+    def check(self) -> None:
+        """Read every page (PRAGMA quick_check): StoreDamaged when any is damaged."""
+        rows = self._read("PRAGMA quick_check(1)")
+        verdict = " ".join(str(rows[0][0]).split()) if rows else "no answer"
+        if verdict != "ok":
+            raise StoreDamaged(self.path, verdict.replace("*** in database main *** ", "")[:200])
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -68,16 +86,20 @@ class Store(SyncAttemptsMixin):
             with self.transaction() as c:
                 c.execute("BEGIN IMMEDIATE")
                 return c.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from None
 
     def _read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from None
 
     # settings ---------------------------------------------------------------
     def settings(self) -> Settings:
-        return Settings.from_texts({r["key"]: r["value"] for r in self._read("SELECT key, value FROM settings")})
+        """The stored settings; BadStoredSetting names a stored value that does not parse."""
+        return settings_from(self.raw_settings(), {})
 
     def raw_settings(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self._read("SELECT key, value FROM settings")}
@@ -103,8 +125,8 @@ class Store(SyncAttemptsMixin):
         data = json.dumps(result_to_dict(result))
         try:
             self._save_audit(result, invoice_date, at, causes, data)
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from None
 
     def _save_audit(self, result: AuditResult, invoice_date: str | None, at: str, causes: str, data: str) -> None:
         with self.transaction() as c:
@@ -161,16 +183,25 @@ class Store(SyncAttemptsMixin):
 
     def last_result(self, autotask_id: int) -> AuditResult | None:
         rows = self._read("SELECT result_json FROM invoices WHERE autotask_id=?", (autotask_id,))
-        return result_from_dict(json.loads(rows[0]["result_json"])) if rows else None
+        if not rows:
+            return None
+        try:
+            return result_from_dict(json.loads(rows[0]["result_json"]))
+        except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
+            raise StoreDamaged(self.path, f"the saved audit of invoice {autotask_id} is unreadable: {exc}") from None
 
     def audit_history(self, autotask_id: int) -> list[dict[str, Any]]:
         rows = self._read("SELECT at, status, difference, causes FROM audits WHERE autotask_id=? ORDER BY id", (autotask_id,))
-        return [{"at": r["at"], "status": r["status"], "difference": r["difference"], "causes": json.loads(r["causes"])} for r in rows]
+        try:
+            return [
+                {"at": r["at"], "status": r["status"], "difference": r["difference"], "causes": codes(r["causes"])}
+                for r in rows
+            ]
+        except ValueError as exc:
+            raise StoreDamaged(self.path, f"an audit history row of invoice {autotask_id} is unreadable: {exc}") from None
 
-    @staticmethod
-    def _row(r: sqlite3.Row) -> InvoiceRow:
-        return InvoiceRow(
-            r["autotask_id"], r["invoice_number"], r["company"], r["invoice_date"], r["autotask_total"],
-            r["xero_total"], r["difference"], r["rounding_line"], r["status"], json.loads(r["causes"]),
-            r["explanation"], r["xero_invoice_id"], r["xero_status"], r["synced_at"], bool(r["voided"]), r["audited_at"],
-        )
+    def _row(self, r: sqlite3.Row) -> InvoiceRow:
+        try:
+            return invoice_row(r)
+        except ValueError as exc:
+            raise StoreDamaged(self.path, f"the row of invoice {r['autotask_id']!r} is unreadable: {exc}") from None

@@ -27,6 +27,10 @@ class Paths:
         return self.data_dir / "logs"
 
     @property
+    def backups(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
     def sandbox_state(self) -> Path:
         return self.data_dir / "sandbox"
 
@@ -46,8 +50,15 @@ def default_data_dir() -> Path:
 
 
 def paths_for(data_dir: str | Path | None) -> Paths:
-    """Paths for an explicit data dir (tests, --data-dir) or the platform default."""
-    return Paths(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
+    """Paths for an explicit data dir (tests, --data-dir) or, for None, the platform default.
+
+    An empty or blank ``data_dir`` is a ValueError: it must never mean the user's real data.
+    """
+    if data_dir is None:
+        return Paths(default_data_dir())
+    if not str(data_dir).strip():
+        raise ValueError("the data directory must not be empty; give a folder, or leave --data-dir out for the standard one")
+    return Paths(Path(data_dir).expanduser().resolve())
 
 
 def resource_path(*parts: str) -> Path:

@@ -10,6 +10,37 @@ class StoreError(RuntimeError):
     """The local database cannot be used (disk full, locked, newer schema)."""
 
 
+class StoreLocked(StoreError):
+    """Another program holds the database's write lock longer than we wait."""
+
+
+class StoreDamaged(StoreError):
+    """The database file is damaged (pages, schema, version or a row): keep it aside and rebuild.
+
+    ``str()`` is one sentence naming the file, what is wrong and the way back (``depot-sync repair``).
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(
+            f"the local database {self.path} is damaged ({problem}). Run `depot-sync repair` (or Repair local "
+            "database in the window): it keeps the damaged file aside and rebuilds the invoice states from "
+            "Autotask and Xero."
+        )
+
+
+class BadStoredSetting(StoreError):
+    """A setting stored in the database does not parse: say which and how to set it again."""
+
+    def __init__(self, key: str, value: str, problem: str) -> None:
+        self.key = key
+        super().__init__(
+            f"the stored setting {key} = {value[:40]!r} is not valid ({problem}); set it again with "
+            f"`depot-sync settings set {key} VALUE` or in Settings"
+        )
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from .records import StoreError
+from .records import StoreDamaged, StoreError
 
 MIGRATIONS: list[str] = [
     # 1: initial schema
@@ -75,16 +76,81 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 
-def migrate(conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]) -> None:
+# A user_version above this is no schema any Depot GUI ever wrote: the header is damaged.
+PLAUSIBLE_VERSIONS = 1000
+
+
+def statements(script: str) -> list[str]:
+    """The SQL statements of one migration script, in order."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip().strip(";").strip():
+                out.append(current.strip())
+            current = ""
+    if current.strip():
+        out.append(current.strip())
+    return out
+
+
+def migrate(conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[sqlite3.Connection]], path: str = "") -> None:
     """Bring the database at ``conn`` up to SCHEMA_VERSION, one transaction per migration.
 
-    Raises StoreError if the database was written by a newer schema.
+    Any number of processes may do this at once on a fresh file: each migration runs under
+    ``BEGIN IMMEDIATE`` and re-reads ``user_version`` inside it, so exactly one applies it.
+    Raises StoreError if the database was written by a newer schema and StoreDamaged when its
+    version or tables are not any schema Depot GUI wrote.
     """
+    version = _version(conn, path)
+    while version < SCHEMA_VERSION:
+        with transaction() as c:
+            c.execute("BEGIN IMMEDIATE")
+            version = _version(c, path)
+            if version >= SCHEMA_VERSION:
+                break
+            for sql in statements(MIGRATIONS[version]):
+                c.execute(sql)
+            c.execute(f"PRAGMA user_version={version + 1}")
+        version += 1
+    check_tables(conn, path)
+
+
+def _version(conn: sqlite3.Connection, path: str) -> int:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < 0 or version > PLAUSIBLE_VERSIONS:
+        raise StoreDamaged(path, f"impossible schema version {version}")
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"The local database was written by a newer Depot GUI (schema {version}); update the app."
         )
-    for number in range(version, SCHEMA_VERSION):
-        with transaction() as c:
-            c.executescript("BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version={number + 1};")
+    return version
+
+
+@functools.cache
+def expected_tables() -> dict[str, tuple[str, ...]]:
+    """Every table of the current schema and its columns (built once in memory)."""
+    mem = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS:
+            for sql in statements(script):
+                mem.execute(sql)
+        return _tables(mem)
+    finally:
+        mem.close()
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+    return {n: tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{n}")')) for n in names}
+
+
+def check_tables(conn: sqlite3.Connection, path: str) -> None:
+    """StoreDamaged unless every table and column of the current schema is there."""
+    have = _tables(conn)
+    for name, columns in expected_tables().items():
+        if name not in have:
+            raise StoreDamaged(path, f"the table {name} is missing")
+        missing = [c for c in columns if c not in have[name]]
+        if missing:
+            raise StoreDamaged(path, f"the table {name} lacks the column {missing[0]}")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.settings import Settings
-from depot_gui.store.db import Store, StoreError
+from depot_gui.store.db import Store, StoreDamaged, StoreError
+from depot_gui.store.opening import open_store, settings_from
 from depot_gui.store.logs import configure_file_log
 from depot_gui.store.paths import Paths, paths_for
 from depot_gui.store.secrets import SecretStoreUnavailable
@@ -19,7 +20,14 @@ from .syncer import Syncer
 
 
 class SessionError(Exception):
-    """Something the user must fix before the command can run; str() is one clear sentence."""
+    """Something the user must fix before the command can run; str() is one clear sentence.
+
+    ``damaged`` is the StoreDamaged behind it when the local database is damaged (offer repair).
+    """
+
+    def __init__(self, message: str, damaged: StoreDamaged | None = None) -> None:
+        super().__init__(message)
+        self.damaged = damaged
 
 
 class Session:
@@ -42,13 +50,21 @@ class Session:
 
     @classmethod
     def open(cls, data_dir: str | Path | None, scenario: str | Path | None = None, need_connections: bool = False) -> "Session":
-        paths = paths_for(data_dir)
+        try:
+            paths = paths_for(data_dir)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from None
         try:
             paths.ensure()
             configure_file_log(paths)
-            store = Store(paths.database)
-        except (OSError, StoreError) as exc:
-            raise SessionError(f"the data directory {paths.data_dir} cannot be used: {exc}") from None
+        except OSError as exc:
+            raise SessionError(f"the data directory {paths.data_dir} cannot be used: {exc.strerror or exc}") from None
+        try:
+            store = open_store(paths)
+        except StoreDamaged as exc:
+            raise SessionError(str(exc), damaged=exc) from None
+        except StoreError as exc:
+            raise SessionError(str(exc)) from None
         scenario_path = None
         if scenario is not None:
             scenario_path = Path(scenario).expanduser()
@@ -61,6 +77,11 @@ class Session:
             store.close()
             raise
         if need_connections:
+            try:
+                store.settings()  # a bad stored setting is reported before any request is made
+            except StoreError as exc:
+                session.close()
+                raise SessionError(str(exc)) from None
             session.connections()
         return session
 
@@ -130,9 +151,13 @@ class Session:
         return self.set_settings({key: value})
 
     def set_settings(self, texts: dict[str, str]) -> Settings:
-        """Validate every value first, then store them all (nothing stored when one is invalid)."""
-        settings = self.store.settings()
+        """Validate every value first, then store them all (nothing stored when one is invalid).
+
+        Setting a key replaces a damaged stored value of that key; a damaged value of another key
+        is reported (BadStoredSetting), never silently replaced by its default.
+        """
         for key, value in texts.items():
-            settings = settings.with_value(key, value)
+            Settings().with_value(key, value)  # SettingError naming the value the user gave
+        settings = settings_from(self.store.raw_settings(), texts)
         self.store.save_settings(settings)
         return settings

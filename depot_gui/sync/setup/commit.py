@@ -11,6 +11,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from depot_gui.store.db import Store, StoreError
+from depot_gui.store.guard import store_error
 from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 
@@ -83,7 +84,7 @@ class FlowCommitMixin:
                     for key, value in settings.items():
                         c.execute(_SET_SETTING, (key, value))
             except sqlite3.Error as exc:
-                raise StoreError(f"The local database could not be written ({exc}); check free disk space.") from None
+                raise store_error(exc, self.store.path) from None
         except BaseException:
             for name in written:
                 try:

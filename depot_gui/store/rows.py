@@ -1,0 +1,71 @@
+"""Rows read back from the database, validated: a damaged value is a ValueError naming it."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from decimal import Decimal, InvalidOperation
+
+from depot_gui.core.settings import SettingError, Settings
+
+from .records import BadStoredSetting, InvoiceRow
+
+_STATUS = re.compile(r"^[a-z_]{1,32}$")
+
+
+def codes(text: object) -> list[str]:
+    """A JSON list of cause codes."""
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        raise ValueError(f"causes {str(text)[:40]!r} is not JSON") from None
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        raise ValueError(f"causes {str(text)[:40]!r} is not a list of codes")
+    return value
+
+
+def money(name: str, value: object) -> str:
+    """A stored amount: text that is a finite decimal number."""
+    try:
+        if not isinstance(value, str) or not Decimal(value).is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValueError(f"{name} {str(value)[:40]!r} is not an amount") from None
+    return value
+
+
+def text(name: str, value: object, *, nullable: bool = False) -> str | None:
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} {value!r} is not text")
+    return value
+
+
+def invoice_row(r: sqlite3.Row) -> InvoiceRow:
+    """The InvoiceRow of one ``invoices`` row; ValueError naming the first damaged value."""
+    if not isinstance(r["autotask_id"], int):
+        raise ValueError(f"autotask_id {r['autotask_id']!r} is not a whole number")
+    status = text("status", r["status"])
+    if not _STATUS.match(status or ""):
+        raise ValueError(f"status {str(status)[:40]!r} is not a status")
+    return InvoiceRow(
+        r["autotask_id"], text("invoice_number", r["invoice_number"]), text("company", r["company"]),
+        text("invoice_date", r["invoice_date"], nullable=True), money("autotask_total", r["autotask_total"]),
+        money("xero_total", r["xero_total"]), money("difference", r["difference"]),
+        money("rounding_line", r["rounding_line"]), status, codes(r["causes"]),
+        text("explanation", r["explanation"]), text("xero_invoice_id", r["xero_invoice_id"], nullable=True),
+        text("xero_status", r["xero_status"], nullable=True), text("synced_at", r["synced_at"], nullable=True),
+        bool(r["voided"]), text("audited_at", r["audited_at"]),
+    )
+
+
+def settings_from(raw: dict[str, str], changes: dict[str, str]) -> Settings:
+    """Stored texts with ``changes`` applied, strictly parsed (BadStoredSetting names a bad stored value)."""
+    texts = {**raw, **changes}
+    try:
+        return Settings.from_texts(texts, strict=True)
+    except SettingError as exc:
+        key = exc.key
+        raise BadStoredSetting(key, str(texts.get(key, "")), str(exc)) from None
