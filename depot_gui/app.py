@@ -61,6 +61,7 @@ def open_session(args: argparse.Namespace) -> tuple[Session, Path | None]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.raiseExceptions = False  # a record that cannot be written is dropped, never a "Logging error"
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:  # the terminal gets warnings; the log file and view get all
         handler.setLevel(logging.WARNING)

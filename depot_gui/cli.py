@@ -126,6 +126,7 @@ def _print_table(rows: list[dict[str, Any]], out) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
+    logging.raiseExceptions = False  # a record that cannot be written is dropped, never a "Logging error" on stderr
     try:
         args = build_parser().parse_args(argv)
         return _run(args, out)
@@ -260,13 +261,13 @@ def _connect(session, args, out) -> int:
 
 
 def _serve(args, out) -> int:
-    from depot_gui.sandbox import ScenarioError, serve_forever
+    from depot_gui.sandbox import ScenarioError, StateDamaged, serve_forever
     from depot_gui.store.paths import paths_for
 
-    state_dir = paths_for(args.data_dir).ensure().sandbox_state if args.data_dir else None
     try:
+        state_dir = paths_for(args.data_dir).ensure().sandbox_state if args.data_dir else None
         serve_forever(args.scenario, host=args.host, port=args.port, state_dir=state_dir, out=out)
-    except ScenarioError as exc:
+    except (ScenarioError, StateDamaged) as exc:
         raise UsageError(f"depot-sync: {exc}") from None
     except OSError as exc:
         raise UsageError(f"depot-sync: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None

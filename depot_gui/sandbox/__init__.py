@@ -4,5 +4,6 @@ from .http import Response
 from .sandbox import DEFAULT_OPTIONS, Sandbox
 from .scenario import ScenarioError, load_scenario
 from .serve import serve_forever
+from .state import StateDamaged
 
-__all__ = ["DEFAULT_OPTIONS", "Response", "Sandbox", "ScenarioError", "load_scenario", "serve_forever"]
+__all__ = ["DEFAULT_OPTIONS", "Response", "Sandbox", "ScenarioError", "StateDamaged", "load_scenario", "serve_forever"]

@@ -62,6 +62,28 @@ def loads(data: bytes | str) -> object:
     return json.loads(data, parse_float=Decimal)
 
 
+MAX_NUMBER = Decimal(10) ** 13  # beyond any real amount, quantity or id
+
+
+def out_of_range(value: object, depth: int = 0) -> object | None:
+    """The first number in ``value`` that no real request carries (not finite, or |x| >= 10^13), or None."""
+    if depth > 64:
+        return None
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for v in value:
+            bad = out_of_range(v, depth + 1)
+            if bad is not None:
+                return bad
+        return None
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        number = Decimal(value)
+        if not number.is_finite() or abs(number) >= MAX_NUMBER:
+            return value
+    return None
+
+
 class Headers:
     """Case-insensitive header lookup over the pairs a client sent."""
 
@@ -122,7 +144,10 @@ class Request:
         """The body parsed as JSON (Decimal numbers); raises ValueError when it is not JSON."""
         if not self.body.strip():
             raise ValueError("empty body")
-        return loads(self.body.decode("utf-8-sig"))
+        try:
+            return loads(self.body.decode("utf-8-sig"))
+        except RecursionError:
+            raise ValueError("the body is nested too deeply") from None
 
 
 @dataclass

@@ -22,6 +22,11 @@ NUMERIC_FIELDS = {
 }
 INVOICE_TYPES = ("ACCPAY", "ACCPAYCREDIT", "APOVERPAYMENT", "APPREPAYMENT", "ACCREC", "ACCRECCREDIT")
 INVOICE_STATUSES = ("DRAFT", "SUBMITTED", "DELETED", "AUTHORISED", "PAID", "VOIDED")
+# Bounds checked before anything else reads the file: no real scenario nests deeper, and no real
+# amount, quantity or id comes near these (Xero's own amounts stop well below 10^13).
+MAX_DEPTH = 32
+MAX_NUMBER = Decimal(10) ** 13
+MAX_DECIMALS = 12
 
 
 class ScenarioError(Exception):
@@ -60,14 +65,42 @@ def load_scenario(path: str | Path) -> dict:
     except UnicodeDecodeError:
         raise ScenarioError(p, "$", "the file is not UTF-8 text") from None
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ScenarioError(p, "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ScenarioError(p, "$", f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # an integer of thousands of digits, NaN or Infinity
+        raise ScenarioError(p, "$", f"not a usable number: {str(exc)[:80]}") from None
+    check_bounds(p, data)
     data = strip_comments(data)
     _Validator(p).scenario(data)
     if "name" not in data:
         data["name"] = p.stem
     return data
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def check_bounds(file: str | Path, data: object) -> None:
+    """ScenarioError for nesting deeper than MAX_DEPTH or a number no real invoice has (walks without recursion)."""
+    stack: list[tuple[object, str, int]] = [(data, "$", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise ScenarioError(file, path if len(path) < 60 else path[:57] + "...", f"nested deeper than {MAX_DEPTH} levels")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for k, v in items:
+                stack.append((v, f"{path}.{k}" if isinstance(value, dict) else f"{path}[{k}]", depth + 1))
+        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            number = Decimal(value)
+            if not number.is_finite() or abs(number) >= MAX_NUMBER:
+                raise ScenarioError(file, path, f"the number {_show(value)} is beyond any real amount (at most {MAX_NUMBER:,.0f})")
+            if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+                raise ScenarioError(file, path, f"the number {_show(value)} has more than {MAX_DECIMALS} decimals")
 
 
 def _kind(v: object) -> str:

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 import select
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .framing import BadFraming, ClientGone, check_host, read_body
 from .http import ConnectionDropped, NoAnswer
+from .state import StateDamaged
+
+log = logging.getLogger("depot_gui.sandbox.server")
+
+
+class _Server(ThreadingHTTPServer):
+    """ThreadingHTTPServer whose per-connection errors are one log line, never a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            log.info("sandbox: client %s:%s hung up (%s)", client_address[0], client_address[1], type(exc).__name__)
+        else:
+            log.error("sandbox: connection from %s:%s failed: %s: %s", client_address[0], client_address[1],
+                      type(exc).__name__, exc)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -16,27 +36,33 @@ class _Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "DepotSandbox/1.0"
+    default_request_version = "HTTP/1.0"  # an unreadable request line still gets a status line, not HTTP/0.9
+    timeout = 60  # a client that sends nothing for a minute is dropped (no thread held forever)
 
-    def _read_body(self) -> bytes:
-        """The request body (Content-Length or chunked)."""
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    self.rfile.readline()
-                    break
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+    def _refuse(self, status: int, reason: str) -> None:
+        """Answer a request that cannot be read (as a real front end would) and close."""
+        body = f"{status} {reason}\n".encode()
+        self.close_connection = True
+        self.send_response_only(status, reason)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
 
     def _serve(self) -> None:
         """Handle any method."""
         sandbox = self.server.sandbox  # type: ignore[attr-defined]
-        body = self._read_body()
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+        try:
+            host = check_host(self.headers.get_all("Host") or [], self.request_version == "HTTP/1.1")
+            body = read_body(self.command, self.headers, self.rfile)
+        except BadFraming as exc:
+            self._refuse(exc.status, exc.reason)
+            return
+        except ClientGone:
+            self.close_connection = True
+            return
+        host = host or "%s:%d" % self.server.server_address[:2]
         url = f"http://{host}{self.path}"
         try:
             resp = sandbox.handle(self.command, url, list(self.headers.items()), body)
@@ -46,6 +72,14 @@ class _Handler(BaseHTTPRequestHandler):
         except NoAnswer:
             self._hold(float(sandbox.options.get("hold_seconds", 120)))
             self._close()
+            return
+        except StateDamaged as exc:
+            log.error("%s", exc)
+            self._refuse(500, "Sandbox state damaged")
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen value: an answer, never a dropped socket
+            log.error("sandbox: %s %s failed: %s: %s", self.command, self.path[:200], type(exc).__name__, exc)
+            self._refuse(500, "Internal Server Error")
             return
         self.send_response_only(resp.status)
         for k, v in resp.headers.items():
@@ -85,8 +119,7 @@ class SandboxServer:
     """A running loopback server: ``.base_url``, ``.shutdown()``; usable as a context manager."""
 
     def __init__(self, sandbox, host: str, port: int) -> None:
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), _Handler)
         self.httpd.sandbox = sandbox  # type: ignore[attr-defined]
         self.httpd.stopping = threading.Event()  # type: ignore[attr-defined]
         self.host = host

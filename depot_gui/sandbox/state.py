@@ -15,6 +15,17 @@ from .http import dumps, loads
 STATE_VERSION = 1
 
 
+class StateDamaged(ValueError):
+    """The saved state file cannot be read: never replaced silently (its Xero documents would vanish)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        super().__init__(
+            f"the sandbox state file {path} is damaged ({problem}); move it aside to start the sandbox "
+            "again from the scenario (what the app created in the sandbox is then gone)"
+        )
+
+
 def secret_hash(secret: str) -> str:
     """SHA-256 hex of a secret (the only form secrets take in the state)."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
@@ -65,11 +76,14 @@ class StateStore:
         if stamp is not None:
             try:
                 data = loads(self.path.read_bytes())
-            except (ValueError, OSError):
-                data = None
-        if (not isinstance(data, dict) or data.get("scenario_hash") != self.scenario_hash
-                or data.get("version") != STATE_VERSION):
-            data = self._fresh()
+            except OSError as exc:
+                raise StateDamaged(self.path, f"cannot be read: {exc.strerror or exc}") from None
+            except (ValueError, RecursionError):
+                raise StateDamaged(self.path, "not valid JSON") from None
+            if not isinstance(data, dict) or not isinstance(data.get("scenario_hash"), str):
+                raise StateDamaged(self.path, "not a sandbox state")
+        if data is None or data.get("scenario_hash") != self.scenario_hash or data.get("version") != STATE_VERSION:
+            data = self._fresh()  # no state yet, or another scenario (or format): start from the scenario
         self.data = data
         self._stamp = stamp
 

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from depot_gui.core.money import round2, round4, to_decimal
 
+from .http import out_of_range
+
 ZERO = Decimal("0.00")
 Q4 = Decimal("0.0001")
 
@@ -38,10 +40,14 @@ def _num(value: object, what: str, errors: list[str]) -> Decimal | None:
     try:
         if isinstance(value, bool):
             raise ValueError
-        return to_decimal(value)
+        number = to_decimal(value)
     except (ValueError, InvalidOperation):
         errors.append(f"The {what} value '{value}' is not a valid number.")
         return None
+    if out_of_range(number) is not None:
+        errors.append(f"The {what} value '{str(value)[:40]}' is outside the range Xero accepts.")
+        return None
+    return number
 
 
 def build_lines(lines_in: object, amount_types: str, doc_type: str, org: Org, errors: list[str],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from .clock import ms_date, parse_iso
-from .http import Request, Response
+from .http import Request, Response, out_of_range
 from .xero_where import compile_where
 from .xero_xml import XmlBodyError, read_xml
 
@@ -154,7 +154,11 @@ class XeroWire:
                     body = v
                     break
         if isinstance(body, dict):
-            return [body], None
+            body = [body]
         if isinstance(body, list) and body:
+            for el in body:
+                bad = out_of_range(el)
+                if bad is not None:
+                    return [], validation_error([element_error(el, [f"The number {bad} is outside the range Xero accepts."])])
             return body, None
         return [], simple_error(400, 14, "PostDataInvalidException", f"No {key} were found in the request body.")

@@ -30,6 +30,20 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class SafeFileHandler(RotatingFileHandler):
+    """A log file that never raises and never prints "--- Logging error ---".
+
+    Text the file cannot encode is written with backslash escapes; a record that cannot be
+    written (disk full, file gone, a message whose arguments do not format) is counted in
+    ``dropped`` and left out: logging must never be why a sync fails.
+    """
+
+    dropped = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self.dropped += 1
+
+
 def configure_file_log(paths: Paths, level: int = logging.INFO) -> logging.Handler:
     """Log ``depot_gui.*`` to data_dir/logs/depot.log (1 MB x 4 files); idempotent per process."""
     logger = logging.getLogger(LOGGER)
@@ -41,7 +55,8 @@ def configure_file_log(paths: Paths, level: int = logging.INFO) -> logging.Handl
             logger.removeHandler(h)
             h.close()
     paths.ensure()
-    handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
+    handler = SafeFileHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8", errors="backslashreplace",
+                              delay=True)
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(level)
     logger.addHandler(handler)

@@ -30,23 +30,28 @@ class SessionError(Exception):
         self.damaged = damaged
 
 
+def open_sandbox(paths: Paths, scenario: Path):
+    """The sandbox of ``scenario`` with its state in the data dir; SessionError for a bad scenario or state."""
+    from depot_gui.sandbox import Sandbox, ScenarioError, StateDamaged
+
+    try:
+        return Sandbox.open(scenario, state_dir=paths.sandbox_state)
+    except (ScenarioError, StateDamaged) as exc:
+        raise SessionError(str(exc)) from None
+
+
 class Session:
     """The data dir, its store and (lazily) the connections both UIs work through."""
 
-    def __init__(self, paths: Paths, store: Store, scenario: Path | None) -> None:
+    def __init__(self, paths: Paths, store: Store, scenario: Path | None, sandbox=None) -> None:
         self.paths = paths
         self.store = store
         self.scenario = scenario
         self._conn: Connections | None = None
         self._conn_lock = threading.Lock()  # the window's workers may ask at the same time
-        self.sandbox = None
-        if scenario is not None:
-            from depot_gui.sandbox import Sandbox, ScenarioError
-
-            try:
-                self.sandbox = Sandbox.open(scenario, state_dir=paths.sandbox_state)
-            except ScenarioError as exc:
-                raise SessionError(str(exc)) from None
+        self.sandbox = sandbox
+        if scenario is not None and sandbox is None:
+            self.sandbox = open_sandbox(paths, scenario)
 
     @classmethod
     def open(cls, data_dir: str | Path | None, scenario: str | Path | None = None, need_connections: bool = False) -> "Session":
@@ -59,23 +64,19 @@ class Session:
             configure_file_log(paths)
         except OSError as exc:
             raise SessionError(f"the data directory {paths.data_dir} cannot be used: {exc.strerror or exc}") from None
+        scenario_path, sandbox = None, None
+        if scenario is not None:  # a bad scenario or sandbox state is reported before the database is touched
+            scenario_path = Path(scenario).expanduser()
+            if not scenario_path.is_file():
+                raise SessionError(f"scenario file {scenario_path} does not exist")
+            sandbox = open_sandbox(paths, scenario_path)
         try:
             store = open_store(paths)
         except StoreDamaged as exc:
             raise SessionError(str(exc), damaged=exc) from None
         except StoreError as exc:
             raise SessionError(str(exc)) from None
-        scenario_path = None
-        if scenario is not None:
-            scenario_path = Path(scenario).expanduser()
-            if not scenario_path.is_file():
-                store.close()
-                raise SessionError(f"scenario file {scenario_path} does not exist")
-        try:
-            session = cls(paths, store, scenario_path)
-        except SessionError:
-            store.close()
-            raise
+        session = cls(paths, store, scenario_path, sandbox)
         if need_connections:
             try:
                 store.settings()  # a bad stored setting is reported before any request is made

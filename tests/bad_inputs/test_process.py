@@ -1,0 +1,77 @@
+"""Catalogue: process faults around the data dir — logging that cannot write, text it cannot encode."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import subprocess
+import sys
+
+from depot_gui.store.logs import configure_file_log
+from depot_gui.store.paths import paths_for
+
+from .conftest import DEMO, Before
+
+
+class _FullDisk:
+    def write(self, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(self):
+        pass
+
+
+def test_logging_never_raises_when_the_disk_is_full(tmp_path, capfd):
+    handler = configure_file_log(paths_for(tmp_path / "d"))
+    log = logging.getLogger("depot_gui.test")
+    try:
+        log.info("first")
+        handler.stream = _FullDisk()
+        log.warning("on a full disk")
+        bad = logging.LogRecord("depot_gui.test", logging.WARNING, __file__, 1, "bad arguments %d", ("text",), None)
+        handler.handle(bad)  # straight to our handler: pytest's own capture handler re-raises such records
+    finally:
+        handler.stream = None
+        logging.getLogger("depot_gui").removeHandler(handler)
+    err = capfd.readouterr().err
+    assert "Logging error" not in err and "Traceback" not in err
+    assert handler.dropped == 2
+
+
+def test_unencodable_text_is_escaped_in_the_log(tmp_path, capfd):
+    handler = configure_file_log(paths_for(tmp_path / "d"))
+    try:
+        logging.getLogger("depot_gui.test").warning("argument %s", "INV-\udcff-1")
+        handler.flush()
+    finally:
+        logging.getLogger("depot_gui").removeHandler(handler)
+        handler.close()
+    assert "Logging error" not in capfd.readouterr().err
+    assert "argument INV-\\udcff-1" in (tmp_path / "d" / "logs" / "depot.log").read_text()
+
+
+def test_unencodable_invoice_number_on_the_command_line(tmp_path):
+    data = tmp_path / "data"
+    p = subprocess.run(
+        [sys.executable, "-m", "depot_gui.cli", "--data-dir", str(data), "--sandbox", str(DEMO), "audit", "INV-\udcff"],
+        capture_output=True, timeout=120, env={"PYTHONIOENCODING": "utf-8", "PATH": "/usr/bin:/bin",
+                                               "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"},
+    )
+    assert b"Logging error" not in p.stderr and b"Traceback" not in p.stderr, p.stderr
+    assert p.returncode in (0, 2)
+
+
+def test_log_folder_unwritable_does_not_stop_a_command(cli, synced_dir):
+    logs = synced_dir / "logs"
+    for f in logs.iterdir():
+        f.unlink()
+    logs.rmdir()
+    logs.write_text("a file where the log folder should be")
+    before = Before(synced_dir)
+    ran = cli("--data-dir", synced_dir, "status")
+    assert ran.code == 2
+    assert ran.line.startswith(f"depot-sync: the data directory {synced_dir} cannot be used: ")
+    before.assert_unchanged()
