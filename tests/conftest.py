@@ -8,21 +8,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 SCENARIOS = REPO / "tests" / "scenarios"
-
-
-def shared_demo() -> Path:
-    """The team's demo scenario; the packaged copy when ../shared is absent."""
-    p = SHARED / "scenarios" / "demo.json"
-    if p.exists():
-        return p
-    return REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+# Everything the tests read lives in the repository, so a plain clone runs them all (tests/test_plain_clone.py).
+DEMO_PATH = REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+XERO_SPEC_PATH = REPO / "tests" / "data" / "xero" / "xero_accounting.yaml"
 
 
 @pytest.fixture(scope="session")
 def demo_scenario() -> Path:
-    return shared_demo()
+    return DEMO_PATH
+
+
+@pytest.fixture(scope="session")
+def xero_spec() -> dict:
+    """Xero's official Accounting API OpenAPI spec (tests/data/xero), parsed once per session."""
+    import yaml
+
+    with open(XERO_SPEC_PATH, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @pytest.fixture(autouse=True)

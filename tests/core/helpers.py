@@ -11,11 +11,11 @@ from depot_gui.core.models import (
     XeroAccount, XeroContact, XeroTaxRate,
 )
 
-from ..conftest import shared_demo
+from ..conftest import DEMO_PATH
 
 
 def demo() -> dict:
-    return json.loads(shared_demo().read_text(), parse_float=Decimal)
+    return json.loads(DEMO_PATH.read_text(), parse_float=Decimal)
 
 
 def reference(sc: dict, lob: LobAccess | None = None) -> ReferenceData:

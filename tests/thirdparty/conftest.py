@@ -10,7 +10,7 @@ import pytest
 
 from depot_gui.sandbox import Sandbox
 
-from ..conftest import SCENARIOS, shared_demo
+from ..conftest import DEMO_PATH, SCENARIOS
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def serve():
     started = []
 
     def start(scenario=None, **options):
-        sandbox = Sandbox.open(scenario or shared_demo(), **options)
+        sandbox = Sandbox.open(scenario or DEMO_PATH, **options)
         server = sandbox.serve("127.0.0.1", 0)
         started.append(server)
         return sandbox, server.base_url

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from ..conftest import shared_demo
+from ..conftest import DEMO_PATH
 from . import test_django_autotask as dj
 from .test_xero_python import TENANT, Xero, draft, line
 
@@ -18,7 +18,7 @@ from .test_xero_python import TENANT, Xero, draft, line
 @pytest.fixture
 def served_cli():
     proc = subprocess.Popen([sys.executable, "-m", "depot_gui.cli", "sandbox", "serve", "--scenario",
-                             str(shared_demo()), "--port", "0"], stdout=subprocess.PIPE, text=True)
+                             str(DEMO_PATH), "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         base = json.loads(proc.stdout.readline())["base_url"]
         yield base

@@ -18,9 +18,9 @@ import django
 import pytest
 from django.conf import settings
 
-from ..conftest import shared_demo
+from ..conftest import DEMO_PATH
 
-DEMO = json.loads(shared_demo().read_text())
+DEMO = json.loads(DEMO_PATH.read_text())
 USER = DEMO["autotask"]["apiUser"]
 
 if not settings.configured:

@@ -25,9 +25,9 @@ from xero_python.exceptions import ApiException
 from xero_python.exceptions.http_status_exceptions import NotFoundException, RateLimitException
 from xero_python.identity import IdentityApi
 
-from ..conftest import shared_demo
+from ..conftest import DEMO_PATH
 
-DEMO = json.loads(shared_demo().read_text())
+DEMO = json.loads(DEMO_PATH.read_text())
 CLIENT_ID = DEMO["xero"]["clientId"]
 TENANT = DEMO["xero"]["tenants"][0]["tenantId"]
 ACME = DEMO["xero"]["Contacts"][0]["ContactID"]

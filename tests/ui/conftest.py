@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from depot_gui.sync.session import Session
 from depot_gui.ui.workers import wait_for_ops
 
-from ..conftest import shared_demo
+from ..conftest import DEMO_PATH
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def temp_qsettings(tmp_path_factory):
 
 @pytest.fixture
 def demo_session(tmp_path):
-    session = Session.open(tmp_path / "data", shared_demo())
+    session = Session.open(tmp_path / "data", DEMO_PATH)
     yield session
     wait_for_ops()
     session.close()

@@ -14,9 +14,9 @@ from depot_gui.store.secrets import SecretStore
 from depot_gui.sync.connect import SANDBOX_ROOT
 from depot_gui.sync.setup import Endpoints, SetupFlow, sandbox_browser
 
-from tests.conftest import shared_demo
+from tests.conftest import DEMO_PATH
 
-DEMO = json.loads(shared_demo().read_text())
+DEMO = json.loads(DEMO_PATH.read_text())
 USER = DEMO["autotask"]["apiUser"]["userName"]
 SECRET = DEMO["autotask"]["apiUser"]["secret"]
 CODE = DEMO["autotask"]["apiUser"]["integrationCode"]
