@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from depot_gui.core.money import to_decimal
-
 from .clock import naive_iso
 from .xero_contacts import ContactBook
 from .xero_docs import CREDIT_NOTE, INVOICE, Org, build_document, storable
+from .xero_numbers import parse_number
 
 _CLASS = {"REVENUE": "REVENUE", "SALES": "REVENUE", "OTHERINCOME": "REVENUE", "EXPENSE": "EXPENSE",
           "DIRECTCOSTS": "EXPENSE", "OVERHEADS": "EXPENSE", "DEPRECIATN": "EXPENSE", "EQUITY": "EQUITY",
@@ -66,7 +65,7 @@ class XeroBooks:
     @staticmethod
     def _tax_rate(r: dict) -> dict:
         """A tax rate with Xero's defaults filled in."""
-        rate = to_decimal(r.get("EffectiveRate", r.get("DisplayTaxRate", 0)))
+        rate = parse_number(r.get("EffectiveRate", r.get("DisplayTaxRate", 0)))
         tr = {"Name": r.get("Name", r["TaxType"]), "TaxType": r["TaxType"], "Status": "ACTIVE",
               "CanApplyToAssets": True, "CanApplyToEquity": True, "CanApplyToExpenses": True,
               "CanApplyToLiabilities": True, "CanApplyToRevenue": True, "DisplayTaxRate": rate,

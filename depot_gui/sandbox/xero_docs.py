@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from depot_gui.core.money import to_decimal
-
 from .clock import naive_iso, parse_any_date
 from .xero_doc_wire import CREDIT_NOTE, INVOICE, Kind, render_contact_ref, render_document, storable, xero_date
 from .xero_lines import Q4, ZERO, Org, _canon, _num, build_lines, same_lines, totals
+from .xero_numbers import parse_number
 
 __all__ = ["CONTENT_KEYS", "CREDIT_NOTE", "EDITABLE_STATUSES", "INVOICE", "LINE_AMOUNT_TYPES", "Q4", "TRANSITIONS",
            "ZERO", "Kind", "Org", "build_document", "build_lines", "render_contact_ref", "render_document",
@@ -116,7 +115,7 @@ def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs
     if currency not in allowed:
         errors.append(f"Organisation is not subscribed to currency {currency}")
     doc["CurrencyCode"] = currency
-    doc["CurrencyRate"] = to_decimal(el.get("CurrencyRate", base.get("CurrencyRate", 1)))
+    doc["CurrencyRate"] = parse_number(el.get("CurrencyRate", base.get("CurrencyRate", 1)))
     number = el.get(kind.number_key, base.get(kind.number_key))
     if number in (None, "") and doc_type in ("ACCREC", "ACCRECCREDIT"):
         number = _next_number(kind, org, docs)

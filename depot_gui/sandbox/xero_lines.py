@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-
-from depot_gui.core.money import round2, round4, to_decimal
+from decimal import Decimal
 
 from .http import out_of_range
+from .xero_numbers import cents, four_dp, parse_number
 
 ZERO = Decimal("0.00")
 Q4 = Decimal("0.0001")
@@ -40,8 +39,8 @@ def _num(value: object, what: str, errors: list[str]) -> Decimal | None:
     try:
         if isinstance(value, bool):
             raise ValueError
-        number = to_decimal(value)
-    except (ValueError, InvalidOperation):
+        number = parse_number(value)
+    except ValueError:
         errors.append(f"The {what} value '{value}' is not a valid number.")
         return None
     if out_of_range(number) is not None:
@@ -75,33 +74,33 @@ def build_lines(lines_in: object, amount_types: str, doc_type: str, org: Org, er
             if given is not None:
                 q, u = Decimal(1), given
         elif q is None:
-            q = (round4(given / u) if given is not None and u else Decimal(1))
+            q = (four_dp(given / u) if given is not None and u else Decimal(1))
         elif u is None:
             u = (given / q if given is not None and q else ZERO)
         line: dict = {"LineItemID": None, "Description": desc}
         if q is not None:
-            q = round4(q)
+            q = four_dp(q)
             u = u.quantize(dp_q, rounding="ROUND_HALF_UP")  # type: ignore[union-attr]
             if q < 0:
                 errors.append(f"The quantity value '{q}' is invalid. Quantity must not be less than zero.")
             gross = q * u
             if dr is not None and dr != 0:
-                expected = round2(gross * (Decimal(100) - dr) / Decimal(100))
+                expected = cents(gross * (Decimal(100) - dr) / Decimal(100))
             elif da is not None and da != 0:
-                expected = round2(gross - da)
+                expected = cents(gross - da)
             else:
-                expected = round2(gross)
+                expected = cents(gross)
             if (dr or da) and doc_type != "ACCREC":
                 errors.append("Discounts are only supported on sales invoices.")
             if da is not None and da == 0 and gross < 0:
                 errors.append("The discount rate '0.00' is invalid. Discount must not be greater than the line total.")
-            if given is not None and round2(given) != expected and not org.trusted:
-                errors.append(f"The line total {round2(given)} does not match the expected line total {expected}")
+            if given is not None and cents(given) != expected and not org.trusted:
+                errors.append(f"The line total {cents(given)} does not match the expected line total {expected}")
             line.update({"Quantity": q, "UnitAmount": u, "LineAmount": expected})
             if dr is not None:
                 line["DiscountRate"] = dr
             if da is not None:
-                line["DiscountAmount"] = round2(da)
+                line["DiscountAmount"] = cents(da)
         else:
             if not desc:
                 errors.append("Description needs to be specified for a line item.")
@@ -128,14 +127,14 @@ def build_lines(lines_in: object, amount_types: str, doc_type: str, org: Org, er
                 errors.append(f"The TaxType code '{tax_type}' does not exist or cannot be used for this type "
                               "of transaction.")
             else:
-                rate = to_decimal(tr.get("EffectiveRate", tr.get("DisplayTaxRate", 0)))
+                rate = parse_number(tr.get("EffectiveRate", tr.get("DisplayTaxRate", 0)))
                 tax_type = tr["TaxType"]
         line["TaxType"] = tax_type if amount_types != "NoTax" else (tax_type or "NONE")
         la = line["LineAmount"]
         if amount_types == "Exclusive":
-            line["TaxAmount"] = round2(la * rate / Decimal(100))
+            line["TaxAmount"] = cents(la * rate / Decimal(100))
         elif amount_types == "Inclusive":
-            line["TaxAmount"] = round2(la * rate / (Decimal(100) + rate))
+            line["TaxAmount"] = cents(la * rate / (Decimal(100) + rate))
         else:
             line["TaxAmount"] = ZERO
         line["Tracking"] = raw.get("Tracking") or []
@@ -154,14 +153,14 @@ def totals(doc: dict) -> None:
         sub, total = amounts - tax, amounts
     else:
         sub, total = amounts, amounts + tax
-    doc["SubTotal"], doc["TotalTax"], doc["Total"] = round2(sub), round2(tax), round2(total)
-    discount = sum((round2(ln["Quantity"] * ln["UnitAmount"]) - ln["LineAmount"] for ln in lines
+    doc["SubTotal"], doc["TotalTax"], doc["Total"] = cents(sub), cents(tax), cents(total)
+    discount = sum((cents(ln["Quantity"] * ln["UnitAmount"]) - ln["LineAmount"] for ln in lines
                     if "Quantity" in ln and ("DiscountRate" in ln or "DiscountAmount" in ln)), ZERO)
-    doc["TotalDiscount"] = round2(discount)
+    doc["TotalDiscount"] = cents(discount)
     paid = doc.get("AmountPaid", ZERO)
     credited = doc.get("AmountCredited", ZERO)
     doc["AmountPaid"], doc["AmountCredited"] = paid, credited
-    doc["AmountDue"] = round2(doc["Total"] - paid - credited)
+    doc["AmountDue"] = cents(doc["Total"] - paid - credited)
     if doc.get("_kind") == "CreditNotes":
         doc["RemainingCredit"] = doc["AmountDue"]
 
