@@ -10,7 +10,7 @@ from typing import Any
 from .models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
 from .money import ZERO, round4
 from .settings import Settings
-from .xero_math import Totals, line_amount, line_tax
+from .xero_math import Totals, invoice_totals, line_amount, line_tax
 
 ACCREC = "ACCREC"
 ACCRECCREDIT = "ACCRECCREDIT"
@@ -78,14 +78,12 @@ class XeroDraft:
     warnings: tuple[str, ...] = ()
 
     def totals(self, include_rounding: bool = True) -> Totals:
-        sub = ZERO
-        tax = ZERO
-        for line in self.lines:
-            if line.is_rounding and not include_rounding:
-                continue
-            sub += line.amount
-            tax += line.tax
-        return Totals(sub, tax)
+        """SubTotal / TotalTax / Total as Xero will compute them for these lines."""
+        return invoice_totals(
+            (line.quantity, line.unit_amount, line.tax_rate)
+            for line in self.lines
+            if include_rounding or not line.is_rounding
+        )
 
     def with_rounding_line(self, amount: Decimal, account: str, tax_type: str) -> "XeroDraft":
         line = XeroLine(
