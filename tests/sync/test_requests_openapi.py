@@ -1,6 +1,7 @@
 """The app's own Xero requests validate against Xero's official OpenAPI spec, with no unknown keys."""
 
 import json
+import re
 
 import httpx
 import pytest
@@ -73,7 +74,7 @@ def test_every_write_request_matches_the_spec(tmp_path, demo_scenario, spec):
         resource = r.url.path.split("/api.xro/2.0/")[1].split("/")[0]
         body = json.loads(r.content, parse_float=float)
         check_body(spec, BODY_SCHEMA[(r.method, resource)], body)
-        assert r.headers.get("Idempotency-Key") and len(r.headers["Idempotency-Key"]) <= 128
+        assert re.fullmatch(r"depot-(500[1345]|contact)-[0-9a-f]{40}", r.headers["Idempotency-Key"])  # <= 128 chars
         assert r.headers.get("xero-tenant-id")
         if resource == "Invoices":
             assert r.url.params.get("unitdp") == "4"

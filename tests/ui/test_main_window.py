@@ -44,7 +44,7 @@ def test_demo_invoices_explained(window, qtbot):
     assert "missing" in checks
 
     text = show(win, qtbot, "INV-5003")
-    assert ("Ready" in text) or ("still attaching" in text.lower())
+    assert "Ready" in text and "exactly Autotask's total" in text  # the second download saw the pending item
 
     text = show(win, qtbot, "INV-5004")
     assert "Combined service adjustments" in text
