@@ -18,6 +18,7 @@ from .models.line_table import LineComparisonModel
 from .resources import icon, status_color, status_icon, status_text
 
 _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists")
+SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
 
 
 def _heading(text: str) -> QLabel:
@@ -78,6 +79,7 @@ class DetailPane(QScrollArea):
         self.row: InvoiceRow | None = None
         self.result: AuditResult | None = None
         self._busy = False
+        self.empty_text = SELECT_TEXT
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
@@ -181,6 +183,12 @@ class DetailPane(QScrollArea):
     def refresh(self) -> None:
         self.show_invoice(self.autotask_id)
 
+    def set_empty_text(self, text: str) -> None:
+        """What the pane says when no invoice is shown (nothing selected, or the search matches none)."""
+        self.empty_text = text
+        if self.row is None:
+            self.verdict.setText(text)
+
     def _fill(self, audits, attempts) -> None:
         row, result = self.row, self.result
         visible = row is not None
@@ -195,7 +203,7 @@ class DetailPane(QScrollArea):
             self.title.setText("No invoice selected")
             for label in self.figures.values():
                 label.setText("")
-            self.verdict.setText("Select an invoice on the left to see its totals, why it differs and what to do.")
+            self.verdict.setText(self.empty_text)
             self.notes.setText("")
             self.button_hint.setText("")
             self.line_model.set_result(None)

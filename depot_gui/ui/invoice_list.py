@@ -24,10 +24,12 @@ class InvoiceList(QWidget):
     Signals:
         current_changed(object): the autotask id of the current invoice, or None.
         selection_changed(list): autotask ids of all selected invoices.
+        visible_changed: the search or a filter changed which rows show.
     """
 
     current_changed = Signal(object)
     selection_changed = Signal(list)
+    visible_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,16 +53,22 @@ class InvoiceList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.view.setAccessibleName("Invoices")
+        self.view.setAccessibleDescription("Arrow keys move between invoices; Shift or Ctrl with them selects several.")
         layout.addWidget(self.view, 1)
+        self._shown_id: int | None = None
         sel = self.view.selectionModel()
         sel.currentRowChanged.connect(self._on_selection_current_changed)
         sel.selectionChanged.connect(self._on_selection_changed)
+        for signal in (self.proxy.rowsRemoved, self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged):
+            signal.connect(self._on_proxy_rows_changed)
 
     def _build_filters(self, layout: QVBoxLayout) -> None:
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search invoice number or company  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search invoices")
         self.search.textChanged.connect(self.proxy.set_search)
         layout.addWidget(self.search)
         row = QHBoxLayout()
@@ -71,7 +79,7 @@ class InvoiceList(QWidget):
         self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
         self.status_filter.setAccessibleName("Status filter")
         row.addWidget(self.status_filter)
-        self.date_check = QCheckBox("Date range")
+        self.date_check = QCheckBox("Date &range")
         self.date_from = QDateEdit(calendarPopup=True)
         self.date_to = QDateEdit(calendarPopup=True)
         today = QDate.currentDate()
@@ -81,6 +89,8 @@ class InvoiceList(QWidget):
             w.setDisplayFormat("yyyy-MM-dd")
             w.setEnabled(False)
             w.dateChanged.connect(self._on_dates_changed)
+        self.date_from.setAccessibleName("Invoice date from")
+        self.date_to.setAccessibleName("Invoice date to")
         self.date_check.toggled.connect(self._on_dates_changed)
         row.addWidget(self.date_check)
         row.addWidget(self.date_from)
@@ -115,6 +125,13 @@ class InvoiceList(QWidget):
 
     def update_row(self, row: InvoiceRow) -> None:
         self.model.update_row(row)
+
+    def visible_rows(self) -> list[InvoiceRow]:
+        """The rows the search and filters let show, in source order."""
+        return [r for r in self.model.rows() if self.proxy.accepts(r)]
+
+    def is_filtering(self) -> bool:
+        return self.proxy.is_filtering()
 
     def current_id(self) -> int | None:
         index = self.view.currentIndex()
@@ -158,7 +175,28 @@ class InvoiceList(QWidget):
             self.proxy.set_date_range(None, None)
 
     def _on_selection_current_changed(self, current, _previous) -> None:
-        self.current_changed.emit(current.data(OBJECT_ROLE) if current.isValid() else None)
+        self._emit_current(current.data(OBJECT_ROLE) if current.isValid() else None)
+
+    def _emit_current(self, autotask_id: int | None) -> None:
+        self._shown_id = autotask_id
+        self.current_changed.emit(autotask_id)
+
+    def _on_proxy_rows_changed(self, *_args) -> None:
+        """After a filter change the current row and the selection agree again (one invoice, both places).
+
+        A filter that hides the selected invoice makes Qt move the current index to a neighbour
+        without selecting it: select that one, or show nothing when no row is left.
+        """
+        current = self.view.currentIndex()
+        selection = self.view.selectionModel()
+        if current.isValid() and not selection.isRowSelected(current.row(), current.parent()):
+            if not selection.hasSelection():
+                flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                selection.select(current, flags)
+        autotask_id = current.data(OBJECT_ROLE) if current.isValid() else None
+        if autotask_id != self._shown_id:
+            self._emit_current(autotask_id)
+        self.visible_changed.emit()
 
     def _on_selection_changed(self, *_args) -> None:
         self.selection_changed.emit(self.selected_ids())

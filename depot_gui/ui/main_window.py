@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
@@ -14,8 +14,10 @@ from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session import Session
 
 from .banner import Banner
-from .detail_pane import DetailPane
+from .batch_confirm import confirm_box
+from .detail_pane import SELECT_TEXT, DetailPane
 from .diagnostics import diagnostics_text
+from .geometry import restore_or_place
 from .invoice_list import InvoiceList
 from .log_view import LogDock, install_log_handler
 from .operations import ConnectionInfo, SessionOps
@@ -24,6 +26,7 @@ from .settings_dialog import SettingsDialog
 from .status_bar import AppStatusBar
 
 log = logging.getLogger("depot_gui.ui")
+PREFERRED_SIZE = QSize(1440, 860)  # on a large screen; smaller screens get 92% of theirs
 NOT_CONNECTED = "Not connected — open Settings › Connections to connect Autotask and Xero."
 
 
@@ -92,7 +95,7 @@ class MainWindow(QMainWindow):
         self.act_resync = self._action("resync", "Re-s&ync", "Ctrl+Shift+R", self._on_resync_triggered,
                                        "Download the selected invoices again, check them and send them if they now match")
         self.act_sync_all = self._action("sync-all", "Sync &all ready", "Ctrl+Shift+Return", self._on_sync_all_triggered,
-                                         "Send every ready invoice to Xero")
+                                         "Send the ready invoices the list shows to Xero (asks first)")
         self.act_settings = self._action("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences,
                                          self._on_settings_triggered, "Tolerance, service adjustments, Xero status, accounts, connections")
         if not self.act_settings.shortcut().toString():
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.invoices.current_changed.connect(self._on_invoices_current_changed)
         self.invoices.selection_changed.connect(self._on_invoices_selection_changed)
+        self.invoices.visible_changed.connect(self._on_invoices_visible_changed)
         self.detail.sync_requested.connect(self._on_detail_sync_requested)
         self.detail.resync_requested.connect(self._on_detail_sync_requested)
         self.detail.settings_requested.connect(self._on_settings_triggered)
@@ -186,17 +190,14 @@ class MainWindow(QMainWindow):
         self.act_refresh.setEnabled(not busy)
         self.act_sync.setEnabled(not busy and any(r.status == READY for r in selected))
         self.act_resync.setEnabled(not busy and bool(selected))
-        self.act_sync_all.setEnabled(not busy and any(r.status == READY for r in self.rows()))
+        self.act_sync_all.setEnabled(not busy and self.invoices.proxy.rowCount() > 0
+                                     and any(r.status == READY for r in self.rows()))
         self.act_settings.setEnabled(not busy)
         self.detail.set_busy(busy)
 
     def _restore_state(self) -> None:
         qs = QSettings()
-        geometry = qs.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1440, 860)
+        restore_or_place(self, qs.value("window/geometry"), PREFERRED_SIZE)
         for key, restore in (("window/state", self.restoreState), ("window/splitter", self.splitter.restoreState),
                              ("window/table_header", self.invoices.view.horizontalHeader().restoreState)):
             value = qs.value(key)
@@ -228,6 +229,17 @@ class MainWindow(QMainWindow):
     def _on_invoices_selection_changed(self, _ids) -> None:
         self._update_actions()
 
+    def _on_invoices_visible_changed(self) -> None:
+        total, shown = self.invoices.model.rowCount(), self.invoices.proxy.rowCount()
+        if not total:
+            text = "No invoices yet: Refresh from Autotask downloads the ones not yet in Xero."
+        elif not shown:
+            text = f"No invoice matches the search or filter. Clear them to see all {total} invoices."
+        else:
+            text = SELECT_TEXT
+        self.detail.set_empty_text(text)
+        self._update_actions()
+
     def _on_detail_sync_requested(self, autotask_id: int) -> None:
         row = self.invoices.model.row_for(autotask_id)
         if row is not None:
@@ -243,7 +255,29 @@ class MainWindow(QMainWindow):
         self.ops.sync(self._selected_rows(), "Re-syncing")
 
     def _on_sync_all_triggered(self) -> None:
-        self.ops.sync_all_ready(self.rows())
+        """Send the ready invoices the list shows, after saying which (and which ready ones it hides)."""
+        if self.ops.busy:
+            self.status.showMessage("Still working on the previous step…", 5000)
+            return
+        ready = [r for r in self.invoices.visible_rows() if r.status == READY]
+        shown = {r.autotask_id for r in ready}
+        hidden = [r for r in self.rows() if r.status == READY and r.autotask_id not in shown
+                  and not self.invoices.proxy.accepts(r)]
+        if not ready:
+            more = f" {len(hidden)} ready invoice{'s are' if len(hidden) != 1 else ' is'} hidden by the search or filter." \
+                if hidden else ""
+            self.status.showMessage("No invoice in the list is ready to sync." + more, 10000)
+            return
+        if not self.ask(confirm_box(ready, hidden, self)):
+            self.status.showMessage("Sync all ready cancelled: nothing was sent.", 8000)
+            return
+        self.ops.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
+
+    def ask(self, box: QMessageBox) -> bool:
+        """Show a question box modally; True when its accept button was pressed (tests replace this)."""
+        box.exec()
+        clicked = box.clickedButton()
+        return clicked is not None and box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
 
     def _on_find_triggered(self) -> None:
         self.invoices.search.setFocus()

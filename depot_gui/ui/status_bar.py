@@ -1,10 +1,12 @@
-"""Status bar content: connection state on the left, invoice counts per status on the right."""
+"""Status bar content: connection state (or the last action's outcome) on the left, counts on the right."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStatusBar, QWidget
 
 from depot_gui.core.audit import STATUSES
 from depot_gui.store.db import InvoiceRow
@@ -39,14 +41,39 @@ class StatusCounts(QWidget):
         return " · ".join(label.text() for label in self.labels.values())
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" instead of widening the window (full text as tooltip)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        super().setText(text)
+        self.setToolTip(text)
+        self.setAccessibleName(text)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), shown)
+
+
 class AppStatusBar(QStatusBar):
-    """Connection state plus counts; transient messages go in the middle."""
+    """Counts on the right; on the left the connection, replaced for a while by each action's outcome.
+
+    The connection label is a normal (not permanent) widget, so QStatusBar hides it while a
+    message shows and brings it back when the message times out.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.connection = QLabel("Connecting…")
+        self.connection = ElidedLabel("Connecting…")
         self.counts = StatusCounts()
-        self.addPermanentWidget(self.connection, 1)
+        self.addWidget(self.connection, 1)
         self.addPermanentWidget(self.counts)
 
     def set_connection(self, text: str) -> None:

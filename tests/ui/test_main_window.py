@@ -130,6 +130,7 @@ def test_ui_stays_responsive_during_slow_batch_sync(window, qtbot):
     timer.timeout.connect(tick)
     timer.start()
     started = time.perf_counter()
+    win.ask = lambda box: True
     win.act_sync_all.trigger()
     assert win.ops.busy
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
@@ -144,6 +145,7 @@ def test_ui_stays_responsive_during_slow_batch_sync(window, qtbot):
 def test_batch_sync_can_be_cancelled(window, qtbot):
     win = window
     win.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 20})
+    win.ask = lambda box: True
     win.act_sync_all.trigger()
     op = win.ops.current
     assert op is not None and op.dialog is not None

@@ -254,7 +254,13 @@ class InvoiceFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, InvoiceTableModel):
             return True
-        row = model._rows[source_row]
+        return self.accepts(model._rows[source_row])
+
+    def is_filtering(self) -> bool:
+        return bool(self._text or self._status or self._from or self._to)
+
+    def accepts(self, row: InvoiceRow) -> bool:
+        """Whether the search, status and date filters let ``row`` show (plain Python, no Qt calls)."""
         if self._status and row.status != self._status:
             return False
         if self._from or self._to:

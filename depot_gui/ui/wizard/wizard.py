@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSize, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QWidget, QWizard
 
 from depot_gui.store.secrets import SecretStore
 from depot_gui.sync.setup import Endpoints, Page, SetupFlow, sandbox_browser
 
+from ..geometry import first_size
 from .autotask_page import AutotaskPage
 from .lob_page import LinesOfBusinessPage
 from .mapping_page import MappingPage
@@ -52,7 +53,8 @@ class SetupWizard(QWizard):
         for page, widget in self.pages.items():
             self.setPage(page.value, widget)
         self.setStartId((start_at or Page.AUTOTASK).value)
-        self.resize(720, 600)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        self.resize(first_size(screen.availableGeometry(), QSize(720, 600)))
 
     def page_for(self, page: Page):
         """The page widget of one step."""

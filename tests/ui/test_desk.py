@@ -1,0 +1,121 @@
+"""The window on a real desk: screen-sized first window, clamped restore, filtered batch sync."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QRect, QSettings, QSize
+
+from depot_gui.ui.geometry import clamped, first_size
+from depot_gui.ui.main_window import MainWindow
+
+from ..conftest import REPO
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 less a 40 px taskbar
+
+
+def test_first_size_comes_from_the_screen():
+    assert first_size(LAPTOP, QSize(1440, 860)) == QSize(1256, 669)
+    assert first_size(QRect(0, 0, 2560, 1400), QSize(1440, 860)) == QSize(1440, 860)
+
+
+def test_saved_geometry_is_clamped_to_the_screen():
+    assert clamped(QRect(-50, 600, 1440, 860), LAPTOP) == QRect(0, 0, 1366, 728)
+    assert clamped(QRect(1000, 500, 800, 600), LAPTOP) == QRect(566, 128, 800, 600)
+    assert clamped(QRect(10, 20, 800, 600), LAPTOP) == QRect(10, 20, 800, 600)
+
+
+def test_window_restored_larger_than_the_screen_fits(qtbot, demo_session):
+    win = MainWindow(demo_session)
+    qtbot.addWidget(win)
+    win.resize(3000, 2000)  # saved on a big monitor that is gone now
+    win.save_state()
+    again = MainWindow(demo_session)
+    qtbot.addWidget(again)
+    avail = again.screen().availableGeometry()
+    assert again.width() <= avail.width() and again.height() <= avail.height()
+    assert QSettings().value("window/geometry") is not None
+
+
+@pytest.mark.parametrize("dpr", [1, 2])
+def test_window_and_wizard_fit_1366x768(tmp_path, dpr):
+    """A fresh process on a 1366x768 screen (at 1x, and a 2x panel of that logical size)."""
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96, "logicalBaseDpi": 96,
+         "dpr": dpr},
+    ]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+               HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, str(REPO / "tests" / "ui" / "window_probe.py")], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["dpr"] == dpr and seen["screen"] == [1366, 768]
+    assert seen["window"] == {"inside": True, "size": [1256, 706], "min_fits": True}
+    assert seen["wizard"] == {"inside": True, "size": [720, 600], "min_fits": True}
+
+
+# -- Sync all ready acts on what the list shows ------------------------------------------------------
+
+
+def _status(win, number):
+    return next(r.status for r in win.rows() if r.invoice_number == number)
+
+
+def test_sync_all_ready_sends_only_visible_rows_after_asking(window, qtbot):
+    win = window
+    win.invoices.search.setText("bluegum")  # INV-5002 (mismatch) and INV-5005 (ready) show
+    asked = []
+
+    def answer(box):
+        asked.append((box.text(), box.informativeText()))
+        return True
+
+    win.ask = answer
+    win.act_sync_all.trigger()
+    assert asked == [(
+        "Send 1 invoice to Xero?",
+        "INV-5005  Bluegum Legal  110.00\n\n"
+        "Not sent: 2 invoices also ready but hidden by the search or filter (INV-5001, INV-5003).",
+    )]
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
+    assert _status(win, "INV-5005") == "synced"
+    assert _status(win, "INV-5001") == "ready" and _status(win, "INV-5003") == "ready"
+    assert win.status.currentMessage() == "1 of 1 invoice in Xero."
+
+
+def test_sync_all_ready_cancelled_sends_nothing(window, qtbot):
+    win = window
+    win.ask = lambda box: False
+    win.act_sync_all.trigger()
+    assert not win.ops.busy
+    assert [r.status for r in win.rows()].count("synced") == 0
+    assert win.status.currentMessage() == "Sync all ready cancelled: nothing was sent."
+
+
+def test_sync_all_ready_with_no_ready_row_shown(window, qtbot):
+    win = window
+    win.invoices.status_filter.setCurrentIndex(win.invoices.status_filter.findData("mismatch"))
+    win.ask = lambda box: pytest.fail("nothing to ask about")
+    win.act_sync_all.trigger()
+    assert win.status.currentMessage() == (
+        "No invoice in the list is ready to sync. 3 ready invoices are hidden by the search or filter."
+    )
+
+
+def test_filtering_out_the_current_invoice_keeps_pane_and_toolbar_agreeing(window, qtbot):
+    win = window
+    assert win.invoices.select_number("INV-5001")
+    win.invoices.search.setText("bluegum")
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number != "INV-5001")
+    assert [r.invoice_number for r in win._selected_rows()] == [win.detail.row.invoice_number]
+    win.invoices.search.setText("no such company")
+    qtbot.waitUntil(lambda: win.detail.row is None)
+    assert win.detail.verdict.text() == "No invoice matches the search or filter. Clear them to see all 5 invoices."
+    assert not win.act_sync.isEnabled() and not win.act_resync.isEnabled() and not win.act_sync_all.isEnabled()
