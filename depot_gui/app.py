@@ -1,4 +1,4 @@
-"""`depot-gui [--demo] [--data-dir DIR] [--version]`: the desktop window."""
+"""`depot-gui [--demo | --sandbox SCENARIO.json] [--data-dir DIR] [--version]`: the desktop window."""
 
 from __future__ import annotations
 
@@ -32,7 +32,11 @@ def demo_scenario() -> Path:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="depot-gui", description="Move Autotask invoices into Xero, checked.")
-    parser.add_argument("--demo", action="store_true", help="open on sandbox data in a temporary folder (no account needed)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--demo", action="store_true", help="open on sandbox data in a temporary folder (no account needed)")
+    source.add_argument("--sandbox", metavar="SCENARIO.json",
+                        help="open on the built-in sandbox loaded from this scenario, like depot-sync --sandbox "
+                             "(in a temporary folder unless --data-dir is given)")
     parser.add_argument("--data-dir", metavar="DIR", help="use this data directory instead of the standard one")
     parser.add_argument("--version", action="version", version=f"depot-gui {__version__}")
     # Packaging smoke test: quit MS ms after the window's first paint (exit 3 if it never paints),
@@ -53,10 +57,15 @@ def make_app(argv: list[str]) -> QApplication:
 
 def open_session(args: argparse.Namespace) -> tuple[Session, Path | None]:
     """The session to show; a demo gets a fresh temp dir (the user's real data is never touched)."""
-    if args.demo:
-        tmp = Path(tempfile.mkdtemp(prefix="depot-gui-demo-"))
-        return Session.open(tmp, demo_scenario()), tmp
-    return Session.open(args.data_dir), None
+    scenario = demo_scenario() if args.demo else (Path(args.sandbox).expanduser() if args.sandbox else None)
+    if scenario is not None and not (args.sandbox and args.data_dir):
+        tmp = Path(tempfile.mkdtemp(prefix="depot-gui-demo-" if args.demo else "depot-gui-sandbox-"))
+        try:
+            return Session.open(tmp, scenario), tmp
+        except SessionError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return Session.open(args.data_dir, scenario), None
 
 
 def main(argv: list[str] | None = None) -> int:

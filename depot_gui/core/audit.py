@@ -168,7 +168,7 @@ def audit_invoice(
             rounding = difference
             if not items or abs(difference) > CENT * (len(items) + 1):
                 notes.append(
-                    f"The difference of {fmt_money(difference)} is within the tolerance but larger than rounding "
+                    f"The difference of {fmt_money(difference)} is within the maximum rounding difference but larger than rounding "
                     "alone would give; check the lines."
                 )
     explanation = _ready_text(totals.total, difference, rounding, draft, settings)
@@ -207,12 +207,12 @@ def _ready_text(xero_total: Decimal, difference: Decimal, rounding: Decimal, dra
         account = next(ln.account_code for ln in draft.lines if ln.is_rounding)
         return (
             f"Ready to sync: Xero's rounding gives {fmt_money(xero_total)}, {fmt_money(difference)} away from "
-            f"Autotask (within the {fmt_money(settings.tolerance)} tolerance). A rounding line of "
+            f"Autotask (within the {fmt_money(settings.tolerance)} maximum rounding difference). A rounding line of "
             f"{fmt_money(rounding)} on account {account} makes the Xero invoice equal Autotask to the cent."
         )
     return (
         f"Ready to sync: the Xero total {fmt_money(xero_total)} is {fmt_money(difference)} away from Autotask, "
-        f"within the {fmt_money(settings.tolerance)} tolerance."
+        f"within the {fmt_money(settings.tolerance)} maximum rounding difference."
     )
 
 
@@ -222,7 +222,7 @@ def _mismatch_text(
     lines = [
         f"Not synced: Autotask's total is {fmt_money(invoice.total)} but the Xero invoice would total "
         f"{fmt_money(xero_total)}, a difference of {fmt_money(difference)} (more than the "
-        f"{fmt_money(settings.tolerance)} allowed)."
+        f"{fmt_money(settings.tolerance)} maximum rounding difference)."
     ]
     for i, cause in enumerate(causes):
         lead = "Most likely cause" if i == 0 else "Also"

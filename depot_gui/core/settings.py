@@ -22,7 +22,7 @@ def _decimal_non_negative(text: str) -> Decimal:
     except InvalidOperation:
         raise SettingError(f"{text!r} is not a number; use a value like 3.00") from None
     if not value.is_finite() or value < 0 or value > MAX_TOLERANCE:
-        raise SettingError("the tolerance must be an amount from 0.00 to 1,000,000.00, like 3.00")
+        raise SettingError("the maximum rounding difference (tolerance) must be an amount from 0.00 to 1,000,000.00, like 3.00")
     if value != value.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
         raise SettingError(f"{text!r} has more than 2 decimals; money is compared to the cent")
     return value.quantize(Decimal("0.01"))

@@ -68,7 +68,14 @@ class WaitRelay:
 
 
 class NotConnected(Exception):
-    """Setup has not been done (or was removed); the message says how to do it."""
+    """Setup has not been done (or was removed); the message says how to do it.
+
+    str() names the command (the CLI); ``user_message`` says the same for the window.
+    """
+
+    def __init__(self, message: str, user_message: str = "") -> None:
+        super().__init__(message)
+        self.user_message = user_message or message
 
 
 class MemoryTokenStore:
@@ -203,12 +210,16 @@ def saved_connections(store: Store, secrets: SecretStore | None = None) -> Conne
     code = secrets.get(S_AT_CODE) if username else None
     if not (username and secret and code):
         raise NotConnected(
-            "Autotask is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect autotask`."
+            "Autotask is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect autotask`.",
+            "Autotask is not connected yet: open Settings › Connections and run the setup.",
         )
     tenant = raw.get(K_XERO_TENANT, "")
     token_store = KeyringTokenStore(secrets)
     if not tenant or token_store.load() is None:
-        raise NotConnected("Xero is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect xero`.")
+        raise NotConnected(
+            "Xero is not connected yet: run the setup wizard in Depot GUI, or `depot-sync connect xero`.",
+            "Xero is not connected yet: open Settings › Connections and sign in to Xero.",
+        )
     relay = WaitRelay()
     autotask = AutotaskClient(AutotaskCredentials(username, secret, code), on_wait=relay, sleep=relay.sleep)
     autotask.discover_zone()

@@ -23,10 +23,12 @@ class SessionError(Exception):
     """Something the user must fix before the command can run; str() is one clear sentence.
 
     ``damaged`` is the StoreDamaged behind it when the local database is damaged (offer repair).
+    ``user_message`` is the window's wording when it differs (no command lines in the window).
     """
 
-    def __init__(self, message: str, damaged: StoreDamaged | None = None) -> None:
+    def __init__(self, message: str = "", user_message: str = "", damaged: StoreDamaged | None = None) -> None:
         super().__init__(message)
+        self.user_message = user_message or message
         self.damaged = damaged
 
 
@@ -126,7 +128,7 @@ class Session:
                 else:
                     self._conn = saved_connections(self.store)
             except NotConnected as exc:
-                raise SessionError(str(exc)) from None
+                raise SessionError(str(exc), exc.user_message) from None
             except SecretStoreUnavailable as exc:
                 raise SessionError(str(exc)) from None
             except (AutotaskError, XeroError) as exc:

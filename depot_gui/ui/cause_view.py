@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +13,13 @@ from depot_gui.core.diagnosis import Cause
 from depot_gui.core.money import fmt_money
 
 SETTINGS_LINK = "depot:settings"
+# Fix steps are shared with `depot-sync`; their "(depot-sync: ...)" hints are for the command line.
+_CLI_HINT = re.compile(r"\s*\(depot-sync: [^)]*\)")
+
+
+def for_window(text: str) -> str:
+    """A fix step as the window says it: without the command-line hint."""
+    return _CLI_HINT.sub("", text)
 
 
 def cause_html(cause: Cause, rank: int) -> str:
@@ -27,7 +35,7 @@ def cause_html(cause: Cause, rank: int) -> str:
         parts.append("</ul>")
     if cause.fix:
         parts.append("<p style='margin:4px 0 0 0'><b>What to do</b></p><ol style='margin-top:0'>")
-        parts += [f"<li>{escape(f)}</li>" for f in cause.fix]
+        parts += [f"<li>{escape(for_window(f))}</li>" for f in cause.fix]
         parts.append("</ol>")
     if cause.code == "service_adjustment":
         parts.append(

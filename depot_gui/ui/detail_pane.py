@@ -21,6 +21,14 @@ _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
 
 
+def xero_holds(row: InvoiceRow, result: AuditResult | None) -> str:
+    """The total Xero will hold: Xero's rounding of the lines plus any rounding line (marked *)."""
+    if result is None:
+        return row.xero_total
+    total = result.xero_total + result.rounding_line
+    return fmt_money(total) + (" *" if result.rounding_line else "")
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()
@@ -107,7 +115,7 @@ class DetailPane(QScrollArea):
         grid = QGridLayout()
         self.figures: dict[str, QLabel] = {}
         for col, (key, caption) in enumerate(
-            (("autotask", "Autotask total"), ("xero", "Xero total"), ("difference", "Difference"), ("tolerance", "Allowed difference"))
+            (("autotask", "Autotask total"), ("xero", "Xero total"), ("difference", "Difference"), ("tolerance", "Maximum rounding difference"))
         ):
             cap = QLabel(caption)
             cap.setForegroundRole(cap.foregroundRole())
@@ -213,7 +221,7 @@ class DetailPane(QScrollArea):
         self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
         self.status_chip.setText(status_text(row.status))
         self.figures["autotask"].setText(fmt_money(result.autotask_total) if result else row.autotask_total)
-        self.figures["xero"].setText(fmt_money(result.xero_total) if result else row.xero_total)
+        self.figures["xero"].setText(xero_holds(row, result))
         diff = result.difference if result else None
         self.figures["difference"].setText(fmt_money(diff) if diff is not None else row.difference)
         self.figures["tolerance"].setText(fmt_money(result.tolerance) if result else "")
@@ -223,6 +231,11 @@ class DetailPane(QScrollArea):
         self.verdict.setText((explanation or "").split("\n", 1)[0])
         extra = []
         if result:
+            if result.rounding_line:
+                extra.append(
+                    f"* The Xero total includes a rounding line of {fmt_money(result.rounding_line)} "
+                    f"(Xero's rounding of the lines alone gives {fmt_money(result.xero_total)})."
+                )
             extra += list(result.notes) + [f"⚠ {w}" for w in result.warnings]
         self.notes.setText("\n".join(extra))
         self.notes.setVisible(bool(extra))
@@ -234,6 +247,9 @@ class DetailPane(QScrollArea):
             self.cards.append(card)
         self.causes_heading.setVisible(bool(causes))
         self.line_model.set_result(result)
+        self.lines_heading.setText(
+            "Line by line: Autotask billing items and the Xero lines " + ("sent" if row.status == SYNCED else "we would send")
+        )
         self.history_model.set_history(audits, attempts)
         self.history_heading.setText(f"History ({len(audits) + len(attempts)})")
         _fit_table(self.lines_view)
@@ -260,7 +276,7 @@ class DetailPane(QScrollArea):
         status = self.row.status if self.row else ""
         hint = {
             READY: "The totals agree: Sync sends it to Xero.",
-            MISMATCH: "Fix the cause above, then press Re-sync.",
+            MISMATCH: "Fix the cause described below, then press Re-sync.",
             ERROR: "Fix the problem above, then press Re-sync.",
             SYNCED: "Already in Xero. Re-sync checks Autotask again and updates a Xero draft that changed."
             if not self._needs_check else "In Xero, but the last attempt did not finish cleanly: press Re-sync.",

@@ -25,7 +25,7 @@ def friendly_message(exc: BaseException) -> str:
     """One or two sentences for the user; details go to the log."""
     text = getattr(exc, "user_message", None)
     if isinstance(text, str) and text:
-        return text
+        return text[:1].upper() + text[1:]
     if isinstance(exc, (SessionError, StoreError, SettingError)):
         msg = str(exc)
         return msg[:1].upper() + msg[1:] if msg else UNEXPECTED

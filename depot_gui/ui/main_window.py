@@ -30,6 +30,14 @@ PREFERRED_SIZE = QSize(1440, 860)  # on a large screen; smaller screens get 92% 
 NOT_CONNECTED = "Not connected — open Settings › Connections to connect Autotask and Xero."
 
 
+def window_title(session: Session) -> str:
+    """The title before Qt appends the application name ("… — Depot GUI"); never the name twice."""
+    if session.sandbox is None:
+        return "Depot GUI"
+    name = session.sandbox.scenario_path.name
+    return "Demo (sandbox data)" if name == "demo.json" else f"Sandbox: {name}"
+
+
 class MainWindow(QMainWindow):
     """The Depot GUI window over one open session.
 
@@ -42,7 +50,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.connection_text = "Not connected yet"
         self.settings_dialog: SettingsDialog | None = None
-        self.setWindowTitle("Depot GUI" + (" — demo (sandbox data)" if session.sandbox is not None else ""))
+        self.setWindowTitle(window_title(session))
         self.setWindowIcon(icon("app"))
         self.log_handler = install_log_handler()
         self.ops = SessionOps(session, self)
@@ -97,7 +105,7 @@ class MainWindow(QMainWindow):
         self.act_sync_all = self._action("sync-all", "Sync &all ready", "Ctrl+Shift+Return", self._on_sync_all_triggered,
                                          "Send the ready invoices the list shows to Xero (asks first)")
         self.act_settings = self._action("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences,
-                                         self._on_settings_triggered, "Tolerance, service adjustments, Xero status, accounts, connections")
+                                         self._on_settings_triggered, "Maximum rounding difference, service adjustments, Xero status, accounts, connections")
         if not self.act_settings.shortcut().toString():
             self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
         toolbar = QToolBar("Main")

@@ -101,9 +101,11 @@ class SessionOps(QObject):
         return ConnectionInfo(conn.api_user, conn.zone_name, conn.tenant_name, self.session.sandbox is not None)
 
     def _fail(self, title: str, exc: BaseException) -> None:
-        log.error("%s", title, exc_info=(type(exc), exc, exc.__traceback__))
-        if isinstance(exc, SessionError):
+        if isinstance(exc, SessionError):  # expected (not set up yet, keyring locked): a sentence, no traceback
+            log.info("%s: %s", title, friendly_message(exc))
             self.disconnected.emit(friendly_message(exc))
+        else:
+            log.error("%s", title, exc_info=(type(exc), exc, exc.__traceback__))
         self.failed.emit(title, friendly_message(exc))
 
     # ------------------------------------------------------------------ refresh

@@ -1,4 +1,4 @@
-"""Settings: tolerance, service adjustment support (after a review), Xero status, accounts, connections."""
+"""Settings: maximum rounding difference, service adjustment support (after a review), Xero status, accounts, connections."""
 
 from __future__ import annotations
 

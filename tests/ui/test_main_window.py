@@ -234,7 +234,7 @@ def test_app_main_demo_smoke(argv, qtbot, monkeypatch):
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert app_module.main(argv) == 0
     assert seen["rows"] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
-    assert "demo" in seen["title"]
+    assert seen["title"] == "Demo (sandbox data)"  # Qt appends " — Depot GUI" once
 
 
 def test_first_run_opens_the_setup_wizard(tmp_path, qtbot, monkeypatch):

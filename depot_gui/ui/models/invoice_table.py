@@ -42,10 +42,10 @@ HEADERS = {
 _MONEY_COLS = (Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
 HEADER_TIPS = {
     Col.AUTOTASK_TOTAL: "The invoice total in Autotask, tax included.",
-    Col.XERO_TOTAL: "What the Xero lines we would send add up to with Xero's rounding, before any rounding "
-                    "line (the detail pane shows the final Xero total).",
-    Col.DIFFERENCE: "Autotask total minus Xero total. Above the allowed difference the invoice is not synced; "
-                    "within it, a rounding line makes Xero equal Autotask to the cent.",
+    Col.XERO_TOTAL: "The total Xero will hold: the lines with Xero's rounding, plus the rounding line when one "
+                    "is added (marked *; the detail pane shows it).",
+    Col.DIFFERENCE: "Autotask total minus what Xero's rounding alone gives. Above the maximum rounding difference "
+                    "the invoice is not synced; within it, a rounding line makes Xero equal Autotask to the cent.",
     Col.SYNCED_AT: "When Depot GUI put the invoice into Xero.",
 }
 
@@ -59,13 +59,17 @@ def _dec(text: str) -> Decimal:
 
 def _cells(row: InvoiceRow) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """Display texts and raw sort keys for one row, computed once per row (keeps 10k rows fast)."""
-    totals = [_dec(row.autotask_total), _dec(row.xero_total), _dec(row.difference)]
+    rounding = _dec(row.rounding_line)
+    totals = [_dec(row.autotask_total), _dec(row.xero_total) + rounding, _dec(row.difference)]
     synced = local_time(row.synced_at) or "—"
+    money = [fmt_money(v) for v in totals]
+    if rounding:
+        money[1] += " *"  # includes a rounding line (header tip, detail pane)
     display = (
         row.invoice_number,
         row.company,
         row.invoice_date or "",
-        *(fmt_money(v) for v in totals),
+        *money,
         status_text(row.status),
         synced,
     )
