@@ -161,7 +161,7 @@ def test_pyside_does_not_leak_references():
 def test_money_columns_explain_themselves():
     model = InvoiceTableModel()
     tip = model.headerData(Col.XERO_TOTAL, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
-    assert "before any rounding line" in tip
+    assert "plus the rounding line when one is added (marked *" in tip
     assert model.headerData(Col.NUMBER, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) is None
 
 
