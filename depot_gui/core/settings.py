@@ -13,7 +13,8 @@ class SettingError(ValueError):
     key: str = ""
 
 
-MAX_TOLERANCE = Decimal("1000000")
+MAX_TOLERANCE = Decimal("1000000")  # the Settings dialog's widgets take exactly these ranges
+MAX_FRESH_MINUTES = 24 * 60
 
 
 def _decimal_non_negative(text: str) -> Decimal:
@@ -56,8 +57,8 @@ def _minutes(text: str) -> int:
         value = int(str(text).strip())
     except ValueError:
         raise SettingError(f"{text!r} is not a whole number of minutes") from None
-    if value < 0 or value > 24 * 60:
-        raise SettingError("minutes must be between 0 and 1440")
+    if value < 0 or value > MAX_FRESH_MINUTES:
+        raise SettingError(f"minutes must be between 0 and {MAX_FRESH_MINUTES}")
     return value
 
 

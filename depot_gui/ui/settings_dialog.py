@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from depot_gui.core.settings import SPECS, SettingError, Settings
+from depot_gui.core.settings import MAX_FRESH_MINUTES, MAX_TOLERANCE, SPECS, SettingError, Settings
 from depot_gui.sync.session import Session
 
 from .errors import friendly_message
@@ -70,8 +70,8 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self.tolerance = QDoubleSpinBox()
-        self.tolerance.setRange(0, 10000)
-        self.tolerance.setDecimals(2)
+        self.tolerance.setDecimals(2)  # before the range: Qt rounds the limits to the decimals
+        self.tolerance.setRange(0, float(MAX_TOLERANCE))  # every value core.settings accepts
         self.tolerance.setSingleStep(0.5)
         self.tolerance.setValue(float(s.tolerance))
         form.addRow(SPECS["tolerance"].label, self.tolerance)
@@ -101,7 +101,7 @@ class SettingsDialog(QDialog):
         self.contact_match.setCurrentIndex(max(0, self.contact_match.findData(s.contact_match.lower())))
         form.addRow(SPECS["contact_match"].label, self.contact_match)
         self.fresh_minutes = QSpinBox()
-        self.fresh_minutes.setRange(0, 1440)
+        self.fresh_minutes.setRange(0, MAX_FRESH_MINUTES)
         self.fresh_minutes.setSuffix(" min")
         self.fresh_minutes.setValue(s.fresh_minutes)
         form.addRow("Invoices still attaching items if younger than", self.fresh_minutes)

@@ -1,0 +1,48 @@
+"""The Settings dialog takes every value the settings allow, and OK stores exactly what it shows."""
+
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from depot_gui.ui.settings_dialog import SettingsDialog
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+def open_dialog(qtbot, session) -> SettingsDialog:
+    dialog = SettingsDialog(session, "Connected to the sandbox.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def press_ok(qtbot, dialog: SettingsDialog) -> None:
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize("stored", ["10000.01", "250000.00", "999999.99", "1000000.00"])
+def test_a_stored_tolerance_above_10000_survives_ok(qtbot, demo_session, stored):
+    # depot-sync settings set tolerance accepts up to 1,000,000.00; OK used to lower it to 10,000.00.
+    demo_session.set_setting("tolerance", stored)
+    dialog = open_dialog(qtbot, demo_session)
+    assert f"{D(str(dialog.tolerance.value())):.2f}" == stored
+    press_ok(qtbot, dialog)
+    assert demo_session.settings().tolerance == D(stored)
+
+
+def test_the_widgets_allow_exactly_the_settings_range(qtbot, demo_session):
+    dialog = open_dialog(qtbot, demo_session)
+    assert (dialog.tolerance.minimum(), dialog.tolerance.maximum(), dialog.tolerance.decimals()) == (0.0, 1000000.0, 2)
+    assert (dialog.fresh_minutes.minimum(), dialog.fresh_minutes.maximum()) == (0, 1440)
+
+
+def test_typing_the_largest_tolerance(qtbot, demo_session):
+    dialog = open_dialog(qtbot, demo_session)
+    dialog.tolerance.selectAll()
+    qtbot.keyClicks(dialog.tolerance, "1000000")
+    press_ok(qtbot, dialog)
+    assert demo_session.settings().tolerance == D("1000000.00")
