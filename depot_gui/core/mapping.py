@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from .ownership import ownership_mark
 from .models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
 from .money import ZERO, round4
 from .settings import Settings
@@ -262,7 +263,7 @@ def map_invoice(
         due = inv_date + timedelta(days=30)
     return XeroDraft(
         invoice_number=invoice.number,
-        reference=f"Autotask invoice {invoice.id}",
+        reference=ownership_mark(invoice.id),
         contact=contact,
         date=inv_date,
         due_date=due,
