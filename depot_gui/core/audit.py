@@ -15,7 +15,9 @@ READY = "ready"
 SYNCED = "synced"
 MISMATCH = "mismatch"
 ERROR = "error"
-STATUSES = (READY, SYNCED, MISMATCH, ERROR)
+CONFLICT = "conflict"  # Xero holds a document under this number that is not ours, or a number is shared
+STATUSES = (READY, SYNCED, MISMATCH, CONFLICT, ERROR)
+LOB_CHECK = "lob_access"  # the name of the line-of-business check in ``unchecked``
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class AuditResult:
     notes: tuple[str, ...] = ()
     xero_invoice_id: str | None = None
     extra: dict = field(default_factory=dict)
+    unchecked: tuple[str, ...] = ()  # checks that could not run (never reported as passed)
 
     @property
     def cause_codes(self) -> list[str]:
@@ -142,10 +145,16 @@ def audit_invoice(
         )
     if abs(difference) > settings.tolerance:
         causes = tuple(diagnose(invoice, items, draft, settings, evidence))
+        unchecked = () if evidence.lob.checked else (LOB_CHECK,)
         explanation = _mismatch_text(invoice, totals.total, difference, settings, causes)
+        if unchecked:
+            explanation += "\nNot checked: whether the API user sees every line of business" + (
+                f" ({evidence.lob.note.rstrip('.')})." if evidence.lob.note else "."
+            )
         return AuditResult(
             invoice.id, invoice.number, company_name, MISMATCH, invoice.total, totals.total, difference, ZERO,
             settings.tolerance, causes, explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
+            unchecked=unchecked,
         )
     blocker = _cannot_send(items, draft, evidence)
     if blocker:

@@ -96,7 +96,7 @@ def diagnose(
             continue
         amount_gap = item.extended_price - line.amount
         tax_gap = item.tax_dollars - line.tax
-        if item.quantity < 0 and abs(amount_gap) >= CENT and not settings.service_adjustments:
+        if item.is_service_adjustment and abs(amount_gap) >= CENT and not settings.service_adjustments:
             buckets["service_adjustment"] += amount_gap + tax_gap
             proof["service_adjustment"].append(
                 f"'{item.label}': Autotask shows quantity {item.quantity.normalize():f} x "
@@ -126,6 +126,12 @@ def diagnose(
             proof["unknown"].append(
                 f"'{item.label}': Autotask line total {fmt_money(item.extended_price)} is not "
                 f"{item.quantity.normalize():f} x {fmt_price(item.rate)}; Xero would compute {fmt_money(line.amount)}."
+                + (
+                    " It has a negative quantity but is not a combined service adjustment (its total is not "
+                    "positive and no contract service adjustment made it), so sending it as 1 x its total "
+                    "would only hide the difference."
+                    if item.quantity < 0 else ""
+                )
             )
 
     # Item gap: items missing from the download, or Autotask's 4-decimal totals.
@@ -242,7 +248,7 @@ def _missing_items(
         if age_text:
             proof["items_pending"].append(age_text + ".")
         return
-    if lob.restricted or lob.restricted_entities:
+    if lob.hides_items:
         buckets["lob_access"] += gap
         proof["lob_access"].append(head)
         if lob.restricted:
@@ -250,7 +256,7 @@ def _missing_items(
                 f"The API user is tied to the lines of business {', '.join(lob.user_lobs) or '(none)'}; "
                 f"it cannot see {', '.join(lob.hidden)}, and Autotask silently leaves out their billing items."
             )
-        for entity in lob.restricted_entities:
+        for entity in lob.item_hiding_entities:
             proof["lob_access"].append(f"The API user's security level has only Restricted access to {entity}.")
         if fresh:
             proof["lob_access"].append(
@@ -261,21 +267,13 @@ def _missing_items(
         buckets["items_pending"] += gap
         proof["items_pending"] += [head, age_text + ", so Autotask may still be attaching its items."]
         if lob.checked:
-            proof["items_pending"].append(
-                "The API user sees every line of business, so the items are not hidden by permissions."
-            )
+            proof["items_pending"].append(_sees_all(consequence="so the items are not hidden by permissions"))
         return
     # Items are missing, but neither permissions nor timing explain it: say so, never guess.
     buckets["unknown"] += gap
     proof["unknown"].append(head)
-    if lob.checked:
-        proof["unknown"].append(
-            "The API user sees every line of business, so permissions do not hide them."
-        )
-    else:
-        proof["unknown"].append(
-            "The API user's lines of business could not be checked" + (f": {lob.note}" if lob.note else ".")
-        )
+    if lob.checked:  # an unchecked line-of-business check is said once, in the audit's explanation
+        proof["unknown"].append(_sees_all(consequence="so permissions do not hide them"))
     if age_text:
         proof["unknown"].append(age_text + ", long enough for Autotask to have attached every item.")
     if ev.redownloaded:
@@ -284,3 +282,9 @@ def _missing_items(
         "Open the invoice in Autotask and compare its lines with the ones below: items removed, voided or "
         "re-invoiced after the invoice was made explain a gap like this."
     )
+
+
+
+def _sees_all(consequence: str) -> str:
+    """Claimed only when the line-of-business check ran to the end and found nothing hidden."""
+    return f"The API user sees every line of business, {consequence}."

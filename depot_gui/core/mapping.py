@@ -309,7 +309,7 @@ def _quantity_and_unit(item: BillingItem, settings: Settings) -> tuple[Decimal, 
     """Xero rejects negative quantities: move the sign, or (opt-in) send 1 x the line total."""
     if item.quantity >= 0:
         return item.quantity, item.rate, ""
-    if settings.service_adjustments:
+    if settings.service_adjustments and item.is_service_adjustment:
         return (
             Decimal("1"),
             item.extended_price,

@@ -81,6 +81,12 @@ class BillingItem:
         )
 
     @property
+    def is_service_adjustment(self) -> bool:
+        """The combined service adjustment pattern (seed, option 3): a negative quantity with a
+        positive line total, or a line Autotask made from a contract service adjustment."""
+        return self.quantity < 0 and (self.extended_price > 0 or self.service_adjustment_id is not None)
+
+    @property
     def label(self) -> str:
         """The text a bookkeeper recognises: item name, plus description when it adds something."""
         name, desc = self.item_name.strip(), self.description.strip()
@@ -247,6 +253,9 @@ class XeroContact:
         )
 
 
+ITEM_ENTITIES = ("Invoices", "BillingItems")
+
+
 @dataclass(frozen=True)
 class LobAccess:
     """What the API user can see of the lines of business (evidence for `lob_access`).
@@ -267,6 +276,17 @@ class LobAccess:
     @property
     def sees_everything(self) -> bool:
         return self.checked and not self.restricted and not self.restricted_entities
+
+    @property
+    def item_hiding_entities(self) -> tuple[str, ...]:
+        """Restricted entities that can hide billing items (Invoices, BillingItems); Restricted
+        access to Taxes or BillingCodes cannot leave items out of a download."""
+        return tuple(e for e in self.restricted_entities if e.split(" ", 1)[0] in ITEM_ENTITIES)
+
+    @property
+    def hides_items(self) -> bool:
+        """Evidence that Autotask may leave billing items out for this API user."""
+        return self.restricted or bool(self.item_hiding_entities)
 
 
 @dataclass

@@ -71,7 +71,7 @@ def result_to_dict(r: AuditResult) -> dict[str, Any]:
             {k: (_s(v) if isinstance(v, Decimal) else v) for k, v in vars(ln).items()} for ln in r.lines
         ],
         "warnings": list(r.warnings), "notes": list(r.notes), "xero_invoice_id": r.xero_invoice_id,
-        "extra": r.extra,
+        "extra": r.extra, "unchecked": list(r.unchecked),
     }
 
 
@@ -98,4 +98,5 @@ def result_from_dict(d: dict[str, Any]) -> AuditResult:
         draft=draft_from_dict(d["draft"]) if d.get("draft") else None,
         lines=tuple(lines), warnings=tuple(d.get("warnings", ())), notes=tuple(d.get("notes", ())),
         xero_invoice_id=d.get("xero_invoice_id"), extra=d.get("extra") or {},
+        unchecked=tuple(d.get("unchecked", ())),
     )

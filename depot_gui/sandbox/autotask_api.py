@@ -112,6 +112,12 @@ class AutotaskAPI(AutotaskGate, AutotaskQueries, AutotaskRecords):
         if rest == ["query"]:
             if m not in ("GET", "POST"):
                 return self.bad_method(m)
+            off = self.options.get("org_structure", "on")
+            if entity == "OrganizationalLevelAssociations" and off == "off_error":
+                return errors(400, "The Organizational Structure module is not enabled for this company.")
+            if entity == "OrganizationalLevelAssociations" and off == "off_empty":
+                return Response.json(200, {"items": [], "pageDetails": {
+                    "count": 0, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None}})
             return self.query(req, entity, st, self.query_body(req), method=m)
         if rest == ["query", "count"]:
             if m not in ("GET", "POST"):

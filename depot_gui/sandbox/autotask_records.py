@@ -26,7 +26,7 @@ class AutotaskRecords:
 
     def visible(self, entity: str, row: dict) -> bool:
         """Line-of-business visibility for the API user (scenario.md)."""
-        if self.lob is None or entity not in LOB_ENTITIES:
+        if self.lob is None or entity not in LOB_ENTITIES or self.options.get("org_structure", "on") != "on":
             return True
         lob = row.get("organizationalLevelAssociationID")
         return lob is None or lob in self.lob

@@ -25,6 +25,9 @@ DEFAULT_OPTIONS = {
     "missing_value": "zero",             # "zero" | "null": a filter whose value a client dropped
     "in_limit": 500,                     # max OR conditions (in-list values) per query; None = no limit
     "empty_filter": "error",             # "error" | "all": a query without filter conditions
+    "org_structure": "on",               # "on" | "off_empty" | "off_error": Organizational Structure
+                                         # switched off; the associations query answers [] or a 400
+                                         # naming the module (reference §4.4 step 2, uncertain)
     "thread_limit_status": 429,          # HTTP status of the Itgenatr005 thread-limit error
     "autotask_thread_limit": 3,          # concurrent requests per (integration code, endpoint)
     "autotask_hourly_threshold": 10000,  # requests per rolling 60 minutes

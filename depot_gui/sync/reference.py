@@ -59,8 +59,20 @@ def check_lob_access(autotask, username: str) -> LobAccess:
     2. active OrganizationalLevelAssociations (none: Organizational Structure not in use);
     3. the API user's Resources row, then its OrganizationalResources rows: none means all
        lines of business; otherwise every active association outside its set is hidden.
+    A step that fails makes the whole check *unchecked* (``checked=False`` with the reason),
+    never "all clear": a failed query is not evidence that nothing is hidden.
     """
-    restricted_entities = []
+    restricted_entities: list[str] = []
+    try:
+        return _check_lob_access(autotask, username, restricted_entities)
+    except AutotaskError as exc:
+        return LobAccess(
+            checked=False, restricted_entities=tuple(restricted_entities),
+            note=f"Autotask did not answer the check: {exc.user_message}",
+        )
+
+
+def _check_lob_access(autotask, username: str, restricted_entities: list[str]) -> LobAccess:
     for entity in LOB_ENTITIES:
         info = autotask.entity_information(entity)
         access = str(info.get("userAccessForQuery") or "All")
@@ -68,10 +80,11 @@ def check_lob_access(autotask, username: str) -> LobAccess:
             restricted_entities.append(f"{entity} ({access})")
     try:
         associations = autotask.query("OrganizationalLevelAssociations", [{"op": "exist", "field": "id"}])
-    except AutotaskQueryError:  # the module is inactive: read as "not in use" (reference §4.4 step 2)
+    except AutotaskQueryError as exc:
+        if not module_inactive(exc):
+            raise
+        # The module is switched off: read as "not in use" (reference §4.4 step 2, both readings).
         associations = []
-    except AutotaskError as exc:  # anything else: say it was not checked, never "all clear"
-        return LobAccess(checked=False, restricted_entities=tuple(restricted_entities), note=exc.user_message)
     active = [a for a in associations if a.get("isActive", True)]
     if not active:
         return LobAccess(in_use=False, restricted_entities=tuple(restricted_entities))
@@ -101,6 +114,16 @@ def check_lob_access(autotask, username: str) -> LobAccess:
         hidden_ids=tuple(int(a["id"]) for a in hidden),
         restricted_entities=tuple(restricted_entities),
     )
+
+
+_INACTIVE_WORDS = ("not enabled", "not active", "inactive", "disabled", "not in use", "not turned on")
+
+
+def module_inactive(exc: AutotaskQueryError) -> bool:
+    """Autotask said Organizational Structure is switched off (a 4xx naming it), as opposed to
+    a failure of the query (5xx, timeouts, anything else): only the former reads as "not in use"."""
+    text = f"{exc.detail or ''} {exc.user_message}".lower()
+    return (exc.status or 0) < 500 and "organizational" in text and any(w in text for w in _INACTIVE_WORDS)
 
 
 def _association_names(autotask, associations: list[dict]) -> dict[int, str]:

@@ -179,7 +179,11 @@ def test_unchecked_lob_access_is_said_not_assumed(sc):
     inv, its = one_invoice(sc, [item(1)], total="500.00")
     r = audit_invoice(inv, its, reference(sc, unchecked), Settings(), evidence(unchecked))
     assert r.cause_codes == ["unknown"]
-    assert any("could not be checked: Autotask did not answer" in e for e in r.causes[0].evidence)
+    assert r.unchecked == ("lob_access",)
+    assert r.explanation.splitlines()[-1] == (
+        "Not checked: whether the API user sees every line of business (Autotask did not answer)."
+    )
+    assert not any("sees every line of business" in e for c in r.causes for e in c.evidence)
 
 
 def test_hidden_credit_line_reads_as_credits_missing(sc):

@@ -81,10 +81,10 @@ def _connect_autotask(flow: SetupFlow, args: Any, out, err, stdin) -> int:
 
 
 def _print_verdict(v: LobVerdict, out) -> None:
-    print(("OK: " if v.green else "PROBLEM: ") + v.headline, file=out)
+    print(("OK: " if v.green else "PROBLEM: " if v.level == "red" else "NOT CHECKED: ") + v.headline, file=out)
     for entity, access in v.entity_access:
         print(f"  {entity}: {access}", file=out)
-    if v.entity_access:
+    if v.entity_access and v.checked:
         print(f"  Organizational Structure in use: {'yes' if v.structure_in_use else 'no'}", file=out)
     if v.all_lines:
         print(f"  All active lines of business: {', '.join(v.all_lines)}", file=out)

@@ -15,7 +15,8 @@ from .common import AUTOTASK_USER_PATH, Endpoints
 
 @dataclass(frozen=True)
 class LobVerdict:
-    """The line-of-business verdict with its evidence. ``level``: green, red, or error."""
+    """The line-of-business verdict with its evidence. ``level``: green, red, unchecked (the
+    check could not finish: never read as green), or error (Autotask could not be reached)."""
 
     level: str
     headline: str
@@ -30,6 +31,10 @@ class LobVerdict:
     @property
     def green(self) -> bool:
         return self.level == "green"
+
+    @property
+    def checked(self) -> bool:
+        return self.level in ("green", "red")
 
 
 class _Recorder:
@@ -104,8 +109,13 @@ def check_lines_of_business(endpoints: Endpoints, username: str, secret: str, co
         "user_lines": access.user_lobs, "hidden": access.hidden, "access": access,
     }
     if not access.checked:
-        return LobVerdict("red", access.note or "The API user's lines of business could not be checked.",
-                          fix_steps=lob_fix_steps(username, all_lines), **evidence)
+        reason = (access.note or "the check did not finish").rstrip(".")
+        return LobVerdict(
+            "unchecked",
+            f"Not checked: whether the API user sees every line of business ({reason}). "
+            "Press Re-check; until it passes, invoices with hidden items cannot be told apart.",
+            **evidence,
+        )
     steps: tuple[str, ...] = ()
     problems = []
     if access.restricted:

@@ -132,8 +132,11 @@ class LinesOfBusinessPage(FlowPage):
 def evidence_html(v: LobVerdict) -> str:
     """The evidence as a small table: entity access, structure in use, lines by name."""
     rows = [(f"{entity} access", access) for entity, access in v.entity_access]
-    rows.append(("Organizational Structure in use", "yes" if v.structure_in_use else "no"))
-    if v.structure_in_use:
+    if not v.checked:
+        rows.append(("Lines of business", "not checked"))
+    else:
+        rows.append(("Organizational Structure in use", "yes" if v.structure_in_use else "no"))
+    if v.checked and v.structure_in_use:
         rows.append(("All active lines of business", ", ".join(v.all_lines) or "(none)"))
         rows.append(("The API user's lines of business", ", ".join(v.user_lines) or "none (so it sees all)"))
         rows.append(("Hidden from the API user", ", ".join(v.hidden) or "none"))
