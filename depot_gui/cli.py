@@ -105,6 +105,7 @@ def result_json(r: AuditResult) -> dict[str, Any]:
         "causes": r.cause_codes if r.status == "mismatch" else [],
         "explanation": r.explanation,
         "xero_invoice_id": r.xero_invoice_id or None,
+        "unchecked": list(r.unchecked),
     }
 
 
@@ -120,7 +121,7 @@ def _print_table(rows: list[dict[str, Any]], out) -> None:
     for t in table:
         print("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip(), file=out)
     for r in rows:
-        if r["status"] in ("mismatch", "error") or r.get("rounding_line") not in (None, "0.00"):
+        if r["status"] in ("mismatch", "conflict", "error") or r.get("rounding_line") not in (None, "0.00"):
             print(f"\n{r['invoice_number']}: {r['explanation']}", file=out)
 
 
@@ -129,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.raiseExceptions = False  # a record that cannot be written is dropped, never a "Logging error" on stderr
     try:
         args = build_parser().parse_args(argv)
+        _names_given(args)
         return _run(args, out)
     except UsageError as exc:
         print(str(exc), file=err)
@@ -152,6 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def _names_given(args: argparse.Namespace) -> None:
+    """An empty or blank invoice name is a usage error: it never widens an action to "all"."""
+    names = getattr(args, "numbers", None) or []
+    if isinstance(names, str):
+        names = [names]
+    if any(not n.strip() for n in names):
+        raise UsageError(
+            f"depot-sync {args.command}: an invoice name is empty; name each invoice (a blank name never means all)"
+        )
+
+
 def _run(args: argparse.Namespace, out) -> int:
     from depot_gui.store.db import StoreError
     from depot_gui.sync.session import SessionError
@@ -169,7 +182,7 @@ def _run(args: argparse.Namespace, out) -> int:
 def _in_session(args: argparse.Namespace, out) -> int:
     from depot_gui.autotask.errors import AutotaskError
     from depot_gui.store.db import StoreError
-    from depot_gui.sync.engine import Cancelled
+    from depot_gui.sync.engine import Cancelled, NothingNamed
     from depot_gui.sync.session import Session, SessionError
     from depot_gui.xero.errors import XeroError
 
@@ -200,7 +213,7 @@ def _in_session(args: argparse.Namespace, out) -> int:
             raise UsageError(f"depot-sync: {exc}") from None
         except (AutotaskError, XeroError) as exc:
             raise UsageError(f"depot-sync: {exc.user_message}") from None
-        except (StoreError, Cancelled) as exc:
+        except (StoreError, Cancelled, NothingNamed) as exc:
             raise UsageError(f"depot-sync: {exc}") from None
         _emit(rows, args.json, out)
         return code
@@ -226,6 +239,7 @@ def _status(session, args, out) -> int:
                 "autotask_total": r.autotask_total, "xero_total": r.xero_total, "difference": r.difference,
                 "rounding_line": r.rounding_line, "causes": r.causes if r.status == "mismatch" else [],
                 "explanation": r.explanation, "xero_invoice_id": r.xero_invoice_id,
+                "unchecked": list(r.unchecked),
                 "synced_at": r.synced_at, "voided_in_autotask": r.voided, "checked_at": r.audited_at,
             }
         )

@@ -32,6 +32,12 @@ __all__ = [
 ]
 
 
+# The invoice row plus what the last audit could not check (kept inside its result JSON).
+_ROW_COLUMNS = (
+    "*, CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.unchecked') END AS unchecked_json"
+)
+
+
 class Store(SyncAttemptsMixin):
     """One SQLite database file; safe to share between threads (one lock per write)."""
 
@@ -170,15 +176,17 @@ class Store(SyncAttemptsMixin):
         self._write("UPDATE invoices SET status=?, explanation=? WHERE autotask_id=?", (status, explanation, autotask_id))
 
     def invoices(self) -> list[InvoiceRow]:
-        rows = self._read("SELECT * FROM invoices ORDER BY invoice_number, autotask_id")
+        rows = self._read(f"SELECT {_ROW_COLUMNS} FROM invoices ORDER BY invoice_number, autotask_id")
         return [self._row(r) for r in rows]
 
     def invoice(self, autotask_id: int) -> InvoiceRow | None:
-        rows = self._read("SELECT * FROM invoices WHERE autotask_id=?", (autotask_id,))
+        rows = self._read(f"SELECT {_ROW_COLUMNS} FROM invoices WHERE autotask_id=?", (autotask_id,))
         return self._row(rows[0]) if rows else None
 
     def invoice_by_number(self, number: str) -> InvoiceRow | None:
-        rows = self._read("SELECT * FROM invoices WHERE invoice_number=? ORDER BY autotask_id LIMIT 1", (number,))
+        rows = self._read(
+            f"SELECT {_ROW_COLUMNS} FROM invoices WHERE invoice_number=? ORDER BY autotask_id LIMIT 1", (number,)
+        )
         return self._row(rows[0]) if rows else None
 
     def last_result(self, autotask_id: int) -> AuditResult | None:

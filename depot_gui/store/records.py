@@ -65,6 +65,7 @@ class InvoiceRow:
     synced_at: str | None
     voided: bool
     audited_at: str
+    unchecked: tuple[str, ...] = ()  # checks the last audit could not run
 
 
 @dataclass(frozen=True)

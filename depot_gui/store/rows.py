@@ -58,6 +58,7 @@ def invoice_row(r: sqlite3.Row) -> InvoiceRow:
         text("explanation", r["explanation"]), text("xero_invoice_id", r["xero_invoice_id"], nullable=True),
         text("xero_status", r["xero_status"], nullable=True), text("synced_at", r["synced_at"], nullable=True),
         bool(r["voided"]), text("audited_at", r["audited_at"]),
+        tuple(codes(r["unchecked_json"] or "[]")) if "unchecked_json" in r.keys() else (),
     )
 
 

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from depot_gui.core.audit import ERROR, MISMATCH, SYNCED, AuditResult, audit_invoice
+from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, SYNCED, AuditResult, audit_invoice
 from depot_gui.core.diagnosis import Evidence
 from depot_gui.core.mapping import MappingOverrides
 from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess, ReferenceData
 from depot_gui.core.money import ZERO, fmt_money, to_decimal
+from depot_gui.core.ownership import document_facts, foreign_document_text, shared_number_text, split_ours
 from depot_gui.core.settings import Settings
 from depot_gui.store.db import Store
 
@@ -21,6 +22,10 @@ from .reference import check_lob_access, find_in_xero, load_contacts, load_refer
 
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
+
+
+class NothingNamed(ValueError):
+    """An action was given an empty or blank invoice name: it never widens to "all"."""
 
 
 @dataclass
@@ -70,8 +75,10 @@ class Engine:
             return self._audit(numbers, record, settings or self.store.settings())
 
     def _audit(self, numbers: list[str] | None, record: bool, settings: Settings) -> list[AuditResult]:
+        if numbers is not None and any(not str(n).strip() for n in numbers):
+            raise NothingNamed("An invoice name is empty: name each invoice (a blank name never means \"all\").")
         self.progress("Downloading invoices from Autotask", 0, 0)
-        wanted = [n.strip() for n in numbers or [] if n.strip()]
+        wanted = [n.strip() for n in numbers or []]
         raw_invoices = self._download_invoices(wanted)
         results: list[AuditResult] = []
         found_numbers = set()
@@ -101,6 +108,7 @@ class Engine:
         else:
             ref = ReferenceData()
         self.cancel.check()
+        holders = self._shared_numbers(downloads, wanted, ref)
         existing = find_in_xero(self.conn.xero, [d.invoice.number for d in downloads])
         server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
         total = len(downloads)
@@ -140,9 +148,20 @@ class Engine:
                 result,
                 extra={**result.extra, "audit_status": result.status, "stamped": d.invoice.web_service_date is not None},
             )
-            xero = existing.get(d.invoice.number)
-            if xero is not None:
-                result = self._with_xero(result, xero)
+            ours, foreign = split_ours(existing.get(d.invoice.number, []), d.invoice.id)
+            xero = ours
+            if ours is not None:  # in Xero and ours: its state, even if another invoice took the number since
+                result = self._with_xero(result, ours)
+            elif d.invoice.number in holders:
+                result = self._conflict(result, shared_number_text(d.invoice.number, holders[d.invoice.number]),
+                                        {"shared_with": [i for i, _ in holders[d.invoice.number]]})
+            elif foreign:
+                facts = document_facts(foreign[0])
+                row = self.store.invoice(d.invoice.id)
+                recorded = row is not None and bool(row.xero_invoice_id) and row.xero_invoice_id == facts["id"]
+                result = self._conflict(
+                    result, foreign_document_text(d.invoice.number, facts, d.invoice.id, recorded), {"document": facts}
+                )
             if record:
                 self.store.save_download(d.invoice.id, d.raw, d.raw_items)
                 self.store.save_audit(result, d.invoice.invoice_date.date().isoformat() if d.invoice.invoice_date else None)
@@ -168,6 +187,34 @@ class Engine:
                     f"{row.invoice_number} was voided in Autotask after it was synced to Xero. In Xero, void "
                     "the invoice (or delete it if it is still a draft), or credit it if it was paid.",
                 )
+
+    def _shared_numbers(self, downloads: list[Download], wanted: list[str], ref: ReferenceData) -> dict[str, list]:
+        """Numbers that more than one live Autotask invoice carries: number -> [(id, company)].
+
+        A run by invoice number already downloaded every holder; otherwise one batched query
+        finds the others (an earlier invoice under the same number may be stamped already)."""
+        numbers = sorted({str(d.raw.get("invoiceNumber") or "").strip() for d in downloads} - {""})
+        if not numbers:
+            return {}
+        if wanted and set(numbers) <= set(wanted):
+            rows = [d.raw for d in downloads]
+        else:
+            rows = self.conn.autotask.query_in("Invoices", "invoiceNumber", numbers)
+        by_number: dict[str, dict[int, str]] = {}
+        for r in rows:
+            if r.get("isVoided"):
+                continue
+            company = ref.companies.get(int(r.get("companyID") or -1))
+            by_number.setdefault(str(r.get("invoiceNumber") or "").strip(), {})[int(r["id"])] = (
+                company.name if company else ""
+            )
+        return {n: sorted(ids.items()) for n, ids in by_number.items() if n in numbers and len(ids) > 1}
+
+    @staticmethod
+    def _conflict(result: AuditResult, text: str, facts: dict) -> AuditResult:
+        """Nothing may be written for this invoice until a person resolves the conflict."""
+        return replace(result, status=CONFLICT, explanation=text, xero_invoice_id=None, causes=(),
+                       extra={**result.extra, "conflict": facts})
 
     def lob_access(self, refresh: bool = False) -> LobAccess:
         """The API user's line-of-business evidence (cached for this engine)."""
@@ -245,4 +292,4 @@ class Engine:
 
 
 
-__all__ = ["CancelToken", "Cancelled", "Engine", "Progress"]
+__all__ = ["CancelToken", "Cancelled", "Engine", "NothingNamed", "Progress"]

@@ -137,15 +137,16 @@ def _association_names(autotask, associations: list[dict]) -> dict[int, str]:
     return names
 
 
-def find_in_xero(xero, numbers: list[str]) -> dict[str, dict]:
-    """The Xero sales invoice (or, failing that, credit note) under each number, deleted ones left out."""
+def find_in_xero(xero, numbers: list[str]) -> dict[str, list[dict]]:
+    """Every Xero sales invoice and credit note under each number (invoices first), deleted ones
+    left out. Which of them is ours is for ``core.ownership`` to say, not the number."""
     if not numbers:
         return {}
-    found: dict[str, dict] = {}
+    found: dict[str, list[dict]] = {}
     for inv in xero.invoices_by_number(numbers):
         if inv.get("Status") != "DELETED" and inv.get("Type", "ACCREC") == "ACCREC":
-            found[str(inv.get("InvoiceNumber"))] = inv
+            found.setdefault(str(inv.get("InvoiceNumber")), []).append(inv)
     for note in xero.credit_notes_by_number(numbers):
         if note.get("Status") != "DELETED":
-            found.setdefault(str(note.get("CreditNoteNumber")), note)
+            found.setdefault(str(note.get("CreditNoteNumber")), []).append(note)
     return found

@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED, AuditResult
+from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
 from depot_gui.core.mapping import ACCRECCREDIT, XeroDraft
 from depot_gui.core.money import fmt2, to_decimal
+from depot_gui.core.ownership import document_facts, foreign_document_text, split_ours
 from depot_gui.autotask.errors import AutotaskError
 from depot_gui.store.db import StoreError
 from depot_gui.xero.errors import (
@@ -34,7 +35,7 @@ from depot_gui.xero.errors import (
     XeroValidationError,
 )
 
-from .engine import Engine
+from .engine import Engine, NothingNamed
 from .reference import find_in_xero
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,9 @@ class Syncer:
         self.sleep = sleep
 
     def sync(self, numbers: list[str]) -> list[SyncOutcome]:
+        """Sync exactly the invoices named (never "all": an empty or blank name is refused)."""
+        if not numbers:
+            raise NothingNamed("Name the invoices to sync: sync never means \"all\".")
         with self.conn.waits.listening(self.engine.on_wait, self.engine.cancel):
             return self._sync(numbers)
 
@@ -125,6 +129,8 @@ class Syncer:
     # ------------------------------------------------------------------ one invoice
     def _sync_one(self, result: AuditResult) -> SyncOutcome:
         verdict = result.extra.get("audit_status", result.status)
+        if result.status == CONFLICT:  # a document that is not ours holds the number: never written
+            return SyncOutcome(result, "refused", result.explanation)
         if result.status == ERROR or verdict in (ERROR, MISMATCH):
             # A mismatch is refused even when Xero already has the invoice: never overwrite it with
             # content whose total does not match Autotask.
@@ -142,12 +148,14 @@ class Syncer:
         settings = self.store.settings()
         draft = result.draft
         status = settings.xero_status
-        existing = self._lookup(draft)
-        if existing is None and self.store.open_attempts(result.autotask_id):
+        existing, foreign = self._lookup(draft, result.autotask_id)
+        if existing is None and not foreign and self.store.open_attempts(result.autotask_id):
             # A previous attempt's answer never arrived: it may still land. Look again.
-            existing = self._reconcile(draft)
+            existing, foreign = self._reconcile(draft, result.autotask_id)
         if existing is not None:
             return self._existing(result, draft, existing, status)
+        if foreign:
+            return self._conflict(result, foreign[0])
         draft = self._with_contact(draft)
         payload = draft.payload(status)
         key = idempotency_key(self.conn.tenant_id, result.autotask_id, payload)
@@ -167,9 +175,11 @@ class Syncer:
                 if any("must be unique" in m.lower() for m in exc.messages):
                     # Xero has this number already: another attempt or window got there first.
                     self.store.finish_attempt(attempt, "exists", "Xero already has this invoice number.")
-                    existing = self._reconcile(draft)
+                    existing, foreign = self._reconcile(draft, result.autotask_id)
                     if existing is not None:
                         return self._existing(result, draft, existing, payload.get("Status", "DRAFT"))
+                    if foreign:
+                        return self._conflict(result, foreign[0])
                     message = (
                         f"Xero says {result.invoice_number} already exists but it could not be found by number "
                         "(it may be archived or belong to another contact). Check Xero before syncing again."
@@ -181,9 +191,11 @@ class Syncer:
             except (XeroOutcomeUnknown, XeroServerError, XeroProtocolError) as exc:
                 # The write may or may not have been applied: find out before anything else.
                 self.store.finish_attempt(attempt, "unknown", exc.user_message)
-                existing = self._reconcile(draft)
+                existing, foreign = self._reconcile(draft, result.autotask_id)
                 if existing is not None:
                     return self._done(result, existing, "created")
+                if foreign:  # another document took the number meanwhile; ours never landed
+                    return self._conflict(result, foreign[0])
                 if attempt_no < 2:
                     self.engine.progress(f"Xero did not answer; trying {result.invoice_number} again", 0, 0)
                     continue
@@ -257,22 +269,31 @@ class Syncer:
         return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "refused", message)
 
     # ------------------------------------------------------------------ helpers
-    def _lookup(self, draft: XeroDraft) -> dict | None:
-        """The Xero invoice or credit note with this number (whichever type), not deleted."""
-        return find_in_xero(self.conn.xero, [draft.invoice_number]).get(draft.invoice_number)
+    def _lookup(self, draft: XeroDraft, autotask_id: int) -> tuple[dict | None, list[dict]]:
+        """(our Xero document for this invoice, the documents under its number that are not ours)."""
+        return split_ours(find_in_xero(self.conn.xero, [draft.invoice_number]).get(draft.invoice_number, []), autotask_id)
 
-    def _reconcile(self, draft: XeroDraft) -> dict | None:
+    def _reconcile(self, draft: XeroDraft, autotask_id: int) -> tuple[dict | None, list[dict]]:
         """Look the invoice up, waiting a little between tries for a write still landing."""
         for delay in (0.0, *self.reconcile_delays):
             if delay:
                 self.sleep(delay)
             try:
-                found = self._lookup(draft)
+                ours, foreign = self._lookup(draft, autotask_id)
             except XeroError:
                 continue
-            if found is not None:
-                return found
-        return None
+            if ours is not None or foreign:
+                return ours, foreign
+        return None, []
+
+    def _conflict(self, result: AuditResult, doc: dict) -> SyncOutcome:
+        """A document that is not ours holds the number: refuse, record, say what to do."""
+        facts = document_facts(doc)
+        message = foreign_document_text(result.invoice_number, facts, result.autotask_id)
+        self.store.set_status(result.autotask_id, CONFLICT, message)
+        conflict = replace(result, status=CONFLICT, xero_invoice_id=None, explanation=message, causes=(),
+                           extra={**result.extra, "conflict": {"document": facts}})
+        return SyncOutcome(conflict, "refused", message)
 
     def _with_contact(self, draft: XeroDraft) -> XeroDraft:
         """Use the matched contact, or create it (once) when none matches."""

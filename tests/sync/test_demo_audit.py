@@ -63,7 +63,7 @@ def test_cli_audit_json_contract(tmp_path, demo_scenario, capsys):
     assert code == 0
     assert [o["invoice_number"] for o in out] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
     keys = {"invoice_number", "autotask_id", "status", "autotask_total", "xero_total", "difference",
-            "rounding_line", "causes", "explanation", "xero_invoice_id"}
+            "rounding_line", "causes", "explanation", "xero_invoice_id", "unchecked"}
     for o in out:
         assert set(o) == keys
         for k in ("autotask_total", "xero_total", "difference", "rounding_line"):
@@ -73,6 +73,7 @@ def test_cli_audit_json_contract(tmp_path, demo_scenario, capsys):
     assert m["INV-5002"]["difference"] == "4177.80" and m["INV-5002"]["causes"][0] == "lob_access"
     assert m["INV-5005"]["rounding_line"] == "0.02"
     assert m["INV-5001"]["causes"] == [] and m["INV-5001"]["xero_invoice_id"] is None
+    assert [o["unchecked"] for o in out] == [[], [], [], [], []]
 
 
 def test_cli_settings_roundtrip_and_bad_value(tmp_path, capsys):
