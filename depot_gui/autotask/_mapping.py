@@ -93,7 +93,7 @@ def map_error(status: int, text: str, entity: str | None, username: str) -> Auto
     if "zone information could not be determined" in lowered:
         return zone_error(username, text, status)
     if status in (400, 404, 500):
-        reason = text or f"HTTP {status}"
+        reason = text.rstrip(". ") or f"HTTP {status}"
         return AutotaskQueryError(
             f"Autotask rejected the {what} request: {reason}. Report this to support if it keeps happening.",
             status=status,
