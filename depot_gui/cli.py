@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("numbers", nargs="+", metavar="INVOICE_NUMBER")
     s.add_argument("--json", action="store_true")
 
+    lk = sub.add_parser(
+        "link", help="preview, then (with --yes) make a conflicting Xero document this invoice's own"
+    )
+    lk.add_argument("numbers", nargs=1, metavar="INVOICE_NUMBER")
+    lk.add_argument("--yes", action="store_true", help="link after the preview (without it nothing is written)")
+
     st = sub.add_parser("status", help="the local view of every known invoice (no network)")
     st.add_argument("--json", action="store_true")
 
@@ -180,13 +186,9 @@ def _run(args: argparse.Namespace, out) -> int:
 
 
 def _in_session(args: argparse.Namespace, out) -> int:
-    from depot_gui.autotask.errors import AutotaskError
-    from depot_gui.store.db import StoreError
-    from depot_gui.sync.engine import Cancelled, NothingNamed
-    from depot_gui.sync.session import Session, SessionError
-    from depot_gui.xero.errors import XeroError
+    from depot_gui.sync.session import Session
 
-    session = Session.open(args.data_dir, args.sandbox, need_connections=args.command in ("audit", "sync"))
+    session = Session.open(args.data_dir, args.sandbox, need_connections=args.command in ("audit", "sync", "link"))
     with session:
         if args.command == "settings":
             return _settings(session, args, out)
@@ -201,22 +203,56 @@ def _in_session(args: argparse.Namespace, out) -> int:
             return EXIT_OK
         if args.command == "connect":
             return _connect(session, args, out)
-        try:
-            if args.command == "audit":
-                rows = [result_json(r) for r in session.engine().audit(args.numbers or None)]
-                code = EXIT_OK
-            else:
-                outcomes = session.syncer().sync(args.numbers)
-                rows = [result_json(o.result) for o in outcomes]
-                code = EXIT_OK if outcomes and all(o.ok for o in outcomes) else EXIT_SYNC_FAILED
-        except SessionError as exc:
-            raise UsageError(f"depot-sync: {exc}") from None
-        except (AutotaskError, XeroError) as exc:
-            raise UsageError(f"depot-sync: {exc.user_message}") from None
-        except (StoreError, Cancelled, NothingNamed) as exc:
-            raise UsageError(f"depot-sync: {exc}") from None
-        _emit(rows, args.json, out)
-        return code
+        if args.command == "link":
+            return _guarded(lambda: _link(session, args, out))
+        return _guarded(lambda: _audit_or_sync(session, args, out))
+
+
+def _audit_or_sync(session, args, out) -> int:
+    if args.command == "audit":
+        rows = [result_json(r) for r in session.engine().audit(args.numbers or None)]
+        code = EXIT_OK
+    else:
+        outcomes = session.syncer().sync(args.numbers)
+        rows = [result_json(o.result) for o in outcomes]
+        code = EXIT_OK if outcomes and all(o.ok for o in outcomes) else EXIT_SYNC_FAILED
+    _emit(rows, args.json, out)
+    return code
+
+
+def _guarded(run) -> int:
+    """Run a command that talks to the services; their failures become one line, exit 2."""
+    from depot_gui.autotask.errors import AutotaskError
+    from depot_gui.store.db import StoreError
+    from depot_gui.sync.engine import Cancelled, NothingNamed
+    from depot_gui.sync.session import SessionError
+    from depot_gui.xero.errors import XeroError
+
+    try:
+        return run()
+    except (AutotaskError, XeroError) as exc:
+        raise UsageError(f"depot-sync: {exc.user_message}") from None
+    except (SessionError, StoreError, Cancelled, NothingNamed) as exc:
+        raise UsageError(f"depot-sync: {exc}") from None
+
+
+def _link(session, args, out) -> int:
+    """Show what linking would do; with --yes, do it (recorded in the invoice's history)."""
+    from depot_gui.sync.link import Linker, LinkRefused
+
+    linker = Linker(session.engine())
+    try:
+        preview = linker.preview(args.numbers[0])
+        print(preview.text, file=out)
+        if not args.yes:
+            print("Nothing was written. To link, run the same command again with --yes.", file=out)
+            return EXIT_OK
+        result = linker.link(preview)
+    except LinkRefused as exc:
+        print(f"depot-sync link: {exc}", file=sys.stderr)
+        return EXIT_SYNC_FAILED
+    print(result.explanation, file=out)
+    return EXIT_OK
 
 
 def _settings(session, args, out) -> int:

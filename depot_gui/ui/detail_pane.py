@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QSizePolicy, QTableView, QVBoxLayout, QWidget,
 )
 
-from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED, AuditResult
+from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
 from depot_gui.core.money import fmt_money
 from depot_gui.store.db import InvoiceRow, Store
 
@@ -17,7 +17,7 @@ from .models.history_table import HistoryModel
 from .models.line_table import LineComparisonModel
 from .resources import icon, status_color, status_icon, status_text
 
-_OK_ATTEMPTS = ("created", "updated", "reconciled", "exists")
+_OK_ATTEMPTS = ("created", "updated", "reconciled", "exists", "linked")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
 
 
@@ -73,11 +73,13 @@ class DetailPane(QScrollArea):
     Signals:
         sync_requested(int): Sync pressed for this autotask id.
         resync_requested(int): Re-sync pressed for this autotask id.
+        link_requested(int): Link to Xero document pressed (a conflict with an unmarked document).
         settings_requested: a cause linked to the Settings dialog.
     """
 
     sync_requested = Signal(int)
     resync_requested = Signal(int)
+    link_requested = Signal(int)
     settings_requested = Signal()
 
     def __init__(self, store: Store | None, parent: QWidget | None = None) -> None:
@@ -146,6 +148,11 @@ class DetailPane(QScrollArea):
         self.resync_button.setToolTip(
             "Download the invoice from Autotask again, check it, and send it to Xero if the totals now agree."
         )
+        self.link_button = QPushButton("&Link to Xero document…")
+        self.link_button.setToolTip(
+            "Review the Xero document that holds this number and, if it is this invoice, make it this invoice's."
+        )
+        self.link_button.clicked.connect(self._on_link_clicked)
         self.sync_button.clicked.connect(self._on_sync_clicked)
         self.resync_button.clicked.connect(self._on_resync_clicked)
         self.button_hint = QLabel()
@@ -153,6 +160,7 @@ class DetailPane(QScrollArea):
         self.button_hint.setEnabled(False)
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.resync_button)
+        buttons.addWidget(self.link_button)
         buttons.addWidget(self.button_hint, 1)
         self.layout_.addLayout(buttons)
 
@@ -201,7 +209,7 @@ class DetailPane(QScrollArea):
         row, result = self.row, self.result
         visible = row is not None
         for w in (self.causes_heading, self.lines_heading, self.lines_view, self.history_heading, self.history_view,
-                  self.sync_button, self.resync_button, self.status_chip, self.status_icon):
+                  self.sync_button, self.resync_button, self.link_button, self.status_chip, self.status_icon):
             w.setVisible(visible)
         for card in self.cards:
             card.setParent(None)
@@ -228,8 +236,12 @@ class DetailPane(QScrollArea):
         colour = status_color(MISMATCH).name() if row.status == MISMATCH else ""
         self.figures["difference"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
-        self.verdict.setText((explanation or "").split("\n", 1)[0])
+        first, _, rest = (explanation or "").partition("\n")
+        self.verdict.setText(first)
         extra = []
+        if row.status == CONFLICT and rest:
+            extra.append(rest)  # the ways out
+        extra += [ln for ln in rest.splitlines() if ln.startswith("Not checked:")] if row.status == MISMATCH else []
         if result:
             if result.rounding_line:
                 extra.append(
@@ -264,7 +276,17 @@ class DetailPane(QScrollArea):
         if self.row is None or self._busy:
             return False
         # On a synced invoice Re-sync compares Autotask with Xero again (and updates a changed draft).
-        return self.row.status in (READY, MISMATCH, ERROR, SYNCED)
+        return self.row.status in (READY, MISMATCH, CONFLICT, ERROR, SYNCED)
+
+    def linkable(self) -> bool:
+        """A conflict with a Xero document no other Autotask invoice carries the mark of."""
+        if self.row is None or self.row.status != CONFLICT or self.result is None:
+            return False
+        document = (self.result.extra.get("conflict") or {}).get("document")
+        return bool(document) and not document.get("marked_for")
+
+    def can_link(self) -> bool:
+        return self.linkable() and not self._busy
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -273,11 +295,15 @@ class DetailPane(QScrollArea):
     def _update_buttons(self) -> None:
         self.sync_button.setEnabled(self.can_sync())
         self.resync_button.setEnabled(self.can_resync())
+        self.link_button.setVisible(self.linkable())
+        self.link_button.setEnabled(self.can_link())
         status = self.row.status if self.row else ""
         hint = {
             READY: "The totals agree: Sync sends it to Xero.",
             MISMATCH: "Fix the cause described below, then press Re-sync.",
             ERROR: "Fix the problem above, then press Re-sync.",
+            CONFLICT: "Nothing is sent while another document holds this number. Resolve it as said above, "
+            "then press Re-sync.",
             SYNCED: "Already in Xero. Re-sync checks Autotask again and updates a Xero draft that changed."
             if not self._needs_check else "In Xero, but the last attempt did not finish cleanly: press Re-sync.",
         }.get(status, "")
@@ -286,6 +312,10 @@ class DetailPane(QScrollArea):
     def _on_sync_clicked(self) -> None:
         if self.autotask_id is not None and self.can_sync():
             self.sync_requested.emit(self.autotask_id)
+
+    def _on_link_clicked(self) -> None:
+        if self.autotask_id is not None and self.can_link():
+            self.link_requested.emit(self.autotask_id)
 
     def _on_resync_clicked(self) -> None:
         if self.autotask_id is not None and self.can_resync():

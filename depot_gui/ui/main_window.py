@@ -22,6 +22,7 @@ from .invoice_list import InvoiceList
 from .log_view import LogDock, install_log_handler
 from .operations import ConnectionInfo, SessionOps
 from .resources import icon
+from .link_dialog import review_link
 from .settings_dialog import SettingsDialog
 from .status_bar import AppStatusBar
 
@@ -142,6 +143,8 @@ class MainWindow(QMainWindow):
         self.detail.sync_requested.connect(self._on_detail_sync_requested)
         self.detail.resync_requested.connect(self._on_detail_sync_requested)
         self.detail.settings_requested.connect(self._on_settings_triggered)
+        self.detail.link_requested.connect(self._on_detail_link_requested)
+        self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
         self.ops.busy_changed.connect(self._on_ops_busy_changed)
         self.ops.rows_loaded.connect(self._on_ops_rows_loaded)
         self.ops.rows_updated.connect(self._on_ops_rows_updated)
@@ -252,6 +255,14 @@ class MainWindow(QMainWindow):
         row = self.invoices.model.row_for(autotask_id)
         if row is not None:
             self.ops.sync([row], f"Syncing {row.invoice_number} to Xero")
+
+    def _on_detail_link_requested(self, autotask_id: int) -> None:
+        row = self.invoices.model.row_for(autotask_id)
+        if row is not None:
+            self.ops.link_preview(row)
+
+    def _on_ops_link_preview_ready(self, preview) -> None:
+        self.link_review = review_link(self, preview, self.ops.link)
 
     def _on_refresh_triggered(self) -> None:
         self.ops.refresh()

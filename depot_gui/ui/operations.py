@@ -48,6 +48,7 @@ class SessionOps(QObject):
         disconnected(str): why there is no connection (one sentence).
         failed(str, str): title and friendly message of an error.
         finished_message(str): a one-line summary for the status bar.
+        link_preview_ready(object): a LinkPreview for the person to review before linking.
     """
 
     busy_changed = Signal(bool)
@@ -57,6 +58,7 @@ class SessionOps(QObject):
     disconnected = Signal(str)
     failed = Signal(str, str)
     finished_message = Signal(str)
+    link_preview_ready = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(parent)
@@ -167,6 +169,50 @@ class SessionOps(QObject):
             self.finished_message.emit("No invoice is ready to sync.")
             return False
         return self.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
+
+    # ------------------------------------------------------------------ link
+    def link_preview(self, row: InvoiceRow) -> bool:
+        """Look the conflicting document up again and say what linking would do (writes nothing)."""
+        session = self._session_or_none()
+        if session is None:
+            return False
+        name = str(row.autotask_id)
+
+        def work(cancel, progress):
+            from depot_gui.sync.link import Linker
+
+            return Linker(session.engine(progress, cancel)).preview(name)
+
+        op = (
+            Op(self.window, work)
+            .success(self.link_preview_ready.emit)
+            .failure(lambda e: self._fail("Link to Xero document", e))
+            .with_progress(f"Looking up {row.invoice_number} in Xero", cancellable=True)
+        )
+        return self._start(op, after=lambda: self._reload([row.autotask_id]))
+
+    def link(self, preview) -> bool:
+        """Link the reviewed document (it is checked again first); recorded in the invoice's history."""
+        session = self._session_or_none()
+        if session is None:
+            return False
+
+        def work(cancel, progress):
+            from depot_gui.sync.link import Linker
+
+            return Linker(session.engine(progress, cancel)).link(preview)
+
+        op = (
+            Op(self.window, work)
+            .success(lambda result: self.finished_message.emit(result.explanation))
+            .failure(lambda e: self._fail("Link to Xero document", e))
+            .with_progress(f"Linking {preview.result.invoice_number}", cancellable=False)
+        )
+        return self._start(op, after=lambda: self._reload([preview.result.autotask_id]))
+
+    def _reload(self, ids: list[int]) -> None:
+        fresh = [r for r in (self.session.store.invoice(i) for i in ids) if r is not None]
+        self.rows_updated.emit(fresh)
 
     def _on_sync_done(self, outcomes) -> None:
         done = sum(1 for o in outcomes if o.ok)

@@ -7,12 +7,12 @@ from functools import lru_cache
 
 from PySide6.QtGui import QColor, QIcon
 
-from depot_gui.core.audit import ERROR, MISMATCH, READY, SYNCED
+from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED
 from depot_gui.store.paths import resource_path  # noqa: F401 - re-exported for the UI
 
-STATUS_TEXT = {READY: "Ready", SYNCED: "Synced", MISMATCH: "Mismatch", ERROR: "Error"}
+STATUS_TEXT = {READY: "Ready", SYNCED: "Synced", MISMATCH: "Mismatch", CONFLICT: "Conflict", ERROR: "Error"}
 # Mid-tone colours that read on light and dark backgrounds alike; text always uses palette roles.
-STATUS_COLOR = {READY: "#2f7fd6", SYNCED: "#2e9e5b", MISMATCH: "#d98a00", ERROR: "#d64545"}
+STATUS_COLOR = {READY: "#2f7fd6", SYNCED: "#2e9e5b", MISMATCH: "#d98a00", CONFLICT: "#8a56c2", ERROR: "#d64545"}
 
 
 @lru_cache(maxsize=None)

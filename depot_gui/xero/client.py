@@ -190,6 +190,11 @@ class XeroClient:
         """Create one credit note (``PUT /CreditNotes?unitdp=4``)."""
         return self._write("PUT", "CreditNotes", "CreditNotes", note, idempotency_key)
 
+    def update_credit_note(self, credit_note_id: str, note: dict, idempotency_key: str) -> dict:
+        """Update one credit note (``POST /CreditNotes/{id}?unitdp=4``)."""
+        path = f"CreditNotes/{quote(str(credit_note_id), safe='')}"
+        return self._write("POST", path, "CreditNotes", note, idempotency_key)
+
     # -- plumbing -----------------------------------------------------------------------------
 
     def _url(self, path: str) -> str:

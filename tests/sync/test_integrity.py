@@ -288,3 +288,64 @@ def test_demo_service_adjustment_is_still_diagnosed(tmp_path):
     with Session.open(tmp_path / "d", DEMO) as s:
         [r] = s.engine().audit(["INV-5004"])
     assert (r.status, r.cause_codes) == ("mismatch", ["service_adjustment"])
+
+
+# -- linking a conflicting document: previewed, deliberate, recorded -----------------------------
+
+def test_link_previews_without_writing_then_links_with_yes(tmp_path, capsys):
+    sc = scenario(tmp_path, hand_made_draft)
+    data = str(tmp_path / "d")
+    assert cli(["--data-dir", data, "--sandbox", str(sc), "link", "INV-5001"]) == 0
+    preview = capsys.readouterr().out.splitlines()
+    assert preview == [
+        "Autotask invoice INV-5001 (id 5001) for Acme Dental Group, total 1633.50.",
+        "Xero draft invoice INV-5001 for Walk-in Customer, total 55.00; its Reference is 'typed by hand'.",
+        "Linking writes 'Autotask invoice 5001 · typed by hand' as its Reference in Xero and changes nothing else "
+        "there.",
+        "From then on Depot GUI treats that document as this invoice's: Re-sync compares it with Autotask and, "
+        "while it is a draft, updates its lines and contact to match Autotask.",
+        "Nothing was written. To link, run the same command again with --yes.",
+    ]
+    assert cli(["--data-dir", data, "--sandbox", str(sc), "sandbox", "state"]) == 0
+    assert [r for r in json.loads(capsys.readouterr().out)["requests"] if r["method"] not in ("GET",)
+            and r["api"] == "xero"] == []
+
+    assert cli(["--data-dir", data, "--sandbox", str(sc), "link", "INV-5001", "--yes"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Linked to Xero draft invoice INV-5001 for Walk-in Customer, total 55.00 after review; its Reference now "
+        "starts with 'Autotask invoice 5001'.")
+    with Session.open(tmp_path / "d", sc) as s:
+        [doc] = xero_invoice(s, "INV-5001")
+        assert (doc["InvoiceID"], doc["Reference"], doc["Total"]) == (
+            HAND_MADE_ID, "Autotask invoice 5001 · typed by hand", 55.0)
+        assert [(a.action, a.state) for a in s.store.attempts(5001)] == [("link", "linked")]
+        [r] = s.engine().audit(["INV-5001"])
+        assert (r.status, r.xero_invoice_id) == ("synced", HAND_MADE_ID)
+
+
+def test_link_is_refused_for_a_document_another_invoice_owns_and_for_a_shared_number(tmp_path, capsys):
+    with Session.open(tmp_path / "d", scenario(tmp_path, second_inv_5001)) as s:
+        from depot_gui.sync.link import Linker, LinkRefused
+
+        with pytest.raises(LinkRefused, match="names 2 Autotask invoices"):
+            Linker(s.engine()).preview("INV-5001")
+        with pytest.raises(LinkRefused, match="^Not synced: Autotask has 2 invoices numbered INV-5001"):
+            Linker(s.engine()).preview("5006")
+    with Session.open(tmp_path / "e", DEMO) as s:
+        from depot_gui.sync.link import Linker, LinkRefused
+
+        with pytest.raises(LinkRefused, match="^INV-5001 has no Xero document to link: Ready to sync"):
+            Linker(s.engine()).preview("INV-5001")
+        assert xero_writes(s) == []
+
+
+def test_link_refuses_a_document_that_changed_since_the_preview(tmp_path):
+    with Session.open(tmp_path / "d", scenario(tmp_path, hand_made_draft)) as s:
+        from depot_gui.sync.link import Linker, LinkRefused
+
+        linker = Linker(s.engine())
+        preview = linker.preview("INV-5001")
+        s.connections().xero.update_invoice(HAND_MADE_ID, {"InvoiceID": HAND_MADE_ID, "Reference": "PO 12"}, "k-1")
+        with pytest.raises(LinkRefused, match="changed since the preview"):
+            linker.link(preview)
+        assert xero_invoice(s, "INV-5001")[0]["Reference"] == "PO 12"

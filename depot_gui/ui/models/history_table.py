@@ -25,8 +25,10 @@ _STATE_TEXT = {
     "exists": "Already in Xero",
     "failed": "Failed",
     "reconciled": "Found in Xero",
+    "linked": "Linked",
 }
-_STATE_STATUS = {"created": "synced", "updated": "synced", "reconciled": "synced", "exists": "synced", "failed": "error"}
+_STATE_STATUS = {"created": "synced", "updated": "synced", "reconciled": "synced", "exists": "synced", "failed": "error",
+                 "linked": "synced"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def history_rows(audits: list[dict], attempts: list[SyncAttempt]) -> list[Histor
         details = f"Difference {_money(a.get('difference'))}" + (f" — {causes}" if causes else "")
         rows.append(HistoryRow(a["at"], "Checked against Autotask", status_text(a["status"]), details, a["status"]))
     for t in attempts:
-        what = "Sent to Xero" if t.action == "create" else "Updated in Xero" if t.action == "update" else t.action
+        what = {"create": "Sent to Xero", "update": "Updated in Xero", "link": "Linked to a Xero document"}.get(
+            t.action, t.action)
         details = t.message + (f" (Xero id {t.xero_invoice_id})" if t.xero_invoice_id else "")
         rows.append(
             HistoryRow(t.started_at, what, _STATE_TEXT.get(t.state, t.state), details, _STATE_STATUS.get(t.state, ""), t.xero_invoice_id)
