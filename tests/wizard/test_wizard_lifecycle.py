@@ -201,3 +201,21 @@ def _cancel_during_slow_check(qtbot, demo_session, memory_keyring):
     assert blocked < 1.0, f"the UI was blocked {blocked:.1f}s after Cancel"
     assert not exceptions
     assert memory_keyring.data == {} and demo_session.store.raw_settings() == settings_before
+
+
+def test_a_failed_lob_check_is_not_checked_never_green(qtbot, make_wizard, flow, sandbox):
+    wizard = make_wizard(flow)
+    fill_autotask(qtbot, wizard)
+    sandbox.add_fault({"api": "autotask", "path": "OrganizationalLevelAssociations", "kind": "status", "status": 500,
+                       "nth": 1, "times": 1})
+    go_next(qtbot, wizard, Page.LOB)
+    lob = wizard.page_for(Page.LOB)
+    qtbot.waitUntil(lambda: flow.lob is not None and not lob.busy, timeout=TIMEOUT)
+    assert flow.lob.level == "unchecked" and not flow.lob.green
+    assert lob.verdict.text().startswith("Not checked: whether the API user sees every line of business")
+    assert "Lines of business:&nbsp;</td><td><b>not checked" in lob.evidence.text()
+    assert "Organizational Structure in use" not in lob.evidence.text()
+    assert lob.confirm.isVisible() and not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    qtbot.mouseClick(lob.recheck_button, qtbot_left())  # the fault was once: the re-check finishes
+    qtbot.waitUntil(lambda: flow.lob is not None and not lob.busy, timeout=TIMEOUT)
+    assert flow.lob.level == "red" and "Sydney / Hardware" in lob.verdict.text()
