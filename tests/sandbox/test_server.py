@@ -39,7 +39,7 @@ def test_serve_port_zero_and_real_http(demo):
 
 
 def test_concurrency_limit_over_loopback(demo):
-    demo.add_fault({"api": "autotask", "method": "GET", "path": "/Companies/100$", "kind": "delay", "seconds": 0.5,
+    demo.add_fault({"api": "autotask", "method": "GET", "path": "/Companies/100$", "kind": "delay", "seconds": 3,
                     "nth": 1, "times": 3})
     with demo.serve() as server:
         results = []
@@ -51,7 +51,9 @@ def test_concurrency_limit_over_loopback(demo):
         threads = [threading.Thread(target=slow) for _ in range(3)]
         for t in threads:
             t.start()
-        time.sleep(0.2)
+        deadline = time.monotonic() + 10
+        while sum(demo.gate._counts.values()) < 3 and time.monotonic() < deadline:  # all three are in flight
+            time.sleep(0.01)
         with httpx.Client(base_url=server.base_url, headers=AT_HEADERS) as c:
             fourth = c.get(f"{V}/Companies/101")
         for t in threads:
