@@ -16,19 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from depot_gui.autotask.errors import AutotaskError
-from depot_gui.core.audit import SYNCED
-from depot_gui.core.ownership import is_ours
+from depot_gui.core.audit import CONFLICT, SYNCED
 from depot_gui.store.db import Store, StoreError
 from depot_gui.store.logs import configure_file_log
 from depot_gui.store.paths import paths_for
 from depot_gui.store.recovery import diagnose, restore_backup, salvage_settings, set_aside
 from depot_gui.xero.errors import XeroError
 
-from .reference import find_in_xero
 from .session import Session, SessionError
 
 log = logging.getLogger(__name__)
-CONFLICT = "conflict"  # the contract's status for a Xero document under our number that is not ours
 
 
 class RepairError(Exception):
@@ -123,18 +120,12 @@ def rebuild(session: Session, report: RepairReport) -> None:
     if not numbers:
         return
     wanted = sorted(numbers)
-    docs = find_in_xero(conn.xero, wanted)
+    # The audit reads Xero's documents by number and trusts only our mark (core.ownership): ours is
+    # `synced`, anything else under the number is `conflict` and is recorded as such, never as synced.
     results = session.engine().audit(wanted)
     report.checked = len(results)
     for r in results:
-        doc = docs.get(r.invoice_number)
-        if doc is not None and is_ours(doc, r.autotask_id):
-            if r.status == SYNCED:
-                report.synced.append(r.invoice_number)
-        elif r.status == SYNCED:
+        if r.status == SYNCED:
+            report.synced.append(r.invoice_number)
+        elif r.status == CONFLICT and (r.extra.get("conflict") or {}).get("document"):
             report.not_ours.append(r.invoice_number)
-            session.store.set_status(
-                r.autotask_id, CONFLICT,
-                f"Xero holds a document under {r.invoice_number} that Depot GUI did not create (it carries no "
-                f"mark for Autotask invoice {r.autotask_id}), so it is not recorded as synced. Check it in Xero.",
-            )
