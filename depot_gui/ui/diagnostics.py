@@ -31,8 +31,9 @@ def diagnostics_text(session: Session | None, connection: str, handler: QtLogHan
         counts = Counter(r.status for r in rows)
         lines.append("Invoices: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
         for r in rows:
-            if r.status in ("mismatch", "error"):
-                lines.append(f"  {r.invoice_number}: {r.status}, difference {r.difference}, causes {','.join(r.causes) or '-'}")
+            if r.status in ("mismatch", "conflict", "error"):
+                lines.append(f"  {r.invoice_number}: {r.status}, difference {r.difference}, causes {','.join(r.causes) or '-'}"
+                             + (f", unchecked {','.join(r.unchecked)}" if r.unchecked else ""))
     if handler is not None:
         lines.append(f"Last {log_lines} log lines:")
         lines += list(handler.lines)[-log_lines:]
