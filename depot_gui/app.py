@@ -17,6 +17,7 @@ from depot_gui import __version__
 from depot_gui.sync.session import Session, SessionError
 from depot_gui.ui.errors import install_excepthook
 from depot_gui.ui.first_paint import quit_after_first_paint
+from depot_gui.ui.garbage import install_gui_gc
 from depot_gui.ui.log_view import install_log_handler
 from depot_gui.ui.main_window import MainWindow
 from depot_gui.ui.resources import icon
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         handler.setLevel(logging.WARNING)
     install_log_handler()
     app = make_app([sys.argv[0]])
+    install_gui_gc(app)  # cyclic GC on the GUI thread only: never a Qt object destroyed on a worker
     install_excepthook()
     from depot_gui.ui.qt_compat import void_call_leaks
 

@@ -1,6 +1,7 @@
 """Shared fixtures: offscreen Qt, in-memory keyring, temp data dirs, the demo scenario."""
 
 import os
+import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,6 +27,30 @@ def xero_spec() -> dict:
 
     with open(XERO_SPEC_PATH, encoding="utf-8") as fh:
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, with cyclic garbage collected on the GUI thread only, as in the app.
+
+    Otherwise a pool thread (wizard checks, syncs) may collect a closed window still in a cycle and
+    destroy it off the GUI thread: a segfault that depends on when the collector happens to run.
+    """
+    from depot_gui.ui.garbage import install_gui_gc
+
+    collector = install_gui_gc(qapp)
+    yield qapp
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_gc():
+    """After each test, the main thread collects what is due (tests that spin no event loop run no timer)."""
+    yield
+    garbage = sys.modules.get("depot_gui.ui.garbage")  # not imported: no Qt in this run, nothing to do
+    collector = garbage.gui_gc() if garbage is not None else None
+    if collector is not None:
+        collector.check()
 
 
 @pytest.fixture(autouse=True)

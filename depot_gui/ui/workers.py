@@ -10,16 +10,25 @@ Usage (Anki QueryOp style)::
 The function runs on QThreadPool with plain data only (a CancelToken and a progress callable);
 it never touches widgets. Results, errors and progress come back on the GUI thread through
 queued signals.
+
+Threads and object lifetimes: the pool thread must never drop the last reference to anything
+the GUI thread may also hold, or a Qt object could be destroyed on the wrong thread. So the
+runnable lets go of the function before it reports, leaves its outcome in the op's mailbox (a
+list) rather than in signal arguments, and its signal object belongs to the application (C++
+ownership: dropping its wrapper on the pool thread never deletes it). The GUI thread holds the
+function, the result and the exception until it is done with them. Cyclic garbage is collected
+on the GUI thread only (garbage.py).
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from depot_gui.sync.engine import CancelToken, Cancelled
@@ -31,37 +40,36 @@ _RUNNING: set["Op"] = set()  # keeps ops (and their signal objects) alive until 
 
 
 class _Signals(QObject):
-    """Signals a worker emits; created on the GUI thread so slots run there.
+    """Signals a worker emits; created on the GUI thread (owned by the application) so slots run there.
 
     Signals:
-        succeeded(object): the function's return value.
-        failed(object): the exception it raised.
+        finished(): the outcome, ``(True, result)`` or ``(False, exception)``, is in the op's mailbox.
         progressed(str, int, int): message, done, total (total 0 = unknown).
     """
 
-    succeeded = Signal(object)
-    failed = Signal(object)
+    finished = Signal()
     progressed = Signal(str, int, int)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Work, cancel: CancelToken, signals: _Signals) -> None:
+    def __init__(self, fn: Work, cancel: CancelToken, signals: _Signals, mailbox: list) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._fn, self._cancel, self._signals = fn, cancel, signals
+        self._fn, self._cancel, self._signals, self._mailbox = fn, cancel, signals, mailbox
 
     def run(self) -> None:
+        fn, self._fn = self._fn, None  # the op keeps it: the GUI thread drops the last reference
+        signals, mailbox = self._signals, self._mailbox
+
+        def progress(message: str, done: int, total: int) -> None:
+            signals.progressed.emit(str(message), int(done), int(total))
+
         try:
-            signals = self._signals
-
-            def progress(message: str, done: int, total: int) -> None:
-                signals.progressed.emit(str(message), int(done), int(total))
-
-            result = self._fn(self._cancel, progress)
+            mailbox.append((True, fn(self._cancel, progress)))
         except BaseException as exc:  # noqa: BLE001 - every error goes back to the GUI thread
-            self._signals.failed.emit(exc)
-        else:
-            self._signals.succeeded.emit(result)
+            mailbox.append((False, exc))
+        del fn
+        signals.finished.emit()  # from here on this thread holds nothing the work made or used
 
 
 class Op:
@@ -74,7 +82,8 @@ class Op:
     """
 
     def __init__(self, parent: QWidget | None, fn: Work) -> None:
-        self._parent = parent
+        # weak: widgets keep their ops (page._task), callbacks close over the widget; no cycles
+        self._parent = weakref.ref(parent) if parent is not None else None
         self._fn = fn
         self._on_success: Callable[[Any], None] = lambda result: None
         self._on_failure: Callable[[BaseException], None] | None = None
@@ -85,6 +94,7 @@ class Op:
         self.cancel = CancelToken()
         self.dialog: QProgressDialog | None = None
         self._signals: _Signals | None = None
+        self._mailbox: list[tuple[bool, Any]] = []
 
     # ----------------------------------------------------------------- fluent setup
     def success(self, cb: Callable[[Any], None]) -> "Op":
@@ -111,14 +121,13 @@ class Op:
 
     # ----------------------------------------------------------------- running
     def run(self, pool: QThreadPool | None = None) -> "Op":
-        self._signals = _Signals()
-        self._signals.succeeded.connect(self._finish_ok, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._finish_error, Qt.ConnectionType.QueuedConnection)
+        self._signals = _Signals(QCoreApplication.instance())
+        self._signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
         self._signals.progressed.connect(self._report, Qt.ConnectionType.QueuedConnection)
         if self._label is not None:
             self._make_dialog()
         _RUNNING.add(self)
-        (pool or QThreadPool.globalInstance()).start(_Runnable(self._fn, self.cancel, self._signals))
+        (pool or QThreadPool.globalInstance()).start(_Runnable(self._fn, self.cancel, self._signals, self._mailbox))
         return self
 
     @property
@@ -126,7 +135,8 @@ class Op:
         return self in _RUNNING
 
     def _make_dialog(self) -> None:
-        dlg = QProgressDialog(self._label or "", "Cancel" if self._cancellable else "", 0, 0, self._parent)
+        parent = self._parent() if self._parent is not None else None
+        dlg = QProgressDialog(self._label or "", "Cancel" if self._cancellable else "", 0, 0, parent)
         dlg.setWindowTitle("Depot GUI")
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(400)
@@ -146,7 +156,10 @@ class Op:
 
     def _owner_gone(self) -> bool:
         """The parent was deleted (a closed dialog, page or window): its callbacks must not run."""
-        return self._parent is not None and not shiboken6.isValid(self._parent)
+        if self._parent is None:
+            return False
+        parent = self._parent()
+        return parent is None or not shiboken6.isValid(parent)
 
     def _report(self, message: str, done: int, total: int) -> None:
         if self._owner_gone():
@@ -170,6 +183,13 @@ class Op:
         signals, self._signals = self._signals, None
         if signals is not None:
             QTimer.singleShot(0, signals.deleteLater)
+
+    def _finish(self) -> None:
+        ok, value = self._mailbox.pop()
+        if ok:
+            self._finish_ok(value)
+        else:
+            self._finish_error(value)
 
     def _finish_ok(self, result: Any) -> None:
         self._close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -102,16 +103,20 @@ class FlowPage(QWizardPage):
         self.cancel_task()
         self.set_error("")
         op = Op(self, lambda cancel, progress: fn())
+        mine = weakref.ref(op)  # the op holds these callbacks: no cycle back to it
+
+        def current() -> bool:
+            return self._task is not None and self._task is mine()
 
         def done(result: Any) -> None:
-            if self._task is not op:  # superseded or cancelled
+            if not current():  # superseded or cancelled
                 return
             self._task = None
             self.set_busy(False)
             on_done(result)
 
         def failed(exc: BaseException) -> None:
-            if self._task is not op:
+            if not current():
                 return
             self._task = None
             self.set_busy(False)
