@@ -1,8 +1,20 @@
-"""Frozen entry point: the same main() as the `depot-gui` script."""
+"""Frozen entry point of both programs: `depot-sync` runs the command line, anything else the window.
 
+On Linux and macOS `depot-sync` is a symbolic link to the `depot-gui` executable (one copy of the
+archive instead of two); on Windows it is its own console executable built from this script.
+"""
+
+import os
 import sys
 
-from depot_gui.app import main
+
+def main() -> int:
+    if os.path.basename(sys.argv[0]).lower().startswith("depot-sync"):
+        from depot_gui.cli import main as run
+    else:
+        from depot_gui.app import main as run
+    return run()
+
 
 if __name__ == "__main__":
     sys.exit(main())
