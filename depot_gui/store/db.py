@@ -22,23 +22,26 @@ from depot_gui.core.settings import Settings
 
 from .attempts import SyncAttemptsMixin
 from .guard import store_error
+from .payments import PaymentRow, PaymentsMixin
 from .records import BadStoredSetting, InvoiceRow, StoreDamaged, StoreError, StoreLocked, SyncAttempt, now_iso
 from .rows import codes, invoice_row, settings_from
 from .schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 __all__ = [
-    "MIGRATIONS", "SCHEMA_VERSION", "BadStoredSetting", "InvoiceRow", "Store", "StoreDamaged", "StoreError",
+    "MIGRATIONS", "SCHEMA_VERSION", "BadStoredSetting", "InvoiceRow", "PaymentRow", "Store", "StoreDamaged", "StoreError",
     "StoreLocked", "SyncAttempt", "migrate", "now_iso",
 ]
 
 
-# The invoice row plus what the last audit could not check (kept inside its result JSON).
+# The invoice row plus what the last audit could not check (kept inside its result JSON),
+# and its payment state (payments table, issue 14) as ``payment_state``.
 _ROW_COLUMNS = (
-    "*, CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.unchecked') END AS unchecked_json"
+    "i.*, CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.unchecked') END AS unchecked_json, "
+    "p.state AS payment_state"
 )
 
 
-class Store(SyncAttemptsMixin):
+class Store(SyncAttemptsMixin, PaymentsMixin):
     """One SQLite database file; safe to share between threads (one lock per write)."""
 
     def __init__(self, path: Path | str, *, timeout: float = 15.0) -> None:
@@ -175,18 +178,18 @@ class Store(SyncAttemptsMixin):
     def set_status(self, autotask_id: int, status: str, explanation: str) -> None:
         self._write("UPDATE invoices SET status=?, explanation=? WHERE autotask_id=?", (status, explanation, autotask_id))
 
+    _INVOICE_ROWS = f"SELECT {_ROW_COLUMNS} FROM invoices i LEFT JOIN payments p USING(autotask_id)"
+
     def invoices(self) -> list[InvoiceRow]:
-        rows = self._read(f"SELECT {_ROW_COLUMNS} FROM invoices ORDER BY invoice_number, autotask_id")
+        rows = self._read(f"{self._INVOICE_ROWS} ORDER BY i.invoice_number, i.autotask_id")
         return [self._row(r) for r in rows]
 
     def invoice(self, autotask_id: int) -> InvoiceRow | None:
-        rows = self._read(f"SELECT {_ROW_COLUMNS} FROM invoices WHERE autotask_id=?", (autotask_id,))
+        rows = self._read(f"{self._INVOICE_ROWS} WHERE i.autotask_id=?", (autotask_id,))
         return self._row(rows[0]) if rows else None
 
     def invoice_by_number(self, number: str) -> InvoiceRow | None:
-        rows = self._read(
-            f"SELECT {_ROW_COLUMNS} FROM invoices WHERE invoice_number=? ORDER BY autotask_id LIMIT 1", (number,)
-        )
+        rows = self._read(f"{self._INVOICE_ROWS} WHERE i.invoice_number=? ORDER BY i.autotask_id LIMIT 1", (number,))
         return self._row(rows[0]) if rows else None
 
     def last_result(self, autotask_id: int) -> AuditResult | None:

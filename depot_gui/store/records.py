@@ -66,6 +66,9 @@ class InvoiceRow:
     voided: bool
     audited_at: str
     unchecked: tuple[str, ...] = ()  # checks the last audit could not run
+    # Payments back (issue 14): "paid", "part_paid", "overdue", "unpaid", or None when unknown
+    # (never checked, or the Xero document no longer asks for money). From the payments table.
+    payment_state: str | None = None
 
 
 @dataclass(frozen=True)

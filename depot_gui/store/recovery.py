@@ -30,6 +30,7 @@ def diagnose(path: Path) -> StoreDamaged | None:
         store.check()
         store.invoices()
         store.attempts()
+        store.payments()
         store.raw_settings()
     except StoreDamaged as exc:
         return exc

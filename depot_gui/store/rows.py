@@ -7,6 +7,7 @@ import re
 import sqlite3
 from decimal import Decimal, InvalidOperation
 
+from depot_gui.core.payments import PAYMENT_STATES
 from depot_gui.core.settings import SettingError, Settings
 
 from .records import BadStoredSetting, InvoiceRow
@@ -59,7 +60,17 @@ def invoice_row(r: sqlite3.Row) -> InvoiceRow:
         text("xero_status", r["xero_status"], nullable=True), text("synced_at", r["synced_at"], nullable=True),
         bool(r["voided"]), text("audited_at", r["audited_at"]),
         tuple(codes(r["unchecked_json"] or "[]")) if "unchecked_json" in r.keys() else (),
+        payment_state_of(r["payment_state"]) if "payment_state" in r.keys() else None,
     )
+
+
+def payment_state_of(value: object) -> str | None:
+    """A stored payment state: one of core.payments.PAYMENT_STATES or NULL (ValueError otherwise)."""
+    if value is None:
+        return None
+    if value not in PAYMENT_STATES:
+        raise ValueError(f"payment_state {str(value)[:40]!r} is not a payment state")
+    return str(value)
 
 
 def settings_from(raw: dict[str, str], changes: dict[str, str]) -> Settings:

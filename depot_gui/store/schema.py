@@ -71,6 +71,24 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE leases (autotask_id INTEGER PRIMARY KEY, holder TEXT NOT NULL, acquired_at REAL NOT NULL);
     """,
+    # 3: payments back: each synced invoice's payment state in Xero, when it was read, and
+    # what happened to Autotask's paidDate (written / kept / read_only / failed / '')
+    """
+    CREATE TABLE payments (
+        autotask_id INTEGER PRIMARY KEY,
+        state TEXT,
+        xero_invoice_id TEXT,
+        xero_status TEXT NOT NULL DEFAULT '',
+        amount_paid TEXT NOT NULL DEFAULT '0.00',
+        amount_due TEXT NOT NULL DEFAULT '0.00',
+        due_date TEXT,
+        fully_paid_on TEXT,
+        checked_at TEXT NOT NULL,
+        autotask_paid_date TEXT,
+        written TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL DEFAULT ''
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,65 @@
+"""Payment state of a synced invoice, read from its Xero document (pure: today is passed in).
+
+Xero says an invoice is fully paid with ``Status`` PAID (``AmountDue`` 0, ``FullyPaidOnDate``
+set). Before that, ``AmountPaid`` > 0 is a part payment, and an approved invoice whose
+``DueDate`` has passed with money still due is overdue (overdue wins over part-paid: the
+money due is late either way). Drafts are unpaid, never overdue (nobody was asked to pay).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+PAID, PART_PAID, OVERDUE, UNPAID = "paid", "part_paid", "overdue", "unpaid"
+PAYMENT_STATES = (PAID, PART_PAID, OVERDUE, UNPAID)
+LABELS = {PAID: "Paid", PART_PAID: "Part paid", OVERDUE: "Overdue", UNPAID: "Unpaid"}
+
+# What happened to Autotask's paidDate on the last check (the store's ``payments.written``).
+WRITTEN = "written"        # Depot GUI wrote paidDate now
+KEPT = "kept"              # Autotask already had a paidDate (set by a user or earlier): left alone
+READ_ONLY = "read_only"    # the API user may not write paidDate (entityInformation/fields)
+FAILED = "failed"          # the write was refused or did not answer; the next check tries again
+NOT_NEEDED = ""            # not fully paid: nothing to write
+OUTCOMES = (WRITTEN, KEPT, READ_ONLY, FAILED, NOT_NEEDED)
+
+
+@dataclass(frozen=True)
+class XeroPayment:
+    """What one Xero invoice says about its payment."""
+
+    xero_invoice_id: str
+    xero_status: str
+    total: Decimal
+    amount_paid: Decimal
+    amount_due: Decimal
+    due_date: date | None
+    fully_paid_on: date | None
+
+
+def payment_state(p: XeroPayment, today: date) -> str | None:
+    """paid / part_paid / overdue / unpaid, or None when the document no longer asks for money."""
+    status = p.xero_status.upper()
+    if status == "PAID":
+        return PAID
+    if status in ("VOIDED", "DELETED"):
+        return None
+    if status == "AUTHORISED":
+        if p.amount_due > 0 and p.due_date is not None and p.due_date < today:
+            return OVERDUE
+        if p.amount_due <= 0 and p.total > 0:
+            return PAID  # everything allocated (credit notes) though Xero has not flipped the status yet
+    if p.amount_paid > 0:
+        return PART_PAID
+    return UNPAID
+
+
+def paid_date(p: XeroPayment, today: date) -> date:
+    """The date to give Autotask's paidDate: Xero's FullyPaidOnDate, else today (server clock)."""
+    return p.fully_paid_on or today
+
+
+def label(state: str | None) -> str:
+    """The table's text for a state ('' when unknown)."""
+    return LABELS.get(state or "", "")
