@@ -133,7 +133,7 @@ class AutotaskAPI(AutotaskGate, AutotaskQueries, AutotaskRecords):
         if rest == ["entityinformation", "fields"]:
             if m != "GET":
                 return self.bad_method(m)
-            return Response.json(200, {"fields": self.meta[entity].fields()})
+            return Response.json(200, {"fields": self.meta[entity].fields(self.options)})
         if rest == ["entityinformation", "userdefinedfields"]:
             return Response.json(200, {"fields": [
                 {"name": n, "type": "string", "label": n, "description": "", "defaultValue": "",

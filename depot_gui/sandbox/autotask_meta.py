@@ -66,6 +66,18 @@ NON_QUERYABLE = {
 }
 # The only fields the sandbox lets an API user change.
 WRITABLE = {"Invoices": {"webServiceDate"}, "BillingItems": {"webServiceDate"}}
+# Invoices.paidDate: probably writable (reference 3.1, uncertain); option autotask_paid_date_writable.
+DATE_ONLY = {"Invoices": {"paidDate"}}
+
+
+def writable(entity: str, options: dict) -> set[str] | None:
+    """The fields of ``entity`` an API user may change under these options (None: no updates)."""
+    fields = WRITABLE.get(entity)
+    if fields is None:
+        return None
+    if entity == "Invoices" and options.get("autotask_paid_date_writable", True):
+        return fields | {"paidDate"}
+    return set(fields)
 # (canCreate, canUpdate, canDelete) per entity; others default to query-only.
 _CAPS = {
     "Invoices": (False, True, False), "BillingItems": (False, True, False),
@@ -178,8 +190,9 @@ class EntityMeta:
             "userAccessForUpdate": access if update else "None",
         }
 
-    def fields(self) -> list[dict]:
-        """The ``entityInformation/fields`` list."""
+    def fields(self, options: dict | None = None) -> list[dict]:
+        """The ``entityInformation/fields`` list (``isReadOnly`` under the sandbox options)."""
+        can_write = writable(self.name, options or {}) or set()
         out = []
         for name, typ in self.types.items():
             pick = self.picklists.get(name)
@@ -189,7 +202,7 @@ class EntityMeta:
                 "dataType": typ,
                 "length": 0 if typ != "string" else 100,
                 "isRequired": name in REQUIRED.get(self.name, set()) or name == "id",
-                "isReadOnly": name == "id" or name not in WRITABLE.get(self.name, set()),
+                "isReadOnly": name == "id" or name not in can_write,
                 "isQueryable": self.queryable(name),
                 "isReference": ref is not None,
                 "referenceEntityType": ref or "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from .autotask_gate import errors, framework_error
-from .autotask_meta import LOB_ENTITIES, WRITABLE
+from .autotask_meta import DATE_ONLY, LOB_ENTITIES, writable as writable_fields
 from .autotask_query import ci_get
 from .autotask_types import ConversionError, convert
 from .clock import naive_iso, parse_iso
@@ -81,14 +81,15 @@ class AutotaskRecords:
         return text
 
     def update(self, req: Request, entity: str, st: dict, *, replace: bool) -> Response:
-        """``PATCH``/``PUT /V1.0/{E}`` with ``id`` in the body; only ``webServiceDate`` is writable."""
+        """``PATCH``/``PUT /V1.0/{E}`` with ``id`` in the body; only ``webServiceDate`` (and ``paidDate``,
+        option ``autotask_paid_date_writable``) are writable; ``paidDate`` keeps the date only."""
         try:
             body = req.json()
         except (ValueError, UnicodeDecodeError):
             return errors(400, "The request body is not valid JSON.")
         if not isinstance(body, dict):
             return errors(400, "The request body must be a JSON object.")
-        writable = WRITABLE.get(entity)
+        writable = writable_fields(entity, self.options)
         if writable is None:
             return errors(405 if not self.meta[entity].info(False)["canUpdate"] else 500,
                           f"The sandbox does not support updating {entity}.")
@@ -123,7 +124,10 @@ class AutotaskRecords:
                 change[canon] = None
                 continue
             try:
-                change[canon] = naive_iso(convert(value, "datetime"))
+                when = convert(value, "datetime")
+                if canon in DATE_ONLY.get(entity, ()):
+                    when = when.replace(hour=0, minute=0, second=0, microsecond=0)
+                change[canon] = naive_iso(when)
             except ConversionError:
                 return errors(400, f"Unable to convert value '{value}' to type datetime for field {canon}.")
         if replace:

@@ -43,6 +43,7 @@ DEFAULT_OPTIONS = {
     "access_token_seconds": 1800,
     "refresh_grace_seconds": 1800,
     "hold_seconds": 120.0,               # loopback: longest a timeout_after_commit connection is held
+    "autotask_paid_date_writable": True,  # Invoices.paidDate isReadOnly false (True) or true (False)
 }
 
 
@@ -118,6 +119,25 @@ class Sandbox:
             for i in ids:
                 if i not in data["autotask"]["attached"]:
                     data["autotask"]["attached"].append(i)
+
+    def pay_invoice(self, ref: str, amount=None, on=None, tenant_id: str | None = None) -> dict:
+        """Test hook: finance records a payment in Xero on an approved invoice (by number or InvoiceID).
+
+        ``amount`` None pays what is due; ``on`` is the payment date (default: scenario today).
+        Paying the whole amount due makes the invoice PAID with ``FullyPaidOnDate``. Xero's
+        refusals (not approved, more than is due) raise PaymentRefused. Returns the payment.
+        """
+        from .xero_docs import INVOICE
+        from .xero_documents import XeroDocuments
+        from .xero_payments import pay
+
+        with self.store.transaction() as data:
+            now = self._clock(data).now()
+            tid = (tenant_id or self.scenario["xero"]["tenants"][0]["tenantId"]).lower()
+            doc = XeroDocuments.find_doc(INVOICE, data["xero"]["tenants"][tid]["Invoices"], str(ref))
+            if doc is None:
+                raise KeyError(f"no Xero invoice {ref}")
+            return dict(pay(doc, amount, on, now))
 
     def mutate_autotask(self, entity: str, item_id: int, fields: dict) -> None:
         """Test hook: change an Autotask record as if someone edited it in Autotask (any field)."""

@@ -320,6 +320,8 @@ class _Validator:
             self.fail(f"{path}.Status", f"must be one of {', '.join(INVOICE_STATUSES)}, got {_show(d['Status'])}")
         if "Contact" in d:
             self.obj(d["Contact"], f"{path}.Contact")
+        if key == "Invoices":  # optional (ARCHITECTURE.md): an existing invoice paid in full or in part
+            self.number(d, "AmountPaid", path, required=False, nullable=True)
         for j, line in enumerate(self.arr(d.get("LineItems", []), f"{path}.LineItems")):
             lp = f"{path}.LineItems[{j}]"
             self.obj(line, lp)

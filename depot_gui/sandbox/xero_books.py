@@ -8,6 +8,7 @@ from .clock import naive_iso
 from .xero_contacts import ContactBook
 from .xero_docs import CREDIT_NOTE, INVOICE, Org, build_document, storable
 from .xero_numbers import parse_number
+from .xero_payments import seed_payment
 
 _CLASS = {"REVENUE": "REVENUE", "SALES": "REVENUE", "OTHERINCOME": "REVENUE", "EXPENSE": "EXPENSE",
           "DIRECTCOSTS": "EXPENSE", "OVERHEADS": "EXPENSE", "DEPRECIATN": "EXPENSE", "EQUITY": "EQUITY",
@@ -46,6 +47,8 @@ class XeroBooks:
                             books["Contacts"].append(new_contact)
                         if el.get(kind.id_key):
                             doc[kind.id_key] = el[kind.id_key]
+                        if kind is INVOICE:
+                            seed_payment(doc, el, now)
                         books[kind.plural].append(doc)
             tenants[tid] = books
         return {"tenants": tenants, "idempotency": {}, "limits": {}}

@@ -56,7 +56,9 @@ def render_document(kind: Kind, doc: dict, unitdp: int, contacts_by_id: dict, su
     out[kind.number_key] = doc.get(kind.number_key, "")
     if doc.get("Reference") is not None:
         out["Reference"] = doc["Reference"]
-    out["Payments"] = []
+    out["Payments"] = [{"PaymentID": p["PaymentID"], "Date": xero_date(p["Date"])[0], "Amount": p["Amount"],
+                        "Reference": p.get("Reference", ""), "CurrencyRate": Decimal(1), "HasAccount": False,
+                        "HasValidationErrors": False} for p in doc.get("Payments") or []]
     if kind is INVOICE:
         out.update({"CreditNotes": [], "Prepayments": [], "Overpayments": []})
     else:
@@ -76,6 +78,8 @@ def render_document(kind: Kind, doc: dict, unitdp: int, contacts_by_id: dict, su
     if doc.get("DueDate"):
         out["DueDate"], out["DueDateString"] = xero_date(doc["DueDate"])
     out["Status"] = doc["Status"]
+    if doc.get("FullyPaidOnDate"):
+        out["FullyPaidOnDate"] = xero_date(doc["FullyPaidOnDate"])[0]
     out["LineAmountTypes"] = doc["LineAmountTypes"]
     if not summary:
         lines = []

@@ -162,6 +162,18 @@ class XeroClient:
             found.extend(self._get_pages("Invoices", "Invoices", params))
         return [inv for inv in found if inv.get("Status") != "DELETED"]
 
+    def invoices_by_ids(self, invoice_ids: Iterable[str]) -> list[dict]:
+        """Invoices with these InvoiceIDs, any status, ≤40 ids per call (``GET /Invoices?IDs=``).
+
+        Unpaged, so Xero answers without line items: what payments back needs (Status,
+        AmountPaid, AmountDue, DueDate, FullyPaidOnDate, Reference) at 1 call per 40 invoices.
+        """
+        wanted = [i for i in dict.fromkeys(str(i) for i in invoice_ids if i) if "," not in i]
+        found: list[dict] = []
+        for start in range(0, len(wanted), NUMBERS_PER_CALL):
+            found.extend(self._get("Invoices", "Invoices", {"IDs": ",".join(wanted[start : start + NUMBERS_PER_CALL])}))
+        return found
+
     def get_invoice(self, invoice_id: str) -> dict:
         """One invoice by InvoiceID, unit amounts at 4 dp (XeroNotFoundError if absent)."""
         path = f"Invoices/{quote(str(invoice_id), safe='')}"
