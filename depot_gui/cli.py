@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="the local view of every known invoice (no network)")
     st.add_argument("--json", action="store_true")
 
+    pay = sub.add_parser(
+        "payments",
+        help="read every synced invoice's payment state from Xero; set Autotask's paid date when paid in full",
+    )
+    pay.add_argument("--json", action="store_true")
+
     se = sub.add_parser("settings", help="show or change settings")
     se_sub = se.add_subparsers(dest="settings_command", required=True, parser_class=_Parser)
     se_sub.add_parser("show")
@@ -205,6 +211,10 @@ def _in_session(args: argparse.Namespace, out) -> int:
             return _connect(session, args, out)
         if args.command == "link":
             return _guarded(lambda: _link(session, args, out))
+        if args.command == "payments":
+            from .cli_payments import payments_command
+
+            return _guarded(lambda: payments_command(session, args.json, out))
         return _guarded(lambda: _audit_or_sync(session, args, out))
 
 

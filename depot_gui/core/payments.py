@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .money import fmt2
+
 PAID, PART_PAID, OVERDUE, UNPAID = "paid", "part_paid", "overdue", "unpaid"
 PAYMENT_STATES = (PAID, PART_PAID, OVERDUE, UNPAID)
 LABELS = {PAID: "Paid", PART_PAID: "Part paid", OVERDUE: "Overdue", UNPAID: "Unpaid"}
@@ -63,3 +65,23 @@ def paid_date(p: XeroPayment, today: date) -> date:
 def label(state: str | None) -> str:
     """The table's text for a state ('' when unknown)."""
     return LABELS.get(state or "", "")
+
+
+def state_message(p: XeroPayment, state: str | None) -> str:
+    """One sentence a finance user reads: what Xero says about this invoice's payment."""
+    paid, due, total = fmt2(p.amount_paid), fmt2(p.amount_due), fmt2(p.total)
+    due_on = p.due_date.isoformat() if p.due_date else None
+    if state == PAID:
+        on = f" on {p.fully_paid_on.isoformat()}" if p.fully_paid_on else ""
+        return f"Paid in full in Xero{on}."
+    if state == OVERDUE:
+        part = f" ({paid} paid)" if p.amount_paid > 0 else ""
+        return f"Overdue: {due} of {total} was due on {due_on}{part}."
+    if state == PART_PAID:
+        by = f", due on {due_on}" if due_on else ""
+        return f"Part paid: {paid} of {total} paid, {due} still due{by}."
+    if state == UNPAID:
+        if p.xero_status.upper() in ("DRAFT", "SUBMITTED"):
+            return "Unpaid: the Xero invoice is not approved yet."
+        return f"Unpaid: {due} due on {due_on}." if due_on else f"Unpaid: {due} due."
+    return f"No payment is expected: the Xero invoice is {p.xero_status.lower() or 'gone'}."

@@ -117,6 +117,13 @@ SPECS: dict[str, SettingSpec] = {
             "How an Autotask company is found among Xero contacts.",
         ),
         SettingSpec(
+            "payments_back",
+            "Payments back to Autotask",
+            _on_off,
+            lambda v: "on" if v else "off",
+            "Read synced invoices' payment state from Xero and set Autotask's paid date when one is paid in full.",
+        ),
+        SettingSpec(
             "fresh_minutes",
             "Treat invoices younger than (minutes) as still attaching items",
             _minutes,
@@ -138,6 +145,7 @@ class Settings:
     rounding_account: str = ""
     contact_match: str = "NAME_OR_ACCOUNT_NUMBER"
     fresh_minutes: int = 15
+    payments_back: bool = True
 
     def with_value(self, key: str, text: str) -> "Settings":
         """A copy with one setting parsed from user text (SettingError when invalid)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.settings import Settings
@@ -16,6 +17,9 @@ from depot_gui.xero.errors import XeroError
 
 from .connect import Connections, NotConnected, saved_connections, sandbox_connections
 from .engine import CancelToken, Engine, Progress
+
+if TYPE_CHECKING:
+    from .payments import PaymentsBack
 from .syncer import Syncer
 
 
@@ -145,6 +149,12 @@ class Session:
 
     def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Syncer:
         return Syncer(self.engine(progress, cancel))
+
+    def payments(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> "PaymentsBack":
+        """The payments-back check (connects only when the setting is on and there is work)."""
+        from .payments import PaymentsBack
+
+        return PaymentsBack(self.store, self.connections, progress=progress, cancel=cancel)
 
     def settings(self) -> Settings:
         return self.store.settings()

@@ -105,6 +105,9 @@ class SettingsDialog(QDialog):
         self.fresh_minutes.setSuffix(" min")
         self.fresh_minutes.setValue(s.fresh_minutes)
         form.addRow("Invoices still attaching items if younger than", self.fresh_minutes)
+        self.payments_back = QCheckBox("Read payments from Xero; set Autotask's paid date when paid in full")
+        self.payments_back.setChecked(s.payments_back)
+        form.addRow(SPECS["payments_back"].label, self.payments_back)
         return page
 
     def _connections_tab(self, text: str) -> QWidget:
@@ -137,6 +140,7 @@ class SettingsDialog(QDialog):
             "rounding_account": self.rounding_account.text().strip(),
             "contact_match": self.contact_match.currentData(),
             "fresh_minutes": str(self.fresh_minutes.value()),
+            "payments_back": "on" if self.payments_back.isChecked() else "off",
         }
 
     def _on_buttons_accepted(self) -> None:

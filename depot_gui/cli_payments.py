@@ -1,0 +1,65 @@
+"""`depot-sync payments [--json]`: the payments-back check for every synced invoice."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from depot_gui.core.payments import FAILED, KEPT, READ_ONLY, WRITTEN, label
+
+_WRITTEN = {WRITTEN: "written earlier", KEPT: "already set", READ_ONLY: "read-only", FAILED: "failed"}
+
+
+def payments_command(session, as_json: bool, out) -> int:
+    """Run the check, print each invoice's payment state and what was written; exit 0."""
+    report = session.payments().run()
+    rows = [payment_json(c) for c in report.checks]
+    if as_json:
+        json.dump(rows, out, indent=1)
+        out.write("\n")
+        if not report.enabled:
+            print(f"depot-sync: {report.summary()}", file=sys.stderr)
+        return 0
+    if rows:
+        _table(rows, out)
+        print("", file=out)
+    print(report.summary(), file=out)
+    return 0
+
+
+def payment_json(check) -> dict[str, Any]:
+    """One invoice as ``payments --json`` prints it (money as 2-decimal strings)."""
+    r = check.row
+    return {
+        "invoice_number": check.invoice_number,
+        "autotask_id": r.autotask_id,
+        "payment_state": r.state,
+        "xero_invoice_id": r.xero_invoice_id,
+        "xero_status": r.xero_status,
+        "amount_paid": r.amount_paid,
+        "amount_due": r.amount_due,
+        "due_date": r.due_date,
+        "fully_paid_on": r.fully_paid_on,
+        "autotask_paid_date": r.autotask_paid_date,
+        "paid_date": r.written or None,
+        "written_now": check.wrote_now,
+        "message": r.message,
+        "checked_at": r.checked_at,
+    }
+
+
+def _table(rows: list[dict[str, Any]], out) -> None:
+    heads = ("Invoice", "Payment", "Paid", "Due", "Due date", "Autotask paid date", "Written")
+    table = [
+        [r["invoice_number"], label(r["payment_state"]) or "unknown", r["amount_paid"], r["amount_due"],
+         r["due_date"] or "", r["autotask_paid_date"] or "",
+         "paidDate " + str(r["autotask_paid_date"]) if r["written_now"] else _WRITTEN.get(r["paid_date"] or "", "-")]
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(heads)]
+    print("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip(), file=out)
+    for t in table:
+        print("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip(), file=out)
+    for r in rows:
+        print(f"\n{r['invoice_number']}: {r['message']}", file=out)
