@@ -10,12 +10,13 @@ from PySide6.QtWidgets import (
 
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
 from depot_gui.core.money import fmt_money
+from depot_gui.core.payments import label as payment_label
 from depot_gui.store.db import InvoiceRow, Store
 
 from .cause_view import CauseCard
 from .models.history_table import HistoryModel
 from .models.line_table import LineComparisonModel
-from .resources import icon, status_color, status_icon, status_text
+from .resources import icon, local_time, status_color, status_icon, status_text
 
 _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists", "linked")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
@@ -141,6 +142,10 @@ class DetailPane(QScrollArea):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.layout_.addWidget(self.notes)
+        self.payment = QLabel()  # payments back (issue 14): Xero's payment state at the last check
+        self.payment.setWordWrap(True)
+        self.payment.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.payment)
         buttons = QHBoxLayout()
         self.sync_button = QPushButton(icon("sync"), "&Sync to Xero")
         self.sync_button.setToolTip("Send this invoice to Xero (it is checked once more first).")
@@ -193,6 +198,7 @@ class DetailPane(QScrollArea):
         self.result = self.store.last_result(autotask_id) if self.row else None
         audits = self.store.audit_history(autotask_id) if self.row else []
         attempts = self.store.attempts(autotask_id) if self.row else []
+        self.payment_row = self.store.payment(autotask_id) if self.row else None
         self._needs_check = bool(attempts) and attempts[-1].state not in _OK_ATTEMPTS or not attempts
         self._fill(audits, attempts)
 
@@ -224,6 +230,7 @@ class DetailPane(QScrollArea):
             self.button_hint.setText("")
             self.line_model.set_result(None)
             self.history_model.set_history([], [])
+            self._fill_payment()
             return
         self.title.setText(f"{row.invoice_number} · {row.company}" if row.company else row.invoice_number)
         self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
@@ -251,6 +258,7 @@ class DetailPane(QScrollArea):
             extra += list(result.notes) + [f"⚠ {w}" for w in result.warnings]
         self.notes.setText("\n".join(extra))
         self.notes.setVisible(bool(extra))
+        self._fill_payment()
         causes = result.causes if (result and row.status == MISMATCH) else ()
         for rank, cause in enumerate(causes):
             card = CauseCard(cause, rank)
@@ -267,6 +275,17 @@ class DetailPane(QScrollArea):
         _fit_table(self.lines_view)
         _fit_table(self.history_view)
         self._update_buttons()
+
+    def _fill_payment(self) -> None:
+        pay = getattr(self, "payment_row", None)
+        self.payment.setVisible(pay is not None)
+        if pay is None:
+            self.payment.setText("")
+            return
+        state = payment_label(pay.state) or "Unknown"
+        self.payment.setText(f"Payment: {state}. {pay.message} (Checked {local_time(pay.checked_at)}.)")
+        overdue = pay.state == "overdue"
+        self.payment.setStyleSheet(f"color: {status_color(ERROR).name()};" if overdue else "")
 
     # ------------------------------------------------------------------ buttons
     def can_sync(self) -> bool:
@@ -324,7 +343,7 @@ class DetailPane(QScrollArea):
     def text(self) -> str:
         """Everything the pane says, as plain text (tests, copy to clipboard)."""
         parts = [self.title.text(), self.status_chip.text(), *(f"{k}: {v.text()}" for k, v in self.figures.items()),
-                 self.verdict.text(), self.notes.text(), *(c.text() for c in self.cards)]
+                 self.verdict.text(), self.notes.text(), self.payment.text(), *(c.text() for c in self.cards)]
         return "\n".join(p for p in parts if p)
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVB
 from depot_gui import __version__
 from depot_gui.core.audit import READY
 from depot_gui.store.db import InvoiceRow
+from depot_gui.sync.payments import READ_ONLY_MESSAGE
 from depot_gui.sync.session import Session
 
 from .banner import Banner
@@ -105,6 +106,9 @@ class MainWindow(QMainWindow):
                                        "Download the selected invoices again, check them and send them if they now match")
         self.act_sync_all = self._action("sync-all", "Sync &all ready", "Ctrl+Shift+Return", self._on_sync_all_triggered,
                                          "Send the ready invoices the list shows to Xero (asks first)")
+        self.act_payments = self._action("refresh", "Check &payments", "Ctrl+Shift+P", self._on_payments_triggered,
+                                         "Read the synced invoices' payments from Xero; set Autotask's paid date "
+                                         "when one is paid in full")
         self.act_settings = self._action("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences,
                                          self._on_settings_triggered, "Maximum rounding difference, service adjustments, Xero status, accounts, connections")
         if not self.act_settings.shortcut().toString():
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
             file_menu.addAction(action)
+        file_menu.addAction(self.act_payments)
         file_menu.addSeparator()
         file_menu.addAction(self.act_settings)
         file_menu.addSeparator()
@@ -152,6 +157,7 @@ class MainWindow(QMainWindow):
         self.ops.disconnected.connect(self._on_ops_disconnected)
         self.ops.failed.connect(self._on_ops_failed)
         self.ops.finished_message.connect(self._on_ops_finished_message)
+        self.ops.payments_checked.connect(self._on_ops_payments_checked)
         self.banner.action_clicked.connect(self._on_banner_action_clicked)
 
     # ------------------------------------------------------------------ public
@@ -204,6 +210,7 @@ class MainWindow(QMainWindow):
         self.act_sync_all.setEnabled(not busy and self.invoices.proxy.rowCount() > 0
                                      and any(r.status == READY for r in self.rows()))
         self.act_settings.setEnabled(not busy)
+        self.act_payments.setEnabled(not busy)
         self.detail.set_busy(busy)
 
     def _restore_state(self) -> None:
@@ -266,6 +273,17 @@ class MainWindow(QMainWindow):
 
     def _on_refresh_triggered(self) -> None:
         self.ops.refresh()
+
+    def _on_payments_triggered(self) -> None:
+        self.ops.check_payments()
+
+    def _on_ops_payments_checked(self, report) -> None:
+        """Say so in the window when Autotask will not take the paid date (the state stays local)."""
+        if report.paid_date_read_only:
+            self.banner.setProperty("kind", "payments")
+            self.banner.show_message(READ_ONLY_MESSAGE)
+        elif self.banner.property("kind") == "payments" and report.paid_date_read_only is False:
+            self.banner.hide()
 
     def _on_sync_triggered(self) -> None:
         self.ops.sync([r for r in self._selected_rows() if r.status == READY])

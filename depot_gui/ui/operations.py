@@ -49,6 +49,7 @@ class SessionOps(QObject):
         failed(str, str): title and friendly message of an error.
         finished_message(str): a one-line summary for the status bar.
         link_preview_ready(object): a LinkPreview for the person to review before linking.
+        payments_checked(object): the PaymentsReport of a payments check (issue 14).
     """
 
     busy_changed = Signal(bool)
@@ -59,6 +60,7 @@ class SessionOps(QObject):
     failed = Signal(str, str)
     finished_message = Signal(str)
     link_preview_ready = Signal(object)
+    payments_checked = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(parent)
@@ -122,9 +124,39 @@ class SessionOps(QObject):
             session.engine(progress, cancel).audit()
             return info, session.store.invoices()
 
-        op = Op(self.window, work).success(self._on_refresh_done).failure(lambda e: self._fail("Refresh from Autotask", e))
+        def done(payload) -> None:
+            self._on_refresh_done(payload)
+            # Payments back after each successful refresh (the check does nothing when the setting is off).
+            self._when_idle.append(lambda: self.check_payments(quiet, auto=True))
+
+        op = Op(self.window, work).success(done).failure(lambda e: self._fail("Refresh from Autotask", e))
         if not quiet:
             op.with_progress("Refreshing from Autotask", cancellable=True)
+        return self._start(op)
+
+    # ------------------------------------------------------------------ payments back
+    def check_payments(self, quiet: bool = False, auto: bool = False) -> bool:
+        """Read every synced invoice's payment state from Xero; write Autotask's paidDate when paid."""
+        session = self._session_or_none() if not auto else (None if self.busy else self.session)
+        if session is None:
+            return False
+
+        def work(cancel, progress):
+            report = session.payments(progress, cancel).run()
+            ids = {c.row.autotask_id for c in report.checks}
+            return report, [r for r in session.store.invoices() if r.autotask_id in ids]
+
+        def done(payload) -> None:
+            report, rows = payload
+            if rows:
+                self.rows_updated.emit(rows)
+            self.payments_checked.emit(report)
+            if report.enabled or not auto:
+                self.finished_message.emit(report.summary())
+
+        op = Op(self.window, work).success(done).failure(lambda e: self._fail("Check payments", e))
+        if not quiet:
+            op.with_progress("Checking payments in Xero", cancellable=True)
         return self._start(op)
 
     def _on_refresh_done(self, payload) -> None:

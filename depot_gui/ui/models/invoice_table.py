@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from depot_gui.core.money import fmt_money
+from depot_gui.core.payments import label as payment_label
 from depot_gui.store.db import InvoiceRow
 
 from ..resources import local_time, status_color, status_icon, status_text
@@ -27,6 +28,7 @@ class Col(IntEnum):
     DIFFERENCE = 5
     STATUS = 6
     SYNCED_AT = 7
+    PAYMENT = 8
 
 
 HEADERS = {
@@ -38,6 +40,7 @@ HEADERS = {
     Col.DIFFERENCE: "Difference",
     Col.STATUS: "Status",
     Col.SYNCED_AT: "Synced",
+    Col.PAYMENT: "Payment",
 }
 _MONEY_COLS = (Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
 HEADER_TIPS = {
@@ -47,7 +50,11 @@ HEADER_TIPS = {
     Col.DIFFERENCE: "Autotask total minus what Xero's rounding alone gives. Above the maximum rounding difference "
                     "the invoice is not synced; within it, a rounding line makes Xero equal Autotask to the cent.",
     Col.SYNCED_AT: "When Depot GUI put the invoice into Xero.",
+    Col.PAYMENT: "Payment state in Xero at the last payments check (Invoices › Check payments): paid, part paid, "
+                 "overdue (due date past, money still due) or unpaid.",
 }
+# Payment column order: the ones needing attention first when sorted ascending.
+_PAYMENT_RANK = {"overdue": 0, "part_paid": 1, "unpaid": 2, "paid": 3}
 
 
 def _dec(text: str) -> Decimal:
@@ -72,6 +79,7 @@ def _cells(row: InvoiceRow) -> tuple[tuple[str, ...], tuple[Any, ...]]:
         *money,
         status_text(row.status),
         synced,
+        payment_label(row.payment_state),
     )
     # Sort keys: raw values (Decimal as float is exact enough for ordering cents; strings for ISO dates).
     sort = (
@@ -81,6 +89,7 @@ def _cells(row: InvoiceRow) -> tuple[tuple[str, ...], tuple[Any, ...]]:
         *(float(v) for v in totals),
         row.status,
         row.synced_at or "",
+        _PAYMENT_RANK.get(row.payment_state or "", 4),
     )
     return display, sort
 
@@ -197,6 +206,8 @@ class InvoiceTableModel(RowsTableModel):
             return status_icon(row.status)
         if role == Qt.ItemDataRole.ForegroundRole and c == Col.DIFFERENCE and row.status == "mismatch":
             return status_color("mismatch")
+        if role == Qt.ItemDataRole.ForegroundRole and c == Col.PAYMENT and row.payment_state == "overdue":
+            return status_color("error")
         if role == Qt.ItemDataRole.TextAlignmentRole and c in _MONEY_COLS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
