@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
 
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
 from depot_gui.core.money import fmt_money
-from depot_gui.core.payments import label as payment_label
 from depot_gui.store.db import InvoiceRow, Store
 
 from .cause_view import CauseCard
@@ -282,8 +281,7 @@ class DetailPane(QScrollArea):
         if pay is None:
             self.payment.setText("")
             return
-        state = payment_label(pay.state) or "Unknown"
-        self.payment.setText(f"Payment: {state}. {pay.message} (Checked {local_time(pay.checked_at)}.)")
+        self.payment.setText(f"Payment: {pay.message} (Checked {local_time(pay.checked_at)}.)")  # says the state
         overdue = pay.state == "overdue"
         self.payment.setStyleSheet(f"color: {status_color(ERROR).name()};" if overdue else "")
 

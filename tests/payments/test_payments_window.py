@@ -43,7 +43,7 @@ def test_check_payments_fills_the_column_and_the_pane(window, qtbot):
     qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5005")
     assert win.detail.payment.isVisible()
     assert win.detail.payment.text().startswith(
-        "Payment: Paid. Paid in full in Xero on 2026-11-19. Autotask's paid date set to 2026-11-19. (Checked ")
+        "Payment: Paid in full in Xero on 2026-11-19. Autotask's paid date set to 2026-11-19. (Checked ")
     assert not win.banner.isVisible() or win.banner.property("kind") != "payments"
 
 
