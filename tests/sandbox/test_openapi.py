@@ -85,3 +85,15 @@ def test_only_the_status_code_tells_an_error_from_an_answer(spec, xero):
     validate(spec, "Invoices", json.loads(r.text, parse_float=float))
     with pytest.raises(AssertionError):
         plain(r)
+
+
+def test_part_paid_and_paid_invoices_validate(spec, xero):
+    sb, c = xero
+    r = c.put("/api.xro/2.0/Invoices?unitdp=4", json={"Invoices": [INVOICE]})
+    inv_id = plain(r)["Invoices"][0]["InvoiceID"]
+    sb.pay_invoice("INV-OA", "50.00", on="2026-11-18")
+    validate(spec, "Invoices", plain(c.get("/api.xro/2.0/Invoices", params={"IDs": inv_id})))
+    sb.pay_invoice("INV-OA")
+    paid = plain(c.get(f"/api.xro/2.0/Invoices/{inv_id}"))
+    validate(spec, "Invoices", paid)
+    assert (paid["Invoices"][0]["Status"], len(paid["Invoices"][0]["Payments"])) == ("PAID", 2)
