@@ -20,6 +20,7 @@ from depot_gui.ui.first_paint import quit_after_first_paint
 from depot_gui.ui.garbage import install_gui_gc
 from depot_gui.ui.log_view import install_log_handler
 from depot_gui.ui.main_window import MainWindow
+from depot_gui.ui.repair import REPAIR_EXIT, ask_repair, run_repair
 from depot_gui.ui.resources import icon
 
 ORGANISATION = "Depot GUI"
@@ -85,12 +86,44 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("depot_gui").error(
             "This PySide6 (%s) loses references on every call and will crash; install PySide6 6.11.", PySide6.__version__
         )
+    session, tmp = None, None
+    while session is None:
+        try:
+            session, tmp = open_session(args)
+        except SessionError as exc:
+            if exc.damaged is None or not ask_repair(None, str(exc)) or run_repair(None, args.data_dir, None) is None:
+                if exc.damaged is None:
+                    QMessageBox.critical(None, "Depot GUI", str(exc)[:1].upper() + str(exc)[1:])
+                return 2
     try:
-        session, tmp = open_session(args)
-    except SessionError as exc:
-        QMessageBox.critical(None, "Depot GUI", str(exc)[:1].upper() + str(exc)[1:])
-        return 2
+        while True:
+            code = _run_window(app, args, session)
+            if not _close(session) or code != REPAIR_EXIT:
+                return code
+            report = run_repair(None, session.paths.data_dir, session.scenario)
+            if report is None:
+                logging.getLogger("depot_gui").warning("Repair did not finish; the window reopens on the database as it is.")
+            try:
+                session = Session.open(session.paths.data_dir, session.scenario)
+            except SessionError as exc:
+                QMessageBox.critical(None, "Depot GUI", str(exc)[:1].upper() + str(exc)[1:])
+                return 2
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run_window(app: QApplication, args: argparse.Namespace, session: Session) -> int:
+    """Show the window over ``session`` until it closes: the exit code (REPAIR_EXIT for a repair)."""
     window = MainWindow(session)
+    app.setQuitOnLastWindowClosed(True)
+
+    def close_for_repair() -> None:
+        app.setQuitOnLastWindowClosed(False)  # no second "quit" waiting in the queue for the next window
+        app.exit(REPAIR_EXIT)
+        window.close()
+
+    window.repair_requested.connect(close_for_repair)
     window.show()
     window.start()
     if not session.is_set_up():
@@ -100,15 +133,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        from depot_gui.ui.workers import wait_for_ops
+        window.deleteLater()
 
-        if wait_for_ops(30000):
-            session.close()
-        else:  # a worker is still finishing an invoice: leave its connection open, never pull it away
-            logging.getLogger("depot_gui").warning("Exited while background work was still finishing.")
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
 
+def _close(session: Session) -> bool:
+    """Close the session once background work has finished; False when a worker is still busy."""
+    from depot_gui.ui.workers import wait_for_ops
+
+    if wait_for_ops(30000):
+        session.close()
+        return True
+    # a worker is still finishing an invoice: leave its connection open, never pull it away
+    logging.getLogger("depot_gui").warning("Exited while background work was still finishing.")
+    return False
 
 if __name__ == "__main__":
     sys.exit(main())

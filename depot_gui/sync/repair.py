@@ -42,6 +42,7 @@ class RepairReport:
     synced: list[str] = field(default_factory=list)
     not_ours: list[str] = field(default_factory=list)
     checked: int = 0
+    not_rebuilt: str = ""                  # why the invoice states could not be rebuilt ("" when they were)
 
     def lines(self) -> list[str]:
         """What repair did, one sentence a line."""
@@ -58,6 +59,10 @@ class RepairReport:
             out.append(f"Settings carried over from the damaged file: {self.settings_kept}.")
         else:
             out.append(f"The local database {self.database} is sound; the invoice states were checked again.")
+        if self.not_rebuilt:
+            out.append(f"The invoice states were not rebuilt: {self.not_rebuilt} The database is usable again; "
+                       "run repair once more when Autotask and Xero can be reached.")
+            return out
         out.append(f"Checked {self.checked} invoice(s) against Autotask and Xero: {len(self.synced)} synced"
                    + (f" ({', '.join(self.synced[:20])}{' ...' if len(self.synced) > 20 else ''})" if self.synced else "")
                    + ". Nothing was written to Xero or Autotask.")
@@ -103,11 +108,9 @@ def repair(data_dir: str | Path | None, scenario: str | Path | None = None) -> R
         try:
             rebuild(session, report)
         except SessionError as exc:
-            raise RepairError(f"{exc}; the database is usable again, run repair once connected to rebuild "
-                              "the invoice states") from None
+            report.not_rebuilt = str(exc)[:1].upper() + str(exc)[1:].rstrip(".") + "."
         except (AutotaskError, XeroError) as exc:
-            raise RepairError(f"{exc.user_message} The database is usable again; run repair again to rebuild "
-                              "the invoice states.") from None
+            report.not_rebuilt = exc.user_message
     return report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
@@ -46,6 +46,8 @@ class MainWindow(QMainWindow):
     Args:
         session: the open data directory (store, settings, connections).
     """
+
+    repair_requested = Signal()  # File › Repair local database: the app closes the session, repairs, reopens
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_payments)
         file_menu.addSeparator()
         file_menu.addAction(self.act_settings)
+        self.act_repair = file_menu.addAction("&Repair local database…", self._on_repair_triggered)
+        self.act_repair.setStatusTip("Keep a damaged local database aside and rebuild it from Autotask and Xero")
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.menu_view = bar.addMenu("&View")
@@ -383,6 +387,16 @@ class MainWindow(QMainWindow):
     def _on_banner_action_clicked(self, key: str) -> None:
         if key == "connections":
             self.show_connection_settings()
+
+    def _on_repair_triggered(self) -> None:
+        answer = QMessageBox.question(
+            self, "Repair local database",
+            "Depot GUI will close this window, check the local database, keep it aside if it is damaged "
+            "(it is never deleted), and rebuild which invoices are synced from Autotask and Xero. Nothing is "
+            "written to Xero. Continue?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.repair_requested.emit()
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(self, "About Depot GUI", f"<b>Depot GUI {__version__}</b><p>Depot GUI moves invoices from "
