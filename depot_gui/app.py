@@ -91,9 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             session, tmp = open_session(args)
         except SessionError as exc:
-            if exc.damaged is None or not ask_repair(None, str(exc)) or run_repair(None, args.data_dir, None) is None:
-                if exc.damaged is None:
-                    QMessageBox.critical(None, "Depot GUI", str(exc)[:1].upper() + str(exc)[1:])
+            if exc.damaged is None:
+                QMessageBox.critical(None, "Depot GUI", exc.user_message[:1].upper() + exc.user_message[1:])
+                return 2
+            damage = exc.damaged
+            if not ask_repair(None, f"The local database {damage.path} is damaged ({damage.problem}).") or (
+                run_repair(None, args.data_dir, None) is None
+            ):
                 return 2
     try:
         while True:
@@ -106,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 session = Session.open(session.paths.data_dir, session.scenario)
             except SessionError as exc:
-                QMessageBox.critical(None, "Depot GUI", str(exc)[:1].upper() + str(exc)[1:])
+                QMessageBox.critical(None, "Depot GUI", exc.user_message[:1].upper() + exc.user_message[1:])
                 return 2
     finally:
         if tmp is not None:

@@ -28,6 +28,10 @@ class StoreDamaged(StoreError):
             "database in the window): it keeps the damaged file aside and rebuilds the invoice states from "
             "Autotask and Xero."
         )
+        self.user_message = (  # the window's wording: no command lines there
+            f"The local database {self.path} is damaged ({problem}). Use File › Repair local database: it keeps "
+            "the damaged file aside and rebuilds the invoice states from Autotask and Xero."
+        )
 
 
 class BadStoredSetting(StoreError):

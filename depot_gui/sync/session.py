@@ -79,7 +79,7 @@ class Session:
         try:
             store = open_store(paths)
         except StoreDamaged as exc:
-            raise SessionError(str(exc), damaged=exc) from None
+            raise SessionError(str(exc), exc.user_message, damaged=exc) from None
         except StoreError as exc:
             raise SessionError(str(exc)) from None
         session = cls(paths, store, scenario_path, sandbox)

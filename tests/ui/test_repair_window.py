@@ -40,9 +40,7 @@ def test_damaged_database_at_start_offers_repair_then_opens(tmp_path, qtbot, mon
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert app_module.main(["--data-dir", str(data)]) == 0
-    assert asked == [f"the local database {data / 'depot.sqlite3'} is damaged (impossible schema version -3). Run "
-                     "`depot-sync repair` (or Repair local database in the window): it keeps the damaged file aside "
-                     "and rebuilds the invoice states from Autotask and Xero."]
+    assert asked == [f"The local database {data / 'depot.sqlite3'} is damaged (impossible schema version -3)."]
     (kept,) = [p for p in data.glob("depot.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
     assert kept.read_bytes()[:100] == damaged[:100]
     assert "The local database was damaged (impossible schema version -3)." in reports[0]
