@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every synced invoice's payment state from Xero; set Autotask's paid date when paid in full",
     )
     pay.add_argument("--json", action="store_true")
+    pay.add_argument("--recheck-paid", action="store_true",
+                     help="read invoices found paid at an earlier check from Xero again (a payment removed later)")
 
     se = sub.add_parser("settings", help="show or change settings")
     se_sub = se.add_subparsers(dest="settings_command", required=True, parser_class=_Parser)
@@ -214,7 +216,7 @@ def _in_session(args: argparse.Namespace, out) -> int:
         if args.command == "payments":
             from .cli_payments import payments_command
 
-            return _guarded(lambda: payments_command(session, args.json, out))
+            return _guarded(lambda: payments_command(session, args.json, out, args.recheck_paid))
         return _guarded(lambda: _audit_or_sync(session, args, out))
 
 

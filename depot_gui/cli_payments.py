@@ -11,9 +11,9 @@ from depot_gui.core.payments import FAILED, KEPT, READ_ONLY, WRITTEN, label
 _WRITTEN = {WRITTEN: "written earlier", KEPT: "already set", READ_ONLY: "read-only", FAILED: "failed"}
 
 
-def payments_command(session, as_json: bool, out) -> int:
+def payments_command(session, as_json: bool, out, recheck_paid: bool = False) -> int:
     """Run the check, print each invoice's payment state and what was written; exit 0."""
-    report = session.payments().run()
+    report = session.payments(recheck_paid=recheck_paid).run()
     rows = [payment_json(c) for c in report.checks]
     if as_json:
         json.dump(rows, out, indent=1)

@@ -60,6 +60,7 @@ class PaymentsReport:
     checks: list[PaymentCheck] = field(default_factory=list)
     paid_date_read_only: bool | None = None  # None: no paid invoice needed the answer this time
     message: str = ""
+    not_reread: int = 0  # invoices paid in full at an earlier check: not read from Xero again
 
     def summary(self) -> str:
         """One line for the status bar and the CLI."""
@@ -75,6 +76,8 @@ class PaymentsReport:
                  if counts.get(k)]
         written = sum(c.wrote_now for c in self.checks)
         line = f"Payments checked for {len(self.checks)} invoices: {', '.join(parts)}."
+        if self.not_reread:
+            line = line[:-1] + f" ({self.not_reread} paid earlier, not read again)."
         if written:
             line += f" Autotask paid date written for {written}."
         if self.paid_date_read_only:
@@ -86,8 +89,9 @@ class PaymentsBack:
     """The payments-back check over one store; ``connect`` is called only when there is work."""
 
     def __init__(self, store: Store, connect: Callable[[], Connections], *, progress: Progress | None = None,
-                 cancel: CancelToken | None = None) -> None:
+                 cancel: CancelToken | None = None, recheck_paid: bool = False) -> None:
         self.store = store
+        self.recheck_paid = recheck_paid
         self._connect = connect
         self.progress = progress or (lambda message, done, total: None)
         self.cancel = cancel or CancelToken()
@@ -98,20 +102,36 @@ class PaymentsBack:
         rows = [r for r in self.store.invoices() if r.status == SYNCED and not r.voided]
         if not rows:
             return PaymentsReport(enabled=True)
+        before = {p.autotask_id: p for p in self.store.payments()}
+        # Paid in full is final in Xero (a PAID invoice cannot change; removing a payment is rare):
+        # such an invoice is not read again unless asked (recheck_paid), so the Xero calls of a
+        # check follow the open invoices, not every invoice ever synced.
+        settled = {r.autotask_id for r in rows if not self.recheck_paid
+                   and (b := before.get(r.autotask_id)) is not None and b.state == PAID}
+        pending = [r for r in rows if r.autotask_id in settled and before[r.autotask_id].written not in (WRITTEN, KEPT)]
+        if len(settled) == len(rows) and not pending:
+            return self._report([(r, before[r.autotask_id]) for r in rows], set(), PaymentsReport(enabled=True),
+                                len(settled))
         conn = self._connect()
         with conn.waits.listening(lambda m, s: self.progress(f"{m} ({max(1, round(s))} s)", 0, 0), self.cancel):
-            return self._run(conn, rows)
+            return self._run(conn, rows, before, settled)
 
-    def _run(self, conn: Connections, rows: list[InvoiceRow]) -> PaymentsReport:
-        self.progress("Reading payments from Xero", 0, len(rows))
-        docs = self._xero_documents(conn, rows)
+    def _run(self, conn: Connections, rows: list[InvoiceRow], before: dict[int, PaymentRow],
+             settled: set[int]) -> PaymentsReport:
+        to_read = [r for r in rows if r.autotask_id not in settled]
+        self.progress("Reading payments from Xero", 0, len(to_read))
+        docs = self._xero_documents(conn, to_read)
         self.cancel.check()
         today = (conn.xero.server_date or datetime.now(timezone.utc)).date()
         checked_at = now_iso()
         readings: dict[int, tuple[InvoiceRow, PaymentRow, XeroPayment | None]] = {}
         for row in rows:
-            doc = docs.get(row.autotask_id)
-            readings[row.autotask_id] = (row, *self._reading(row, doc, today, checked_at))
+            if row.autotask_id in settled:
+                readings[row.autotask_id] = (row, before[row.autotask_id], _stored(before[row.autotask_id]))
+            else:
+                doc = docs.get(row.autotask_id)
+                readings[row.autotask_id] = (row, *self._reading(row, doc, today, checked_at,
+                                                                 before.get(row.autotask_id)))
         newly_paid = [
             (row, reading, pay) for row, reading, pay in readings.values()
             if reading.state == PAID and pay is not None and reading.written not in (WRITTEN, KEPT)
@@ -121,16 +141,25 @@ class PaymentsBack:
         if newly_paid:
             self.cancel.check()
             wrote = self._autotask(conn, newly_paid, today, readings, report)
-        for i, (row, reading, _pay) in enumerate(readings.values()):
+        changed = [(row, reading) for row, reading, _ in readings.values()
+                   if row.autotask_id not in settled or reading is not before[row.autotask_id]]
+        for i, (_row, reading) in enumerate(changed):
             self.store.save_payment(reading)
-            report.checks.append(PaymentCheck(row.invoice_number, reading, row.autotask_id in wrote))
-            self.progress("Recording payment states", i + 1, len(readings))
+            self.progress("Recording payment states", i + 1, len(changed))
+        return self._report([(row, reading) for row, reading, _ in readings.values()], wrote, report, len(settled))
+
+    @staticmethod
+    def _report(readings: list[tuple[InvoiceRow, PaymentRow]], wrote: set[int], report: PaymentsReport,
+                not_reread: int) -> PaymentsReport:
+        report.checks = [PaymentCheck(row.invoice_number, reading, row.autotask_id in wrote) for row, reading in readings]
+        report.not_reread = not_reread
         report.message = report.summary()
         return report
 
     # -- Xero ---------------------------------------------------------------------------------
     def _xero_documents(self, conn: Connections, rows: list[InvoiceRow]) -> dict[int, dict]:
-        """Each invoice's Xero document (by InvoiceID, else by number), batched."""
+        """Each invoice's Xero document (by InvoiceID, else by number), batched; credit notes are not read."""
+        rows = [r for r in rows if not _credit(r)]
         by_id = {str(d.get("InvoiceID", "")).lower(): d
                  for d in conn.xero.invoices_by_ids([r.xero_invoice_id for r in rows if r.xero_invoice_id])}
         no_id = [r for r in rows if not r.xero_invoice_id]
@@ -149,9 +178,8 @@ class PaymentsBack:
                 out[r.autotask_id] = doc
         return out
 
-    def _reading(self, row: InvoiceRow, doc: dict | None, today: date,
-                 checked_at: str) -> tuple[PaymentRow, XeroPayment | None]:
-        before = self.store.payment(row.autotask_id)
+    def _reading(self, row: InvoiceRow, doc: dict | None, today: date, checked_at: str,
+                 before: PaymentRow | None) -> tuple[PaymentRow, XeroPayment | None]:
         keep_written = before.written if before and before.written in (WRITTEN, KEPT) else NOT_NEEDED
         keep_at = before.autotask_paid_date if before else None
 
@@ -159,6 +187,8 @@ class PaymentsBack:
             return PaymentRow(row.autotask_id, None, row.xero_invoice_id, xero_status, "0.00", "0.00", None, None,
                               checked_at, keep_at, keep_written, message), None
 
+        if _credit(row):
+            return unknown("Sent to Xero as a credit note: no payment is expected.")
         if doc is None:
             return unknown("Xero has no invoice with this id any more (or it is a credit note): "
                            "its payment state is unknown.")
@@ -256,6 +286,25 @@ class PaymentsBack:
             reading.amount_due, reading.due_date, reading.fully_paid_on, reading.checked_at,
             at_date or reading.autotask_paid_date, written, text,
         )
+
+
+def _stored(p: PaymentRow) -> XeroPayment:
+    """A paid invoice's Xero facts as last read (for the Autotask step without reading Xero again)."""
+    paid, due = to_decimal(p.amount_paid), to_decimal(p.amount_due)
+    return XeroPayment(p.xero_invoice_id or "", p.xero_status, paid + due, paid, due, _iso_day(p.due_date),
+                       _iso_day(p.fully_paid_on))
+
+
+def _iso_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _credit(row: InvoiceRow) -> bool:
+    """Whether the invoice went to Xero as a credit note (a negative Autotask total)."""
+    return to_decimal(row.autotask_total) < 0
 
 
 def _day(value: object) -> str | None:

@@ -150,11 +150,12 @@ class Session:
     def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Syncer:
         return Syncer(self.engine(progress, cancel))
 
-    def payments(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> "PaymentsBack":
+    def payments(self, progress: Progress | None = None, cancel: CancelToken | None = None,
+                 recheck_paid: bool = False) -> "PaymentsBack":
         """The payments-back check (connects only when the setting is on and there is work)."""
         from .payments import PaymentsBack
 
-        return PaymentsBack(self.store, self.connections, progress=progress, cancel=cancel)
+        return PaymentsBack(self.store, self.connections, progress=progress, cancel=cancel, recheck_paid=recheck_paid)
 
     def settings(self) -> Settings:
         return self.store.settings()

@@ -42,10 +42,16 @@ def test_paid_invoice_gets_autotask_paid_date_once(session):
     assert at_paid_date(session, 5001) == "2026-11-18T00:00:00"
     assert session.store.invoice(5001).payment_state == "paid"
     assert report.summary() == "Payments checked for 1 invoices: 1 paid. Autotask paid date written for 1."
-    patches = len(requests(session, "autotask", "PATCH"))
-    again = session.payments().run()
+    calls = len(requests(session))
+    again = session.payments().run()  # paid in full is final: not read again, nothing written again
     assert [(c.row.state, c.row.written, c.wrote_now) for c in again.checks] == [("paid", "written", False)]
-    assert again.checks[0].row.message == "Paid in full in Xero on 2026-11-18. Autotask's paid date is 2026-11-18."
+    assert again.checks[0].row == check.row
+    assert again.summary() == "Payments checked for 1 invoices: 1 paid (1 paid earlier, not read again)."
+    assert len(requests(session)) == calls
+    patches = len(requests(session, "autotask", "PATCH"))
+    recheck = session.payments(recheck_paid=True).run()  # read again: still paid, Autotask not asked again
+    assert [(c.row.state, c.row.written, c.wrote_now) for c in recheck.checks] == [("paid", "written", False)]
+    assert recheck.checks[0].row.message == "Paid in full in Xero on 2026-11-18. Autotask's paid date is 2026-11-18."
     assert len(requests(session, "autotask", "PATCH")) == patches  # written once, never again
 
 

@@ -56,5 +56,22 @@ def test_xero_calls_do_not_grow_per_invoice(tmp_path, n, xero_calls):
         # PATCH per invoice (Autotask has no batch update), once in the invoice's life.
         assert _calls(session, "autotask") - at_before == 2 + n
         xero_before, at_before = _calls(session, "xero"), _calls(session, "autotask")
-        session.payments().run()
+        session.payments().run()  # all paid and written: nothing to read or write
+        assert (_calls(session, "xero") - xero_before, _calls(session, "autotask") - at_before) == (0, 0)
+        session.payments(recheck_paid=True).run()
         assert (_calls(session, "xero") - xero_before, _calls(session, "autotask") - at_before) == (xero_calls, 0)
+
+
+def test_a_credit_note_is_not_looked_up(tmp_path):
+    with Session.open(tmp_path / "data", _scenario(tmp_path, 2)) as session:
+        _synced_rows(session, 2)
+        session.store.save_audit(AuditResult(7100, "CN-7100", "Acme", "ready", D("-55.00"), D("-55.00"), D("0.00"),
+                                             D("0.00"), D("3.00"), (), "Ready to sync."))
+        session.store.mark_synced(7100, str(uuid.UUID(int=7100)), "AUTHORISED")
+        session.connections()
+        xero_before = _calls(session, "xero")
+        checks = {c.invoice_number: c.row for c in session.payments().run().checks}
+        assert _calls(session, "xero") - xero_before == 1
+        assert (checks["CN-7100"].state, checks["CN-7100"].message) == (
+            None, "Sent to Xero as a credit note: no payment is expected.")
+        assert [checks[n].state for n in ("INV-7001", "INV-7002")] == ["paid", "paid"]
