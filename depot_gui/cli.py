@@ -45,6 +45,16 @@ def _folder(text: str) -> str:
     return text
 
 
+def _minutes_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
+    if not 0 <= value <= 1440:
+        raise argparse.ArgumentTypeError("minutes must be between 0 and 1440")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="depot-sync", description="Audit and sync Autotask invoices into Xero without the window.")
     p.add_argument("--version", action="version", version=f"depot-sync {__version__}")
@@ -55,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="download, compare totals, diagnose; writes nothing to Xero")
     a.add_argument("numbers", nargs="*", metavar="INVOICE_NUMBER")
     a.add_argument("--json", action="store_true")
+    a.add_argument("--wait-pending", action="store_true",
+                   help="check invoices Autotask is still attaching items to again after each attach window "
+                        "(the fresh_minutes setting) until they are complete; never syncs")
+    a.add_argument("--every", type=_minutes_arg, metavar="MINUTES",
+                   help="with --wait-pending: minutes between checks (default: the fresh_minutes setting)")
 
     s = sub.add_parser("sync", help="re-audit each invoice from fresh data and create it in Xero when it matches")
     s.add_argument("numbers", nargs="+", metavar="INVOICE_NUMBER")
@@ -222,7 +237,15 @@ def _in_session(args: argparse.Namespace, out) -> int:
 
 def _audit_or_sync(session, args, out) -> int:
     if args.command == "audit":
-        rows = [result_json(r) for r in session.engine().audit(args.numbers or None)]
+        engine = session.engine()
+        results = engine.audit(args.numbers or None)
+        if args.wait_pending:
+            from depot_gui.sync.pending import wait_pending
+
+            say = lambda text: print(f"depot-sync: {text}", file=sys.stderr, flush=True)  # noqa: E731
+            every = args.every if args.every is not None else session.store.settings().fresh_minutes
+            results = wait_pending(engine, results, every, say)
+        rows = [result_json(r) for r in results]
         code = EXIT_OK
     else:
         outcomes = session.syncer().sync(args.numbers)

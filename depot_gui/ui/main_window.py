@@ -22,6 +22,7 @@ from .geometry import restore_or_place
 from .invoice_list import InvoiceList
 from .log_view import LogDock, install_log_handler
 from .operations import ConnectionInfo, SessionOps
+from .pending_watch import PendingWatcher
 from .resources import icon
 from .link_dialog import review_link
 from .settings_dialog import SettingsDialog
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.detail.settings_requested.connect(self._on_settings_triggered)
         self.detail.link_requested.connect(self._on_detail_link_requested)
         self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
+        self.pending = PendingWatcher(self, self.ops)
         self.ops.busy_changed.connect(self._on_ops_busy_changed)
         self.ops.rows_loaded.connect(self._on_ops_rows_loaded)
         self.ops.rows_updated.connect(self._on_ops_rows_updated)
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
         qs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.pending.timer.stop()
         if self.ops.current is not None:
             self.ops.current.cancel.cancel()
         self.save_state()
@@ -355,6 +358,7 @@ class MainWindow(QMainWindow):
         self._set_rows(rows)
         if self.invoices.current_id() is None and rows:
             self.invoices.view.selectRow(0)
+        self.pending.schedule(self.rows())
 
     def _on_ops_rows_updated(self, rows: list) -> None:
         for row in rows:
@@ -362,6 +366,7 @@ class MainWindow(QMainWindow):
         self.status.counts.set_rows(self.rows())
         self.detail.refresh()
         self._update_actions()
+        self.pending.schedule(self.rows())
 
     def _on_ops_connected(self, info: ConnectionInfo) -> None:
         self.connection_text = info.text()

@@ -50,6 +50,7 @@ class SessionOps(QObject):
         finished_message(str): a one-line summary for the status bar.
         link_preview_ready(object): a LinkPreview for the person to review before linking.
         payments_checked(object): the PaymentsReport of a payments check (issue 14).
+        pending_ready(str): invoices Autotask was still attaching items to turned ready (one line).
     """
 
     busy_changed = Signal(bool)
@@ -61,6 +62,7 @@ class SessionOps(QObject):
     finished_message = Signal(str)
     link_preview_ready = Signal(object)
     payments_checked = Signal(object)
+    pending_ready = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(parent)
@@ -242,6 +244,27 @@ class SessionOps(QObject):
         )
         return self._start(op, after=lambda: self._reload([preview.result.autotask_id]))
 
+    # ------------------------------------------------------------------ pending
+    def recheck_pending(self, rows: list[InvoiceRow]) -> bool:
+        """Quietly audit again the invoices Autotask was still attaching items to; never syncs."""
+        session = self._session_or_none(quiet=True)
+        if session is None or not rows:
+            return False
+        ids = [r.autotask_id for r in rows]
+
+        def work(cancel, progress):
+            from depot_gui.sync.pending import recheck
+
+            return recheck(session.engine(progress, cancel), rows).message()
+
+        def done(message: str) -> None:
+            if message:
+                self.finished_message.emit(message)
+                self.pending_ready.emit(message)
+
+        op = Op(self.window, work).success(done).failure(lambda e: log.warning("pending re-check: %s", e))
+        return self._start(op, after=lambda: self._reload(ids))
+
     def _reload(self, ids: list[int]) -> None:
         fresh = [r for r in (self.session.store.invoice(i) for i in ids) if r is not None]
         self.rows_updated.emit(fresh)
@@ -254,8 +277,9 @@ class SessionOps(QObject):
             text += " Not synced: " + ", ".join(o.result.invoice_number for o in problems) + " (select one to see why)."
         self.finished_message.emit(text)
 
-    def _session_or_none(self) -> Session | None:
+    def _session_or_none(self, quiet: bool = False) -> Session | None:
         if self.busy:
-            self.finished_message.emit("Still working on the previous step…")
+            if not quiet:
+                self.finished_message.emit("Still working on the previous step…")
             return None
         return self.session
