@@ -19,6 +19,8 @@ MAX_FRESH_MINUTES = 24 * 60
 
 def _decimal_non_negative(text: str) -> Decimal:
     try:
+        if not str(text).isascii():  # Decimal() reads other scripts' digits; a stored amount is plain 0-9
+            raise InvalidOperation
         value = Decimal(str(text).strip())
     except InvalidOperation:
         raise SettingError(f"{text!r} is not a number; use a value like 3.00") from None
@@ -54,6 +56,8 @@ def _text(text: str) -> str:
 
 def _minutes(text: str) -> int:
     try:
+        if not str(text).isascii():  # int() reads other scripts' digits; minutes are plain 0-9
+            raise ValueError
         value = int(str(text).strip())
     except ValueError:
         raise SettingError(f"{text!r} is not a whole number of minutes") from None

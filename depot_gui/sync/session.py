@@ -73,6 +73,8 @@ class Session:
         scenario_path, sandbox = None, None
         if scenario is not None:  # a bad scenario or sandbox state is reported before the database is touched
             scenario_path = Path(scenario).expanduser()
+            if scenario_path.is_dir():
+                raise SessionError(f"{scenario_path} is a folder; give the scenario file (a .json file) in it")
             if not scenario_path.is_file():
                 raise SessionError(f"scenario file {scenario_path} does not exist")
             sandbox = open_sandbox(paths, scenario_path)

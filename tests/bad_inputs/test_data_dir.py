@@ -22,13 +22,13 @@ def test_many_processes_start_on_one_fresh_data_dir(tmp_path):
     procs = [
         subprocess.Popen([sys.executable, "-m", "depot_gui.cli", "--data-dir", str(data), "status"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(8)
+        for _ in range(10)
     ]
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
     for p in procs:
         p.stdout.close()
         p.stderr.close()
-    assert [r[0] for r in results] == [0] * 8, [r[2] for r in results]
+    assert [r[0] for r in results] == [0] * 10, [r[2] for r in results]
     assert {r[1] for r in results} == {"No invoices.\n"}
     conn = sqlite3.connect(data / "depot.sqlite3")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 3

@@ -75,3 +75,28 @@ def test_log_folder_unwritable_does_not_stop_a_command(cli, synced_dir):
     assert ran.code == 2
     assert ran.line.startswith(f"depot-sync: the data directory {synced_dir} cannot be used: ")
     before.assert_unchanged()
+
+
+def test_killed_mid_write_leaves_a_sound_database(cli, synced_dir):
+    import signal
+    import time
+
+    from depot_gui.store.recovery import diagnose
+
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import sys, itertools\n"
+        "from depot_gui.store.db import Store\n"
+        f"s = Store({str(synced_dir / 'depot.sqlite3')!r})\n"
+        "print('ready', flush=True)\n"
+        "for i in itertools.count():\n"
+        "    s.set_setting('tolerance', '%d.00' % (i % 100))\n"
+    )], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    writer.stdout.close()
+    assert diagnose(synced_dir / "depot.sqlite3") is None
+    ran = cli("--data-dir", synced_dir, "status", "--json")
+    assert ran.code == 0 and ran.err == ""
+    assert '"INV-5001"' in ran.out

@@ -1,0 +1,55 @@
+"""Catalogue: command-line arguments — each bad one is one line, exit 2, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import DEMO, Before
+
+SCENARIO = str(DEMO)
+
+CASES = {
+    "no-command": ([], "depot-sync: the following arguments are required: command (see depot-sync --help)"),
+    "unknown-command": (["frobnicate"], "depot-sync: argument command: invalid choice: 'frobnicate' (choose from "
+                        "'audit', 'sync', ...) (see depot-sync --help)"),
+    "sync-without-numbers": (["sync"], "depot-sync sync: the following arguments are required: INVOICE_NUMBER "
+                             "(see depot-sync --help)"),
+    "sync-blank-number": (["--sandbox", SCENARIO, "sync", " "], "depot-sync sync: an invoice name is empty; name each "
+                          "invoice (a blank name never means all)"),
+    "unknown-flag": (["status", "--colour"], "depot-sync: unrecognized arguments: --colour (see depot-sync --help)"),
+    "sandbox-state-without-sandbox": (["sandbox", "state"], "depot-sync: `sandbox state` needs --sandbox SCENARIO.json"),
+    "scenario-missing": (["--sandbox", "/nonexistent/scenario.json", "audit"],
+                         "depot-sync: scenario file /nonexistent/scenario.json does not exist"),
+    "scenario-is-a-folder": (["--sandbox", "/", "audit"], "depot-sync: / is a folder; give the scenario file (a .json "
+                             "file) in it"),
+    "audit-not-connected": (["audit"], "depot-sync: Autotask is not connected yet: run the setup wizard in Depot GUI, "
+                            "or `depot-sync connect autotask`."),
+    "connect-port-70000": (["connect", "xero", "--port", "70000"], "depot-sync connect: argument --port: 70000 is not a "
+                           "port number; use 0-65535 (0 = any free port) (see depot-sync --help)"),
+    "connect-unknown-service": (["connect", "myob"], "depot-sync connect: argument service: invalid choice: 'myob' "
+                                "(choose from 'autotask', 'xero') (see depot-sync --help)"),
+    "serve-without-scenario": (["sandbox", "serve"], "depot-sync sandbox serve: the following arguments are required: "
+                               "--scenario (see depot-sync --help)"),
+    "serve-bad-host": (["sandbox", "serve", "--scenario", SCENARIO, "--host", "999.1.1.1"],
+                       "depot-sync: cannot serve on 999.1.1.1:0: Name or service not known"),
+    "settings-unknown-key": (["settings", "set", "colour", "red"], "depot-sync settings set: argument key: invalid "
+                             "choice: 'colour' (choose from 'contact_match', 'default_account', ...) "
+                             "(see depot-sync --help)"),
+    "settings-set-missing-value": (["settings", "set", "tolerance"], "depot-sync settings set: the following arguments "
+                                   "are required: value (see depot-sync --help)"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_argument(cli, synced_dir, case):
+    args, line = CASES[case]
+    before = Before(synced_dir)
+    ran = cli("--data-dir", synced_dir, *args) if args else cli()
+    assert ran.code == 2
+    if "...)" in line:  # the list of choices grows with the app: its start and the sentence around it are pinned
+        head, tail = line.split("...)")
+        assert ran.line.startswith(head) and ran.line.endswith(")" + tail)
+    else:
+        assert ran.line == line
+    assert ran.out == ""
+    before.assert_unchanged()
