@@ -333,12 +333,29 @@ class Syncer:
             "unchanged": f"Already in Xero as {status.lower()} {kind} {number} with the same content; nothing to do.",
         }
         message = words[action]
+        if action != "unchanged":
+            message += self._total_check(result, xero)
         if action != "unchanged" or not result.extra.get("stamped", False):
             stamp = self._stamp(result)  # also retries a stamp that failed or never happened
             if stamp:
                 message += " " + stamp
         self.store.mark_synced(result.autotask_id, xero_id, status, message)
         return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), action, message)
+
+    @staticmethod
+    def _total_check(result: AuditResult, xero: dict) -> str:
+        """Xero's own total of what we sent must be the total we computed with its rules; say so if not."""
+        if result.draft is None or xero.get("Total") is None:
+            return ""
+        expected = abs(result.draft.totals().total)  # a credit note's total is positive in Xero
+        got = to_decimal(xero.get("Total"))
+        if got == expected:
+            return ""
+        log.warning("%s: Xero's total %s differs from the computed %s", result.invoice_number, got, expected)
+        return (
+            f" Check it in Xero before approving it: Xero's total is {fmt2(got)}, but Depot GUI computed "
+            f"{fmt2(expected)} with Xero's rounding rules (Autotask's total is {fmt2(abs(result.autotask_total))})."
+        )
 
     def _failed(self, result: AuditResult, message: str) -> SyncOutcome:
         self.store.set_status(result.autotask_id, ERROR, message)

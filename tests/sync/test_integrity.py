@@ -349,3 +349,31 @@ def test_link_refuses_a_document_that_changed_since_the_preview(tmp_path):
         with pytest.raises(LinkRefused, match="changed since the preview"):
             linker.link(preview)
         assert xero_invoice(s, "INV-5001")[0]["Reference"] == "PO 12"
+
+
+# -- what Xero holds is compared with what was computed -------------------------------------------
+
+def test_a_xero_total_unlike_the_computed_one_is_said_after_the_write(tmp_path, monkeypatch):
+    """If Xero ever rounded differently from our maths (here: the sandbox switched to half to even),
+    the sync says so on the invoice instead of reporting a clean create."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    from depot_gui.sandbox import xero_lines
+
+    from ..ties import write_ties
+
+    monkeypatch.setattr(xero_lines, "cents", lambda v: v.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+    with Session.open(tmp_path / "d", write_ties(tmp_path)) as s:
+        [outcome] = s.syncer().sync(["INV-7001"])
+    assert outcome.action == "created"
+    assert outcome.message == (
+        "Created in Xero as draft invoice INV-7001 (total 101.20). Check it in Xero before approving it: Xero's "
+        "total is 101.20, but Depot GUI computed 101.22 with Xero's rounding rules (Autotask's total is 101.22).")
+
+
+def test_a_matching_xero_total_adds_nothing(tmp_path):
+    from ..ties import write_ties
+
+    with Session.open(tmp_path / "d", write_ties(tmp_path)) as s:
+        [outcome] = s.syncer().sync(["INV-7001"])
+    assert outcome.message == "Created in Xero as draft invoice INV-7001 (total 101.22)."
