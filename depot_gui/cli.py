@@ -27,15 +27,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog.split()[0]} --help)")
 
 
-def _port(text: str) -> int:
-    """A TCP port number: 0 (any free port) to 65535."""
+def _whole(text: str, low: int, high: int, what: str) -> int:
+    """A whole number from ``low`` to ``high``, or argparse's one-line error naming ``what``."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use 0-65535 (0 = any free port)") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port number; use 0-65535 (0 = any free port)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{value} is not {what}")
     return value
+
+
+def _port(text: str) -> int:
+    """A TCP port number: 0 (any free port) to 65535."""
+    return _whole(text, 0, 65535, "a port number; use 0-65535 (0 = any free port)")
 
 
 def _folder(text: str) -> str:
@@ -46,13 +51,7 @@ def _folder(text: str) -> str:
 
 
 def _minutes_arg(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
-    if not 0 <= value <= 1440:
-        raise argparse.ArgumentTypeError("minutes must be between 0 and 1440")
-    return value
+    return _whole(text, 0, 1440, "a whole number of minutes from 0 to 1440")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,18 +30,47 @@ def demo_session(tmp_path):
     session.close()
 
 
-@pytest.fixture
-def window(qtbot, demo_session):
-    """The real main window on the demo sandbox, loaded (background audit finished)."""
+def open_window(qtbot, session, rows: int = 5):
+    """The real main window on ``session``, shown and loaded (its background audit finished)."""
     from depot_gui.ui.main_window import MainWindow
 
-    win = MainWindow(demo_session)
+    win = MainWindow(session)
     qtbot.addWidget(win)
     win.show()
     win.start()
-    qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 5, timeout=30000)
-    yield win
+    qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == rows, timeout=30000)
+    return win
+
+
+def close_window(qtbot, win) -> None:
+    """Cancel what runs and wait for every background op to end."""
+    win.pending.timer.stop()
     if win.ops.current is not None:
         win.ops.current.cancel.cancel()
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     wait_for_ops()
+
+
+@pytest.fixture
+def window(qtbot, demo_session):
+    """The real main window on the demo sandbox, loaded (background audit finished)."""
+    win = open_window(qtbot, demo_session)
+    yield win
+    close_window(qtbot, win)
+
+
+@pytest.fixture
+def scenario_window(qtbot, tmp_path):
+    """A factory: the real main window on a scenario file (closed and its session shut at the end)."""
+    opened = []
+
+    def make(scenario):
+        session = Session.open(tmp_path / f"data{len(opened)}", scenario)
+        win = open_window(qtbot, session)
+        opened.append((win, session))
+        return win
+
+    yield make
+    for win, session in opened:
+        close_window(qtbot, win)
+        session.close()

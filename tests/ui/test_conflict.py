@@ -6,27 +6,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from depot_gui.sync.session import Session
-from depot_gui.ui.main_window import MainWindow
-from depot_gui.ui.workers import wait_for_ops
-
 from ..sync.test_integrity import HAND_MADE_ID, hand_made_draft, scenario, xero_invoice
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
 
 @pytest.fixture
-def conflict_window(qtbot, tmp_path):
-    session = Session.open(tmp_path / "data", scenario(tmp_path, hand_made_draft))
-    win = MainWindow(session)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 5, timeout=30000)
-    yield win
-    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
-    wait_for_ops()
-    session.close()
+def conflict_window(scenario_window, tmp_path):
+    return scenario_window(scenario(tmp_path, hand_made_draft))
 
 
 def review_box() -> QMessageBox | None:

@@ -6,28 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from depot_gui.sync.session import Session
-from depot_gui.ui.main_window import MainWindow
-from depot_gui.ui.workers import wait_for_ops
-
 from ..sync.test_pending import slow_attach
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
 
 @pytest.fixture
-def pending_window(qtbot, tmp_path):
-    session = Session.open(tmp_path / "data", slow_attach(tmp_path))
-    win = MainWindow(session)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 5, timeout=30000)
-    yield win
-    win.pending.timer.stop()
-    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
-    wait_for_ops()
-    session.close()
+def pending_window(scenario_window, tmp_path):
+    return scenario_window(slow_attach(tmp_path))
 
 
 def status_of(win, number):
@@ -52,12 +38,5 @@ def test_a_pending_invoice_is_checked_again_after_the_attach_window(pending_wind
     assert [i for i in win.session.sandbox.state()["xero"]["Invoices"]] == []  # never synced on its own
 
 
-def test_nothing_pending_means_no_timer(qtbot, tmp_path, demo_scenario):
-    session = Session.open(tmp_path / "d", demo_scenario)
-    win = MainWindow(session)
-    qtbot.addWidget(win)
-    win.start()
-    qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 5, timeout=30000)
-    assert not win.pending.timer.isActive()
-    wait_for_ops()
-    session.close()
+def test_nothing_pending_means_no_timer(window):
+    assert not window.pending.timer.isActive() and window.pending.next_due is None
