@@ -38,9 +38,8 @@ def qapp(qapp):
     """
     from depot_gui.ui.garbage import install_gui_gc
 
-    collector = install_gui_gc(qapp)
-    yield qapp
-    collector.stop()
+    install_gui_gc(qapp)  # and never switched back: pool threads may outlive the last test
+    return qapp
 
 
 @pytest.fixture(autouse=True)

@@ -18,12 +18,9 @@ but what a worker itself held the last reference to (see workers.py: nothing Qt)
 from __future__ import annotations
 
 import gc
-import logging
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
-
-log = logging.getLogger(__name__)
 
 INTERVAL_MS = 1000
 
@@ -36,15 +33,10 @@ class GuiGarbageCollector(QObject):
     Args:
         parent: its owner (the application); it must live on the GUI thread.
         interval_ms: how often the thresholds are checked.
-
-    Attributes:
-        collections: how many passes of each generation (0, 1, 2) it ran.
     """
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
-        self.collections = [0, 0, 0]
-        self._was_enabled = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
@@ -56,15 +48,8 @@ class GuiGarbageCollector(QObject):
     def start(self) -> None:
         if self.active:
             return
-        self._was_enabled = gc.isenabled()
-        gc.disable()
+        gc.disable()  # for good: the process may end with pool threads still running
         self._timer.start()
-
-    def stop(self) -> None:
-        """Hand collection back to the interpreter (as it was before ``start``)."""
-        self._timer.stop()
-        if self._was_enabled:
-            gc.enable()
 
     def check(self) -> int | None:
         """Collect the oldest generation whose threshold was crossed; which one it collected, if any.
@@ -76,10 +61,7 @@ class GuiGarbageCollector(QObject):
             return None
         for gen in (2, 1, 0):
             if counts[gen] > threshold[gen]:
-                found = gc.collect(gen)
-                self.collections[gen] += 1
-                if gen == 2 or found:
-                    log.debug("GC generation %d on the GUI thread: %d unreachable objects", gen, found)
+                gc.collect(gen)
                 return gen
         return None
 

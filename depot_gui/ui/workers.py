@@ -23,7 +23,6 @@ on the GUI thread only (garbage.py).
 from __future__ import annotations
 
 import logging
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -82,8 +81,7 @@ class Op:
     """
 
     def __init__(self, parent: QWidget | None, fn: Work) -> None:
-        # weak: widgets keep their ops (page._task), callbacks close over the widget; no cycles
-        self._parent = weakref.ref(parent) if parent is not None else None
+        self._parent = parent
         self._fn = fn
         self._on_success: Callable[[Any], None] = lambda result: None
         self._on_failure: Callable[[BaseException], None] | None = None
@@ -135,8 +133,7 @@ class Op:
         return self in _RUNNING
 
     def _make_dialog(self) -> None:
-        parent = self._parent() if self._parent is not None else None
-        dlg = QProgressDialog(self._label or "", "Cancel" if self._cancellable else "", 0, 0, parent)
+        dlg = QProgressDialog(self._label or "", "Cancel" if self._cancellable else "", 0, 0, self._parent)
         dlg.setWindowTitle("Depot GUI")
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(400)
@@ -156,10 +153,7 @@ class Op:
 
     def _owner_gone(self) -> bool:
         """The parent was deleted (a closed dialog, page or window): its callbacks must not run."""
-        if self._parent is None:
-            return False
-        parent = self._parent()
-        return parent is None or not shiboken6.isValid(parent)
+        return self._parent is not None and not shiboken6.isValid(self._parent)
 
     def _report(self, message: str, done: int, total: int) -> None:
         if self._owner_gone():

@@ -28,6 +28,22 @@ def test_automatic_collection_is_off_while_qt_runs(qapp):
     assert collector is not None and collector.active and not gc.isenabled()
 
 
+def test_each_check_collects_the_oldest_generation_due_as_cpython_would(qapp):
+    collector = gui_gc()
+    old = gc.get_threshold()
+    gc.set_threshold(10, 1, 1)
+    try:
+        gc.collect()
+        ballast, collected = [], []
+        for _ in range(7):
+            ballast.append([[] for _ in range(50)])  # young objects past the gen-0 threshold
+            collected.append(collector.check())
+        assert collector.check() is None  # nothing new: nothing due
+    finally:
+        gc.set_threshold(*old)
+    assert collected == [0, 0, 1, 0, 0, 1, 2]
+
+
 def test_the_gui_thread_collects_cycles_once_the_threshold_is_crossed(qtbot):
     gc.collect()
     freed_in: list[str] = []
