@@ -120,7 +120,8 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
                 return simple_error(405, 0, "MethodNotAllowed", f"The method {req.method} is not supported "
                                                                  f"by the sandbox for {rest[0]}.")
             if resource == "accounts":
-                return self.simple_list(req, "Accounts", books["Accounts"], "AccountID", sub, now)
+                rows = books["Accounts"] if sub is not None else self.modified_since(req, books["Accounts"])
+                return self.simple_list(req, "Accounts", rows, "AccountID", sub, now)
             if resource == "taxrates":
                 rows = books["TaxRates"]
                 tax_type = req.arg("TaxType", ci=True)

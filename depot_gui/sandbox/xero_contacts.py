@@ -84,13 +84,14 @@ class ContactBook:
 class XeroContacts:
     """``/Contacts`` (mixed into :class:`~.xero_api.XeroAPI`)."""
 
-    def render_contact(self, c: dict) -> dict:
-        """A contact on the wire."""
+    def render_contact(self, c: dict, summary: bool = False) -> dict:
+        """A contact on the wire (``summary``: without addresses, phones, groups and persons)."""
         out = {"ContactID": c["ContactID"]}
+        heavy = ("Addresses", "Phones", "ContactGroups", "ContactPersons")
         for k, v in c.items():
-            if k not in ("ContactID", "UpdatedDateUTC") and not k.startswith("_"):
+            if k not in ("ContactID", "UpdatedDateUTC") and not k.startswith("_") and not (summary and k in heavy):
                 out[k] = v
-        for k in ("Addresses", "Phones", "ContactGroups", "ContactPersons"):
+        for k in () if summary else heavy:
             out.setdefault(k, [])
         out["UpdatedDateUTC"] = ms_date(parse_iso(c["UpdatedDateUTC"]))
         out["HasAttachments"] = False
@@ -117,12 +118,15 @@ class XeroContacts:
                 t = term.lower()
                 rows = [c for c in rows if any(t in str(c.get(k) or "").lower() for k in
                                                ("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress"))]
+            rows = self.modified_since(req, rows)
             rows = self.filter_where(req, rows, self.render_contact)
             rows = sorted(rows, key=lambda c: c["Name"].lower())
             rows = self.order(req, rows, self.render_contact)
             rows, pagination = self.page(req, rows)
             extra = {"pagination": pagination} if pagination else None
-            return Response.json(200, self.envelope("Contacts", [self.render_contact(c) for c in rows], now, extra))
+            summary = (req.arg("summaryOnly", ci=True) or "").lower() in TRUE
+            out = [self.render_contact(c, summary) for c in rows]
+            return Response.json(200, self.envelope("Contacts", out, now, extra))
         if req.method not in ("PUT", "POST"):
             return simple_error(405, 0, "MethodNotAllowed", f"{req.method} is not supported on Contacts.")
         elements, bad = self.elements(req, "Contacts")

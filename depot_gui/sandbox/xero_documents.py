@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .clock import parse_iso
 from .http import Request, Response
 from .xero_contacts import ContactBook
 from .xero_docs import Kind, Org, build_document, render_document
@@ -43,17 +42,7 @@ class XeroDocuments:
             if term:
                 rows = [d for d in rows if term.lower() in str(d.get(kind.number_key) or "").lower()
                         or term.lower() in str(d.get("Reference") or "").lower()]
-            since = req.headers.get("If-Modified-Since")
-            if since:
-                try:
-                    from email.utils import parsedate_to_datetime
-                    try:
-                        cutoff = parsedate_to_datetime(since)
-                    except (TypeError, ValueError):
-                        cutoff = parse_iso(since)
-                    rows = [d for d in rows if parse_iso(d["UpdatedDateUTC"]) > cutoff]
-                except ValueError:
-                    pass
+            rows = self.modified_since(req, rows)
             rows = self.filter_where(req, rows, lambda d: dict(render(d), Date=d.get("Date"),
                                                                 DueDate=d.get("DueDate")))
             rows = self.order(req, rows, render)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timezone
+from email.utils import parsedate_to_datetime
 
 from .clock import ms_date, parse_iso
 from .http import Request, Response, out_of_range
@@ -46,6 +48,23 @@ class XeroWire:
         body.update(extra or {})
         body[key] = items
         return body
+
+    @staticmethod
+    def modified_since(req: Request, rows: list[dict]) -> list[dict]:
+        """Apply the ``If-Modified-Since`` header (ISO UTC or HTTP date; unreadable: ignored, as Xero does)."""
+        since = req.headers.get("If-Modified-Since")
+        if not since:
+            return rows
+        try:
+            try:
+                cutoff = parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                cutoff = parse_iso(since)
+        except ValueError:
+            return rows
+        if cutoff.tzinfo is None:
+            cutoff = cutoff.replace(tzinfo=timezone.utc)
+        return [r for r in rows if r.get("UpdatedDateUTC") and parse_iso(r["UpdatedDateUTC"]) > cutoff]
 
     def filter_where(self, req: Request, rows: list[dict], render) -> list[dict]:
         """Apply ``where`` (evaluated on the wire form, with stored dates)."""

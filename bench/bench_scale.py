@@ -1,0 +1,101 @@
+"""Benchmark: month-end at scale — audit and sync of many invoices over many companies.
+
+Run on demand (not part of the test run):
+    .venv/bin/python bench/bench_scale.py                       # 10x5, 50x20, 200x40, 1000x100
+    .venv/bin/python bench/bench_scale.py --sizes 200x40 --unpaced
+
+For each size (invoices x companies) on the in-process sandbox: a first audit, a second audit
+right after, and a sync of every ready invoice. Printed per step: Autotask and Xero calls, the
+Xero lower bound and the ratio calls/lower bound, the wall time, and the minimum time Xero's
+60 calls a minute allows for those calls (the first 60 at once, then 60 more each minute).
+
+The Xero lower bound of an audit: accounts + tax rates + one contact lookup + the invoice
+numbers at 40 per call; of a second audit: one refresh each of accounts, contacts and
+invoices; of a sync: one create per 50 invoices (plus one for the missing contacts, if any).
+
+``--unpaced`` lifts the 60/min limit on both sides (sandbox and client) so that a size with
+hundreds of calls finishes quickly; its wall time then excludes waiting, and the printed
+minimum time says what the pacing would have added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from depot_gui.sandbox.scale import write_scale_scenario
+from depot_gui.sync.session import Session
+
+DEMO = Path(__file__).resolve().parent.parent / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+SIZES = ((10, 5), (50, 20), (200, 40), (1000, 100))
+
+
+def min_time(calls: int) -> float:
+    """Seconds Xero's 60-per-minute window needs for this many calls."""
+    return 60.0 * max(0, math.ceil(calls / 60) - 1)
+
+
+def lower_bounds(n: int, companies: int) -> dict[str, int]:
+    need_contacts = companies // 2  # scale_scenario gives every second company a contact
+    return {
+        "audit": 2 + 1 + math.ceil(n / 40),
+        "audit again": 3,
+        "sync": math.ceil(n / 50) + (1 if need_contacts else 0),
+    }
+
+
+def measure(n: int, companies: int, tmp: Path, paced: bool, sync: bool = True) -> list[dict]:
+    scenario = write_scale_scenario(DEMO, tmp / f"scale-{n}.json", n, companies)
+    rows = []
+    with Session.open(tmp / f"data-{n}", scenario) as s:
+        conn = s.connections()
+        if not paced:
+            conn.xero.throttle._per_minute = 10**9
+            s.sandbox.set_option("xero_minute_limit", 10**9)
+        bounds = lower_bounds(n, companies)
+
+        def step(name, fn):
+            a0, x0, t0 = conn.autotask.calls, conn.xero.calls, time.perf_counter()
+            out = fn()
+            rows.append({"step": name, "at": conn.autotask.calls - a0, "xero": conn.xero.calls - x0,
+                         "wall": time.perf_counter() - t0, "lower": bounds[name]})
+            return out
+
+        results = step("audit", lambda: s.engine().audit())
+        step("audit again", lambda: s.engine().audit())
+        if not sync:
+            return rows
+        ready = [r.invoice_number for r in results if r.status == "ready"]
+        outcomes = step("sync", lambda: s.syncer().sync(ready))
+        actions = Counter(o.action for o in outcomes)
+        state = s.sandbox.state()["xero"]
+        numbers = Counter(d.get("InvoiceNumber") for d in state["Invoices"] if d.get("Status") != "DELETED")
+        numbers.update(d.get("CreditNoteNumber") for d in state.get("CreditNotes", []) if d.get("Status") != "DELETED")
+        rows[-1]["note"] = (f"{len(ready)} ready, {dict(actions)}, "
+                            f"{sum(c - 1 for c in numbers.values() if c > 1)} duplicates")
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default=",".join(f"{n}x{c}" for n, c in SIZES))
+    ap.add_argument("--unpaced", action="store_true", help="lift the 60/min limit (count calls quickly)")
+    ap.add_argument("--no-sync", action="store_true", help="audits only")
+    args = ap.parse_args()
+    sizes = [tuple(int(p) for p in s.split("x")) for s in args.sizes.split(",")]
+    print(f"{'size':<11}{'step':<13}{'Autotask':>9}{'Xero':>6}{'lower':>7}{'ratio':>7}{'wall':>9}"
+          f"{'60/min min':>12}  {'% of 1000/day':>13}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, companies in sizes:
+            for row in measure(n, companies, Path(tmp), paced=not args.unpaced, sync=not args.no_sync):
+                print(f"{f'{n}/{companies}':<11}{row['step']:<13}{row['at']:>9}{row['xero']:>6}{row['lower']:>7}"
+                      f"{row['xero'] / max(1, row['lower']):>6.1f}x{row['wall']:>8.1f}s{min_time(row['xero']):>11.0f}s"
+                      f"  {row['xero'] / 10:>12.1f}%" + (f"  {row['note']}" if row.get("note") else ""), flush=True)
+
+
+if __name__ == "__main__":
+    main()
