@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -89,13 +90,21 @@ def element_errors(element: Any) -> list[str]:
 def rate_limited(resp: httpx.Response) -> XeroRateLimited:
     """The error for a 429 that will not (or no longer) be waited out."""
     problem = resp.headers.get("X-Rate-Limit-Problem", "").lower()
+    reset_at = None
     if problem == "day":
-        message = "Xero's daily API limit for this organisation is used up: try again after it resets (within 24 hours)."
+        seconds = _wire.parse_retry_after(resp.headers.get("Retry-After"), None)
+        server_now = _wire.parse_http_date(resp.headers.get("Date")) or datetime.now(timezone.utc)
+        if seconds is not None:
+            reset_at = (server_now + timedelta(seconds=seconds)).replace(microsecond=0)
+        when = f"at {reset_at.strftime('%Y-%m-%d %H:%M')} UTC" if reset_at else "within 24 hours"
+        message = f"Xero's daily API limit for this organisation is used up: it resets {when}."
     elif problem:
         message = f"Xero's {problem} API limit is still exceeded: wait a minute and try again."
     else:
         message = None
-    return XeroRateLimited(message, status=429, detail=problem)
+    error = XeroRateLimited(message, status=429, detail=problem)
+    error.problem, error.reset_at = problem, reset_at
+    return error
 
 
 def status_error(resp: httpx.Response, *, write: bool, what: str) -> XeroError:

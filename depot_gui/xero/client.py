@@ -13,6 +13,7 @@ import httpx
 
 from depot_gui.core import wire as _wire
 from depot_gui.xero import _mapping
+from depot_gui.xero.bulk import XeroBulkMixin, where_equals
 from depot_gui.xero.throttle import Throttle
 from depot_gui.xero.dates import parse_xero_date, parse_xero_datetime
 from depot_gui.xero.errors import (
@@ -35,12 +36,6 @@ LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-
 OnWait = Callable[[str, float], None]
 
 
-def where_equals(field: str, value: str) -> str:
-    """A ``where`` clause ``Field=="value"`` with backslashes and quotes escaped."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'{field}=="{escaped}"'
-
-
 def check_idempotency_key(key: str) -> str:
     """Refuse empty, over-long (>128) or non-printable-ASCII Idempotency-Key values."""
     if not isinstance(key, str) or not key.strip():
@@ -52,7 +47,7 @@ def check_idempotency_key(key: str) -> str:
     return key
 
 
-class XeroClient:
+class XeroClient(XeroBulkMixin):
     """Synchronous Xero Accounting client for one tenant; safe to share between threads."""
 
     def __init__(
@@ -190,14 +185,6 @@ class XeroClient:
 
     # -- credit notes -------------------------------------------------------------------------
 
-    def credit_notes_by_number(self, numbers: Iterable[str]) -> list[dict]:
-        """Non-deleted credit notes with these CreditNoteNumbers (one ``where`` lookup each)."""
-        found: list[dict] = []
-        for number in (n for n in dict.fromkeys(numbers) if n):
-            params = {"where": where_equals("CreditNoteNumber", number), "unitdp": "4"}
-            found.extend(self._get_pages("CreditNotes", "CreditNotes", params))
-        return [note for note in found if note.get("Status") != "DELETED"]
-
     def create_credit_note(self, note: dict, idempotency_key: str) -> dict:
         """Create one credit note (``PUT /CreditNotes?unitdp=4``)."""
         return self._write("PUT", "CreditNotes", "CreditNotes", note, idempotency_key)
@@ -216,12 +203,14 @@ class XeroClient:
         data = self._request("GET", self._url(path), params=params, what=path)
         return self._records(data, key)
 
-    def _get_pages(self, path: str, key: str, params: dict) -> list[dict]:
+    def _get_pages(self, path: str, key: str, params: dict, headers: dict | None = None) -> list[dict]:
         """All pages of a paged list (paging also makes Xero include line items)."""
         found: list[dict] = []
         page = 1
         while True:
-            data = self._request("GET", self._url(path), params={**params, "page": str(page)}, what=path)
+            data = self._request(
+                "GET", self._url(path), params={**params, "page": str(page)}, headers=headers, what=path
+            )
             records = self._records(data, key)
             found.extend(records)
             pagination = data.get("pagination") if isinstance(data, dict) else None
@@ -284,6 +273,7 @@ class XeroClient:
         key: str | None = None,
         tenant: bool = True,
         what: str = "the record",
+        headers: dict | None = None,
     ) -> Any:
         """Send with the retry policy (reads: 429/5xx/network; writes: 429 only); return JSON."""
         write = method in ("PUT", "POST", "PATCH", "DELETE")
@@ -294,17 +284,17 @@ class XeroClient:
             attempt += 1
             token = self._token()
             self._last_token = token
-            headers = self._headers(token, tenant=tenant, key=key, has_body=content is not None)
+            sent = {**self._headers(token, tenant=tenant, key=key, has_body=content is not None), **(headers or {})}
             with self._lock:
                 self.calls += 1
             throttle = self.throttle if tenant else None
             try:
                 if throttle is None:
-                    resp = self._http.request(method, url, params=params, content=content, headers=headers)
+                    resp = self._http.request(method, url, params=params, content=content, headers=sent)
                     resp.read()
                 else:
                     with throttle.slot(lambda s: self._wait(s, RATE_LIMIT_WAIT)):
-                        resp = self._http.request(method, url, params=params, content=content, headers=headers)
+                        resp = self._http.request(method, url, params=params, content=content, headers=sent)
                         resp.read()
             except httpx.TransportError as exc:
                 error = _mapping.transport_error(exc, url, write=write, scrub=self._scrub)
@@ -319,7 +309,8 @@ class XeroClient:
             if status == 401 and not reauthed and self._token() != token:
                 reauthed, attempt = True, attempt - 1
                 continue
-            retryable = status == 429 or (not write and status >= 500 and status != 501)
+            day_limit = status == 429 and resp.headers.get("X-Rate-Limit-Problem", "").lower() == "day"
+            retryable = (status == 429 and not day_limit) or (not write and status >= 500 and status != 501)
             if not retryable or attempt >= self._max_attempts:
                 raise self._scrubbed(_mapping.status_error(resp, write=write, what=what))
             delay = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date)

@@ -55,6 +55,8 @@ class XeroRateLimited(XeroError):
     """A Xero API limit (minute, day, concurrent, app) is still exceeded."""
 
     default_message = "Xero's API limit for this organisation is used up for now: try again later."
+    problem: str = ""  # "day", "minute", "appminute", "concurrent" (X-Rate-Limit-Problem)
+    reset_at = None  # datetime (UTC) when a day limit resets, when Xero said
 
 
 class XeroServerError(XeroError):
