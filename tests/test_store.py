@@ -60,3 +60,21 @@ def test_a_live_holder_makes_others_wait_then_give_up_clearly(tmp_path):
         with pytest.raises(StoreError, match="Another Depot GUI window"):
             with b.lease(3, wait=0.5):
                 pass
+
+
+def test_xero_cache_rows_and_marks_per_organisation(tmp_path):
+    from datetime import UTC, datetime
+
+    s = Store(tmp_path / "c.db")
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    s.cache_put("TENANT-A", "account", {"a1": {"Code": "200"}}, mark=when)
+    s.cache_put("tenant-a", "account", {"a2": {"Code": "210"}})
+    s.cache_put("tenant-b", "account", {"b1": {"Code": "400"}}, replace_all=True)
+    assert s.cached("tenant-a", "account") == {"a1": {"Code": "200"}, "a2": {"Code": "210"}}
+    assert s.cache_mark("tenant-a", "account") == when and s.cache_mark("tenant-b", "account") is None
+    s.cache_put("tenant-a", "account", {"a3": {"Code": "220"}}, replace_all=True)
+    assert list(s.cached("tenant-a", "account")) == ["a3"]
+    s.cache_drop("tenant-a", "account", ["a3"])
+    assert s.cached("tenant-a", "account") == {}
+    s.forget_xero_cache("tenant-b")
+    assert s.cached("tenant-b", "account") == {} and s.cache_mark("tenant-a", "account") == when

@@ -23,6 +23,7 @@ from depot_gui.core.settings import Settings
 from .attempts import SyncAttemptsMixin
 from .guard import store_error
 from .payments import PaymentRow, PaymentsMixin
+from .refcache import RefCacheMixin
 from .records import BadStoredSetting, InvoiceRow, StoreDamaged, StoreError, StoreLocked, SyncAttempt, now_iso
 from .rows import codes, invoice_row, settings_from
 from .schema import MIGRATIONS, SCHEMA_VERSION, migrate
@@ -41,7 +42,7 @@ _ROW_COLUMNS = (
 )
 
 
-class Store(SyncAttemptsMixin, PaymentsMixin):
+class Store(SyncAttemptsMixin, PaymentsMixin, RefCacheMixin):
     """One SQLite database file; safe to share between threads (one lock per write)."""
 
     def __init__(self, path: Path | str, *, timeout: float = 15.0) -> None:

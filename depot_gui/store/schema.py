@@ -89,6 +89,15 @@ MIGRATIONS: list[str] = [
         message TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 4: Xero reference data cached per organisation, and how far each kind is known complete
+    """
+    CREATE TABLE xero_cache (
+        tenant_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, kind, key)
+    );
+    CREATE TABLE xero_cache_marks (tenant_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, kind));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,159 @@
+"""Xero lookups that do not grow per invoice, over the per-organisation cache in the store.
+
+* Accounts: read once, then only what changed since (``If-Modified-Since``): 1 call an audit.
+* Tax rates (Xero has no ``If-Modified-Since`` for them): read once per session.
+* Contacts: the companies not looked up before in a few ``Name==… OR AccountNumber==…`` calls;
+  the ones looked up before refreshed by one "changed since" call.
+* Documents by number: numbers never checked by ``InvoiceNumbers`` (40 a call; credit notes by
+  ``CreditNoteNumber`` OR clauses, and only for numbers where one of ours can exist); numbers
+  known absent since the last check by one "changed since" call.
+
+Each kind's *mark* is Xero's own clock (the answer's ``Date``) less ``MARGIN``: everything
+changed after it is asked for again, so a clock difference or a write landing while we read
+is never missed. A mark older than ``STALE`` is not trusted: the numbers are checked afresh.
+What this returns per number is every live document under it (``find_in_xero``'s shape);
+which one is ours is for the caller to say.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from depot_gui.store.db import Store
+
+MARGIN = timedelta(minutes=2)
+STALE = timedelta(hours=12)
+
+
+def _key(kind: str, value: str) -> str:
+    return f"{kind}:{value.strip().lower()}"
+
+
+class XeroCache:
+    """One organisation's cached reference data and number checks."""
+
+    def __init__(self, store: Store, xero, tenant_id: str, session: dict | None = None) -> None:
+        self.store = store
+        self.xero = xero
+        self.tenant = tenant_id or ""
+        self.session = session if session is not None else {}
+
+    def _xero_now(self) -> datetime:
+        """Xero's time of the last answer (this machine's clock if none yet)."""
+        return self.xero.server_date or datetime.now(timezone.utc)
+
+    def _mark_now(self) -> datetime:
+        """Xero's time of the last answer, less the margin."""
+        return self._xero_now() - MARGIN
+
+    # -- accounts and tax rates -------------------------------------------------------------
+
+    def accounts(self) -> list[dict]:
+        mark = self.store.cache_mark(self.tenant, "account")
+        if mark is None:
+            rows = self.xero.accounts()
+            self.store.cache_put(self.tenant, "account", {str(a.get("AccountID")): a for a in rows},
+                                 replace_all=True, mark=self._mark_now())
+            return rows
+        changed = self.xero.accounts_changed_since(mark)
+        self.store.cache_put(self.tenant, "account", {str(a.get("AccountID")): a for a in changed},
+                             mark=self._mark_now())
+        return list(self.store.cached(self.tenant, "account").values())
+
+    def tax_rates(self) -> list[dict]:
+        memo = ("tax_rates", self.tenant)
+        if memo in self.session:
+            cached = list(self.store.cached(self.tenant, "tax_rate").values())
+            if cached:  # forgotten on demand since: read again
+                return cached
+        rows = self.xero.tax_rates()
+        self.store.cache_put(self.tenant, "tax_rate", {str(t.get("TaxType")): t for t in rows}, replace_all=True,
+                             mark=self._mark_now())
+        self.session[memo] = True
+        return rows
+
+    # -- contacts --------------------------------------------------------------------------
+
+    def contacts(self, names: list[str], account_numbers: list[str]) -> list[dict]:
+        """The cached contacts whose name or account number is one of these (case-insensitive)."""
+        looked = self.store.cached(self.tenant, "contact_key")
+        mark = self.store.cache_mark(self.tenant, "contact")
+        if mark is None or not looked or self._xero_now() - mark > STALE:
+            self.store.cache_put(self.tenant, "contact", {}, replace_all=True)
+            self.store.cache_put(self.tenant, "contact_key", {}, replace_all=True)
+            looked, mark = {}, None
+        else:
+            changed = self.xero.contacts_changed_since(mark)
+            self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in changed},
+                                 mark=self._mark_now())
+        new_names = sorted({n for n in names if n and _key("n", n) not in looked})
+        new_numbers = sorted({a for a in account_numbers if a and _key("a", a) not in looked})
+        if new_names or new_numbers:
+            found = self.xero.contacts_matching(new_names, new_numbers)
+            keys = {_key("n", n): 1 for n in new_names} | {_key("a", a): 1 for a in new_numbers}
+            self.store.cache_put(self.tenant, "contact_key", keys)
+            self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in found},
+                                 mark=self._mark_now() if mark is None else None)
+        wanted_names = {n.strip().lower() for n in names if n}
+        wanted_numbers = {a.strip().lower() for a in account_numbers if a}
+        return [
+            c for c in self.store.cached(self.tenant, "contact").values()
+            if str(c.get("Name") or "").strip().lower() in wanted_names
+            or (c.get("AccountNumber") and str(c["AccountNumber"]).strip().lower() in wanted_numbers)
+        ]
+
+    def remember_contacts(self, contacts: list[dict]) -> None:
+        """Contacts this app just created (so the next audit finds them without a call)."""
+        self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in contacts if c.get("ContactID")})
+
+    # -- documents by number ---------------------------------------------------------------
+
+    def documents(self, numbers: list[str], credit_numbers: list[str] = ()) -> dict[str, list[dict]]:
+        """Every live sales invoice (and, for ``credit_numbers``, credit note) under each number."""
+        found: dict[str, list[dict]] = {}
+        for kind, wanted in (("invoice", numbers), ("credit", credit_numbers)):
+            for doc in self._documents(kind, [n for n in dict.fromkeys(wanted) if n]):
+                number = str(doc.get("InvoiceNumber") or doc.get("CreditNoteNumber") or "")
+                found.setdefault(number, []).append(doc)
+        return found
+
+    def _documents(self, kind: str, numbers: list[str]) -> list[dict]:
+        if not numbers:
+            return []
+        absent_kind = f"absent_{kind}"
+        absent = self.store.cached(self.tenant, absent_kind)
+        mark = self.store.cache_mark(self.tenant, absent_kind)
+        if mark is None or self._xero_now() - mark > STALE:
+            absent = {}
+        known = [n for n in numbers if n.lower() in absent]
+        unknown = [n for n in numbers if n.lower() not in absent]
+        docs: list[dict] = []
+        marks: list[datetime] = []
+        if known:
+            changed = (self.xero.invoices_changed_since(mark) if kind == "invoice"
+                       else self.xero.credit_notes_changed_since(mark))
+            marks.append(self._mark_now())
+            wanted = {n.lower() for n in known}
+            docs.extend(d for d in changed if self._number(d).lower() in wanted)
+            seen = {self._number(d).lower() for d in changed if d.get("Status") != "DELETED"}
+            self.store.cache_drop(self.tenant, absent_kind, [n for n in absent if n in seen])
+        if unknown:
+            lookup = self.xero.invoices_by_number if kind == "invoice" else self.xero.credit_notes_by_number
+            docs.extend(lookup(unknown))
+            marks.append(self._mark_now())
+        live = [d for d in docs if d.get("Status") != "DELETED" and d.get("Type", "ACCREC") in ("ACCREC", "ACCRECCREDIT")]
+        present = {self._number(d).lower() for d in live}
+        now_absent = {n.lower(): 1 for n in numbers if n.lower() not in present}
+        self.store.cache_drop(self.tenant, absent_kind, [n for n in present if n in absent])
+        # Without a "changed since" read, the older absences were not checked again: drop them.
+        self.store.cache_put(self.tenant, absent_kind, now_absent, replace_all=not known, mark=min(marks))
+        return live
+
+    @staticmethod
+    def _number(doc: dict) -> str:
+        return str(doc.get("InvoiceNumber") or doc.get("CreditNoteNumber") or "")
+
+    def forget_number(self, numbers: list[str]) -> None:
+        """A write for these numbers is under way: never answer 'absent' from the cache for them."""
+        for kind in ("absent_invoice", "absent_credit"):
+            self.store.cache_drop(self.tenant, kind, [n.lower() for n in numbers])
