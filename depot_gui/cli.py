@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from depot_gui import __version__
@@ -69,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(the fresh_minutes setting) until they are complete; never syncs")
     a.add_argument("--every", type=_minutes_arg, metavar="MINUTES",
                    help="with --wait-pending: minutes between checks (default: the fresh_minutes setting)")
+    a.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="audit unsynced invoices dated from this day (default: the audit_months setting)")
+    a.add_argument("--until", type=_date_arg, metavar="YYYY-MM-DD", help="... up to and including this day")
 
     s = sub.add_parser("sync", help="re-audit each invoice from fresh data and create it in Xero when it matches")
     s.add_argument("numbers", nargs="+", metavar="INVOICE_NUMBER")
@@ -151,6 +155,14 @@ def _print_table(rows: list[dict[str, Any]], out) -> None:
     for r in rows:
         if r["status"] in ("mismatch", "conflict", "error") or r.get("rounding_line") not in (None, "0.00"):
             print(f"\n{r['invoice_number']}: {r['explanation']}", file=out)
+
+
+def _date_arg(text: str) -> date:
+    """A --since/--until day (YYYY-MM-DD)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-01") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,7 +249,7 @@ def _in_session(args: argparse.Namespace, out) -> int:
 def _audit_or_sync(session, args, out) -> int:
     if args.command == "audit":
         engine = session.engine()
-        results = engine.audit(args.numbers or None)
+        results = engine.audit(args.numbers or None, since=args.since, until=args.until)
         if args.wait_pending:
             from depot_gui.sync.pending import wait_pending
 

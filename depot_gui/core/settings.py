@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, Callable
 
@@ -64,6 +65,27 @@ def _minutes(text: str) -> int:
     if value < 0 or value > MAX_FRESH_MINUTES:
         raise SettingError(f"minutes must be between 0 and {MAX_FRESH_MINUTES}")
     return value
+
+
+def _months(text: str) -> int:
+    t = str(text).strip().lower()
+    if t in ("all", "0"):
+        return 0
+    try:
+        value = int(t)
+    except ValueError:
+        raise SettingError(f"{text!r} is not a number of months (or 'all')") from None
+    if not 1 <= value <= 120:
+        raise SettingError("the audit period must be 1 to 120 months, or 'all'")
+    return value
+
+
+def audit_window(months: int, today: date) -> date | None:
+    """The first day an unnamed audit covers: ``months`` back counting this month (None: no limit)."""
+    if months <= 0:
+        return None
+    month_index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(month_index // 12, month_index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,14 @@ SPECS: dict[str, SettingSpec] = {
             "Read synced invoices' payment state from Xero and set Autotask's paid date when one is paid in full.",
         ),
         SettingSpec(
+            "audit_months",
+            "Audit invoices dated in the last (months, this one included)",
+            _months,
+            lambda v: str(v) if v else "all",
+            "2 means this month and the previous one; 'all' audits every unsynced invoice, however old. "
+            "Invoices named explicitly are always audited.",
+        ),
+        SettingSpec(
             "fresh_minutes",
             "Treat invoices younger than (minutes) as still attaching items",
             _minutes,
@@ -150,6 +180,7 @@ class Settings:
     contact_match: str = "NAME_OR_ACCOUNT_NUMBER"
     fresh_minutes: int = 15
     payments_back: bool = True
+    audit_months: int = 2
 
     def with_value(self, key: str, text: str) -> "Settings":
         """A copy with one setting parsed from user text (SettingError when invalid)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, SYNCED, AuditResult, audit_invoice
 from depot_gui.core.diagnosis import Evidence
@@ -13,7 +13,7 @@ from depot_gui.core.mapping import MappingOverrides
 from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess, ReferenceData
 from depot_gui.core.money import ZERO, fmt_money, to_decimal
 from depot_gui.core.ownership import document_facts, foreign_document_text, shared_number_text, split_ours
-from depot_gui.core.settings import Settings
+from depot_gui.core.settings import Settings, audit_window
 from depot_gui.store.db import Store
 
 from .cancel import Cancelled, CancelToken
@@ -65,21 +65,32 @@ class Engine:
 
     # ------------------------------------------------------------------ audit
     def audit(
-        self, numbers: list[str] | None = None, *, record: bool = True, settings: Settings | None = None
+        self, numbers: list[str] | None = None, *, record: bool = True, settings: Settings | None = None,
+        since: date | None = None, until: date | None = None,
     ) -> list[AuditResult]:
         """Download, map, compare, diagnose; write nothing to Xero. Results in invoice-number order.
 
-        ``record=False`` with other ``settings`` previews what a setting would change.
+        ``record=False`` with other ``settings`` previews what a setting would change. Without
+        ``numbers``, only invoices dated from ``since`` (default: the ``audit_months`` setting) to
+        ``until`` (default: no end) are downloaded; invoices named explicitly ignore the period.
         """
+        settings = settings or self.store.settings()
         with self.conn.waits.listening(self.on_wait, self.cancel):  # waits show as progress and can be cancelled
-            return self._audit(numbers, record, settings or self.store.settings())
+            return self._audit(numbers, record, settings, self.period(settings, since, until))
 
-    def _audit(self, numbers: list[str] | None, record: bool, settings: Settings) -> list[AuditResult]:
+    def period(self, settings: Settings, since: date | None = None, until: date | None = None) -> tuple:
+        """(first day, last day) of invoices an unnamed audit downloads; None means open-ended."""
+        if since is None:
+            today = (self.conn.autotask.server_date or datetime.now(timezone.utc)).date()
+            since = audit_window(settings.audit_months, today)
+        return since, until
+
+    def _audit(self, numbers: list[str] | None, record: bool, settings: Settings, period: tuple) -> list[AuditResult]:
         if numbers is not None and any(not str(n).strip() for n in numbers):
             raise NothingNamed("An invoice name is empty: name each invoice (a blank name never means \"all\").")
         self.progress("Downloading invoices from Autotask", 0, 0)
         wanted = [n.strip() for n in numbers or []]
-        raw_invoices = self._download_invoices(wanted)
+        raw_invoices = self._download_invoices(wanted, period)
         results: list[AuditResult] = []
         found_numbers = set()
         for raw in raw_invoices:
@@ -223,14 +234,18 @@ class Engine:
         return self._lob
 
     # --------------------------------------------------------------- helpers
-    def _download_invoices(self, wanted: list[str]) -> list[dict]:
+    def _download_invoices(self, wanted: list[str], period: tuple = (None, None)) -> list[dict]:
         at = self.conn.autotask
         if not wanted:
-            # Not voided and not stamped as processed (webServiceDate) by us or another app.
-            return at.query(
-                "Invoices",
-                [{"op": "eq", "field": "isVoided", "value": False}, {"op": "notExist", "field": "webServiceDate"}],
-            )
+            # Not voided and not stamped as processed (webServiceDate) by us or another app, in the period.
+            since, until = period
+            filters = [{"op": "eq", "field": "isVoided", "value": False}, {"op": "notExist", "field": "webServiceDate"}]
+            if since is not None:
+                filters.append({"op": "gte", "field": "invoiceDateTime", "value": f"{since.isoformat()}T00:00:00"})
+            if until is not None:
+                end = until + timedelta(days=1)
+                filters.append({"op": "lt", "field": "invoiceDateTime", "value": f"{end.isoformat()}T00:00:00"})
+            return at.query("Invoices", filters)
         rows = at.query_in("Invoices", "invoiceNumber", wanted)
         by_number = {str(r.get("invoiceNumber") or ""): r for r in rows}
         ids = [int(n) for n in wanted if n not in by_number and n.isdigit()]

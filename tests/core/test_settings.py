@@ -42,3 +42,22 @@ def test_money_is_always_finite(bad):
 def test_prices_read_like_prices():
     assert [fmt_price(D(x)) for x in ("45", "12.5", "33.3333", "12.34567", "0")] == [
         "45.00", "12.50", "33.3333", "12.3457", "0.00"]
+
+
+def test_audit_period_setting_and_window():
+    from datetime import date
+
+    from depot_gui.core.settings import Settings, SettingError, audit_window
+
+    assert Settings().audit_months == 2 and Settings().shown()["audit_months"] == "2"
+    assert Settings().with_value("audit_months", "all").audit_months == 0
+    assert Settings().with_value("audit_months", "all").shown()["audit_months"] == "all"
+    assert Settings().with_value("audit_months", " 13 ").audit_months == 13
+    for bad in ("x", "121", "-1", "1.5"):
+        with pytest.raises(SettingError):
+            Settings().with_value("audit_months", bad)
+    assert audit_window(2, date(2026, 11, 30)) == date(2026, 10, 1)
+    assert audit_window(2, date(2026, 1, 15)) == date(2025, 12, 1)
+    assert audit_window(1, date(2026, 3, 1)) == date(2026, 3, 1)
+    assert audit_window(13, date(2026, 11, 3)) == date(2025, 11, 1)
+    assert audit_window(0, date(2026, 11, 3)) is None
