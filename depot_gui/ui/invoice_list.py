@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
     QVBoxLayout, QWidget,
@@ -124,7 +124,25 @@ class InvoiceList(QWidget):
                 header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
 
     def update_row(self, row: InvoiceRow) -> None:
+        """One invoice's row changed: update it in place; if it was current or selected, it stays so."""
+        current = self.current_id()
+        src = self.model.source_row(row.autotask_id)
+        before = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
+        selected = before is not None and before.isValid() and self.view.selectionModel().isRowSelected(
+            before.row(), QModelIndex())
         self.model.update_row(row)
+        if current != row.autotask_id and not selected:
+            return
+        src = self.model.source_row(row.autotask_id)
+        index = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
+        if index is None or not index.isValid():
+            return
+        rows_flag = QItemSelectionModel.SelectionFlag.Rows
+        keep = QItemSelectionModel.SelectionFlag.Select if selected else QItemSelectionModel.SelectionFlag.NoUpdate
+        if current == row.autotask_id:
+            self.view.selectionModel().setCurrentIndex(index, keep | rows_flag)
+        else:
+            self.view.selectionModel().select(index, keep | rows_flag)
 
     def visible_rows(self) -> list[InvoiceRow]:
         """The rows the search and filters let show, in source order."""

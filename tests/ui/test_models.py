@@ -195,3 +195,23 @@ def test_multi_selection_survives_a_refresh(qtbot):
     assert len(before) == 2
     pane.set_rows(rows)
     assert sorted(pane.selected_ids()) == before and pane.current_id() == 2
+
+
+def test_a_moved_row_keeps_its_selection_and_ties_keep_their_order(qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from depot_gui.ui.invoice_list import InvoiceList
+
+    pane = InvoiceList()
+    qtbot.addWidget(pane)
+    pane.set_rows([row(i, "ready", total=t) for i, t in ((1, "100.00"), (2, "200.00"), (3, "200.00"), (4, "300.00"))])
+    pane.view.sortByColumn(Col.AUTOTASK_TOTAL, Qt.SortOrder.AscendingOrder)
+    pane.select(1)
+    pane.view.selectionModel().select(pane.proxy.index(3, 0), QItemSelectionModel.SelectionFlag.Select
+                                      | QItemSelectionModel.SelectionFlag.Rows)  # invoice 4 too
+    pane.update_row(row(1, "synced", total="200.00"))  # moves after the other 200.00 rows
+    assert [r.autotask_id for r in pane.model.rows()] == [2, 3, 1, 4]
+    assert pane.current_id() == 1 and sorted(pane.selected_ids()) == [1, 4]
+    pane.update_row(row(4, "synced", total="50.00"))  # a selected, not current, row moves to the top
+    assert [r.autotask_id for r in pane.model.rows()] == [4, 2, 3, 1]
+    assert pane.current_id() == 1 and sorted(pane.selected_ids()) == [1, 4]
