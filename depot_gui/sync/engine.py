@@ -18,7 +18,8 @@ from depot_gui.store.db import Store
 
 from .cancel import Cancelled, CancelToken
 from .connect import Connections
-from .reference import check_lob_access, find_in_xero, load_contacts, load_reference
+from .reference import check_lob_access, load_contacts, load_reference
+from .xero_cache import XeroCache
 
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
@@ -114,13 +115,15 @@ class Engine:
         downloads = self._download_items(raw_invoices)
         self.cancel.check()
         if downloads:
-            ref = load_reference(self.conn.autotask, self.conn.xero, {d.invoice.company_id for d in downloads if d.invoice.company_id})
-            load_contacts(self.conn.xero, ref)
+            cache = self.xero_cache()
+            ref = load_reference(self.conn.autotask, self.conn.xero,
+                                 {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
+            load_contacts(self.conn.xero, ref, cache)
         else:
             ref = ReferenceData()
         self.cancel.check()
         holders = self._shared_numbers(downloads, wanted, ref)
-        existing = find_in_xero(self.conn.xero, [d.invoice.number for d in downloads])
+        existing = self._find_in_xero(downloads)
         server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
         total = len(downloads)
         first_pass: dict[int, AuditResult] = {}
@@ -226,6 +229,20 @@ class Engine:
         """Nothing may be written for this invoice until a person resolves the conflict."""
         return replace(result, status=CONFLICT, explanation=text, xero_invoice_id=None, causes=(),
                        extra={**result.extra, "conflict": facts})
+
+    def xero_cache(self) -> XeroCache:
+        """This organisation's cached Xero reference data (the session remembers what it read)."""
+        return XeroCache(self.store, self.conn.xero, self.conn.tenant_id, self.conn.extra)
+
+    def _find_in_xero(self, downloads: list[Download]) -> dict[str, list[dict]]:
+        """Every Xero document under each number (``find_in_xero``'s answer) in a few calls: invoices
+        by number (or "changed since" for numbers known absent), credit notes only where one of ours
+        can exist: a credit in Autotask, or an invoice this app synced or tried to."""
+        tried = {r.autotask_id for r in self.store.invoices() if r.xero_invoice_id}
+        tried |= {d.invoice.id for d in downloads if self.store.open_attempts(d.invoice.id)}
+        credit = [d.invoice.number for d in downloads if d.invoice.total < 0 or d.invoice.id in tried]
+        found = self.xero_cache().documents([d.invoice.number for d in downloads], credit)
+        return {n: sorted(docs, key=lambda x: bool(x.get("CreditNoteID"))) for n, docs in found.items()}
 
     def lob_access(self, refresh: bool = False) -> LobAccess:
         """The API user's line-of-business evidence (cached for this engine)."""

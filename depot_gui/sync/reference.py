@@ -17,8 +17,10 @@ from depot_gui.core.models import (
 LOB_ENTITIES = ("Invoices", "BillingItems", "Companies", "BillingCodes", "Taxes")
 
 
-def load_reference(autotask, xero, company_ids: set[int]) -> ReferenceData:
-    """Companies of these invoices, billing codes, taxes; Xero accounts and tax rates."""
+def load_reference(autotask, xero, company_ids: set[int], cache=None) -> ReferenceData:
+    """Companies of these invoices, billing codes, taxes; Xero accounts and tax rates.
+
+    With ``cache`` (a ``XeroCache``) the Xero side comes from the store, refreshed by what changed."""
     ref = ReferenceData()
     if company_ids:
         for c in autotask.query_in("Companies", "id", sorted(company_ids)):
@@ -30,13 +32,21 @@ def load_reference(autotask, xero, company_ids: set[int]) -> ReferenceData:
     ref.taxes = [AutotaskTax.from_api(t) for t in autotask.query("Taxes", [])]
     if any(c.tax_region_id is None for c in ref.companies.values()):
         ref.tax_regions = {int(r["id"]): str(r.get("name") or "") for r in autotask.query("TaxRegions", [])}
-    ref.accounts = [XeroAccount.from_api(a) for a in xero.accounts()]
-    ref.tax_rates = [XeroTaxRate.from_api(t) for t in xero.tax_rates()]
+    ref.accounts = [XeroAccount.from_api(a) for a in (cache.accounts() if cache else xero.accounts())]
+    ref.tax_rates = [XeroTaxRate.from_api(t) for t in (cache.tax_rates() if cache else xero.tax_rates())]
     return ref
 
 
-def load_contacts(xero, ref: ReferenceData) -> None:
-    """Look up the Xero contacts for the invoices' companies (by name and account number)."""
+def load_contacts(xero, ref: ReferenceData, cache=None) -> None:
+    """Look up the Xero contacts for the invoices' companies (by name and account number).
+
+    With ``cache`` all companies cost one or a few calls (OR clauses), and nothing for
+    companies looked up before but one "changed since" call."""
+    if cache is not None:
+        names = [c.name for c in ref.companies.values()]
+        numbers = [c.number for c in ref.companies.values()]
+        ref.contacts = [XeroContact.from_api(c) for c in cache.contacts(names, numbers)]
+        return
     seen: set[str] = set()
     found: dict[str, XeroContact] = {}
     for company in ref.companies.values():

@@ -31,10 +31,12 @@ from depot_gui.xero.errors import (
     XeroError,
     XeroOutcomeUnknown,
     XeroProtocolError,
+    XeroRateLimited,
     XeroServerError,
     XeroValidationError,
 )
 
+from .batch import BatchSyncMixin
 from .engine import Engine, NothingNamed
 from .reference import find_in_xero
 
@@ -96,7 +98,7 @@ class SyncOutcome:
         return self.action in ("created", "updated", "unchanged")
 
 
-class Syncer:
+class Syncer(BatchSyncMixin):
     """Sync named invoices: re-download, re-audit, then create/update in Xero at most once."""
 
     def __init__(self, engine: Engine, *, reconcile_delays: tuple[float, ...] = (0.5, 2.0), sleep=time.sleep) -> None:
@@ -114,17 +116,44 @@ class Syncer:
             return self._sync(numbers)
 
     def _sync(self, numbers: list[str]) -> list[SyncOutcome]:
+        self._day_limit = None
         results = self.engine.audit(numbers)
+        batched = self._batch_many(results)
         outcomes = []
         for i, result in enumerate(results):
             self.engine.cancel.check()
-            self.engine.progress(f"Syncing {result.invoice_number}", i, len(results))
-            outcome = self._sync_one(result)
+            outcome = batched.get(result.autotask_id)
+            if outcome is None and self._day_limit is not None and self._creatable(result):
+                outcome = self._not_sent(result, self._day_limit)
+            if outcome is None:
+                self.engine.progress(f"Syncing {result.invoice_number}", i, len(results))
+                outcome = self._sync_one(result)
             log.info("sync %s (Autotask %s): %s. %s", result.invoice_number, result.autotask_id, outcome.action,
                      outcome.message.split("\n", 1)[0])
             outcomes.append(outcome)
         self.engine.progress("Done", len(results), len(results))
         return outcomes
+
+    @staticmethod
+    def _creatable(result: AuditResult) -> bool:
+        """Ready, not a conflict, and Xero had nothing under its number when the audit looked."""
+        return (result.status == READY and result.extra.get("audit_status", READY) == READY
+                and result.draft is not None)
+
+    def _batch_many(self, results: list[AuditResult]) -> dict[int, SyncOutcome]:
+        """Two or more invoices to create go in batches; one alone keeps the one-invoice path."""
+        ready = [r for r in results if self._creatable(r)]
+        if len(ready) < 2:
+            return {}
+        try:
+            return self._sync_many(ready)  # type: ignore[return-value]
+        except (XeroError, AutotaskError, StoreError) as exc:
+            if isinstance(exc, XeroRateLimited) and exc.problem == "day":
+                self._day_limit = exc
+                return {r.autotask_id: self._not_sent(r, exc) for r in ready}
+            message = getattr(exc, "user_message", None) or str(exc)
+            log.warning("batch sync failed: %s", message)
+            return {r.autotask_id: self._failed(r, f"{r.invoice_number} was not synced: {message}") for r in ready}
 
     # ------------------------------------------------------------------ one invoice
     def _sync_one(self, result: AuditResult) -> SyncOutcome:
@@ -139,6 +168,9 @@ class Syncer:
             with _invoice_lock(result.autotask_id), self.store.lease(result.autotask_id):
                 return self._write(result)
         except (XeroError, AutotaskError, StoreError) as exc:
+            if isinstance(exc, XeroRateLimited) and exc.problem == "day":
+                self._day_limit = exc  # nothing more is sent today; this invoice is still ready
+                return self._not_sent(result, exc)
             message = getattr(exc, "user_message", None) or str(exc)
             log.warning("sync of %s failed: %s", result.invoice_number, message)
             return self._failed(result, f"{result.invoice_number} was not synced: {message}")
