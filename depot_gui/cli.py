@@ -259,7 +259,10 @@ def _audit_or_sync(session, args, out) -> int:
         rows = [result_json(r) for r in results]
         code = EXIT_OK
     else:
-        outcomes = session.syncer().sync(args.numbers)
+        syncer = session.syncer()
+        outcomes = syncer.sync(args.numbers)
+        for warning in syncer.warnings:
+            print(f"depot-sync: {warning}", file=sys.stderr)
         rows = [result_json(o.result) for o in outcomes]
         code = EXIT_OK if outcomes and all(o.ok for o in outcomes) else EXIT_SYNC_FAILED
     _emit(rows, args.json, out)

@@ -45,8 +45,19 @@ def batch_key(tenant_id: str, kind: str, items: list[tuple[int, dict]], round_no
     return f"depot-batch-{kind}-{digest[:40]}"
 
 
+def estimate_write_calls(results: list[AuditResult]) -> int:
+    """Xero calls to create these invoices: contacts, invoices and credit notes, 50 a call each."""
+    new_contacts = {r.draft.contact.name.strip().lower() for r in results
+                    if r.draft is not None and not r.draft.contact.exists and r.draft.contact.name}
+    credits = sum(1 for r in results if r.draft is not None and r.draft.type == ACCRECCREDIT)
+    invoices = len(results) - credits
+    return sum(-(-n // BATCH_SIZE) for n in (len(new_contacts), invoices, credits))
+
+
 class BatchSyncMixin:
     """Create many invoices with few calls (needs the Syncer's helpers)."""
+
+    warnings: list[str]
 
     def _sync_many(self, results: list[AuditResult]) -> dict[int, object]:
         """Outcomes (by Autotask id) of creating or reconciling these ready invoices."""
@@ -71,9 +82,11 @@ class BatchSyncMixin:
                     outcomes[r.autotask_id] = self._conflict(r, found[r.invoice_number][0])
                 else:
                     todo.append(r)
+            self.engine.recorded(list(outcomes))
             if not todo:
                 return outcomes
             cache.forget_number([r.invoice_number for r in todo])
+            self._check_day_budget(todo)
             drafts, contact_errors = self._with_contacts({r.autotask_id: r.draft for r in todo}, cache)
             for r in [r for r in todo if r.autotask_id in contact_errors]:
                 outcomes[r.autotask_id] = self._failed(
@@ -92,6 +105,7 @@ class BatchSyncMixin:
                     self.engine.progress(f"Sending {len(chunk)} {kind[:-1].lower().replace('creditnote', 'credit note')}"
                                          f"{'s' if len(chunk) > 1 else ''} to Xero", len(outcomes), len(results))
                     self._send_chunk(kind, chunk, drafts, status, outcomes)
+                    self.engine.recorded([r.autotask_id for r in chunk])
         return outcomes
 
     # -- steps ----------------------------------------------------------------------------------
@@ -261,6 +275,21 @@ class BatchSyncMixin:
         return found, foreign
 
     _day_limit: XeroRateLimited | None = None
+
+    def _check_day_budget(self, todo: list[AuditResult]) -> None:
+        """Before sending: will these writes fit in what Xero said is left today? Warn with what fits."""
+        remaining = self.conn.xero.day_remaining
+        need = estimate_write_calls(todo)
+        if remaining is None or need <= remaining:
+            return
+        fits = max(0, remaining - 1) * BATCH_SIZE if remaining > 1 else 0
+        message = (
+            f"Xero allows {remaining} more call{'s' if remaining != 1 else ''} today for this organisation and "
+            f"sending these {len(todo)} invoices needs about {need}: about {min(fits, len(todo))} of them fit "
+            "today; the rest stay ready and say when the limit resets."
+        )
+        self.warnings.append(message)
+        self.engine.progress(message, 0, 0)
 
     def _not_sent(self, result: AuditResult, exc: XeroRateLimited):
         """Not sent because Xero's daily limit is used up: the invoice stays ready, and says when to retry."""

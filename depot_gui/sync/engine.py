@@ -59,6 +59,14 @@ class Engine:
         self.cancel = cancel or CancelToken()
         self.overrides = overrides or MappingOverrides()
         self._lob: LobAccess | None = None
+        # Told the Autotask ids whose recorded state just changed, while a long audit or sync runs
+        # (the window updates those rows as they come, not only at the end).
+        self.on_recorded: Callable[[list[int]], None] | None = None
+
+    def recorded(self, autotask_ids: list[int]) -> None:
+        """Tell the listener (if any) that these invoices' rows changed."""
+        if self.on_recorded is not None and autotask_ids:
+            self.on_recorded(list(autotask_ids))
 
     def on_wait(self, message: str, seconds: float) -> None:
         """A client is waiting (rate limit, retry): say so instead of looking stuck."""
@@ -156,6 +164,7 @@ class Engine:
                     first_item_count=first_count, api_user=self.conn.api_user,
                 )
                 first_pass[d.invoice.id] = audit_invoice(d.invoice, d.items, ref, settings, ev, self.overrides)
+        pending_rows: list[int] = []
         for d in downloads:
             result = first_pass[d.invoice.id]
             result = replace(
@@ -176,12 +185,17 @@ class Engine:
                 result = self._conflict(
                     result, foreign_document_text(d.invoice.number, facts, d.invoice.id, recorded), {"document": facts}
                 )
+            if record and len(pending_rows) >= 25:
+                self.recorded(pending_rows)
+                pending_rows.clear()
             if record:
+                pending_rows.append(d.invoice.id)
                 self.store.save_download(d.invoice.id, d.raw, d.raw_items)
                 self.store.save_audit(result, d.invoice.invoice_date.date().isoformat() if d.invoice.invoice_date else None)
                 if result.status == SYNCED:
                     self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
             results.append(result)
+        self.recorded(pending_rows)
         results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
         log.info("audit of %d invoice(s): %s", len(results),
                  ", ".join(f"{r.invoice_number} {r.status}" for r in results[:50]) + (" ..." if len(results) > 50 else ""))

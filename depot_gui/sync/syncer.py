@@ -107,6 +107,7 @@ class Syncer(BatchSyncMixin):
         self.conn = engine.conn
         self.reconcile_delays = reconcile_delays
         self.sleep = sleep
+        self.warnings: list[str] = []  # what the last sync wants the user to know (Xero's daily limit)
 
     def sync(self, numbers: list[str]) -> list[SyncOutcome]:
         """Sync exactly the invoices named (never "all": an empty or blank name is refused)."""
@@ -117,6 +118,7 @@ class Syncer(BatchSyncMixin):
 
     def _sync(self, numbers: list[str]) -> list[SyncOutcome]:
         self._day_limit = None
+        self.warnings = []
         results = self.engine.audit(numbers)
         batched = self._batch_many(results)
         outcomes = []
@@ -131,6 +133,8 @@ class Syncer(BatchSyncMixin):
             log.info("sync %s (Autotask %s): %s. %s", result.invoice_number, result.autotask_id, outcome.action,
                      outcome.message.split("\n", 1)[0])
             outcomes.append(outcome)
+            if result.autotask_id not in batched:  # batched rows were reported batch by batch
+                self.engine.recorded([result.autotask_id])
         self.engine.progress("Done", len(results), len(results))
         return outcomes
 

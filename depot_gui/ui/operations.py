@@ -69,6 +69,7 @@ class SessionOps(QObject):
         self.session = session
         self.window = parent
         self.current: Op | None = None
+        self._sync_notes: list[str] = []  # the last sync's warnings and Xero's remaining calls
         self._when_idle: list = []
 
     def when_idle(self, fn, cancel_current: bool = False) -> None:
@@ -123,7 +124,9 @@ class SessionOps(QObject):
 
         def work(cancel, progress):
             info = self._info()
-            session.engine(progress, cancel).audit()
+            engine = session.engine(progress, cancel)
+            engine.on_recorded = self._relay_rows
+            engine.audit()
             return info, session.store.invoices()
 
         def done(payload) -> None:
@@ -182,7 +185,13 @@ class SessionOps(QObject):
         ids = [r.autotask_id for r in rows]
 
         def work(cancel, progress):
-            outcomes = session.syncer(progress, cancel).sync(numbers)
+            syncer = session.syncer(progress, cancel)
+            syncer.engine.on_recorded = self._relay_rows
+            outcomes = syncer.sync(numbers)
+            self._sync_notes = list(syncer.warnings)
+            left = syncer.conn.xero.day_remaining
+            if left is not None:
+                self._sync_notes.append(f"Xero calls left today for this organisation: {left}.")
             return outcomes
 
         def reload() -> None:
@@ -275,7 +284,16 @@ class SessionOps(QObject):
         text = f"{done} of {len(outcomes)} invoice{'s' if len(outcomes) != 1 else ''} in Xero."
         if problems:
             text += " Not synced: " + ", ".join(o.result.invoice_number for o in problems) + " (select one to see why)."
+        notes, self._sync_notes = self._sync_notes, []
+        if notes:
+            text += " " + " ".join(notes)
         self.finished_message.emit(text)
+
+    def _relay_rows(self, autotask_ids: list[int]) -> None:
+        """(Worker thread) rows whose state was just recorded: the window updates them as they come."""
+        rows = [r for r in (self.session.store.invoice(i) for i in autotask_ids) if r is not None]
+        if rows:
+            self.rows_updated.emit(rows)  # queued to the GUI thread
 
     def _session_or_none(self, quiet: bool = False) -> Session | None:
         if self.busy:

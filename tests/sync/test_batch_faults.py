@@ -156,6 +156,10 @@ def test_the_daily_limit_ends_the_batch_cleanly(tmp_path, scenario):
         log = session.sandbox.state()["requests"][before:]
         statuses = {session.store.invoice_by_number(n).status for n in NUMBERS}
     assert statuses == {"ready"}
+    # Warned before sending: 1 call left, 3 needed (contacts, invoices, credit notes).
+    assert syncer.warnings == [
+        "Xero allows 1 more call today for this organisation and sending these 4 invoices needs about 3: "
+        "about 0 of them fit today; the rest stay ready and say when the limit resets."]
     assert sum(1 for r in log if r["method"] == "PUT" and r["path"].endswith("/Invoices")) == 1  # no retry loop
     assert not any(r["method"] == "PUT" and r["path"].endswith("/CreditNotes") for r in log)  # nothing more sent
     for n in NUMBERS:

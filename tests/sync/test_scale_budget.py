@@ -70,3 +70,18 @@ def test_forgetting_the_cache_reads_everything_again(month_end):
     # accounts, tax rates, contacts by OR, invoices by number (no credits among these 10)
     assert sorted(calls) == ["GET /api.xro/2.0/Accounts", "GET /api.xro/2.0/Contacts", "GET /api.xro/2.0/Invoices",
                              "GET /api.xro/2.0/TaxRates"]
+
+
+def test_rows_are_reported_as_they_are_recorded(month_end):
+    with month_end(60, 6, credit_every=0) as s:
+        engine = s.engine()
+        seen: list[list[int]] = []
+        engine.on_recorded = seen.append
+        engine.audit()
+        assert [len(ids) for ids in seen] == [25, 25, 10]
+        syncer = s.syncer()
+        reported: list[list[int]] = []
+        syncer.engine.on_recorded = reported.append
+        syncer.sync(["ME-00001", "ME-00002", "ME-00003"])
+    # the sync's own audit (one report), then its one batch
+    assert [len(ids) for ids in reported] == [3, 3]
