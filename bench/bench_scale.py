@@ -11,7 +11,8 @@ Xero lower bound and the ratio calls/lower bound, the wall time, and the minimum
 
 The Xero lower bound of an audit: accounts + tax rates + one contact lookup + the invoice
 numbers at 40 per call; of a second audit: one refresh each of accounts, contacts and
-invoices; of a sync: one create per 50 invoices (plus one for the missing contacts, if any).
+invoices; of a sync (after an audit): its own audit's three refreshes, one look-up right before
+writing, one create per 50 invoices (plus one for the missing contacts, if any).
 
 ``--unpaced`` lifts the 60/min limit on both sides (sandbox and client) so that a size with
 hundreds of calls finishes quickly; its wall time then excludes waiting, and the printed
@@ -44,7 +45,8 @@ def lower_bounds(n: int, companies: int) -> dict[str, int]:
     return {
         "audit": 2 + 1 + math.ceil(n / 40),
         "audit again": 3,
-        "sync": math.ceil(n / 50) + (1 if need_contacts else 0),
+        # its own audit (3 "changed since" refreshes), one look-up right before writing, the creates
+        "sync": 3 + 1 + math.ceil(n / 50) + (1 if need_contacts else 0),
     }
 
 

@@ -65,16 +65,17 @@ def test_every_write_request_matches_the_spec(tmp_path, demo_scenario, spec):
         assert all(o.ok for o in outcomes), [o.message for o in outcomes]
     writes = [(r, status) for r, status in zip(rec.seen, rec.statuses)
               if "/api.xro/2.0/" in r.url.path and r.method in ("PUT", "POST")]
-    # INV-5001 and INV-5004 go to Acme Dental Group, which Xero has; INV-5003 and INV-5005 need a new contact.
-    assert [(r.method, r.url.path.rsplit("/", 1)[1]) for r, _ in writes] == [
-        ("PUT", "Invoices"), ("PUT", "Contacts"), ("PUT", "Invoices"), ("PUT", "Invoices"), ("PUT", "Contacts"),
-        ("PUT", "Invoices")]
+    # INV-5001 and INV-5004 go to Acme Dental Group, which Xero has; INV-5003 and INV-5005 need a new
+    # contact each: both contacts in one batch, then the four invoices in one batch.
+    assert [(r.method, r.url.path.rsplit("/", 1)[1]) for r, _ in writes] == [("PUT", "Contacts"), ("PUT", "Invoices")]
+    assert [len(json.loads(r.content)[key]) for (r, _), key in zip(writes, ("Contacts", "Invoices"))] == [2, 4]
     for r, status in writes:
         assert status == 200, (r.method, r.url.path, status)
         resource = r.url.path.split("/api.xro/2.0/")[1].split("/")[0]
         body = json.loads(r.content, parse_float=float)
         check_body(spec, BODY_SCHEMA[(r.method, resource)], body)
-        assert re.fullmatch(r"depot-(500[1345]|contact)-[0-9a-f]{40}", r.headers["Idempotency-Key"])  # <= 128 chars
+        assert re.fullmatch(r"depot-(batch-Invoices|contacts)-[0-9a-f]{40}", r.headers["Idempotency-Key"])  # <= 128
+        assert r.url.params.get("summarizeErrors") == "false"
         assert r.headers.get("xero-tenant-id")
         if resource == "Invoices":
             assert r.url.params.get("unitdp") == "4"
