@@ -70,6 +70,7 @@ class SessionOps(QObject):
         self.window = parent
         self.current: Op | None = None
         self._sync_notes: list[str] = []  # the last sync's warnings and Xero's remaining calls
+        self._period_text = ""  # which invoices the last refresh downloaded
         self._when_idle: list = []
 
     def when_idle(self, fn, cancel_current: bool = False) -> None:
@@ -127,6 +128,9 @@ class SessionOps(QObject):
             engine = session.engine(progress, cancel)
             engine.on_recorded = self._relay_rows
             engine.audit()
+            since, _ = engine.period(session.settings())
+            self._period_text = (f"unsynced invoices dated from {since.day} {since:%b %Y}" if since
+                                 else "unsynced invoices of every date")
             return info, session.store.invoices()
 
         def done(payload) -> None:
@@ -168,7 +172,11 @@ class SessionOps(QObject):
         info, rows = payload
         self.connected.emit(info)
         self.rows_loaded.emit(rows)
-        self.finished_message.emit(f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask.")
+        period, self._period_text = self._period_text, ""
+        text = f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask."
+        if period:
+            text += f" Downloaded: {period} (Settings › Audit sets the period)."
+        self.finished_message.emit(text)
 
     def check_connection(self) -> bool:
         """Connect (in the background) and report who we are connected to."""

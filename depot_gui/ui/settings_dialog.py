@@ -105,6 +105,13 @@ class SettingsDialog(QDialog):
         self.fresh_minutes.setSuffix(" min")
         self.fresh_minutes.setValue(s.fresh_minutes)
         form.addRow("Invoices still attaching items if younger than", self.fresh_minutes)
+        self.audit_months = QSpinBox()
+        self.audit_months.setRange(0, 120)
+        self.audit_months.setSpecialValueText("All dates")  # 0: no limit
+        self.audit_months.setSuffix(" months")
+        self.audit_months.setValue(s.audit_months)
+        form.addRow(SPECS["audit_months"].label, self.audit_months)
+        form.addRow("", _help("audit_months"))
         self.payments_back = QCheckBox("Read payments from Xero; set Autotask's paid date when paid in full")
         self.payments_back.setChecked(s.payments_back)
         form.addRow(SPECS["payments_back"].label, self.payments_back)
@@ -141,6 +148,7 @@ class SettingsDialog(QDialog):
             "contact_match": self.contact_match.currentData(),
             "fresh_minutes": str(self.fresh_minutes.value()),
             "payments_back": "on" if self.payments_back.isChecked() else "off",
+            "audit_months": str(self.audit_months.value()) if self.audit_months.value() else "all",
         }
 
     def _on_buttons_accepted(self) -> None:

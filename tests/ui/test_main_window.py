@@ -276,3 +276,23 @@ def test_work_queued_for_idle_runs_after_the_current_operation(window, qtbot):
     window.ops.when_idle(lambda: ran.append(window.ops.busy), cancel_current=True)
     assert ran == []
     qtbot.waitUntil(lambda: ran == [False], timeout=20000)
+
+
+def test_rows_fill_in_while_a_sync_runs_and_the_status_says_what_was_read(window, qtbot):
+    win = window
+    messages: list[str] = []
+    win.ops.finished_message.connect(messages.append)
+    win.ops.refresh(quiet=True)
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
+    # The demo's clock is 20 Nov 2026; the default period is this month and the previous one.
+    assert ("Checked 5 invoices against Autotask. Downloaded: unsynced invoices dated from "
+            "1 Oct 2026 (Settings › Audit sets the period).") in messages
+    updates: list[list] = []
+    win.ops.rows_updated.connect(lambda rows: updates.append([r.invoice_number for r in rows]))
+    win.ask = lambda box: True
+    win.act_sync_all.trigger()
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+    # While it ran: the sync's own audit (its three invoices), then their batch; then the final reload.
+    assert updates[:2] == [["INV-5001", "INV-5003", "INV-5005"]] * 2
+    assert any(m.startswith("3 of 3 invoices in Xero. Xero calls left today for this organisation: ")
+               for m in messages), messages

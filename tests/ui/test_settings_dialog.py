@@ -46,3 +46,16 @@ def test_typing_the_largest_tolerance(qtbot, demo_session):
     qtbot.keyClicks(dialog.tolerance, "1000000")
     press_ok(qtbot, dialog)
     assert demo_session.settings().tolerance == D("1000000.00")
+
+
+def test_the_audit_period_round_trips_including_all_dates(qtbot, demo_session):
+    dialog = open_dialog(qtbot, demo_session)
+    assert (dialog.audit_months.minimum(), dialog.audit_months.maximum(), dialog.audit_months.value()) == (0, 120, 2)
+    dialog.audit_months.setValue(0)
+    assert dialog.audit_months.text() == "All dates" and dialog.texts()["audit_months"] == "all"
+    press_ok(qtbot, dialog)
+    assert demo_session.settings().audit_months == 0
+    dialog = open_dialog(qtbot, demo_session)
+    dialog.audit_months.setValue(6)
+    press_ok(qtbot, dialog)
+    assert demo_session.settings().audit_months == 6
