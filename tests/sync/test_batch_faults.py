@@ -14,6 +14,8 @@ from depot_gui.sync.engine import Engine
 from depot_gui.sync.session import Session
 from depot_gui.sync.syncer import Syncer
 
+from .power_cut import sync_until_power_cut
+
 KINDS = [
     {"kind": "timeout_after_commit"},
     {"kind": "status", "status": 503},
@@ -103,17 +105,7 @@ def test_fault_at_every_xero_request_of_a_batched_sync(tmp_path, scenario, batch
 def test_crash_after_xero_answered_a_batch(tmp_path, scenario, monkeypatch):
     session, syncer = open_syncer(tmp_path / "d", scenario)
     with session:
-        real = session.store.finish_attempt
-
-        def crash(attempt_id, state, *a, **kw):
-            if state == "created":
-                raise SystemExit("power cut")
-            return real(attempt_id, state, *a, **kw)
-
-        monkeypatch.setattr(session.store, "finish_attempt", crash)
-        with pytest.raises(SystemExit):
-            syncer.sync(NUMBERS)
-        monkeypatch.setattr(session.store, "finish_attempt", real)
+        sync_until_power_cut(monkeypatch, session, syncer, NUMBERS)
         assert Counter(a.state for a in session.store.attempts()) == {"intent": 3}  # the invoice batch of three
     session, syncer = open_syncer(tmp_path / "d", scenario)
     with session:

@@ -10,6 +10,8 @@ from depot_gui.sync.engine import Engine
 from depot_gui.sync.session import Session
 from depot_gui.sync.syncer import Syncer
 
+from .power_cut import sync_until_power_cut
+
 KINDS = [
     {"kind": "timeout_after_commit"},
     {"kind": "status", "status": 503},
@@ -81,17 +83,7 @@ def test_fault_at_every_request_of_a_sync(tmp_path, demo_scenario, sync_requests
 def test_crash_between_xero_answer_and_local_record(tmp_path, demo_scenario, monkeypatch):
     session, syncer = open_syncer(tmp_path / "d", demo_scenario)
     with session:
-        real = session.store.finish_attempt
-
-        def crash(attempt_id, state, *a, **kw):
-            if state == "created":
-                raise SystemExit("power cut")
-            return real(attempt_id, state, *a, **kw)
-
-        monkeypatch.setattr(session.store, "finish_attempt", crash)
-        with pytest.raises(SystemExit):
-            syncer.sync(["INV-5001"])
-        monkeypatch.setattr(session.store, "finish_attempt", real)
+        sync_until_power_cut(monkeypatch, session, syncer, ["INV-5001"])
         assert [a.state for a in session.store.attempts()] == ["intent"]
     # A new process starts: it must find the invoice rather than create a second one.
     session, syncer = open_syncer(tmp_path / "d", demo_scenario)
