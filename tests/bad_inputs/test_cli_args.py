@@ -33,7 +33,7 @@ CASES = {
     "serve-bad-host": (["sandbox", "serve", "--scenario", SCENARIO, "--host", "999.1.1.1"],
                        "depot-sync: cannot serve on 999.1.1.1:0: Name or service not known"),
     "settings-unknown-key": (["settings", "set", "colour", "red"], "depot-sync settings set: argument key: invalid "
-                             "choice: 'colour' (choose from 'contact_match', 'default_account', ...) "
+                             "choice: 'colour' (choose from 'audit_months', 'contact_match', ...) "
                              "(see depot-sync --help)"),
     "settings-set-missing-value": (["settings", "set", "tolerance"], "depot-sync settings set: the following arguments "
                                    "are required: value (see depot-sync --help)"),
