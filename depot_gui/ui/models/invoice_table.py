@@ -106,6 +106,7 @@ class InvoiceTableModel(RowsTableModel):
         self._rows: list[InvoiceRow] = []
         self._cells: list[tuple[tuple[str, ...], tuple[Any, ...]]] = []
         self._by_id: dict[int, int] = {}
+        self._ids: list[int] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # ------------------------------------------------------------------ data in
@@ -121,7 +122,8 @@ class InvoiceTableModel(RowsTableModel):
         self.endResetModel()
 
     def _reindex(self) -> None:
-        self._by_id = {r.autotask_id: i for i, r in enumerate(self._rows)}
+        self._ids = [r.autotask_id for r in self._rows]  # kept in step with _rows (a cheap re-index on a move)
+        self._by_id = {aid: i for i, aid in enumerate(self._ids)}
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order rows by the SORT_ROLE key in Python (one key per row, so 10k rows sort in ms).
@@ -153,6 +155,7 @@ class InvoiceTableModel(RowsTableModel):
             n = len(self._rows)
             self.beginInsertRows(QModelIndex(), n, n)
             self._rows.append(row)
+            self._ids.append(row.autotask_id)
             self._cells.append(_cells(row))
             self._by_id[row.autotask_id] = n
             self.endInsertRows()
@@ -197,13 +200,14 @@ class InvoiceTableModel(RowsTableModel):
         # every row again (100k Python calls), but a remove/insert only for the row itself.
         # The view (InvoiceList.update_row) puts the selection back on the moved row.
         self.beginRemoveRows(QModelIndex(), i, i)
-        row, cell = self._rows.pop(i), cells.pop(i)
+        row, cell, aid = self._rows.pop(i), cells.pop(i), self._ids.pop(i)
         self.endRemoveRows()
         self.beginInsertRows(QModelIndex(), j, j)
         self._rows.insert(j, row)
+        self._ids.insert(j, aid)
         cells.insert(j, cell)
-        for k in range(min(i, j), max(i, j) + 1):
-            self._by_id[self._rows[k].autotask_id] = k
+        lo, hi = min(i, j), max(i, j) + 1  # only the rows between moved by one place
+        self._by_id.update(zip(self._ids[lo:hi], range(lo, hi)))
         self.endInsertRows()
 
     def row_for(self, autotask_id: int) -> InvoiceRow | None:
