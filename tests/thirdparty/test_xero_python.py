@@ -277,3 +277,21 @@ def test_unknown_invoice_and_bad_token(xero):
     with pytest.raises(ApiException) as err:
         xero.accounting.get_accounts(TENANT)
     assert err.value.status == 401
+
+
+def test_payments_read_by_the_sdk(xero):
+    """A part payment, then the rest, as xero-python reads them (AmountPaid, Payments, FullyPaidOnDate)."""
+    acc = xero.accounting
+    iid = acc.create_invoices(TENANT, draft("TP-PAY", line("Seat", 2, Decimal("45"))), idempotency_key="pay-1") \
+        .invoices[0].invoice_id
+    acc.update_invoice(TENANT, iid, Invoices(invoices=[Invoice(status="AUTHORISED")]), idempotency_key="pay-2")
+    xero.sandbox.pay_invoice("TP-PAY", "40.00", on="2026-11-18")
+    part = acc.get_invoices(TENANT, i_ds=[iid]).invoices[0]
+    assert (value(part.status), part.amount_paid, part.amount_due, part.fully_paid_on_date) == (
+        "AUTHORISED", Decimal("40.00"), Decimal("59.00"), None)
+    xero.sandbox.pay_invoice("TP-PAY", on="2026-11-19")
+    paid = acc.get_invoice(TENANT, iid).invoices[0]
+    assert (value(paid.status), paid.amount_paid, paid.amount_due, paid.fully_paid_on_date) == (
+        "PAID", Decimal("99.00"), Decimal("0.00"), date(2026, 11, 19))
+    assert [(p.date, p.amount) for p in paid.payments] == [
+        (date(2026, 11, 18), Decimal("40.00")), (date(2026, 11, 19), Decimal("59.00"))]

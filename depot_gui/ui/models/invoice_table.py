@@ -50,7 +50,7 @@ HEADER_TIPS = {
     Col.DIFFERENCE: "Autotask total minus what Xero's rounding alone gives. Above the maximum rounding difference "
                     "the invoice is not synced; within it, a rounding line makes Xero equal Autotask to the cent.",
     Col.SYNCED_AT: "When Depot GUI put the invoice into Xero.",
-    Col.PAYMENT: "Payment state in Xero at the last payments check (Invoices › Check payments): paid, part paid, "
+    Col.PAYMENT: "Payment state in Xero at the last payments check (File › Check payments): paid, part paid, "
                  "overdue (due date past, money still due) or unpaid.",
 }
 # Payment column order: the ones needing attention first when sorted ascending.
