@@ -31,6 +31,7 @@ NUMBERS_PER_CALL = 40
 PAGE_SIZE = 100
 MAX_KEY_LENGTH = 128
 RATE_LIMIT_WAIT = "Waiting for Xero rate limit"
+PACING_WAIT = "Xero allows 60 calls a minute; waiting"  # our own pacing, before Xero has to say 429
 LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-Remaining")
 
 OnWait = Callable[[str, float], None]
@@ -293,7 +294,7 @@ class XeroClient(XeroBulkMixin):
                     resp = self._http.request(method, url, params=params, content=content, headers=sent)
                     resp.read()
                 else:
-                    with throttle.slot(lambda s: self._wait(s, RATE_LIMIT_WAIT)):
+                    with throttle.slot(lambda s: self._wait(s, PACING_WAIT)):
                         resp = self._http.request(method, url, params=params, content=content, headers=sent)
                         resp.read()
             except httpx.TransportError as exc:

@@ -38,7 +38,7 @@ def test_sixty_first_call_in_a_minute_waits_for_the_window():
     assert waits == [] and len(seen) == 60
     client.accounts()
     assert len(seen) == 61
-    assert waits == [("Waiting for Xero rate limit", 30)]  # the first call leaves the window at t0+60
+    assert waits == [("Xero allows 60 calls a minute; waiting", 30)]  # the first call leaves the window at t0+60
 
 
 def test_at_most_five_calls_in_flight():
