@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from contextlib import ExitStack
 from dataclasses import replace
 
@@ -36,11 +37,15 @@ from depot_gui.xero.errors import (
 ROUNDS = 3
 
 
-def batch_key(tenant_id: str, kind: str, items: list[tuple[int, dict]], round_no: int) -> str:
-    """One key per batch: tenant + what is in it + the round (a resend is a new request)."""
+def batch_key(tenant_id: str, kind: str, items: list[tuple[int, dict]], round_no: int, nonce: str = "") -> str:
+    """One key per batch send: tenant + what is in it + the round + a nonce.
+
+    Every send gets a new key: a batch is resent only after a look-up found its invoices
+    missing, so there is nothing to replay, and Xero keeps even a 5xx answer under a key for
+    minutes (a resend under the old key would only get that answer back)."""
     from .syncer import _jsonable
 
-    digest = hashlib.sha256(json.dumps([tenant_id, kind, round_no, [[i, _jsonable(p)] for i, p in items]],
+    digest = hashlib.sha256(json.dumps([tenant_id, kind, round_no, nonce, [[i, _jsonable(p)] for i, p in items]],
                                        sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     return f"depot-batch-{kind}-{digest[:40]}"
 
@@ -174,7 +179,7 @@ class BatchSyncMixin:
         pending = list(chunk)
         for round_no in range(ROUNDS):
             payloads = {r.autotask_id: drafts[r.autotask_id].payload(status) for r in pending}
-            key = batch_key(self.conn.tenant_id, kind, sorted(payloads.items()), round_no)
+            key = batch_key(self.conn.tenant_id, kind, sorted(payloads.items()), round_no, uuid.uuid4().hex)
             attempts = {r.autotask_id: self.store.begin_attempt(r.autotask_id, r.invoice_number, key, "create",
                                                                  _jsonable(payloads[r.autotask_id]), self.conn.actor)
                         for r in pending}
