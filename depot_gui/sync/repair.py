@@ -43,9 +43,10 @@ class RepairReport:
     not_ours: list[str] = field(default_factory=list)
     checked: int = 0
     not_rebuilt: str = ""                  # why the invoice states could not be rebuilt ("" when they were)
+    not_rebuilt_window: str = ""           # the same in the window's wording (no command lines)
 
-    def lines(self) -> list[str]:
-        """What repair did, one sentence a line."""
+    def lines(self, window: bool = False) -> list[str]:
+        """What repair did, one sentence a line (``window``: the window's wording, no command lines)."""
         out = []
         if self.damage:
             out.append(f"The local database was damaged ({self.damage}).")
@@ -60,8 +61,10 @@ class RepairReport:
         else:
             out.append(f"The local database {self.database} is sound; the invoice states were checked again.")
         if self.not_rebuilt:
-            out.append(f"The invoice states were not rebuilt: {self.not_rebuilt} The database is usable again; "
-                       "run repair once more when Autotask and Xero can be reached.")
+            again = "use File › Repair local database" if window else "run repair"
+            reason = (self.not_rebuilt_window or self.not_rebuilt) if window else self.not_rebuilt
+            out.append(f"The invoice states were not rebuilt: {reason} The database is usable again; "
+                       f"{again} once more when Autotask and Xero can be reached.")
             return out
         out.append(f"Checked {self.checked} invoice(s) against Autotask and Xero: {len(self.synced)} synced"
                    + (f" ({', '.join(self.synced[:20])}{' ...' if len(self.synced) > 20 else ''})" if self.synced else "")
@@ -108,10 +111,15 @@ def repair(data_dir: str | Path | None, scenario: str | Path | None = None) -> R
         try:
             rebuild(session, report)
         except SessionError as exc:
-            report.not_rebuilt = str(exc)[:1].upper() + str(exc)[1:].rstrip(".") + "."
+            report.not_rebuilt = _sentence(str(exc))
+            report.not_rebuilt_window = _sentence(exc.user_message)
         except (AutotaskError, XeroError) as exc:
             report.not_rebuilt = exc.user_message
     return report
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:].rstrip(".") + "."
 
 
 def rebuild(session: Session, report: RepairReport) -> None:

@@ -41,7 +41,7 @@ def run_repair(parent: QWidget | None, data_dir: str | Path | None, scenario: st
 
     def done(report: RepairReport) -> None:
         outcome["report"] = report
-        QMessageBox.information(parent, "Local database repaired", "\n".join(report.lines()))
+        QMessageBox.information(parent, "Local database repaired", "\n".join(report.lines(window=True)))
 
     def failed(exc: BaseException) -> None:
         QMessageBox.critical(parent, "Repair did not finish", friendly_message(exc))

@@ -44,7 +44,9 @@ def test_damaged_database_at_start_offers_repair_then_opens(tmp_path, qtbot, mon
     (kept,) = [p for p in data.glob("depot.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
     assert kept.read_bytes()[:100] == damaged[:100]
     assert "The local database was damaged (impossible schema version -3)." in reports[0]
-    assert "The invoice states were not rebuilt: Autotask is not connected yet" in reports[0]
+    assert ("The invoice states were not rebuilt: Autotask is not connected yet: open Settings › Connections and run "
+            "the setup. The database is usable again; use File › Repair local database once more") in reports[0]
+    assert "depot-sync" not in reports[0]
     assert windows == [[]]  # the window opened once, on the rebuilt (empty) database
 
 
