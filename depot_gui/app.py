@@ -41,7 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "(in a temporary folder unless --data-dir is given)")
     parser.add_argument("--data-dir", metavar="DIR", help="use this data directory instead of the standard one")
     parser.add_argument("--version", action="version", version=f"depot-gui {__version__}")
-    # Packaging smoke test: quit MS ms after the window's first paint (exit 3 if it never paints),
+    # Packaging smoke test: quit MS ms after the window's first paint (exit 3 if it never paints, 4 if stuck),
     # optionally saving that paint as a PNG.
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)

@@ -73,6 +73,9 @@ smoke() {  # program: run the demo offscreen until its first paint, in a throwaw
 }
 smoke "$BUNDLE/depot-gui$EXE" || { echo "the frozen depot-gui did not reach a first paint" >&2; exit 1; }
 [ -s "build/first-paint-$OS.png" ] || { echo "no first-paint screenshot" >&2; exit 1; }
+if [ -n "${DEPOT_XERO_CLIENT_ID:-}" ]; then
+  grep -q "\"xero_client_id\": \"$DEPOT_XERO_CLIENT_ID\"" "$BUNDLE/publisher.json" || { echo "publisher.json lacks the client id" >&2; exit 1; }
+fi
 step "frozen app smoke test passed (build/first-paint-$OS.png)"
 
 # 5. Per-platform packages.

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 NO_PAINT_EXIT = 3  # the window never painted within the watchdog's time
+STUCK_EXIT = 4  # it painted but was still running when the watchdog fired
 WATCHDOG_MS = 60000
 
 
@@ -40,7 +41,8 @@ class FirstPaint(QObject):
 
 
 def quit_after_first_paint(window: QWidget, quit_after_ms: int, screenshot: str | None = None) -> FirstPaint:
-    """Arm the smoke test; a window that never paints makes the app exit with NO_PAINT_EXIT."""
+    """Arm the smoke test; the app ends by the watchdog at the latest, never hangs a build."""
     watcher = FirstPaint(window, quit_after_ms, screenshot)
-    QTimer.singleShot(max(0, quit_after_ms) + WATCHDOG_MS, lambda: None if watcher.painted else QApplication.exit(NO_PAINT_EXIT))
+    QTimer.singleShot(max(0, quit_after_ms) + WATCHDOG_MS,
+                      lambda: QApplication.exit(STUCK_EXIT if watcher.painted else NO_PAINT_EXIT))
     return watcher

@@ -59,6 +59,13 @@ grep -q '^INV-5001  *ready' "$work/audit.txt" || { cat "$work/audit.txt" >&2; fa
 head -1 "$home/.local/share/depot-gui/logs/depot.log" | grep -q "Depot GUI $version started (installed bundle" \
   || fail "the log's first line does not name version $version"
 
+if [ -f /opt/depot-gui/publisher.json ]; then  # the build's Xero client id reaches the sign-in
+  client_id=$(sed -n 's/.*"xero_client_id": *"\([^"]*\)".*/\1/p' /opt/depot-gui/publisher.json)
+  "${as_user[@]}" BROWSER=true timeout -s INT 10 depot-sync connect xero --port 0 >"$work/connect.txt" 2>&1 || true
+  grep -q "client_id=$client_id&" "$work/connect.txt" || { cat "$work/connect.txt" >&2; fail "sign-in does not use publisher.json"; }
+  echo "           depot-sync connect xero uses the client id from /opt/depot-gui/publisher.json"
+fi
+
 step "nothing written into the program folder"
 find /opt/depot-gui /usr/share/applications/$app_id.desktop /usr/share/metainfo/$app_id.metainfo.xml \
   /usr/share/icons/hicolor/*/apps/$app_id.* /usr/bin/depot-gui /usr/bin/depot-sync | sort >"$work/present"
