@@ -43,6 +43,9 @@ class FirstPaint(QObject):
 def quit_after_first_paint(window: QWidget, quit_after_ms: int, screenshot: str | None = None) -> FirstPaint:
     """Arm the smoke test; the app ends by the watchdog at the latest, never hangs a build."""
     watcher = FirstPaint(window, quit_after_ms, screenshot)
-    QTimer.singleShot(max(0, quit_after_ms) + WATCHDOG_MS,
-                      lambda: QApplication.exit(STUCK_EXIT if watcher.painted else NO_PAINT_EXIT))
+    watchdog = QTimer(watcher)  # dies with the window; stopped once the event loop ends
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(lambda: QApplication.exit(STUCK_EXIT if watcher.painted else NO_PAINT_EXIT))
+    QApplication.instance().aboutToQuit.connect(watchdog.stop)
+    watchdog.start(max(0, quit_after_ms) + WATCHDOG_MS)
     return watcher

@@ -45,3 +45,17 @@ def test_about_and_diagnostics_show_the_version(window, monkeypatch):
     assert shown[0][0] == "About Depot GUI"
     assert shown[0][1].startswith(f"<b>Depot GUI {VERSION}</b>")
     assert f"App {VERSION}; Python " in window.copy_diagnostics()
+
+
+def test_the_watchdog_is_gone_once_the_app_quit(qtbot, monkeypatch):
+    """A run that ended must not end a later event loop (tests share one QApplication)."""
+    monkeypatch.setattr(first_paint, "WATCHDOG_MS", 300)
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    first_paint.quit_after_first_paint(window, 0)
+    assert QApplication.instance().exec() == 0
+    exits = []
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    qtbot.wait(600)  # past the watchdog's time
+    assert exits == []
