@@ -68,10 +68,14 @@ class CauseCard(QFrame):
         self.label = QLabel(cause_html(cause, rank))
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        flags = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        if SETTINGS_LINK in self.label.text():  # Tab stops only where there is something to press
+            flags |= Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        self.label.setTextInteractionFlags(flags)
+        self.label.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus if SETTINGS_LINK in self.label.text() else Qt.FocusPolicy.NoFocus
         )
+        self.label.setAccessibleName(f"{'Most likely' if rank == 0 else 'Also possible'} cause: {cause.title}")
         self.label.linkActivated.connect(self._on_label_link_activated)
         layout.addWidget(self.label)
 

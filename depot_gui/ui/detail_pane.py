@@ -50,6 +50,7 @@ def _table(model, stretch: int) -> QTableView:
     """A read-only table whose `stretch` column takes the spare width; the others fit their text."""
     view = QTableView()
     view.setModel(model)
+    view.setTabKeyNavigation(False)  # one Tab stop; arrows move within
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
@@ -92,6 +93,7 @@ class DetailPane(QScrollArea):
         self.empty_text = SELECT_TEXT
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName("Invoice details")
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(14, 10, 14, 14)
@@ -127,6 +129,7 @@ class DetailPane(QScrollArea):
             vfont.setPointSizeF(vfont.pointSizeF() * 1.25)
             value.setFont(vfont)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(caption)
             grid.addWidget(cap, 0, col)
             grid.addWidget(value, 1, col)
             self.figures[key] = value
@@ -179,11 +182,13 @@ class DetailPane(QScrollArea):
         self.layout_.addWidget(self.lines_heading)
         self.line_model = LineComparisonModel(self)
         self.lines_view = _table(self.line_model, 0)
+        self.lines_view.setAccessibleName("Line by line")
         self.layout_.addWidget(self.lines_view)
         self.history_heading = _heading("History")
         self.layout_.addWidget(self.history_heading)
         self.history_model = HistoryModel(self)
         self.history_view = _table(self.history_model, 3)
+        self.history_view.setAccessibleName("History")
         self.layout_.addWidget(self.history_view)
         self.layout_.addStretch(1)
         for view in (self.lines_view, self.history_view):
@@ -264,6 +269,7 @@ class DetailPane(QScrollArea):
             card.settings_requested.connect(self.settings_requested)
             self.causes_box.addWidget(card)
             self.cards.append(card)
+        self._order_tabs()
         self.causes_heading.setVisible(bool(causes))
         self.line_model.set_result(result)
         self.lines_heading.setText(
@@ -284,6 +290,13 @@ class DetailPane(QScrollArea):
         self.payment.setText(f"Payment: {pay.message} (Checked {local_time(pay.checked_at)}.)")  # says the state
         overdue = pay.state == "overdue"
         self.payment.setStyleSheet(f"color: {status_color(ERROR).name()};" if overdue else "")
+
+    def _order_tabs(self) -> None:
+        """Tab follows reading order: buttons, then the cause cards (added later), then the tables."""
+        chain = [self.sync_button, self.resync_button, *(c.label for c in self.cards), self.lines_view,
+                 self.history_view]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ buttons
     def can_sync(self) -> bool:
