@@ -76,3 +76,26 @@ class SecretStore:
 
     def set_json(self, name: str, value: dict) -> None:
         self.set(name, json.dumps(value, separators=(",", ":")))
+
+
+class MemorySecretStore(SecretStore):
+    """Secrets kept in this process only: for sandbox sessions, whose credentials are not secrets.
+
+    The demo works on machines without a keyring; nothing here outlives the process.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("depot-gui-memory")
+        self._values: dict[str, str] = {}
+
+    def where(self) -> str:
+        return "memory only (sandbox credentials are not secrets)"
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self._values[name] = value
+
+    def delete(self, name: str) -> None:
+        self._values.pop(name, None)

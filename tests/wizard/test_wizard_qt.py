@@ -156,14 +156,44 @@ def test_page_is_busy_while_checking(qtbot, make_wizard, flow):
     assert not wizard.button(NEXT).isEnabled()
 
 
-def test_no_keyring_blocks_with_install_hint(qtbot, make_wizard, flow):
+def test_no_keyring_says_so_at_the_top_and_retry_finds_one(qtbot, make_wizard, flow, memory_keyring):
     import keyring
     from keyring.backends import fail
 
     keyring.set_keyring(fail.Keyring())
     wizard = make_wizard(flow)
     page = wizard.page_for(Page.AUTOTASK)
-    assert "gnome-keyring" in page.error and not page.check_button.isEnabled()
+    assert page.body.itemAt(0).widget() is page.keyring_banner  # the top of the page, not a red line below
+    assert page.keyring_banner.text().startswith("No system keyring is available to store passwords securely.")
+    assert "press Retry once the keyring is running" in page.keyring_banner.text()
+    assert page.error == "" and not page.check_button.isEnabled()
+    assert page.keyring_banner.action.text() == "&Retry" and page.keyring_banner.action.isVisible()
+    qtbot.mouseClick(page.keyring_banner.action, qtbot_left())
+    assert page.keyring_banner.text() != "" and not page.check_button.isEnabled()  # still none
+    keyring.set_keyring(memory_keyring)  # the user unlocked it
+    qtbot.mouseClick(page.keyring_banner.action, qtbot_left())
+    assert page.keyring_banner.isHidden() and page.check_button.isEnabled()
+
+
+def test_demo_wizard_needs_no_keyring(qtbot, data_dir, demo_scenario):
+    import keyring
+    from keyring.backends import fail
+
+    from depot_gui.sync.session import Session
+    from depot_gui.ui.wizard.wizard import SetupWizard, make_flow
+
+    keyring.set_keyring(fail.Keyring())
+    with Session.open(data_dir, demo_scenario) as session:
+        flow = make_flow(session)
+        wizard = SetupWizard(flow)
+        qtbot.addWidget(wizard)
+        page = wizard.page_for(Page.AUTOTASK)
+        assert page.keyring_banner.isHidden() and page.check_button.isEnabled()
+        page = fill_autotask(qtbot, wizard)
+        assert page.flow.autotask_check.ok, page.error
+        flow.commit()  # kept in memory for this session: nothing to do with a keyring
+        assert make_flow(session).has_saved_secret()
+        assert flow.secrets.where() == "memory only (sandbox credentials are not secrets)"
 
 
 def test_revoked_xero_connection_opens_the_xero_page_with_a_message(qtbot, make_wizard, flow, browser):
@@ -229,7 +259,7 @@ def test_run_setup_wizard_returns_whether_finished(qtbot, data_dir, demo_scenari
             QTimer.singleShot(10, close_it)
             return
         seen.append(wizard)
-        assert wizard.flow.endpoints.sandbox and wizard.flow.secrets.service == "depot-gui-sandbox"
+        assert wizard.flow.endpoints.sandbox and wizard.flow.secrets.service == "depot-gui-memory"
         wizard.accept() if accept else wizard.reject()
 
     with Session.open(data_dir, demo_scenario) as session:

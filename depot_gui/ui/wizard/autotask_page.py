@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from depot_gui.sync.setup import AutotaskCheck, Page, SetupFlow, Tagged
 
+from ..banner import Banner
 from .base import OK_STYLE, FlowPage
 
 
@@ -41,16 +42,34 @@ class AutotaskPage(FlowPage):
         self.body.addWidget(self.result)
         self.add_status_widgets()
 
-        self._keyring_problem = flow.keyring_problem()
-        if self._keyring_problem:
-            self.set_error(self._keyring_problem)
-        else:
-            self._show_saved_placeholders()
+        self.keyring_banner = Banner()
+        self.keyring_banner.setObjectName("keyring_banner")
+        self.keyring_banner.close_button.hide()  # nothing works until there is a keyring: no dismissing it
+        self.keyring_banner.action_clicked.connect(self._on_keyring_retry)
+        self.body.insertWidget(0, self.keyring_banner)
+        self._keyring_problem: str | None = None
+        self._check_keyring()
         for field in (self.username, self.secret, self.code):
             field.textChanged.connect(self._on_field_changed)
             field.returnPressed.connect(self._on_check_clicked)
         self.check_button.clicked.connect(self._on_check_clicked)
         self.on_state_changed()
+
+    def _check_keyring(self) -> None:
+        """Say at the top of the page when there is no keyring to keep the secret in; Retry looks again."""
+        self._keyring_problem = self.flow.keyring_problem()
+        if self._keyring_problem:
+            self.keyring_banner.show_message(
+                f"{self._keyring_problem} Depot GUI cannot save the Autotask secret until then; "
+                "press Retry once the keyring is running.", action="&Retry", action_key="retry",
+            )
+        else:
+            self.keyring_banner.hide()
+            self._show_saved_placeholders()
+        self.on_state_changed()
+
+    def _on_keyring_retry(self, _key: str) -> None:
+        self._check_keyring()
 
     def _show_saved_placeholders(self) -> None:
         if self.flow.has_saved_secret():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QWidget, QWizard
 
-from depot_gui.store.secrets import SecretStore
+from depot_gui.store.secrets import MemorySecretStore, SecretStore
 from depot_gui.sync.setup import Endpoints, Page, SetupFlow, sandbox_browser
 
 from ..geometry import first_size
@@ -73,10 +74,20 @@ class SetupWizard(QWizard):
             page.cancel_task()
 
 
+_SANDBOX_SECRETS: "weakref.WeakKeyDictionary[object, MemorySecretStore]" = weakref.WeakKeyDictionary()
+
+
 def make_flow(session) -> SetupFlow:
-    """The flow for a session: real services with the OS keyring, or the session's sandbox."""
+    """The flow for a session: real services with the OS keyring, or the session's sandbox.
+
+    A sandbox session keeps what the wizard saves in memory for as long as the session lives:
+    its credentials are not secrets, and the demo must work without a keyring.
+    """
     endpoints = Endpoints.for_session(session)
-    secrets = SecretStore("depot-gui-sandbox") if endpoints.sandbox else SecretStore()
+    if endpoints.sandbox:
+        secrets: SecretStore = _SANDBOX_SECRETS.setdefault(session, MemorySecretStore())
+    else:
+        secrets = SecretStore()
     return SetupFlow(session.store, secrets, endpoints)
 
 
