@@ -13,9 +13,10 @@ from depot_gui.core.money import fmt_money
 from depot_gui.store.db import InvoiceRow, Store
 
 from .cause_view import CauseCard
+from .colors import color_for, style_for
 from .models.history_table import HistoryModel
 from .models.line_table import LineComparisonModel
-from .resources import icon, local_time, status_color, status_icon, status_text
+from .resources import icon, local_time, status_icon, status_text
 
 _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists", "linked")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
@@ -244,7 +245,7 @@ class DetailPane(QScrollArea):
         diff = result.difference if result else None
         self.figures["difference"].setText(fmt_money(diff) if diff is not None else row.difference)
         self.figures["tolerance"].setText(fmt_money(result.tolerance) if result else "")
-        colour = status_color(MISMATCH).name() if row.status == MISMATCH else ""
+        colour = color_for("warning", self.figures["difference"]).name() if row.status == MISMATCH else ""
         self.figures["difference"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
         first, _, rest = (explanation or "").partition("\n")
@@ -289,7 +290,7 @@ class DetailPane(QScrollArea):
             return
         self.payment.setText(f"Payment: {pay.message} (Checked {local_time(pay.checked_at)}.)")  # says the state
         overdue = pay.state == "overdue"
-        self.payment.setStyleSheet(f"color: {status_color(ERROR).name()};" if overdue else "")
+        self.payment.setStyleSheet(style_for("error", self.payment) if overdue else "")
 
     def _order_tabs(self) -> None:
         """Tab follows reading order: buttons, then the cause cards (added later), then the tables."""

@@ -8,12 +8,14 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QPalette
 
 from depot_gui.core.money import fmt_money
 from depot_gui.core.payments import label as payment_label
 from depot_gui.store.db import InvoiceRow
 
-from ..resources import local_time, status_color, status_icon, status_text
+from ..colors import color_for
+from ..resources import local_time, status_icon, status_text
 from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -235,9 +237,9 @@ class InvoiceTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.DecorationRole and c == Col.STATUS:
             return status_icon(row.status)
         if role == Qt.ItemDataRole.ForegroundRole and c == Col.DIFFERENCE and row.status == "mismatch":
-            return status_color("mismatch")
+            return color_for("warning", role=QPalette.ColorRole.Base)  # >= 4.5:1 on light and dark rows
         if role == Qt.ItemDataRole.ForegroundRole and c == Col.PAYMENT and row.payment_state == "overdue":
-            return status_color("error")
+            return color_for("error", role=QPalette.ColorRole.Base)
         if role == Qt.ItemDataRole.TextAlignmentRole and c in _MONEY_COLS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from depot_gui.sync.setup import AutotaskCheck, Page, SetupFlow, Tagged
 
 from ..banner import Banner
-from .base import OK_STYLE, FlowPage
+from ..colors import style_for
+from .base import FlowPage
 
 
 class AutotaskPage(FlowPage):
@@ -106,7 +107,7 @@ class AutotaskPage(FlowPage):
             return  # the input changed while checking: this outcome is for other credentials
         check = result.value
         if check.ok:
-            self.result.setStyleSheet(OK_STYLE)
+            self.result.setStyleSheet(style_for("ok", self.result))
             self.result.setText(check.message)
             self.set_error("")
         else:

@@ -11,10 +11,9 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWizardPage
 
 from depot_gui.sync.setup import Page, SetupFlow
 
+from ..colors import style_for
 from ..workers import Op
 
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b5e20;"
 
 
 def error_text(exc: BaseException) -> str:
@@ -49,7 +48,7 @@ class FlowPage(QWizardPage):
         self.error_label = QLabel()
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(style_for("error", self.error_label))
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 
@@ -77,6 +76,7 @@ class FlowPage(QWizardPage):
 
     def set_error(self, message: str) -> None:
         self._error = message
+        self.error_label.setStyleSheet(style_for("error", self.error_label))  # the palette may have changed
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
         self.completeChanged.emit()

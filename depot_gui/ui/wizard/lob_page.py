@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 
 from depot_gui.sync.setup import LobVerdict, Page, SetupFlow, Tagged
 
-from .base import ERROR_STYLE, OK_STYLE, FlowPage
+from ..colors import style_for
+from .base import FlowPage
 
 
 class LinesOfBusinessPage(FlowPage):
@@ -117,7 +118,7 @@ class LinesOfBusinessPage(FlowPage):
     # -- rendering -------------------------------------------------------------------------
     def _show(self, v: LobVerdict) -> None:
         self.verdict.setText(v.headline)
-        self.verdict.setStyleSheet(OK_STYLE if v.green else ERROR_STYLE)
+        self.verdict.setStyleSheet(style_for("ok" if v.green else "error", self.verdict))
         self.evidence.setText(evidence_html(v))
         self.evidence_box.setVisible(bool(v.entity_access))
         self.fix_steps.setText(

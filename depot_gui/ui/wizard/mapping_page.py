@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from depot_gui.core.settings import SettingError
 from depot_gui.sync.setup import CONTACT_RULES, MappingChoice, MappingData, Page, SetupFlow, Tagged, rate_key
 
+from ..colors import color_for
 from .base import FlowPage, error_text
 
 UNMAPPED_ACCOUNT = "(not mapped: use the default account)"
@@ -155,7 +156,8 @@ class MappingPage(FlowPage):
 
     def _refresh_problems(self) -> None:
         errors, warnings = self.flow.mapping_problems()
-        items = [f"<li style='color:#b00020'>{escape(e)}</li>" for e in errors]
+        red = color_for("error", self).name()
+        items = [f"<li style='color:{red}'>{escape(e)}</li>" for e in errors]
         items += [f"<li>{escape(w)}</li>" for w in warnings]
         self.warnings.setText(f"<ul>{''.join(items)}</ul>" if items else "Everything is mapped.")
         self.completeChanged.emit()

@@ -19,7 +19,8 @@ from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.sync.setup import Organisation, Page, SetupFlow, XeroLogin, XeroSignIn, xero_problem_message
 from depot_gui.xero.errors import XeroError, XeroLoginCancelled
 
-from .base import OK_STYLE, FlowPage, error_text
+from ..colors import style_for
+from .base import FlowPage, error_text
 
 LOGIN_TIMEOUT = 300.0
 
@@ -142,7 +143,7 @@ class XeroPage(FlowPage):
         else:
             self.flow.xero_connected = True
             self.flow.choose_organisation(self.organisation.currentData())
-            self.result.setStyleSheet(OK_STYLE)
+            self.result.setStyleSheet(style_for("ok", self.result))
             where = self.flow.secrets.where()
             self.result.setText(
                 f"Connected to Xero. The sign-in is saved in {where} when you click Finish."
