@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -13,6 +14,7 @@ from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session import Session, SessionError
 
 from .errors import friendly_message
+from .resources import status_text
 from .workers import Op
 
 log = logging.getLogger("depot_gui.ui")
@@ -86,14 +88,17 @@ class SessionOps(QObject):
     def busy(self) -> bool:
         return self.current is not None
 
-    def _start(self, op: Op, after=None) -> bool:
+    def _start(self, op: Op, after=None, what: str = "") -> bool:
         if self.current is not None:
             return False
         self.current = op
+        self._said = False
 
         def finished() -> None:
             if after is not None:
                 after()
+            if what and not self._said and op.cancel.cancelled:  # a cancelled action says so too
+                self.finished_message.emit(f"{what}: cancelled. What was done before that stays done.")
             self.current = None
             self.busy_changed.emit(False)
             waiting, self._when_idle = self._when_idle, []
@@ -108,7 +113,13 @@ class SessionOps(QObject):
         conn = self.session.connections()
         return ConnectionInfo(conn.api_user, conn.zone_name, conn.tenant_name, self.session.sandbox is not None)
 
+    def _say(self, text: str) -> None:
+        self._said = True
+        self.finished_message.emit(text)
+
     def _fail(self, title: str, exc: BaseException) -> None:
+        self._said = True
+        self.finished_message.emit(f"{title} did not finish: {friendly_message(exc)}")
         if isinstance(exc, SessionError):  # expected (not set up yet, keyring locked): a sentence, no traceback
             log.info("%s: %s", title, friendly_message(exc))
             self.disconnected.emit(friendly_message(exc))
@@ -141,7 +152,7 @@ class SessionOps(QObject):
         op = Op(self.window, work).success(done).failure(lambda e: self._fail("Refresh from Autotask", e))
         if not quiet:
             op.with_progress("Refreshing from Autotask", cancellable=True)
-        return self._start(op)
+        return self._start(op, what="Refresh from Autotask")
 
     # ------------------------------------------------------------------ payments back
     def check_payments(self, quiet: bool = False, auto: bool = False) -> bool:
@@ -173,15 +184,22 @@ class SessionOps(QObject):
         self.connected.emit(info)
         self.rows_loaded.emit(rows)
         period, self._period_text = self._period_text, ""
-        text = f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask."
+        counts = Counter(r.status for r in rows)
+        detail = ", ".join(f"{n} {status_text(s).lower()}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        text = f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask" + (
+            f": {detail}." if detail else ".")
         if period:
             text += f" Downloaded: {period} (Settings › Audit sets the period)."
-        self.finished_message.emit(text)
+        self._say(text)
 
     def check_connection(self) -> bool:
         """Connect (in the background) and report who we are connected to."""
-        return self._start(Op(self.window, lambda cancel, progress: self._info()).success(self.connected.emit)
-                           .failure(lambda e: self._fail("Connection", e)))
+        def connected(info: ConnectionInfo) -> None:
+            self.connected.emit(info)
+            self._say(f"Connected: {info.text()}.")
+
+        return self._start(Op(self.window, lambda cancel, progress: self._info()).success(connected)
+                           .failure(lambda e: self._fail("Connection", e)), what="Connecting")
 
     # ------------------------------------------------------------------ sync
     def sync(self, rows: list[InvoiceRow], label: str = "Syncing to Xero") -> bool:
@@ -212,12 +230,12 @@ class SessionOps(QObject):
             .failure(lambda e: self._fail("Sync to Xero", e))
             .with_progress(label, cancellable=True)
         )
-        return self._start(op, after=reload)
+        return self._start(op, after=reload, what=label)
 
     def sync_all_ready(self, rows: list[InvoiceRow]) -> bool:
         ready = [r for r in rows if r.status == READY]
         if not ready:
-            self.finished_message.emit("No invoice is ready to sync.")
+            self._say("No invoice is ready to sync.")
             return False
         return self.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
 
@@ -295,7 +313,7 @@ class SessionOps(QObject):
         notes, self._sync_notes = self._sync_notes, []
         if notes:
             text += " " + " ".join(notes)
-        self.finished_message.emit(text)
+        self._say(text)
 
     def _relay_rows(self, autotask_ids: list[int]) -> None:
         """(Worker thread) rows whose state was just recorded: the window updates them as they come."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from html import escape
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -14,6 +15,29 @@ CALLBACK_PATH = "/callback"
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Depot GUI</title></head>
 <body style="font-family:sans-serif;margin:3em"><h1>{title}</h1><p>{text}</p></body></html>"""
 SUCCESS_TEXT = "You can close this window and return to Depot GUI."
+
+
+# What an OAuth error code on the callback means for the user (RFC 6749 §4.1.2.1).
+_ERROR_MEANING = {
+    "access_denied": "access was not allowed in Xero (Cancel or Deny was pressed)",
+    "unauthorized_client": "Xero does not accept this client id for a desktop sign-in: check that the app is a "
+                           "\"Mobile or desktop app\" (PKCE) and that the client id is the app's",
+    "invalid_client": "Xero does not know this client id: check it against the app's Configuration page",
+    "invalid_request": "Xero refused the request: check that the app's redirect URI is exactly the one shown",
+    "invalid_scope": "Xero refused the access Depot GUI asks for (scopes)",
+    "server_error": "Xero had a problem on its side",
+    "temporarily_unavailable": "Xero is busy or down for a moment",
+}
+
+
+def callback_error(code: str, description: str = "") -> XeroLoginError:
+    """The sign-in error Xero sent back on the redirect, as one sentence (code and description kept)."""
+    meaning = _ERROR_MEANING.get(code, "Xero did not complete the sign-in")
+    said = f"{code}: {description}" if description else code
+    return XeroLoginError(
+        f"Xero sign-in did not complete: {meaning} ({said[:300]}). Click 'Connect to Xero…' to try again.",
+        detail=code,
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -32,7 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._page(200, "Connected to Xero", SUCCESS_TEXT)
 
     def _page(self, status: int, title: str, text: str) -> None:
-        body = _PAGE.format(title=title, text=text).encode("utf-8")
+        body = _PAGE.format(title=escape(title), text=escape(text)).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -113,17 +137,14 @@ class LoopbackReceiver:
 
     def _accept(self, query: dict[str, str]) -> tuple[str, str] | XeroLoginError:
         state = query.get("state", "")
-        if not hmac.compare_digest(state.encode(), self.expected_state.encode()):
-            outcome: tuple[str, str] | XeroLoginError = XeroLoginError(
+        if "error" in query and (not state or hmac.compare_digest(state.encode(), self.expected_state.encode())):
+            # Xero's answer to this sign-in (or one it could not tie to it): say so at once, not after the timeout.
+            outcome: tuple[str, str] | XeroLoginError = callback_error(query["error"], query.get("error_description", ""))
+        elif not hmac.compare_digest(state.encode(), self.expected_state.encode()):
+            outcome = XeroLoginError(
                 "The Xero sign-in answer did not match this request (state mismatch): start "
                 "Connect Xero again.",
                 detail="state mismatch",
-            )
-        elif "error" in query:
-            outcome = XeroLoginError(
-                f"Xero sign-in was refused or cancelled ({query['error']}): start Connect Xero again "
-                "and approve access.",
-                detail=query["error"],
             )
         elif not query.get("code"):
             outcome = XeroLoginError(detail="callback without code")

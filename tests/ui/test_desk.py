@@ -121,3 +121,27 @@ def test_filtering_out_the_current_invoice_keeps_pane_and_toolbar_agreeing(windo
     qtbot.waitUntil(lambda: win.detail.row is None)
     assert win.detail.verdict.text() == "No invoice matches the search or filter. Clear them to see all 5 invoices."
     assert not win.act_sync.isEnabled() and not win.act_resync.isEnabled() and not win.act_sync_all.isEnabled()
+
+
+# -- every action ends with a status-bar line ---------------------------------------------------------
+
+
+def test_status_bar_shows_each_actions_outcome(window, qtbot):
+    win = window
+    assert win.status.currentMessage() == "Checked 5 invoices against Autotask: 3 ready, 2 mismatch."
+    assert win.status.connection.isHidden()  # the message has the room; the connection comes back after
+    win.copy_diagnostics()
+    assert win.status.currentMessage() == "Diagnostics copied to the clipboard (no passwords or tokens)."
+    assert win.invoices.select_number("INV-5004")
+    win.act_resync.trigger()  # refused: the totals still differ
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
+    assert win.status.currentMessage() == "0 of 1 invoice in Xero. Not synced: INV-5004 (select one to see why)."
+
+
+def test_a_cancelled_action_says_so(window, qtbot):
+    win = window
+    win.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 20})
+    win.act_refresh.trigger()
+    win.ops.current.cancel.cancel()
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
+    assert win.status.currentMessage() == "Refresh from Autotask: cancelled. What was done before that stays done."

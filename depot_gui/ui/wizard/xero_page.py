@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
+    QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
+from depot_gui.store.publisher import client_id_problem
 from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.sync.setup import Organisation, Page, SetupFlow, XeroLogin, XeroSignIn, xero_problem_message
-from depot_gui.xero.errors import XeroError, XeroLoginCancelled
+from depot_gui.xero.errors import XeroError, XeroLoginCancelled, XeroLoginTimeout
 
 from ..colors import style_for
 from .base import FlowPage, error_text
+from .xero_help import RegistrationBox, SignInLink
 
 LOGIN_TIMEOUT = 300.0
 
 
+def timeout_message(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return (
+        f"Nobody finished signing in to Xero within {minutes} minute{'s' if minutes != 1 else ''}, so Depot GUI "
+        "stopped waiting. If the browser showed an error from Xero, check the client id and redirect URI; "
+        "otherwise click 'Connect to Xero…' and finish signing in."
+    )
+
+
 class XeroPage(FlowPage):
     """Connect button, organisation chooser; the client id and callback port are adjustable.
+
+    When the build brings no Xero client id (a real connection, not the sandbox) the page
+    explains how to register one and checks the id's form before the browser opens.
 
     Args:
         flow: the setup state.
@@ -37,11 +47,17 @@ class XeroPage(FlowPage):
         super().__init__(flow, Page.XERO)
         self._open_url = open_url
         self._login: XeroLogin | None = None
+        self._deadline = 0.0
         self.setTitle("Connect to Xero")
         self.setSubTitle(
             "Sign in to Xero in your browser and allow Depot GUI access, then choose the organisation "
             "invoices go to."
         )
+        content = self._scrolling_content()
+        needs_app = not flow.endpoints.sandbox and not flow.endpoints.default_client_id
+        self.registration = RegistrationBox(flow.client_id, flow.port) if needs_app else None
+        if self.registration is not None:
+            content.addWidget(self.registration)
         row = QHBoxLayout()
         self.connect_button = QPushButton("Connect to Xero…")
         self.cancel_button = QPushButton("Cancel sign-in")
@@ -49,34 +65,64 @@ class XeroPage(FlowPage):
         row.addWidget(self.connect_button)
         row.addWidget(self.cancel_button)
         row.addStretch(1)
-        self.body.addLayout(row)
+        content.addLayout(row)
+        self.waiting = QLabel()
+        self.waiting.setWordWrap(True)
+        self.waiting.hide()
+        content.addWidget(self.waiting)
+        self.link = SignInLink()
+        content.addWidget(self.link)
         self.result = QLabel()
         self.result.setObjectName("result")
         self.result.setWordWrap(True)
-        self.body.addWidget(self.result)
+        content.addWidget(self.result)
         form = QFormLayout()
         self.organisation = QComboBox()
         self.organisation.setEnabled(False)
+        self.organisation.setAccessibleName("Xero organisation")
         form.addRow("Organisation:", self.organisation)
-        self.body.addLayout(form)
+        content.addLayout(form)
 
         advanced = QGroupBox("Advanced")
         adv = QFormLayout(advanced)
-        self.client_id = QLineEdit(flow.client_id)
         self.port = QSpinBox()
         self.port.setRange(0, 65535)
         self.port.setValue(flow.port)
         self.port.setToolTip("The port of the redirect URI registered for the Xero app (0 = any free port).")
-        adv.addRow("Xero app client id:", self.client_id)
+        self.port.setAccessibleName("Callback port")
+        if self.registration is not None:
+            self.client_id = self.registration.client_id
+        else:
+            self.client_id = QLineEdit(flow.client_id)
+            self.client_id.setAccessibleName("Xero app client id")
+            adv.addRow("Xero app client id:", self.client_id)
         adv.addRow("Callback port:", self.port)
-        self.body.addWidget(advanced)
-        self.add_status_widgets()
+        content.addWidget(advanced)
+        content.addStretch(1)
+        self.add_status_widgets(stretch=False)
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
 
         self.connect_button.clicked.connect(self._on_connect_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.organisation.currentIndexChanged.connect(self._on_organisation_changed)
         self.client_id.textChanged.connect(self._on_client_id_changed)
         self.port.valueChanged.connect(self._on_port_changed)
+        self.link.open_requested.connect(self._open_url)
+        self.countdown.timeout.connect(self._on_countdown_timeout)
+        self.on_state_changed()
+
+    def _scrolling_content(self) -> QVBoxLayout:
+        """The page's controls scroll on a small screen; the busy bar and error line stay in view."""
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        scroll.setWidget(inner)
+        self.body.addWidget(scroll, 1)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 0, 0)
+        return layout
 
     def initializePage(self) -> None:  # noqa: N802 (Qt naming)
         if self.flow.xero_message:
@@ -87,8 +133,11 @@ class XeroPage(FlowPage):
 
     def on_state_changed(self) -> None:
         waiting = self._login is not None
-        self.connect_button.setEnabled(not self.busy)
+        id_ok = self.registration is None or self.registration.valid()
+        self.connect_button.setEnabled(not self.busy and id_ok)
         self.cancel_button.setVisible(waiting)
+        self.waiting.setVisible(waiting)
+        self.link.setVisible(waiting)
         self.client_id.setReadOnly(self.busy)
         self.port.setEnabled(not self.busy)
         self.organisation.setEnabled(not self.busy and self.organisation.count() > 0)
@@ -96,9 +145,12 @@ class XeroPage(FlowPage):
     # -- slots -----------------------------------------------------------------------------
     def _on_client_id_changed(self, text: str) -> None:
         self.flow.client_id = text.strip()
+        self.on_state_changed()
 
     def _on_port_changed(self, value: int) -> None:
         self.flow.port = value
+        if self.registration is not None:
+            self.registration.set_port(value)
 
     def _on_connect_clicked(self) -> None:
         if self.busy:
@@ -106,6 +158,11 @@ class XeroPage(FlowPage):
         self.flow.xero_message = ""
         self.flow.xero_connected = False
         self.set_error("")
+        if not self.flow.endpoints.sandbox:
+            problem = client_id_problem(self.flow.client_id)
+            if problem:  # the browser would only show Xero's error page
+                self.set_error(problem)
+                return
         try:
             login = self.flow.start_xero_login()
         except XeroError as exc:
@@ -113,11 +170,24 @@ class XeroPage(FlowPage):
             return
         self._login = login
         self.result.setStyleSheet("")
-        self.result.setText(
-            "Waiting for you to approve access in the browser. If no browser opened, visit:\n" + login.url
-        )
+        self.result.clear()
+        self._deadline = time.monotonic() + LOGIN_TIMEOUT
+        self._on_countdown_timeout()
+        self.countdown.start()
+        self.link.show_url(login.url)
         self.run(self.flow.xero_login_job(login, LOGIN_TIMEOUT), self._on_signed_in, self._on_xero_failed)
         self._open_url(login.url)
+
+    def _on_countdown_timeout(self) -> None:
+        left = max(0, int(self._deadline - time.monotonic()))
+        self.waiting.setText(
+            f"Waiting for you to approve access in the browser ({left // 60}:{left % 60:02d} left). "
+            "Cancel sign-in stops waiting."
+        )
+
+    def _stop_waiting(self) -> None:
+        self._login = None
+        self.countdown.stop()
 
     def _on_cancel_clicked(self) -> None:
         if self._login is not None:
@@ -128,7 +198,7 @@ class XeroPage(FlowPage):
         self._on_organisations(self.flow.apply_xero_sign_in(result))
 
     def _on_organisations(self, organisations: list[Organisation]) -> None:
-        self._login = None
+        self._stop_waiting()
         self.flow.organisations = organisations
         self.organisation.blockSignals(True)
         self.organisation.clear()
@@ -153,11 +223,13 @@ class XeroPage(FlowPage):
         self.completeChanged.emit()
 
     def _on_xero_failed(self, exc: BaseException) -> None:
-        self._login = None
+        self._stop_waiting()
         self.result.clear()
         self.on_state_changed()
         if isinstance(exc, XeroLoginCancelled):
             self.set_error("Sign-in cancelled. Click 'Connect to Xero…' to try again.")
+        elif isinstance(exc, XeroLoginTimeout):
+            self.set_error(timeout_message(LOGIN_TIMEOUT))
         elif isinstance(exc, XeroError):
             self.set_error(xero_problem_message(exc))
         elif isinstance(exc, SecretStoreUnavailable):
