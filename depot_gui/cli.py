@@ -120,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--username")
     c.add_argument("--integration-code")
     c.add_argument("--client-id")
-    c.add_argument("--port", type=_port, default=0)
+    c.add_argument("--port", type=_port, default=None,
+                   help="callback port of the redirect URI registered for the Xero app (default 8765; 0 = any free port)")
     return p
 
 

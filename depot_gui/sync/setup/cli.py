@@ -96,7 +96,7 @@ def _print_verdict(v: LobVerdict, out) -> None:
 def _connect_xero(flow: SetupFlow, args: Any, out, err, stdin, open_browser) -> int:
     if args.client_id:
         flow.client_id = args.client_id
-    if args.port:
+    if args.port is not None:  # 0 asks for any free port (it was taken for "not given")
         flow.port = args.port
     if open_browser is None:
         open_browser = sandbox_browser(flow.endpoints.transport) if flow.endpoints.sandbox else webbrowser.open
