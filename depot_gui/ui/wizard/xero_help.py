@@ -132,7 +132,7 @@ class SignInLink(QWidget):
         self.url.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)  # a URL has no spaces to wrap at
         self.url.setAccessibleName("Xero sign-in address")
         self.url.setTabChangesFocus(True)
-        lines = self.url.fontMetrics().lineSpacing() * 4
+        lines = self.url.fontMetrics().lineSpacing() * 5
         self.url.setFixedHeight(lines + 2 * self.url.frameWidth() + 8)
         layout.addWidget(self.url)
         row = QHBoxLayout()
