@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from depot_gui.core.money import fmt_money
 
 from depot_gui.store.db import InvoiceRow
 
@@ -13,8 +17,15 @@ def _plural(n: int, word: str = "invoice") -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _money(text: str) -> str:
+    try:
+        return fmt_money(Decimal(text))
+    except (InvalidOperation, TypeError):
+        return text
+
+
 def _listing(rows: list[InvoiceRow]) -> list[str]:
-    lines = [f"{r.invoice_number}  {r.company}  {r.autotask_total}".rstrip() for r in rows[:LISTED]]
+    lines = [f"{r.invoice_number}  {r.company}  {_money(r.autotask_total)}".rstrip() for r in rows[:LISTED]]
     if len(rows) > LISTED:
         lines.append(f"… and {len(rows) - LISTED} more")
     return lines

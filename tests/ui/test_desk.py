@@ -145,3 +145,24 @@ def test_a_cancelled_action_says_so(window, qtbot):
     win.ops.current.cancel.cancel()
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     assert win.status.currentMessage() == "Refresh from Autotask: cancelled. What was done before that stays done."
+
+
+def test_the_question_lists_at_most_twelve_and_counts_the_rest():
+    from depot_gui.store.db import InvoiceRow
+    from depot_gui.ui.batch_confirm import batch_question
+
+    def row(i):
+        return InvoiceRow(autotask_id=i, invoice_number=f"INV-{i}", company="Acme", invoice_date="2026-11-01",
+                          autotask_total="1633.50", xero_total="1633.50", difference="0.00", rounding_line="0.00",
+                          status="ready", causes=[], explanation="", xero_invoice_id=None, xero_status=None,
+                          synced_at=None, voided=False, audited_at="")
+
+    question, details = batch_question([row(i) for i in range(1, 15)], [row(i) for i in range(20, 34)])
+    assert question == "Send 14 invoices to Xero?"
+    lines = details.split("\n")
+    assert lines[0] == "INV-1  Acme  1,633.50" and lines[11] == "INV-12  Acme  1,633.50"
+    assert lines[12] == "… and 2 more"
+    assert lines[14] == (
+        "Not sent: 14 invoices also ready but hidden by the search or filter (INV-20, INV-21, INV-22, INV-23, INV-24, "
+        "INV-25, INV-26, INV-27, INV-28, INV-29, INV-30, INV-31 and 2 more)."
+    )

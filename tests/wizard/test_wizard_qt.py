@@ -164,8 +164,11 @@ def test_no_keyring_says_so_at_the_top_and_retry_finds_one(qtbot, make_wizard, f
     wizard = make_wizard(flow)
     page = wizard.page_for(Page.AUTOTASK)
     assert page.body.itemAt(0).widget() is page.keyring_banner  # the top of the page, not a red line below
-    assert page.keyring_banner.text().startswith("No system keyring is available to store passwords securely.")
-    assert "press Retry once the keyring is running" in page.keyring_banner.text()
+    assert page.keyring_banner.text() == (
+        "No system keyring is available to keep the Autotask secret and the Xero sign-in safe. On Linux, install "
+        "and unlock a Secret Service keyring (for example gnome-keyring or KWallet); on Windows and macOS it is "
+        "built in. Then press Retry."
+    )
     assert page.error == "" and not page.check_button.isEnabled()
     assert page.keyring_banner.action.text() == "&Retry" and page.keyring_banner.action.isVisible()
     qtbot.mouseClick(page.keyring_banner.action, qtbot_left())

@@ -60,9 +60,10 @@ class AutotaskPage(FlowPage):
         """Say at the top of the page when there is no keyring to keep the secret in; Retry looks again."""
         self._keyring_problem = self.flow.keyring_problem()
         if self._keyring_problem:
-            self.keyring_banner.show_message(
-                f"{self._keyring_problem} Depot GUI cannot save the Autotask secret until then; "
-                "press Retry once the keyring is running.", action="&Retry", action_key="retry",
+            self.keyring_banner.show_message(  # the window's own words: Retry, not "start Depot GUI again"
+                "No system keyring is available to keep the Autotask secret and the Xero sign-in safe. On Linux, "
+                "install and unlock a Secret Service keyring (for example gnome-keyring or KWallet); on Windows "
+                "and macOS it is built in. Then press Retry.", action="&Retry", action_key="retry",
             )
         else:
             self.keyring_banner.hide()
