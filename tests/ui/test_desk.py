@@ -60,6 +60,7 @@ def test_window_and_wizard_fit_1366x768(tmp_path, dpr):
     assert seen["dpr"] == dpr and seen["screen"] == [1366, 768]
     assert seen["window"] == {"inside": True, "size": [1256, 706], "min_fits": True}
     assert seen["wizard"] == {"inside": True, "size": [720, 600], "min_fits": True}
+    assert seen["settings"]["inside"] and seen["settings"]["min_fits"]
 
 
 # -- Sync all ready acts on what the list shows ------------------------------------------------------

@@ -19,14 +19,18 @@ def main() -> None:
     session = Session.open(Path(tempfile.mkdtemp(prefix="depot-probe-")), demo_scenario())
     win = MainWindow(session)
     win.show()
+    from depot_gui.ui.settings_dialog import SettingsDialog
+
     wizard = SetupWizard(make_flow(session), parent=win)
     wizard.show()
+    settings = SettingsDialog(session, "Demo sandbox", win)
+    settings.show()
     out = {}
 
     def report() -> None:
         screen = app.primaryScreen()
         avail = screen.availableGeometry()
-        for name, w in (("window", win), ("wizard", wizard)):
+        for name, w in (("window", win), ("wizard", wizard), ("settings", settings)):
             frame, hint = w.frameGeometry(), w.minimumSizeHint()
             out[name] = {
                 "inside": avail.contains(frame),
@@ -35,6 +39,7 @@ def main() -> None:
             }
         out["dpr"] = screen.devicePixelRatio()
         out["screen"] = [avail.width(), avail.height()]
+        settings.close()
         wizard.close()
         win.close()
         app.quit()
