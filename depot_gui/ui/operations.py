@@ -74,6 +74,8 @@ class SessionOps(QObject):
         self._sync_notes: list[str] = []  # the last sync's warnings and Xero's remaining calls
         self._period_text = ""  # which invoices the last refresh downloaded
         self._when_idle: list = []
+        self._said = False
+        self._last_said = ""
 
     def when_idle(self, fn, cancel_current: bool = False) -> None:
         """Run ``fn`` now when nothing runs, else right after the current operation ends."""
@@ -115,6 +117,7 @@ class SessionOps(QObject):
 
     def _say(self, text: str) -> None:
         self._said = True
+        self._last_said = text
         self.finished_message.emit(text)
 
     def _fail(self, title: str, exc: BaseException) -> None:
@@ -171,8 +174,10 @@ class SessionOps(QObject):
             if rows:
                 self.rows_updated.emit(rows)
             self.payments_checked.emit(report)
-            if report.enabled or not auto:
+            if not auto:
                 self.finished_message.emit(report.summary())
+            elif report.enabled and report.checks:  # after a refresh: keep its counts in view, add these
+                self.finished_message.emit(f"{self._last_said} {report.summary()}".strip())
 
         op = Op(self.window, work).success(done).failure(lambda e: self._fail("Check payments", e))
         if not quiet:
