@@ -129,14 +129,18 @@ def test_filtering_out_the_current_invoice_keeps_pane_and_toolbar_agreeing(windo
 
 def test_status_bar_shows_each_actions_outcome(window, qtbot):
     win = window
-    assert win.status.currentMessage() == "Checked 5 invoices against Autotask: 3 ready, 2 mismatch."
+    assert win.status.currentMessage() == (
+        "Checked 5 invoices against Autotask: 3 ready, 2 mismatch. "
+        "Downloaded: unsynced invoices dated from 1 Oct 2026 (Settings › Audit sets the period)."
+    )
     assert win.status.connection.isHidden()  # the message has the room; the connection comes back after
     win.copy_diagnostics()
     assert win.status.currentMessage() == "Diagnostics copied to the clipboard (no passwords or tokens)."
     assert win.invoices.select_number("INV-5004")
     win.act_resync.trigger()  # refused: the totals still differ
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
-    assert win.status.currentMessage() == "0 of 1 invoice in Xero. Not synced: INV-5004 (select one to see why)."
+    assert re.fullmatch(r"0 of 1 invoice in Xero\. Not synced: INV-5004 \(select one to see why\)\. "
+                        r"Xero calls left today for this organisation: 49\d\d\.", win.status.currentMessage())
 
 
 def test_a_cancelled_action_says_so(window, qtbot):
