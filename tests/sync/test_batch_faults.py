@@ -69,7 +69,7 @@ def batch_requests(tmp_path_factory, scenario):
         return [(r["api"], r["method"], r["path"]) for r in session.sandbox.state()["requests"][before:]]
 
 
-def test_a_batched_sync_of_four_costs_seven_xero_calls(batch_requests):
+def test_a_batched_sync_of_four_costs_ten_xero_calls(batch_requests):
     xero = [f"{m} {p.split('/2.0/')[-1]}" for a, m, p in batch_requests if a == "xero"]
     assert sorted(xero) == sorted([
         "GET Accounts", "GET TaxRates", "GET Contacts", "GET Invoices", "GET CreditNotes",  # the audit
