@@ -11,6 +11,7 @@ from .ownership import ownership_mark
 from .models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
 from .money import ZERO, round4
 from .settings import Settings
+from .tracking import tracking_for
 from .xero_math import Totals, invoice_totals, line_amount, line_tax
 
 ACCREC = "ACCREC"
@@ -30,6 +31,7 @@ class XeroLine:
     source_item_id: int | None = None
     note: str = ""
     is_rounding: bool = False
+    tracking: tuple[tuple[str, str], ...] = ()  # (Xero tracking category, option); none by default
 
     @property
     def amount(self) -> Decimal:
@@ -50,6 +52,8 @@ class XeroLine:
         }
         if self.tax_type:
             item["TaxType"] = self.tax_type
+        if self.tracking:
+            item["Tracking"] = [{"Name": name, "Option": option} for name, option in self.tracking]
         return item
 
 
@@ -140,6 +144,10 @@ class MappingOverrides:
 
     account_by_billing_code: dict[int, str] = field(default_factory=dict)
     tax_type_by_rate: dict[str, str] = field(default_factory=dict)
+    # Revenue by line of business: a Xero tracking category ("" = none, the default) and the option
+    # chosen for each Autotask line of business (OrganizationalLevelAssociation id).
+    tracking_category: str = ""
+    tracking_option_by_lob: dict[int, str] = field(default_factory=dict)
 
 
 def autotask_tax_rate(item: BillingItem, invoice: AutotaskInvoice, ref: ReferenceData) -> Decimal | None:
@@ -250,6 +258,8 @@ def map_invoice(
                 tax_rate=tax_rate,
                 source_item_id=item.id,
                 note=note,
+                tracking=tracking_for(item.lob_id, item.label, overrides.tracking_category,
+                                      overrides.tracking_option_by_lob, ref.tracking, warn),
             )
         )
     warnings = [f"{message}: {name_some(labels)}." for message, labels in problems.items()]

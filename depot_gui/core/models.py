@@ -301,6 +301,8 @@ class ReferenceData:
     tax_rates: list[XeroTaxRate] = field(default_factory=list)
     contacts: list[XeroContact] = field(default_factory=list)
     lob: LobAccess = field(default_factory=LobAccess)
+    # Xero's active tracking categories and their active options (None: not read, none chosen)
+    tracking: dict[str, tuple[str, ...]] | None = None
 
     def account(self, code: str) -> XeroAccount | None:
         for acc in self.accounts:

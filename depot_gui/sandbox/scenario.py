@@ -304,6 +304,19 @@ class _Validator:
             path = f"$.xero.Items[{i}]"
             self.obj(it, path)
             self.string(it, "Code", path)
+        for i, cat in enumerate(self.arr(x.get("TrackingCategories", []), "$.xero.TrackingCategories")):
+            path = f"$.xero.TrackingCategories[{i}]"
+            self.obj(cat, path)
+            self.string(cat, "Name", path)
+            self.uuid_str(cat, "TrackingCategoryID", path, required=False)
+            for j, opt in enumerate(self.arr(cat.get("Options", []), f"{path}.Options")):
+                self.obj(opt, f"{path}.Options[{j}]")
+                self.string(opt, "Name", f"{path}.Options[{j}]")
+                self.uuid_str(opt, "TrackingOptionID", f"{path}.Options[{j}]", required=False)
+            for j, item in enumerate([cat] + list(cat.get("Options", []))):
+                if item.get("Status", "ACTIVE") not in ("ACTIVE", "ARCHIVED", "DELETED"):
+                    where = path if j == 0 else f"{path}.Options[{j - 1}]"
+                    self.fail(f"{where}.Status", f"must be ACTIVE, ARCHIVED or DELETED, got {_show(item['Status'])}")
         for key in ("Invoices", "CreditNotes"):
             for i, inv in enumerate(self.arr(x.get(key, []), f"$.xero.{key}")):
                 self.document(inv, f"$.xero.{key}[{i}]", key)

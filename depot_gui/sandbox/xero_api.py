@@ -11,6 +11,7 @@ from .xero_contacts import CONTACT_FIELDS, ContactBook, XeroContacts, _is_uuid
 from .xero_docs import CREDIT_NOTE, INVOICE
 from .xero_documents import XeroDocuments
 from .xero_identity import XeroIdentity, problem
+from .xero_tracking import listed
 from .xero_where import WhereError
 from .xero_wire import TRUE, XeroWire, element_error, not_found, simple_error, validation_error
 
@@ -128,6 +129,10 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
                 if tax_type:
                     rows = [r for r in rows if r["TaxType"].lower() == tax_type.lower()]
                 return self.simple_list(req, "TaxRates", rows, "TaxType", sub, now)
+            if resource == "trackingcategories":
+                archived = str(req.arg("includeArchived", ci=True) or "").lower() == "true"
+                rows = listed(books.get("TrackingCategories", []), archived)
+                return self.simple_list(req, "TrackingCategories", rows, "TrackingCategoryID", sub, now)
             if resource == "items":
                 return self.simple_list(req, "Items", books["Items"], "ItemID", sub, now, alt_key="Code")
             if resource == "organisation":

@@ -9,6 +9,7 @@ from .xero_contacts import ContactBook
 from .xero_docs import CREDIT_NOTE, INVOICE, Org, build_document, storable
 from .xero_numbers import parse_number
 from .xero_payments import seed_payment
+from .xero_tracking import seed_categories
 
 _CLASS = {"REVENUE": "REVENUE", "SALES": "REVENUE", "OTHERINCOME": "REVENUE", "EXPENSE": "EXPENSE",
           "DIRECTCOSTS": "EXPENSE", "OVERHEADS": "EXPENSE", "DEPRECIATN": "EXPENSE", "EQUITY": "EQUITY",
@@ -32,6 +33,7 @@ class XeroBooks:
             books = {"Organisation": org, "Currencies": [dict(c) for c in x.get("Currencies", [])],
                      "Accounts": [self._account(a, tid, now) for a in x.get("Accounts", [])],
                      "TaxRates": [self._tax_rate(r) for r in x.get("TaxRates", [])],
+                     "TrackingCategories": seed_categories(x.get("TrackingCategories", []) if i == 0 else [], tid),
                      "Contacts": [], "Items": [], "Invoices": [], "CreditNotes": [], "counters": {}}
             if i == 0:
                 book = ContactBook(books, now)
@@ -86,6 +88,8 @@ class XeroBooks:
         first = tenants[x["tenants"][0]["tenantId"].lower()]
         for key in ("Accounts", "TaxRates", "Contacts", "Items", "Invoices", "CreditNotes"):
             out[key] = [storable(r) for r in first[key]]
+        if first.get("TrackingCategories"):
+            out["TrackingCategories"] = first["TrackingCategories"]
         if len(tenants) > 1:
             out["tenantBooks"] = {tid: {k: [storable(r) for r in b[k]] for k in ("Contacts", "Invoices",
                                                                                   "CreditNotes")}

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .http import out_of_range
 from .xero_numbers import cents, four_dp, parse_number
+from .xero_tracking import line_tracking
 
 ZERO = Decimal("0.00")
 Q4 = Decimal("0.0001")
@@ -137,7 +138,8 @@ def build_lines(lines_in: object, amount_types: str, doc_type: str, org: Org, er
             line["TaxAmount"] = cents(la * rate / (Decimal(100) + rate))
         else:
             line["TaxAmount"] = ZERO
-        line["Tracking"] = raw.get("Tracking") or []
+        line["Tracking"] = line_tracking(raw.get("Tracking"), org.tenant.get("TrackingCategories", []), errors,
+                                         org.trusted)
         rid = raw.get("LineItemID")
         line["LineItemID"] = str(rid) if rid and str(rid).lower() in prev_ids else str(uuid.uuid4())
         out.append(line)

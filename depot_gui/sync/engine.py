@@ -19,6 +19,7 @@ from depot_gui.store.db import Store
 from .cancel import Cancelled, CancelToken
 from .connect import Connections
 from .reference import check_lob_access, load_contacts, load_reference
+from .tracking import load_tracking
 from .xero_cache import XeroCache
 
 Progress = Callable[[str, int, int], None]
@@ -127,6 +128,7 @@ class Engine:
             ref = load_reference(self.conn.autotask, self.conn.xero,
                                  {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
             load_contacts(self.conn.xero, ref, cache)
+            load_tracking(self.conn.xero, ref, self.overrides)
         else:
             ref = ReferenceData()
         self.cancel.check()

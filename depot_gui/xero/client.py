@@ -122,6 +122,10 @@ class XeroClient(XeroBulkMixin):
         """Tax rates (TaxType codes, effective rates, CanApplyToRevenue...)."""
         return self._get("TaxRates", "TaxRates")
 
+    def tracking_categories(self) -> list[dict]:
+        """Active tracking categories with their active options (``GET /TrackingCategories``)."""
+        return self._get("TrackingCategories", "TrackingCategories")
+
     # -- contacts -----------------------------------------------------------------------------
 
     def find_contacts(self, *, name: str | None = None, account_number: str | None = None) -> list[dict]:

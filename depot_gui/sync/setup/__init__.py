@@ -23,6 +23,7 @@ from .common import (
     DEFAULT_CALLBACK_PORT,
     K_MAPPING_ACCOUNTS,
     K_MAPPING_TAX_TYPES,
+    K_MAPPING_TRACKING,
     REDIRECT_HOST,
     Endpoints,
     Page,
@@ -39,11 +40,13 @@ from .mapping_step import (
     rate_key,
     save_mapping,
 )
+from .tracking_step import proposed_option
 from .xero_step import Organisation, XeroLogin, fetch_organisations, sandbox_browser, xero_problem_message
 
 __all__ = [
     "AutotaskCheck", "Endpoints", "LobVerdict", "MappingData", "MappingChoice", "Organisation", "Page",
-    "SetupFlow", "XeroLogin", "Job", "Tagged", "XeroSignIn", "K_MAPPING_ACCOUNTS", "K_MAPPING_TAX_TYPES", "CONTACT_RULES",
+    "SetupFlow", "XeroLogin", "Job", "Tagged", "XeroSignIn", "K_MAPPING_ACCOUNTS", "K_MAPPING_TAX_TYPES", "K_MAPPING_TRACKING",
+    "CONTACT_RULES",
     "check_lines_of_business", "connect_cli", "describe_autotask_error", "fetch_organisations",
-    "keyring_problem", "load_mapping_data", "load_mapping_overrides", "sandbox_browser", "verify_autotask",
+    "keyring_problem", "load_mapping_data", "proposed_option", "load_mapping_overrides", "sandbox_browser", "verify_autotask",
 ]

@@ -21,6 +21,8 @@ from ..connect import S_AT_SECRET, SANDBOX_ROOT
 
 K_MAPPING_ACCOUNTS = "mapping.accounts"  # JSON {"<billing code id>": "<Xero account code>"}
 K_MAPPING_TAX_TYPES = "mapping.tax_types"  # JSON {"<Autotask rate, e.g. 10>": "<Xero TaxType>"}
+# JSON {"category": "<Xero tracking category>", "options": {"<association id>": "<option name>"}}
+K_MAPPING_TRACKING = "mapping.tracking"
 DEFAULT_CALLBACK_PORT = 8765  # must match a redirect URI registered for the Xero app
 BIND_HOST = "127.0.0.1"
 # The receiver listens on 127.0.0.1 but the redirect URI says "localhost": Xero documents

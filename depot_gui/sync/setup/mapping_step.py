@@ -12,7 +12,16 @@ from depot_gui.core.models import AutotaskTax, BillingCode, XeroAccount, XeroTax
 from depot_gui.store.db import Store
 from depot_gui.xero.client import XeroClient
 
-from .common import CONTACT_RULES, K_MAPPING_ACCOUNTS, K_MAPPING_TAX_TYPES
+from depot_gui.core.tracking import TrackingCategory
+
+from .common import CONTACT_RULES, K_MAPPING_ACCOUNTS, K_MAPPING_TAX_TYPES, K_MAPPING_TRACKING
+from .tracking_step import (
+    check_tracking,
+    load_lines_of_business,
+    load_tracking_categories,
+    read_tracking_setting,
+    tracking_setting,
+)
 
 
 def rate_key(rate: Decimal) -> str:
@@ -28,6 +37,12 @@ class MappingData:
     taxes: list[AutotaskTax] = field(default_factory=list)
     accounts: list[XeroAccount] = field(default_factory=list)
     tax_rates: list[XeroTaxRate] = field(default_factory=list)
+    # Revenue by line of business (optional): Autotask lines of business and Xero's tracking categories
+    lines_of_business: dict[int, str] = field(default_factory=dict)
+    tracking_categories: list[TrackingCategory] = field(default_factory=list)
+
+    def tracking_category(self, name: str) -> TrackingCategory | None:
+        return next((c for c in self.tracking_categories if c.name == name), None)
 
     def active_accounts(self) -> list[XeroAccount]:
         return [a for a in self.accounts if a.status == "ACTIVE" and a.code]
@@ -37,12 +52,14 @@ class MappingData:
 
 
 def load_mapping_data(autotask: AutotaskClient, xero: XeroClient) -> MappingData:
-    """Download active billing codes and taxes from Autotask, accounts and tax rates from Xero."""
+    """Download active billing codes, taxes and lines of business from Autotask; accounts, tax rates
+    and tracking categories from Xero."""
     codes = [BillingCode.from_api(c) for c in autotask.query("BillingCodes", []) if c.get("isActive", True)]
     taxes = [AutotaskTax.from_api(t) for t in autotask.query("Taxes", [])]
     return MappingData(
         sorted(codes, key=lambda c: c.name.casefold()), taxes,
         [XeroAccount.from_api(a) for a in xero.accounts()], [XeroTaxRate.from_api(t) for t in xero.tax_rates()],
+        load_lines_of_business(autotask), load_tracking_categories(xero),
     )
 
 
@@ -53,6 +70,8 @@ class MappingChoice:
     accounts: dict[int, str] = field(default_factory=dict)
     tax_types: dict[int, str] = field(default_factory=dict)
     contact_match: str = "name_or_account_number"
+    tracking_category: str = ""  # "" = none: no Xero tracking is sent
+    tracking_options: dict[int, str] = field(default_factory=dict)  # association id -> option name
 
     @classmethod
     def proposed(cls, data: MappingData, saved: MappingOverrides, contact_match: str) -> MappingChoice:
@@ -71,7 +90,9 @@ class MappingChoice:
             if not chosen:
                 chosen = next((r.tax_type for r in rates if r.effective_rate == tax.rate), "")
             tax_types[tax.id] = chosen
-        return cls(accounts, tax_types, contact_match.lower())
+        category = saved.tracking_category if data.tracking_category(saved.tracking_category) else ""
+        options = dict(saved.tracking_option_by_lob) if category else {}
+        return cls(accounts, tax_types, contact_match.lower(), category, options)
 
     def check(self, data: MappingData, default_account: str) -> tuple[list[str], list[str]]:
         """(errors that block saving, warnings for anything unmapped)."""
@@ -114,6 +135,10 @@ class MappingChoice:
                     f"Autotask taxes of {key}% are mapped to different Xero tax rates ({', '.join(sorted(chosen_types))}); "
                     "Depot GUI chooses the Xero tax rate by percentage, so pick one."
                 )
+        more_errors, more_warnings = check_tracking(
+            self.tracking_category, self.tracking_options, data.lines_of_business, data.tracking_categories)
+        errors += more_errors
+        warnings += more_warnings
         if self.contact_match not in CONTACT_RULES:
             errors.append(f"Choose how contacts are matched: {', '.join(CONTACT_RULES)}.")
         return errors, warnings
@@ -123,6 +148,8 @@ class MappingChoice:
         return MappingOverrides(
             {cid: code.strip() for cid, code in self.accounts.items() if code.strip()},
             {rates[tid]: tt for tid, tt in self.tax_types.items() if tt and tid in rates},
+            self.tracking_category,
+            {lob: opt for lob, opt in self.tracking_options.items() if opt} if self.tracking_category else {},
         )
 
 
@@ -132,6 +159,7 @@ def mapping_settings(store: Store, overrides: MappingOverrides, contact_match: s
     return {
         K_MAPPING_ACCOUNTS: json.dumps({str(k): v for k, v in sorted(overrides.account_by_billing_code.items())}),
         K_MAPPING_TAX_TYPES: json.dumps(dict(sorted(overrides.tax_type_by_rate.items()))),
+        K_MAPPING_TRACKING: tracking_setting(overrides.tracking_category, overrides.tracking_option_by_lob),
         "contact_match": settings.shown()["contact_match"],
     }
 
@@ -160,7 +188,8 @@ def load_mapping_overrides(store: Store) -> MappingOverrides:
         except (TypeError, ValueError):
             continue
     taxes = {rate_key(Decimal(str(k))): str(v) for k, v in read(K_MAPPING_TAX_TYPES).items() if _is_number(k)}
-    return MappingOverrides(accounts, taxes)
+    category, options = read_tracking_setting(raw.get(K_MAPPING_TRACKING))
+    return MappingOverrides(accounts, taxes, category, options)
 
 
 def _is_number(text: object) -> bool:
