@@ -65,3 +65,15 @@ def test_the_rounding_line_goes_without_tracking(session):
     [o] = session.syncer().sync(["INV-5005"])
     assert o.ok, o.message
     assert [t for _, t in created_lines(session, "INV-5005")] == [[("Business Unit", "Managed Services")]] * 3 + [[]]
+
+
+def test_a_batched_sync_of_two_invoices_carries_the_tracking_too(session):
+    choose(session, {11: "Managed Services", 12: "Projects"})
+    outcomes = session.syncer().sync(["INV-5001", "INV-5003"])
+    assert [(o.ok, o.action) for o in outcomes] == [(True, "created"), (True, "created")]
+    assert created_lines(session, "INV-5001") == [
+        ("Managed Workstations x 25", [("Business Unit", "Managed Services")]),
+        ("Managed Servers x 2", [("Business Unit", "Managed Services")]),
+    ]
+    assert [t for _, t in created_lines(session, "INV-5003")] == [
+        [("Business Unit", "Managed Services")], [("Business Unit", "Managed Services")], [("Business Unit", "Projects")]]
