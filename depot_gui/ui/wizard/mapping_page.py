@@ -18,13 +18,24 @@ from PySide6.QtWidgets import (
 )
 
 from depot_gui.core.settings import SettingError
-from depot_gui.sync.setup import CONTACT_RULES, MappingChoice, MappingData, Page, SetupFlow, Tagged, rate_key
+from depot_gui.sync.setup import (
+    CONTACT_RULES,
+    MappingChoice,
+    MappingData,
+    Page,
+    SetupFlow,
+    Tagged,
+    proposed_option,
+    rate_key,
+)
 
 from ..colors import color_for
 from .base import FlowPage, error_text
 
 UNMAPPED_ACCOUNT = "(not mapped: use the default account)"
 UNMAPPED_TAX = "(not mapped: use the account's default tax rate)"
+NO_TRACKING = "None (no Xero tracking)"
+NO_OPTION = "(no option: sent without tracking)"
 
 
 class MappingPage(FlowPage):
@@ -35,12 +46,15 @@ class MappingPage(FlowPage):
         self.setTitle("Map Autotask to Xero")
         self.setSubTitle(
             "Choose the Xero account for each Autotask billing code and the Xero tax rate for each "
-            "Autotask tax. Suggestions come from the billing code's external number and the tax rate."
+            "Autotask tax. Suggestions come from the billing code's external number and the tax rate. "
+            "Optionally, send each line's line of business to Xero as a tracking option."
         )
         self._built = -1  # the flow's mapping generation the forms show
         self._loading = -1  # the generation the running load is for
         self.account_combos: dict[int, QComboBox] = {}
         self.tax_combos: dict[int, QComboBox] = {}
+        self.tracking_combos: dict[int, QComboBox] = {}  # association id -> option combo
+        self._lob_names: dict[int, str] = {}
         content = QWidget()
         self._content = QVBoxLayout(content)
         self.accounts_box = QGroupBox("Sales account per billing code")
@@ -53,7 +67,21 @@ class MappingPage(FlowPage):
         for key, label in CONTACT_RULES.items():
             self.contact_rule.addItem(label, key)
         contact_form.addRow("Match Xero contacts by:", self.contact_rule)
-        for box in (self.accounts_box, self.taxes_box, contact_box):
+        self.tracking_box = QGroupBox("Revenue by line of business (optional)")
+        tracking_layout = QVBoxLayout(self.tracking_box)
+        head = QFormLayout()
+        self.tracking_category = QComboBox()
+        self.tracking_category.setToolTip(
+            "Send each line's Autotask line of business to Xero as an option of this tracking category, "
+            "so Xero reports revenue by line of business.")
+        head.addRow("Xero tracking category:", self.tracking_category)
+        tracking_layout.addLayout(head)
+        self.tracking_note = QLabel()
+        self.tracking_note.setWordWrap(True)
+        tracking_layout.addWidget(self.tracking_note)
+        self.tracking_form = QFormLayout()
+        tracking_layout.addLayout(self.tracking_form)
+        for box in (self.accounts_box, self.taxes_box, contact_box, self.tracking_box):
             self._content.addWidget(box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -74,6 +102,7 @@ class MappingPage(FlowPage):
         self.add_status_widgets(stretch=False)
         self.retry_button.clicked.connect(self._on_retry_clicked)
         self.contact_rule.currentIndexChanged.connect(self._on_choice_changed)
+        self.tracking_category.currentIndexChanged.connect(self._on_category_changed)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt naming)
         if self.flow.mapping is not None and self._built == self.flow.mapping_generation:
@@ -88,7 +117,7 @@ class MappingPage(FlowPage):
     def _load(self) -> None:
         self._clear_forms()
         self.retry_button.hide()
-        self.warnings.setText("Loading billing codes, taxes, accounts and tax rates…")
+        self.warnings.setText("Loading billing codes, taxes, lines of business, accounts, tax rates and tracking categories…")
         job = self.flow.mapping_job()
         self._loading = job.generation
         self.run(job, self._on_loaded, self._on_load_failed)
@@ -101,11 +130,15 @@ class MappingPage(FlowPage):
     def _clear_forms(self) -> None:
         """Remove every row (rebuilding must not add a second set)."""
         self._built = -1
-        for form in (self.accounts_form, self.taxes_form):
+        for form in (self.accounts_form, self.taxes_form, self.tracking_form):
             while form.rowCount():
                 form.removeRow(0)
         self.account_combos.clear()
         self.tax_combos.clear()
+        self.tracking_combos.clear()
+        self.tracking_category.blockSignals(True)
+        self.tracking_category.clear()
+        self.tracking_category.blockSignals(False)
 
     def _on_loaded(self, result: Tagged[tuple[MappingData, MappingChoice]]) -> None:
         if not self.flow.apply_mapping(result):
@@ -139,6 +172,56 @@ class MappingPage(FlowPage):
         self.contact_rule.blockSignals(True)
         self.contact_rule.setCurrentIndex(max(0, self.contact_rule.findData(choice.contact_match)))
         self.contact_rule.blockSignals(False)
+        self._build_tracking(data, choice)
+        self._on_choice_changed()
+
+    def _build_tracking(self, data: MappingData, choice: MappingChoice) -> None:
+        """The category combo ("None" first) and one option combo per line of business."""
+        self._lob_names = dict(data.lines_of_business)
+        self.tracking_category.blockSignals(True)
+        self.tracking_category.addItem(NO_TRACKING, "")
+        for cat in data.tracking_categories:
+            self.tracking_category.addItem(cat.name, cat.name)
+        self.tracking_category.setCurrentIndex(max(0, self.tracking_category.findData(choice.tracking_category)))
+        self.tracking_category.blockSignals(False)
+        for lob_id, name in data.lines_of_business.items():
+            combo = QComboBox()
+            combo.currentIndexChanged.connect(self._on_choice_changed)
+            self.tracking_form.addRow(f"{name}:", combo)
+            self.tracking_combos[lob_id] = combo
+        if not data.tracking_categories:
+            note = "This Xero organisation has no active tracking categories; add one in Xero to use this."
+        elif not data.lines_of_business:
+            note = "Autotask has no active lines of business (Organizational Structure is not in use)."
+        else:
+            note = "Choose the Xero option for each Autotask line of business."
+        self.tracking_note.setText(note)
+        self._fill_options(choice.tracking_options)
+
+    def _fill_options(self, saved: dict[int, str]) -> None:
+        """Each line of business's combo lists the chosen category's options (saved choice, else the
+        option named like the line of business)."""
+        data = self.flow.mapping_data
+        cat = data.tracking_category(self.tracking_category.currentData() or "") if data else None
+        options = cat.options if cat else ()
+        for lob_id, combo in self.tracking_combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(NO_OPTION, "")
+            for option in options:
+                combo.addItem(option, option)
+            wanted = saved.get(lob_id, "")
+            if wanted not in options:
+                wanted = proposed_option(self._lob_names.get(lob_id, ""), options)
+            combo.setCurrentIndex(max(0, combo.findData(wanted)))
+            combo.setEnabled(cat is not None)
+            combo.blockSignals(False)
+
+    def _on_category_changed(self, _index: int = 0) -> None:
+        choice = self.flow.mapping
+        if choice is None or self._built != self.flow.mapping_generation:
+            return
+        self._fill_options(choice.tracking_options)
         self._on_choice_changed()
 
     def _on_retry_clicked(self) -> None:
@@ -152,6 +235,11 @@ class MappingPage(FlowPage):
         choice.accounts = {cid: combo.currentData() or "" for cid, combo in self.account_combos.items()}
         choice.tax_types = {tid: combo.currentData() or "" for tid, combo in self.tax_combos.items()}
         choice.contact_match = self.contact_rule.currentData()
+        choice.tracking_category = self.tracking_category.currentData() or ""
+        choice.tracking_options = (
+            {lob: combo.currentData() or "" for lob, combo in self.tracking_combos.items()}
+            if choice.tracking_category else {}
+        )
         self._refresh_problems()
 
     def _refresh_problems(self) -> None:
