@@ -115,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep a damaged local database aside and rebuild the invoice states from Autotask and Xero (no Xero write)",
     )
 
+    r = sub.add_parser("report", help="the accountant's files from the local records (no network): CSV and/or month-end PDF")
+    r.add_argument("--since", type=_date_arg, required=True, metavar="YYYY-MM-DD", help="first invoice date")
+    r.add_argument("--until", type=_date_arg, metavar="YYYY-MM-DD", help="last invoice date (default: no end)")
+    r.add_argument("--csv", metavar="FILE", help="one row per invoice; the line-by-line CSV goes beside it (FILE-lines.csv)")
+    r.add_argument("--lines-csv", metavar="FILE", help="where the line-by-line CSV goes instead")
+    r.add_argument("--pdf", metavar="FILE", help="the printable month-end report")
+
     c = sub.add_parser("connect", help="set up the Autotask or Xero connection without the window")
     c.add_argument("service", choices=["autotask", "xero"])
     c.add_argument("--username")
@@ -214,6 +221,8 @@ def _run(args: argparse.Namespace, out) -> int:
         return _serve(args, out)
     if args.command == "repair":
         return _repair(args, out)
+    if args.command == "report":
+        _check_report(args)
     try:
         return _in_session(args, out)
     except (SessionError, StoreError) as exc:
@@ -238,6 +247,8 @@ def _in_session(args: argparse.Namespace, out) -> int:
             return EXIT_OK
         if args.command == "connect":
             return _connect(session, args, out)
+        if args.command == "report":
+            return _report(session, args, out)
         if args.command == "link":
             return _guarded(lambda: _link(session, args, out))
         if args.command == "payments":
@@ -351,6 +362,33 @@ def _repair(args, out) -> int:
         raise UsageError(f"depot-sync: {exc}") from None
     for line in report.lines():
         print(line, file=out)
+    return EXIT_OK
+
+
+def _check_report(args) -> None:
+    from depot_gui.sync.report_files import ReportFileError, check_request
+
+    try:
+        check_request(args.since, args.until, args.csv, args.lines_csv, args.pdf)
+    except ReportFileError as exc:
+        raise UsageError(f"depot-sync report: {exc}") from None
+
+
+def _report(session, args, out) -> int:
+    from depot_gui.sync.report_files import ReportFileError, period_reports
+
+    pdf_writer = None
+    if args.pdf:
+        from depot_gui.ui.report_pdf import write_pdf  # the one UI module the CLI loads: Qt printing
+
+        pdf_writer = write_pdf
+    try:
+        written = period_reports(session.store, args.since, args.until, csv=args.csv, lines_csv=args.lines_csv,
+                                 pdf=args.pdf, pdf_writer=pdf_writer)
+    except ReportFileError as exc:
+        raise UsageError(f"depot-sync report: {exc}") from None
+    for w in written:
+        print(w.line(), file=out)
     return EXIT_OK
 
 
