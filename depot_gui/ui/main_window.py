@@ -23,6 +23,7 @@ from .invoice_list import InvoiceList
 from .log_view import LogDock, install_log_handler
 from .operations import ConnectionInfo, SessionOps
 from .pending_watch import PendingWatcher
+from .report_actions import ReportActions
 from .resources import icon
 from .link_dialog import review_link
 from .settings_dialog import SettingsDialog
@@ -133,6 +134,11 @@ class MainWindow(QMainWindow):
         for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
             file_menu.addAction(action)
         file_menu.addAction(self.act_payments)
+        file_menu.addSeparator()
+        self.reports = ReportActions(self, self.session, self.invoices)  # Export…, Month-end report (PDF)…
+        file_menu.addActions([self.reports.act_export, self.reports.act_month_end])
+        self.reports.finished_message.connect(self._on_ops_finished_message)
+        self.reports.failed.connect(self._on_ops_failed)
         file_menu.addSeparator()
         file_menu.addAction(self.act_settings)
         self.act_repair = file_menu.addAction("&Repair local database…", self._on_repair_triggered)
