@@ -145,7 +145,7 @@ def report_invoice(store: Store, row: InvoiceRow) -> ReportInvoice:
         invoice_date=(row.invoice_date or "")[:10], status=row.status, autotask_total=row.autotask_total,
         xero_total=fmt2(held), rounding_line=row.rounding_line, difference=row.difference,
         causes=causes if row.status == "mismatch" else (), verdict=row.explanation.split("\n", 1)[0],
-        explanation=row.explanation, unchecked=tuple(getattr(row, "unchecked", ()) or ()),
+        explanation=row.explanation, unchecked=tuple(row.unchecked),
         xero_number=xero_number, xero_invoice_id=row.xero_invoice_id or "",
         synced_at=row.synced_at or "", payment=payment_state(row) if row.status == "synced" else "",
         voided_in_autotask=row.voided,

@@ -11,6 +11,8 @@ from depot_gui.sync.report_csv import ReportFileError, atomic_write, lines_path_
 from depot_gui.sync.report_files import check_request, export_table, period_reports
 from depot_gui.sync.session import Session
 
+from .test_integrity import hand_made_draft, scenario
+
 BOM = b"\xef\xbb\xbf"
 HEADER = (
     "Invoice,Company,Invoice date,Status,Autotask total,Xero total,Rounding line,Difference,Causes,Not checked,"
@@ -117,17 +119,28 @@ def test_period_is_on_invoice_date(store):
     assert in_period(row, NOV_1, NOV_1) and not in_period(row, date(2026, 10, 1), date(2026, 10, 31))
 
 
-def test_conflict_is_counted_and_listed_with_its_explanation(tmp_path, demo_scenario):
-    with Session.open(tmp_path / "d", demo_scenario) as s:
+def test_conflict_is_counted_and_listed_with_its_explanation(tmp_path):
+    with Session.open(tmp_path / "d", scenario(tmp_path, hand_made_draft)) as s:
         s.engine().audit(["INV-5001"])
-        row = s.store.invoice_by_number("INV-5001")
-        s.store.set_status(row.autotask_id, "conflict", "Xero already holds INV-5001, which Depot GUI did not create.")
         rows, _ = period_rows(s.store, NOV_1, None)
         r = month_end_report(s.store, rows, NOV_1, None, "now")
     assert [(c.status, c.invoices) for c in r.counts if c.invoices] == [("conflict", 1)]
-    assert [(i.number, i.verdict) for i in r.attention] == [
-        ("INV-5001", "Xero already holds INV-5001, which Depot GUI did not create.")
-    ]
+    [conflict] = r.attention
+    assert (conflict.number, conflict.status, conflict.causes) == ("INV-5001", "conflict", ())
+    assert conflict.verdict.startswith("Not synced: Xero already has draft invoice INV-5001 for Walk-in Customer")
+
+
+def test_an_unchecked_check_is_said_in_the_csv_and_the_report(tmp_path):
+    sc = scenario(tmp_path, lambda d: d.setdefault("faults", []).append(
+        {"api": "autotask", "path": "OrganizationalLevelAssociations/query", "kind": "status", "status": 500, "nth": 1}))
+    with Session.open(tmp_path / "d", sc) as s:
+        s.engine().audit(["INV-5002"])
+        export_table(s.store, s.store.invoices(), tmp_path / "out.csv")
+        rows, _ = period_rows(s.store, NOV_1, None)
+        [mismatch] = month_end_report(s.store, rows, NOV_1, None, "now").attention
+    [row] = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8-sig"))))[1:]
+    assert (row[0], row[3], row[8], row[9]) == ("INV-5002", "Mismatch", "unknown 4177.80", "lob_access")
+    assert mismatch.unchecked == ("lob_access",)
 
 
 def test_synced_invoice_has_its_xero_number_and_no_payment_state_yet(tmp_path, demo_scenario):
