@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from depot_gui.core.diagnosis import TITLES
 from depot_gui.core.money import fmt2
+from depot_gui.core.payments import LABELS as PAYMENT_LABELS
 from depot_gui.store.db import InvoiceRow, Store
 
 # Every status a row can have, in the report's order (conflict: issue 9; counted 0 until it occurs).
@@ -21,7 +22,7 @@ STATUS_ORDER = ("ready", "synced", "mismatch", "conflict", "error")
 STATUS_LABEL = {"ready": "Ready", "synced": "Synced", "mismatch": "Mismatch", "conflict": "Conflict", "error": "Error"}
 ATTENTION = ("mismatch", "conflict", "error")  # listed one by one with what stands in the way
 CHECK_LABEL = {"lob_access": "whether the API user sees every line of business"}
-NO_PAYMENT_STATE = "—"  # shown until the store keeps a Xero payment state (issue 14, payments back)
+NO_PAYMENT_STATE = "—"  # no payment state read yet (or the Xero document no longer asks for money)
 Tick = Callable[[int, int], None]  # (done, total) after each invoice; may raise Cancelled to stop
 
 
@@ -30,12 +31,8 @@ def status_label(status: str) -> str:
 
 
 def payment_state(row: InvoiceRow) -> str:
-    """The invoice's Xero payment state as the store keeps it, or "—" while the store keeps none.
-
-    Payments back (issue 14, part 1) adds the field to ``InvoiceRow``; until then every row has none.
-    """
-    value = getattr(row, "payment_state", None)
-    return str(value) if value else NO_PAYMENT_STATE
+    """The invoice's Xero payment state as last read (Paid, Part paid, Overdue, Unpaid), else "—"."""
+    return PAYMENT_LABELS.get(row.payment_state, row.payment_state) if row.payment_state else NO_PAYMENT_STATE
 
 
 def _dec(text: str | None) -> Decimal:

@@ -159,6 +159,25 @@ def test_synced_invoice_has_its_xero_number_and_no_payment_state_yet(tmp_path, d
     assert line.split(",")[12].startswith("20") and line.split(",")[12].endswith("+00:00")
 
 
+def test_payment_states_as_payments_back_read_them(tmp_path, demo_scenario):
+    with Session.open(tmp_path / "d", demo_scenario) as s:
+        s.set_setting("xero_status", "authorised")  # Xero takes payments only on approved invoices
+        s.sandbox.mutate_autotask("Invoices", 5005, {"dueDate": "2099-12-15T00:00:00"})  # never overdue
+        for number in ("INV-5001", "INV-5005"):
+            assert s.syncer().sync([number])[0].ok
+        s.sandbox.pay_invoice("INV-5001", on="2026-11-18")
+        s.sandbox.pay_invoice("INV-5005", "50.00")
+        s.payments().run()
+        rows, _ = period_rows(s.store, NOV_1, NOV_30)
+        r = month_end_report(s.store, rows, NOV_1, NOV_30, "now")
+        export_table(s.store, rows, tmp_path / "out.csv")
+    assert [(i.number, i.payment) for i in r.synced] == [("INV-5001", "Paid"), ("INV-5005", "Part paid")]
+    got = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8-sig"))))
+    assert [(row[0], row[3], row[13]) for row in got[1:]] == [
+        ("INV-5001", "Synced", "Paid"), ("INV-5005", "Synced", "Part paid"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("since", "until", "csv_name", "pdf_name", "message"),
     [
