@@ -20,6 +20,14 @@ def review_box() -> QMessageBox | None:
     return next((w for w in QApplication.topLevelWidgets() if w.objectName() == "link_review" and w.isVisible()), None)
 
 
+def open_review(win, qtbot) -> None:
+    """Select INV-5001 and press Link to Xero document…; its review box is up."""
+    assert win.invoices.select_number("INV-5001")
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5001")
+    qtbot.mouseClick(win.detail.link_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review_box() is not None, timeout=30000)
+
+
 def test_conflict_is_shown_with_the_document_and_cannot_be_sent(conflict_window, qtbot):
     win = conflict_window
     assert win.invoices.select_number("INV-5001")
@@ -37,10 +45,7 @@ def test_conflict_is_shown_with_the_document_and_cannot_be_sent(conflict_window,
 
 def test_link_is_reviewed_then_recorded(conflict_window, qtbot):
     win = conflict_window
-    assert win.invoices.select_number("INV-5001")
-    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5001")
-    qtbot.mouseClick(win.detail.link_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: review_box() is not None, timeout=30000)
+    open_review(win, qtbot)
     box = review_box()
     assert "Walk-in Customer, total 55.00" in box.informativeText()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
@@ -57,10 +62,7 @@ def test_link_is_reviewed_then_recorded(conflict_window, qtbot):
 
 def test_cancelling_the_review_writes_nothing(conflict_window, qtbot):
     win = conflict_window
-    assert win.invoices.select_number("INV-5001")
-    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5001")
-    qtbot.mouseClick(win.detail.link_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: review_box() is not None, timeout=30000)
+    open_review(win, qtbot)
     review_box().button(QMessageBox.StandardButton.Cancel).click()
     qtbot.waitUntil(lambda: not win.ops.busy)
     assert win.detail.row.status == "conflict"
