@@ -16,6 +16,8 @@ from depot_gui.core.audit import AuditResult
 from depot_gui.core.money import fmt2
 from depot_gui.core.settings import SPECS, SettingError
 
+from .cli_tracking import add_tracking_parser
+
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -94,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("--json", action="store_true")
     pay.add_argument("--recheck-paid", action="store_true",
                      help="read invoices found paid at an earlier check from Xero again (a payment removed later)")
+
+    add_tracking_parser(sub)
 
     se = sub.add_parser("settings", help="show or change settings")
     se_sub = se.add_subparsers(dest="settings_command", required=True, parser_class=_Parser)
@@ -255,6 +259,10 @@ def _in_session(args: argparse.Namespace, out) -> int:
             from .cli_payments import payments_command
 
             return _guarded(lambda: payments_command(session, args.json, out, args.recheck_paid))
+        if args.command == "tracking":
+            from .cli_tracking import tracking_command
+
+            return _guarded(lambda: tracking_command(session, args, out))
         return _guarded(lambda: _audit_or_sync(session, args, out))
 
 
