@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .contacts import choice_text
 from .diagnosis import Cause, Evidence, diagnose
 from .mapping import MappingOverrides, XeroDraft, map_invoice
 from .models import AutotaskInvoice, BillingItem, ReferenceData
@@ -158,9 +159,16 @@ def audit_invoice(
         )
     blocker = _cannot_send(items, draft, evidence)
     if blocker:
+        extra = {}
+        if draft.contact.needs_choice or draft.contact.problem:
+            extra["contact_choice"] = {
+                "company_id": invoice.company_id, "company": draft.contact.name if draft.contact.needs_choice
+                else company_name, "candidates": [c.to_json() for c in draft.contact.candidates],
+            }
         return AuditResult(
             invoice.id, invoice.number, company_name, ERROR, invoice.total, totals.total, difference, ZERO,
             settings.tolerance, (), blocker, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
+            extra=extra,
         )
     rounding = ZERO
     if difference:
@@ -200,6 +208,10 @@ def _cannot_send(items: list[BillingItem], draft: XeroDraft, evidence: Evidence)
             "Not synced: the Autotask company of this invoice was not found, so the Xero contact cannot be "
             "chosen. Check that the API user can see the company, then press Re-sync."
         )
+    if draft.contact.problem:
+        return draft.contact.problem
+    if draft.contact.needs_choice:
+        return choice_text(draft.contact.name, draft.contact.candidates)
     return ""
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from .contacts import Candidate, broken_link_text, closest, exact_name
 from .ownership import ownership_mark
 from .models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
 from .money import ZERO, round4
@@ -64,10 +65,22 @@ class ContactRef:
     name: str
     account_number: str = ""
     contact_id: str = ""
+    # the closest existing contacts when none matches exactly and none was chosen: the
+    # invoice waits for the user's choice (nothing is created in Xero meanwhile)
+    candidates: tuple[Candidate, ...] = ()
+    # why the chosen contact cannot take invoices (archived, gone); empty when it can
+    problem: str = ""
+    decision: str = ""  # how it was chosen: ContactLink.decision, "match" (exact), "" (new)
+    company_id: int | None = None  # the Autotask company it is for
 
     @property
     def exists(self) -> bool:
         return bool(self.contact_id)
+
+    @property
+    def needs_choice(self) -> bool:
+        """No exact contact, close ones exist, and the user has not chosen: do not create one."""
+        return not self.contact_id and bool(self.candidates)
 
 
 @dataclass(frozen=True)
@@ -194,20 +207,39 @@ def choose_tax_rate(
     return candidates[0] if candidates else None
 
 
-def match_contact(company_name: str, company_number: str, ref: ReferenceData, settings: Settings) -> ContactRef:
-    """Find the Xero contact for an Autotask company, or describe the one to create."""
+def match_contact(
+    company_name: str, company_number: str, ref: ReferenceData, settings: Settings, company_id: int | None = None
+) -> ContactRef:
+    """The Xero contact for an Autotask company: the one chosen for it, an exact match, or a new
+    one; a new one only when no existing contact is close (else the closest, to choose from)."""
+    return replace(_contact_for(company_name, company_number, ref, settings, company_id), company_id=company_id)
+
+
+def _contact_for(
+    company_name: str, company_number: str, ref: ReferenceData, settings: Settings, company_id: int | None
+) -> ContactRef:
+    link = ref.contact_links.get(company_id) if company_id is not None else None
+    if link is not None and link.contact_id:
+        found = next((c for c in ref.contacts if c.contact_id == link.contact_id), None)
+        if found is not None and found.status == "ACTIVE":
+            return ContactRef(found.name, found.account_number, found.contact_id, decision=link.decision)
+        if found is not None or ref.contacts_complete:
+            return ContactRef(link.contact_name, "", "", problem=broken_link_text(company_name, link, found),
+                              decision=link.decision)
+        # not read this time (no directory): trust the choice; Xero refuses an archived contact
+        return ContactRef(link.contact_name, "", link.contact_id, decision=link.decision)
     by_name = settings.contact_match in ("NAME", "NAME_OR_ACCOUNT_NUMBER")
     by_number = settings.contact_match in ("ACCOUNT_NUMBER", "NAME_OR_ACCOUNT_NUMBER")
     active = [c for c in ref.contacts if c.status == "ACTIVE"]
     if by_name and company_name:
         for c in active:
-            if c.name.strip().casefold() == company_name.casefold():
-                return ContactRef(c.name, c.account_number, c.contact_id)
+            if exact_name(c.name, company_name):
+                return ContactRef(c.name, c.account_number, c.contact_id, decision="match")
     if by_number and company_number:
         for c in active:
             if c.account_number and c.account_number.strip() == company_number:
-                return ContactRef(c.name, c.account_number, c.contact_id)
-    return ContactRef(company_name, company_number)
+                return ContactRef(c.name, c.account_number, c.contact_id, decision="match")
+    return ContactRef(company_name, company_number, candidates=closest(company_name, company_number, active))
 
 
 def map_invoice(
@@ -264,7 +296,8 @@ def map_invoice(
         )
     warnings = [f"{message}: {name_some(labels)}." for message, labels in problems.items()]
     company = ref.companies.get(invoice.company_id or -1)
-    contact = match_contact(company.name if company else "", company.number if company else "", ref, settings)
+    contact = match_contact(company.name if company else "", company.number if company else "", ref, settings,
+                            invoice.company_id)
     if not contact.name:
         warnings.append("The Autotask company of this invoice was not found; the Xero contact cannot be chosen.")
     inv_date = invoice.invoice_date.date() if invoice.invoice_date else None

@@ -300,6 +300,11 @@ class ReferenceData:
     accounts: list[XeroAccount] = field(default_factory=list)
     tax_rates: list[XeroTaxRate] = field(default_factory=list)
     contacts: list[XeroContact] = field(default_factory=list)
+    # True when ``contacts`` is the organisation's whole directory (archived included), so a
+    # contact missing from it is gone; False when only the exact matches were looked up
+    contacts_complete: bool = False
+    # company id -> core.contacts.ContactLink: the contact chosen for it in this organisation
+    contact_links: dict[int, Any] = field(default_factory=dict)
     lob: LobAccess = field(default_factory=LobAccess)
     # Xero's active tracking categories and their active options (None: not read, none chosen)
     tracking: dict[str, tuple[str, ...]] | None = None

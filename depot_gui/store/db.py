@@ -21,6 +21,7 @@ from depot_gui.core.serialize import result_from_dict, result_to_dict
 from depot_gui.core.settings import Settings
 
 from .attempts import SyncAttemptsMixin
+from .contact_links import ContactLinksMixin
 from .guard import store_error
 from .payments import PaymentRow, PaymentsMixin
 from .refcache import RefCacheMixin
@@ -42,7 +43,7 @@ _ROW_COLUMNS = (
 )
 
 
-class Store(SyncAttemptsMixin, PaymentsMixin, RefCacheMixin):
+class Store(SyncAttemptsMixin, PaymentsMixin, RefCacheMixin, ContactLinksMixin):
     """One SQLite database file; safe to share between threads (one lock per write)."""
 
     def __init__(self, path: Path | str, *, timeout: float = 15.0) -> None:

@@ -98,6 +98,15 @@ MIGRATIONS: list[str] = [
     CREATE TABLE xero_cache_marks (tenant_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
         PRIMARY KEY (tenant_id, kind));
     """,
+    # 5: contacts linked on purpose: per organisation, the Xero contact each Autotask company's
+    # invoices go to (link / create: chosen by the user; auto: the exact match a sync used)
+    """
+    CREATE TABLE contact_links (
+        tenant_id TEXT NOT NULL, company_id INTEGER NOT NULL, company_name TEXT NOT NULL DEFAULT '',
+        contact_id TEXT NOT NULL, contact_name TEXT NOT NULL DEFAULT '', decision TEXT NOT NULL,
+        decided_at TEXT NOT NULL, PRIMARY KEY (tenant_id, company_id)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,6 +23,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 
 from depot_gui.core.audit import READY, AuditResult
+from depot_gui.core.contacts import choice_text
 from depot_gui.core.mapping import ACCRECCREDIT, XeroDraft
 from depot_gui.core.ownership import split_ours
 from depot_gui.xero.bulk import BATCH_SIZE
@@ -33,6 +34,8 @@ from depot_gui.xero.errors import (
     XeroRateLimited,
     XeroServerError,
 )
+
+from .contacts import remember_created
 
 ROUNDS = 3
 
@@ -92,12 +95,18 @@ class BatchSyncMixin:
                 return outcomes
             cache.forget_number([r.invoice_number for r in todo])
             self._check_day_budget(todo)
+            for r in [r for r in todo if r.draft.contact.needs_choice or r.draft.contact.problem]:
+                # the audit refuses these; a contact is never created while the user has to choose
+                outcomes[r.autotask_id] = self._failed(
+                    r, r.draft.contact.problem or choice_text(r.draft.contact.name, r.draft.contact.candidates))
+            todo = [r for r in todo if r.autotask_id not in outcomes]
             drafts, contact_errors = self._with_contacts({r.autotask_id: r.draft for r in todo}, cache)
             for r in [r for r in todo if r.autotask_id in contact_errors]:
                 outcomes[r.autotask_id] = self._failed(
                     r, f"{r.invoice_number} was not synced: its Xero contact could not be created: "
                        f"{contact_errors[r.autotask_id]}")
             todo = [r for r in todo if r.autotask_id not in contact_errors]
+            remember_created(self.store, self.conn.tenant_id, [(drafts[r.autotask_id], r.company) for r in todo])
             for kind, credit_kind in (("Invoices", False), ("CreditNotes", True)):
                 group = [r for r in todo if (drafts[r.autotask_id].type == ACCRECCREDIT) == credit_kind]
                 for start in range(0, len(group), BATCH_SIZE):

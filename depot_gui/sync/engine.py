@@ -128,6 +128,7 @@ class Engine:
             ref = load_reference(self.conn.autotask, self.conn.xero,
                                  {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
             load_contacts(self.conn.xero, ref, cache)
+            ref.contact_links = self.store.contact_links(self.conn.tenant_id)
             load_tracking(self.conn.xero, ref, self.overrides)
         else:
             ref = ReferenceData()

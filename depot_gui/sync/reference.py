@@ -40,12 +40,11 @@ def load_reference(autotask, xero, company_ids: set[int], cache=None) -> Referen
 def load_contacts(xero, ref: ReferenceData, cache=None) -> None:
     """Look up the Xero contacts for the invoices' companies (by name and account number).
 
-    With ``cache`` all companies cost one or a few calls (OR clauses), and nothing for
-    companies looked up before but one "changed since" call."""
-    if cache is not None:
-        names = [c.name for c in ref.companies.values()]
-        numbers = [c.number for c in ref.companies.values()]
-        ref.contacts = [XeroContact.from_api(c) for c in cache.contacts(names, numbers)]
+    With ``cache`` it is the organisation's whole contact directory, kept by one "changed
+    since" call an audit once read (so close names can be offered, see core.contacts)."""
+    if cache is not None:  # the whole directory: exact matches, close names and chosen contacts
+        ref.contacts = [XeroContact.from_api(c) for c in cache.directory()]
+        ref.contacts_complete = True
         return
     seen: set[str] = set()
     found: dict[str, XeroContact] = {}

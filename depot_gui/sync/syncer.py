@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from depot_gui.core.contacts import choice_text
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
 from depot_gui.core.mapping import ACCRECCREDIT, XeroDraft
 from depot_gui.core.money import fmt2, to_decimal
@@ -37,6 +38,7 @@ from depot_gui.xero.errors import (
 )
 
 from .batch import BatchSyncMixin
+from .contacts import remember_created
 from .engine import Engine, NothingNamed
 from .reference import find_in_xero
 
@@ -192,7 +194,10 @@ class Syncer(BatchSyncMixin):
             return self._existing(result, draft, existing, status)
         if foreign:
             return self._conflict(result, foreign[0])
+        if draft.contact.needs_choice or draft.contact.problem:  # the audit refuses these; never create one
+            return self._failed(result, draft.contact.problem or choice_text(draft.contact.name, draft.contact.candidates))
         draft = self._with_contact(draft)
+        remember_created(self.store, self.conn.tenant_id, [(draft, result.company)])
         payload = draft.payload(status)
         key = idempotency_key(self.conn.tenant_id, result.autotask_id, payload)
         return self._create(result, draft, payload, key)

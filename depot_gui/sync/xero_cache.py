@@ -2,8 +2,8 @@
 
 * Accounts: read once, then only what changed since (``If-Modified-Since``): 1 call an audit.
 * Tax rates (Xero has no ``If-Modified-Since`` for them): read once per session.
-* Contacts: the companies not looked up before in a few ``Name==… OR AccountNumber==…`` calls;
-  the ones looked up before refreshed by one "changed since" call.
+* Contacts: the whole directory read once (summaries, 1,000 a call), then refreshed by one
+  "changed since" call; exact matches, close names and chosen contacts are all found in it.
 * Documents by number: numbers never checked by ``InvoiceNumbers`` (40 a call; credit notes by
   ``CreditNoteNumber`` OR clauses, and only for numbers where one of ours can exist); numbers
   known absent since the last check by one "changed since" call.
@@ -74,30 +74,31 @@ class XeroCache:
 
     # -- contacts --------------------------------------------------------------------------
 
-    def contacts(self, names: list[str], account_numbers: list[str]) -> list[dict]:
-        """The cached contacts whose name or account number is one of these (case-insensitive)."""
-        looked = self.store.cached(self.tenant, "contact_key")
+    def directory(self) -> list[dict]:
+        """Every contact of the organisation (summaries, archived included).
+
+        Read whole once (1,000 a call), then only what changed since the mark; whole again
+        when the mark is stale. Close names and chosen contacts are found in it without calls."""
         mark = self.store.cache_mark(self.tenant, "contact")
-        if mark is None or not looked or self._xero_now() - mark > STALE:
-            self.store.cache_put(self.tenant, "contact", {}, replace_all=True)
-            self.store.cache_put(self.tenant, "contact_key", {}, replace_all=True)
-            looked, mark = {}, None
+        whole = self.store.cache_mark(self.tenant, "contact_directory")
+        if mark is None or whole is None or self._xero_now() - mark > STALE:
+            rows = self.xero.all_contacts()
+            at = self._mark_now()
+            self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in rows},
+                                 replace_all=True, mark=at)
+            self.store.cache_put(self.tenant, "contact_directory", {}, replace_all=True, mark=at)
         else:
             changed = self.xero.contacts_changed_since(mark)
             self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in changed},
                                  mark=self._mark_now())
-        new_names = sorted({n for n in names if n and _key("n", n) not in looked})
-        new_numbers = sorted({a for a in account_numbers if a and _key("a", a) not in looked})
-        if new_names or new_numbers:
-            found = self.xero.contacts_matching(new_names, new_numbers)
-            keys = {_key("n", n): 1 for n in new_names} | {_key("a", a): 1 for a in new_numbers}
-            self.store.cache_put(self.tenant, "contact_key", keys)
-            self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in found},
-                                 mark=self._mark_now() if mark is None else None)
+        return list(self.store.cached(self.tenant, "contact").values())
+
+    def contacts(self, names: list[str], account_numbers: list[str]) -> list[dict]:
+        """The directory's contacts whose name or account number is one of these (case-insensitive)."""
         wanted_names = {n.strip().lower() for n in names if n}
         wanted_numbers = {a.strip().lower() for a in account_numbers if a}
         return [
-            c for c in self.store.cached(self.tenant, "contact").values()
+            c for c in self.directory()
             if str(c.get("Name") or "").strip().lower() in wanted_names
             or (c.get("AccountNumber") and str(c["AccountNumber"]).strip().lower() in wanted_numbers)
         ]

@@ -24,6 +24,7 @@ from depot_gui.xero import _mapping
 from depot_gui.xero.errors import XeroProtocolError
 
 BATCH_SIZE = 50
+DIRECTORY_PAGE = 1000  # Xero's largest pageSize
 WHERE_BUDGET = 1800  # characters of where clause per call (keeps URLs well under common 8 KB limits)
 
 
@@ -84,6 +85,11 @@ class XeroBulkMixin:
             for c in self._get_pages("Contacts", "Contacts", {"where": where}):
                 found[str(c.get("ContactID"))] = c
         return list(found.values())
+
+    def all_contacts(self) -> list[dict]:
+        """Every contact, archived included, as summaries, up to 1,000 a call."""
+        params = {"includeArchived": "true", "summaryOnly": "true", "pageSize": str(DIRECTORY_PAGE)}
+        return self._get_pages("Contacts", "Contacts", params)
 
     def contacts_changed_since(self, since: datetime) -> list[dict]:
         """Every contact created or changed since ``since``, archived ones included."""
