@@ -368,9 +368,14 @@ def _repair(args, out) -> int:
         report = repair(args.data_dir, args.sandbox)
     except RepairError as exc:
         raise UsageError(f"depot-sync: {exc}") from None
-    for line in report.lines():
+    if not report.not_rebuilt:
+        for line in report.lines():
+            print(line, file=out)
+        return EXIT_OK
+    for line in report.database_lines():  # what was done to the file; why the rest was not: one line, stderr
         print(line, file=out)
-    return EXIT_OK
+    print(f"depot-sync repair: {report.not_rebuilt_line()}", file=sys.stderr)
+    return EXIT_USAGE if report.connection_missing else EXIT_SYNC_FAILED
 
 
 def _check_report(args) -> None:

@@ -44,9 +44,33 @@ class RepairReport:
     checked: int = 0
     not_rebuilt: str = ""                  # why the invoice states could not be rebuilt ("" when they were)
     not_rebuilt_window: str = ""           # the same in the window's wording (no command lines)
+    connection_missing: bool = False       # not rebuilt because setup is missing (not a failure of the services)
 
     def lines(self, window: bool = False) -> list[str]:
         """What repair did, one sentence a line (``window``: the window's wording, no command lines)."""
+        out = self.database_lines()
+        if self.not_rebuilt:
+            out.append(self.not_rebuilt_line(window))
+            return out
+        out.append(f"Checked {self.checked} invoice(s) against Autotask and Xero: {len(self.synced)} synced"
+                   + (f" ({', '.join(self.synced[:20])}{' ...' if len(self.synced) > 20 else ''})" if self.synced else "")
+                   + ". Nothing was written to Xero or Autotask.")
+        if self.not_ours:
+            out.append("Xero holds a document under these numbers that Depot GUI did not create, so they are not "
+                       f"recorded as synced: {', '.join(self.not_ours)}.")
+        return out
+
+    def not_rebuilt_line(self, window: bool = False) -> str:
+        """Why the invoice states were not rebuilt and what to do ("" when they were)."""
+        if not self.not_rebuilt:
+            return ""
+        again = "use File › Repair local database" if window else "run repair"
+        reason = (self.not_rebuilt_window or self.not_rebuilt) if window else self.not_rebuilt
+        return (f"The invoice states were not rebuilt: {reason} The database is usable again; "
+                f"{again} once more when Autotask and Xero can be reached.")
+
+    def database_lines(self) -> list[str]:
+        """What was done to the database file itself (kept aside, backup, settings), or that it was sound."""
         out = []
         if self.damage:
             out.append(f"The local database was damaged ({self.damage}).")
@@ -58,20 +82,10 @@ class RepairReport:
                 out.append("No usable backup was found: the audit history and sync attempts are lost "
                            "(they remain only in the damaged file).")
             out.append(f"Settings carried over from the damaged file: {self.settings_kept}.")
-        else:
+        elif not self.not_rebuilt:
             out.append(f"The local database {self.database} is sound; the invoice states were checked again.")
-        if self.not_rebuilt:
-            again = "use File › Repair local database" if window else "run repair"
-            reason = (self.not_rebuilt_window or self.not_rebuilt) if window else self.not_rebuilt
-            out.append(f"The invoice states were not rebuilt: {reason} The database is usable again; "
-                       f"{again} once more when Autotask and Xero can be reached.")
-            return out
-        out.append(f"Checked {self.checked} invoice(s) against Autotask and Xero: {len(self.synced)} synced"
-                   + (f" ({', '.join(self.synced[:20])}{' ...' if len(self.synced) > 20 else ''})" if self.synced else "")
-                   + ". Nothing was written to Xero or Autotask.")
-        if self.not_ours:
-            out.append("Xero holds a document under these numbers that Depot GUI did not create, so they are not "
-                       f"recorded as synced: {', '.join(self.not_ours)}.")
+        else:
+            out.append(f"The local database {self.database} is sound.")
         return out
 
 
@@ -113,6 +127,7 @@ def repair(data_dir: str | Path | None, scenario: str | Path | None = None) -> R
         except SessionError as exc:
             report.not_rebuilt = _sentence(str(exc))
             report.not_rebuilt_window = _sentence(exc.user_message)
+            report.connection_missing = not exc.service_failed
         except (AutotaskError, XeroError) as exc:
             report.not_rebuilt = exc.user_message
     return report

@@ -28,12 +28,15 @@ class SessionError(Exception):
 
     ``damaged`` is the StoreDamaged behind it when the local database is damaged (offer repair).
     ``user_message`` is the window's wording when it differs (no command lines in the window).
+    ``service_failed``: Autotask or Xero failed or refused while connecting (setup itself is there).
     """
 
-    def __init__(self, message: str = "", user_message: str = "", damaged: StoreDamaged | None = None) -> None:
+    def __init__(self, message: str = "", user_message: str = "", damaged: StoreDamaged | None = None,
+                 service_failed: bool = False) -> None:
         super().__init__(message)
         self.user_message = user_message or message
         self.damaged = damaged
+        self.service_failed = service_failed
 
 
 def open_sandbox(paths: Paths, scenario: Path):
@@ -138,7 +141,7 @@ class Session:
             except SecretStoreUnavailable as exc:
                 raise SessionError(str(exc)) from None
             except (AutotaskError, XeroError) as exc:
-                raise SessionError(exc.user_message) from None
+                raise SessionError(exc.user_message, service_failed=True) from None
         return self._conn
 
     def engine(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Engine:

@@ -6,6 +6,8 @@ import json
 import shutil
 import sqlite3
 
+import pytest
+
 from depot_gui.store.backup import backups
 
 from .conftest import DEMO, xero_documents
@@ -102,3 +104,42 @@ def test_repair_with_an_empty_data_dir_argument(cli, tmp_path):
     ran = cli("--data-dir", "", "repair")
     assert ran.code == 2
     assert ran.line.startswith("depot-sync: argument --data-dir: must not be empty")
+
+
+def test_repair_that_could_not_rebuild_for_want_of_a_connection_exits_2(cli, tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "depot.sqlite3").write_bytes(b"not a database, not at all" * 200)
+    ran = cli("--data-dir", data, "repair")  # no sandbox, never connected
+    assert ran.code == 2
+    assert ran.line == (
+        "depot-sync repair: The invoice states were not rebuilt: Autotask is not connected yet: run the setup wizard "
+        "in Depot GUI, or `depot-sync connect autotask`. The database is usable again; run repair once more when "
+        "Autotask and Xero can be reached.")
+    (kept,) = [p for p in data.glob("depot.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    assert ran.out.splitlines() == [
+        "The local database was damaged (file is not a database).",
+        f"The damaged file is kept as {kept}.",
+        "No usable backup was found: the audit history and sync attempts are lost (they remain only in the "
+        "damaged file).",
+        "Settings carried over from the damaged file: 0.",
+    ]
+
+
+@pytest.mark.parametrize("method, path, status, reason", [
+    ("POST", "Invoices/query", 403,  # while rebuilding
+     "The Autotask API user is not allowed to access Invoices: give its security level access to Invoices in "
+     "Autotask (Admin › Security Levels)."),
+    ("GET", "zoneInformation", 401,  # while connecting: set up, but refused
+     "Autotask refused the API user's credentials: check the username, secret and integration code."),
+])
+def test_repair_that_could_not_rebuild_because_autotask_refused_exits_1(cli, tmp_path, method, path, status, reason):
+    scenario = json.loads(DEMO.read_text())
+    scenario["faults"] = [{"api": "autotask", "method": method, "path": path, "nth": 1, "times": 50,
+                           "kind": "status", "status": status}]
+    (tmp_path / "refused.json").write_text(json.dumps(scenario))
+    ran = cli("--data-dir", tmp_path / "d", "--sandbox", tmp_path / "refused.json", "repair")
+    assert ran.code == 1
+    assert ran.line == (f"depot-sync repair: The invoice states were not rebuilt: {reason} The database is usable "
+                        "again; run repair once more when Autotask and Xero can be reached.")
+    assert ran.out == f"The local database {tmp_path / 'd' / 'depot.sqlite3'} is sound.\n"
