@@ -16,6 +16,7 @@ from depot_gui.core.audit import AuditResult
 from depot_gui.core.money import fmt2
 from depot_gui.core.settings import SPECS, SettingError
 
+from .cli_contacts import add_contacts_parser
 from .cli_tracking import add_tracking_parser
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE = 0, 1, 2
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="read invoices found paid at an earlier check from Xero again (a payment removed later)")
 
     add_tracking_parser(sub)
+    add_contacts_parser(sub)
 
     se = sub.add_parser("settings", help="show or change settings")
     se_sub = se.add_subparsers(dest="settings_command", required=True, parser_class=_Parser)
@@ -259,6 +261,10 @@ def _in_session(args: argparse.Namespace, out) -> int:
             from .cli_payments import payments_command
 
             return _guarded(lambda: payments_command(session, args.json, out, args.recheck_paid))
+        if args.command == "contacts":
+            from .cli_contacts import contacts_command
+
+            return _guarded(lambda: contacts_command(session, args, out))
         if args.command == "tracking":
             from .cli_tracking import tracking_command
 

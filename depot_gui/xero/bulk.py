@@ -92,8 +92,8 @@ class XeroBulkMixin:
         return self._get_pages("Contacts", "Contacts", params)
 
     def contacts_changed_since(self, since: datetime) -> list[dict]:
-        """Every contact created or changed since ``since``, archived ones included."""
-        params = {"includeArchived": "true", "summaryOnly": "true"}
+        """Every contact created or changed since ``since``, archived ones included (1,000 a call)."""
+        params = {"includeArchived": "true", "summaryOnly": "true", "pageSize": str(DIRECTORY_PAGE)}
         return self._get_pages("Contacts", "Contacts", params, headers=since_header(since))
 
     def accounts_changed_since(self, since: datetime) -> list[dict]:

@@ -141,3 +141,31 @@ def test_links_are_per_organisation(session):
     assert session.store.contact_links("another-organisation") == {}
     assert session.store.drop_contact_link(tenant, 102) is True
     assert session.store.contact_links(tenant) == {}
+
+
+def test_a_link_to_a_contact_archived_before_the_first_read_is_named_archived(tmp_path):
+    old = "9a0b1c2d-0000-4000-8000-0000000000a1"
+    scenario = harbour(tmp_path, contacts=[{"ContactID": old, "Name": "Bluegum Legal (old)",
+                                            "ContactStatus": "ARCHIVED"}])
+    with Session.open(tmp_path / "data", scenario) as s:
+        tenant = s.connections().tenant_id
+        s.store.save_contact_link(tenant, ContactLink(101, old, "Bluegum Legal (old)", LINKED, "Bluegum Legal"))
+        r = s.engine().audit(["INV-5005"])[0]
+    assert r.explanation.startswith("Not synced: the Xero contact \u201cBluegum Legal (old)\u201d chosen for "
+                                    "Bluegum Legal is archived in Xero.")
+
+
+def test_the_directory_is_read_1000_a_call_then_only_what_changed(tmp_path):
+    many = [{"ContactID": f"00000000-0000-4000-8000-{n:012d}", "Name": f"Customer {n:04d}",
+             "ContactStatus": "ACTIVE", "UpdatedDateUTC": "2026-10-01T00:00:00"} for n in range(2500)]
+    with Session.open(tmp_path / "data", harbour(tmp_path, contacts=many)) as s:
+        s.connections()
+        log = lambda since: [r["path"] for r in s.sandbox.state()["requests"][since:]  # noqa: E731
+                             if r["api"] == "xero" and r["path"].lower().endswith("/contacts")]
+        start = len(s.sandbox.state()["requests"])
+        assert len(ContactDesk(s.store, s.connections()).directory()) == 2502
+        assert len(log(start)) == 3
+        s.sandbox.advance_clock(600)
+        start = len(s.sandbox.state()["requests"])
+        ContactDesk(s.store, s.connections()).directory()
+        assert len(log(start)) == 1
