@@ -20,7 +20,7 @@ from depot_gui.ui.first_paint import quit_after_first_paint
 from depot_gui.ui.garbage import install_gui_gc
 from depot_gui.ui.log_view import install_log_handler
 from depot_gui.ui.main_window import MainWindow
-from depot_gui.ui.repair import REPAIR_EXIT, ask_repair, run_repair
+from depot_gui.ui.repair import DAMAGED_TEXT, REPAIR_EXIT, ask_repair, run_repair
 from depot_gui.ui.resources import icon
 
 ORGANISATION = "Depot GUI"
@@ -92,10 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             session, tmp = open_session(args)
         except SessionError as exc:
             if exc.damaged is None:
-                QMessageBox.critical(None, "Depot GUI", exc.user_message[:1].upper() + exc.user_message[1:])
-                return 2
-            damage = exc.damaged
-            if not ask_repair(None, f"The local database {damage.path} is damaged ({damage.problem}).") or (
+                return _cannot_open(exc)
+            # The file and SQLite's words go to the log (and Help › Copy diagnostics), not into the dialog.
+            logging.getLogger("depot_gui").error("%s", exc.damaged)
+            if not ask_repair(None, DAMAGED_TEXT) or (
                 run_repair(None, args.data_dir, None) is None
             ):
                 return 2
@@ -110,11 +110,17 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 session = Session.open(session.paths.data_dir, session.scenario)
             except SessionError as exc:
-                QMessageBox.critical(None, "Depot GUI", exc.user_message[:1].upper() + exc.user_message[1:])
-                return 2
+                return _cannot_open(exc)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cannot_open(exc: SessionError) -> int:
+    """The data dir cannot be opened: the detail to the log, the window's wording in a dialog; exit 2."""
+    logging.getLogger("depot_gui").error("cannot open the data directory: %s", exc)
+    QMessageBox.critical(None, "Depot GUI", exc.user_message[:1].upper() + exc.user_message[1:])
+    return 2
 
 
 def _run_window(app: QApplication, args: argparse.Namespace, session: Session) -> int:

@@ -28,9 +28,11 @@ class StoreDamaged(StoreError):
             "database in the window): it keeps the damaged file aside and rebuilds the invoice states from "
             "Autotask and Xero."
         )
-        self.user_message = (  # the window's wording: no command lines there
-            f"The local database {self.path} is damaged ({problem}). Use File › Repair local database: it keeps "
-            "the damaged file aside and rebuilds the invoice states from Autotask and Xero."
+        # The window's wording: plain words, no file names, SQLite's words or command lines (str() has
+        # those, and goes to the log and Help › Copy diagnostics).
+        self.user_message = (
+            "Depot GUI's local database is damaged and cannot be read; use File › Repair local database, which "
+            "keeps the damaged file aside and rebuilds the invoice states from the newest backup, Autotask and Xero."
         )
 
 

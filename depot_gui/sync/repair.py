@@ -48,7 +48,7 @@ class RepairReport:
 
     def lines(self, window: bool = False) -> list[str]:
         """What repair did, one sentence a line (``window``: the window's wording, no command lines)."""
-        out = self.database_lines()
+        out = self.database_lines(window)
         if self.not_rebuilt:
             out.append(self.not_rebuilt_line(window))
             return out
@@ -69,11 +69,12 @@ class RepairReport:
         return (f"The invoice states were not rebuilt: {reason} The database is usable again; "
                 f"{again} once more when Autotask and Xero can be reached.")
 
-    def database_lines(self) -> list[str]:
+    def database_lines(self, window: bool = False) -> list[str]:
         """What was done to the database file itself (kept aside, backup, settings), or that it was sound."""
         out = []
-        if self.damage:
-            out.append(f"The local database was damaged ({self.damage}).")
+        if self.damage:  # the window's wording leaves SQLite's words to the log
+            out.append("The local database was damaged and could not be read." if window
+                       else f"The local database was damaged ({self.damage}).")
             out.append("The damaged file is kept as " + ", ".join(str(p) for p in self.kept_aside) + ".")
             if self.backup is not None:
                 out.append(f"Started again from the backup {self.backup.name}; audit history and sync attempts "
@@ -106,7 +107,8 @@ def repair(data_dir: str | Path | None, scenario: str | Path | None = None) -> R
             report.backup = restore_backup(paths)
         except OSError as exc:
             raise RepairError(f"the damaged database {paths.database} could not be kept aside: {exc.strerror or exc}") from None
-        log.warning("repair: %s kept aside as %s; started from %s", paths.database, report.kept_aside, report.backup)
+        log.warning("repair: %s was damaged (%s); kept aside as %s; started from %s", paths.database, damage.problem,
+                    report.kept_aside, report.backup)
     try:
         store = Store(paths.database)
     except StoreError as exc:

@@ -10,6 +10,7 @@ import PySide6
 from PySide6.QtCore import qVersion
 
 from depot_gui import __version__
+from depot_gui.store.db import StoreError
 from depot_gui.sync.session import Session
 
 from .log_view import QtLogHandler, redact
@@ -26,15 +27,23 @@ def diagnostics_text(session: Session | None, connection: str, handler: QtLogHan
     if session is not None:
         lines.append(f"Data directory: {session.paths.data_dir}")
         lines.append("Mode: demo sandbox" if session.sandbox is not None else "Mode: live services")
-        lines.append("Settings: " + ", ".join(f"{k}={v}" for k, v in session.settings().shown().items()))
-        rows = session.store.invoices()
-        counts = Counter(r.status for r in rows)
-        lines.append("Invoices: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
-        for r in rows:
-            if r.status in ("mismatch", "conflict", "error"):
-                lines.append(f"  {r.invoice_number}: {r.status}, difference {r.difference}, causes {','.join(r.causes) or '-'}"
-                             + (f", unchecked {','.join(r.unchecked)}" if r.unchecked else ""))
+        try:
+            lines += _store_lines(session)
+        except StoreError as exc:  # a damaged database: its technical detail is what support needs
+            lines.append(f"Local database: {exc}")
     if handler is not None:
         lines.append(f"Last {log_lines} log lines:")
         lines += list(handler.lines)[-log_lines:]
     return redact("\n".join(lines))
+
+
+def _store_lines(session: Session) -> list[str]:
+    lines = ["Settings: " + ", ".join(f"{k}={v}" for k, v in session.settings().shown().items())]
+    rows = session.store.invoices()
+    counts = Counter(r.status for r in rows)
+    lines.append("Invoices: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
+    for r in rows:
+        if r.status in ("mismatch", "conflict", "error"):
+            lines.append(f"  {r.invoice_number}: {r.status}, difference {r.difference}, causes {','.join(r.causes) or '-'}"
+                         + (f", unchecked {','.join(r.unchecked)}" if r.unchecked else ""))
+    return lines

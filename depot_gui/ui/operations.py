@@ -127,7 +127,8 @@ class SessionOps(QObject):
             log.info("%s: %s", title, friendly_message(exc))
             self.disconnected.emit(friendly_message(exc))
         else:
-            log.error("%s", title, exc_info=(type(exc), exc, exc.__traceback__))
+            # The technical detail (e.g. SQLite's words) in the line itself, so the Log view and Copy diagnostics have it
+            log.error("%s did not finish: %s", title, exc, exc_info=(type(exc), exc, exc.__traceback__))
         self.failed.emit(title, friendly_message(exc))
 
     # ------------------------------------------------------------------ refresh

@@ -17,6 +17,8 @@ from .errors import friendly_message
 from .workers import Op
 
 REPAIR_EXIT = 77  # app.exec() code: the window closed so the database can be repaired
+# What the damaged-database dialog says; the file and SQLite's words go to the log only.
+DAMAGED_TEXT = "Depot GUI's local database is damaged and cannot be read."
 
 
 def ask_repair(parent: QWidget | None, message: str) -> bool:

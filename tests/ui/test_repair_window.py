@@ -40,10 +40,13 @@ def test_damaged_database_at_start_offers_repair_then_opens(tmp_path, qtbot, mon
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert app_module.main(["--data-dir", str(data)]) == 0
-    assert asked == [f"The local database {data / 'depot.sqlite3'} is damaged (impossible schema version -3)."]
+    assert asked == ["Depot GUI's local database is damaged and cannot be read."]  # SQLite's words: the log only
+    log_text = (data / "logs" / "depot.log").read_text(encoding="utf-8")
+    assert f"the local database {data / 'depot.sqlite3'} is damaged (impossible schema version -3)" in log_text
     (kept,) = [p for p in data.glob("depot.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
     assert kept.read_bytes()[:100] == damaged[:100]
-    assert "The local database was damaged (impossible schema version -3)." in reports[0]
+    assert reports[0].splitlines()[0] == "The local database was damaged and could not be read."
+    assert "schema" not in reports[0]
     assert ("The invoice states were not rebuilt: Autotask is not connected yet: open Settings › Connections and run "
             "the setup. The database is usable again; use File › Repair local database once more") in reports[0]
     assert "depot-sync" not in reports[0]
@@ -56,8 +59,11 @@ def test_damaged_database_at_start_quit_changes_nothing(tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()
     (data / "depot.sqlite3").write_bytes(b"not a database, not at all" * 10)
-    monkeypatch.setattr(app_module, "ask_repair", lambda parent, message: False)
+    asked = []
+    monkeypatch.setattr(app_module, "ask_repair", lambda parent, message: asked.append(message) and False)
     assert app_module.main(["--data-dir", str(data)]) == 2
+    assert asked == ["Depot GUI's local database is damaged and cannot be read."]
+    assert "is damaged (file is not a database)" in (data / "logs" / "depot.log").read_text(encoding="utf-8")
     assert sorted(p.name for p in data.iterdir()) == ["depot.sqlite3", "logs"]
 
 
@@ -91,3 +97,34 @@ def test_repair_from_the_window_closes_repairs_and_reopens(qtbot, monkeypatch):
     assert seen[1] == seen[0]
     assert reports[0].startswith("The local database ") and "is sound" in reports[0]
     assert "Nothing was written to Xero or Autotask." in reports[0]
+
+
+def test_a_database_damaged_while_the_window_is_open_says_what_to_do_in_plain_words(qtbot, demo_session):
+    from .conftest import close_window, open_window
+
+    [synced] = demo_session.syncer().sync(["INV-5001"])  # a synced row: the refresh reads it but does not rewrite it
+    assert synced.ok, synced.message
+    win = open_window(qtbot, demo_session)
+    try:
+        conn = sqlite3.connect(demo_session.paths.database)
+        with conn:
+            conn.execute("UPDATE invoices SET causes='{not json' WHERE invoice_number='INV-5001'")
+        conn.close()
+        win.act_refresh.trigger()
+        qtbot.waitUntil(lambda: not win.ops.busy and win.banner.isVisible(), timeout=30000)
+        assert win.banner.text() == (
+            "Refresh from Autotask: Depot GUI's local database is damaged and cannot be read; use File › Repair "
+            "local database, which keeps the damaged file aside and rebuilds the invoice states from the newest "
+            "backup, Autotask and Xero.")
+        detail = (f"the local database {demo_session.paths.database} is damaged (the row of invoice 5001 is "
+                  "unreadable: causes '{not json' is not JSON)")
+        assert detail in (demo_session.paths.logs / "depot.log").read_text(encoding="utf-8")
+        diagnostics = win.copy_diagnostics().splitlines()
+        assert [ln for ln in diagnostics if ln.startswith("Local database: ")] == [
+            f"Local database: {detail}. Run `depot-sync repair` (or Repair local database in the window): it keeps "
+            "the damaged file aside and rebuilds the invoice states from Autotask and Xero."]
+        assert any(ln.endswith(f"ERROR depot_gui.ui: Refresh from Autotask did not finish: {detail}. Run `depot-sync "
+                               "repair` (or Repair local database in the window): it keeps the damaged file aside and "
+                               "rebuilds the invoice states from Autotask and Xero.") for ln in diagnostics)
+    finally:
+        close_window(qtbot, win)
