@@ -60,6 +60,9 @@ class Engine:
         self.cancel = cancel or CancelToken()
         self.overrides = overrides or MappingOverrides()
         self._lob: LobAccess | None = None
+        # Our Xero document of each invoice the last audit found (by Autotask id): a sync right
+        # after it needs no second look-up to see that a synced invoice is unchanged.
+        self.seen_in_xero: dict[int, dict] = {}
         # Told the Autotask ids whose recorded state just changed, while a long audit or sync runs
         # (the window updates those rows as they come, not only at the end).
         self.on_recorded: Callable[[list[int]], None] | None = None
@@ -99,6 +102,7 @@ class Engine:
         if numbers is not None and any(not str(n).strip() for n in numbers):
             raise NothingNamed("An invoice name is empty: name each invoice (a blank name never means \"all\").")
         self.progress("Downloading invoices from Autotask", 0, 0)
+        self.seen_in_xero = {}
         wanted = [n.strip() for n in numbers or []]
         raw_invoices = self._download_invoices(wanted, period)
         results: list[AuditResult] = []
@@ -178,6 +182,7 @@ class Engine:
             xero = ours
             if ours is not None:  # in Xero and ours: its state, even if another invoice took the number since
                 result = self._with_xero(result, ours)
+                self.seen_in_xero[d.invoice.id] = ours
             elif d.invoice.number in holders:
                 result = self._conflict(result, shared_number_text(d.invoice.number, holders[d.invoice.number]),
                                         {"shared_with": [i for i, _ in holders[d.invoice.number]]})

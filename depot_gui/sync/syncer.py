@@ -186,6 +186,9 @@ class Syncer(BatchSyncMixin):
         settings = self.store.settings()
         draft = result.draft
         status = settings.xero_status
+        seen = self.engine.seen_in_xero.get(result.autotask_id)
+        if seen is not None and not self.store.open_attempts(result.autotask_id) and self._same(result, draft, seen, status):
+            return self._done(result, seen, "unchanged")  # read by this sync's own audit: no second look-up
         existing, foreign = self._lookup(draft, result.autotask_id)
         if existing is None and not foreign and self.store.open_attempts(result.autotask_id):
             # A previous attempt's answer never arrived: it may still land. Look again.
@@ -273,10 +276,7 @@ class Syncer(BatchSyncMixin):
                 replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "refused", message
             )
         ours = draft.payload(status)
-        same = _content(ours["LineItems"]) == _content(xero.get("LineItems") or []) and fmt2(
-            to_decimal(xero.get("Total"))
-        ) == fmt2(draft.totals().total * (-1 if draft.type == ACCRECCREDIT else 1))
-        if same or not xero.get("LineItems") and fmt2(to_decimal(xero.get("Total"))) == fmt2(result.autotask_total):
+        if self._same(result, draft, xero, status):
             return self._done(result, xero, "unchanged")
         xero_status = str(xero.get("Status") or "")
         if xero_status in ("DRAFT", "SUBMITTED") and draft.type != ACCRECCREDIT:
@@ -310,6 +310,18 @@ class Syncer(BatchSyncMixin):
         return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "refused", message)
 
     # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _same(result: AuditResult, draft: XeroDraft, xero: dict, status: str) -> bool:
+        """Xero's document already holds what would be sent (same kind, lines and total)."""
+        is_credit = bool(xero.get("CreditNoteID")) or xero.get("Type") == ACCRECCREDIT
+        if is_credit != (draft.type == ACCRECCREDIT):
+            return False
+        total = fmt2(to_decimal(xero.get("Total")))
+        if not xero.get("LineItems"):
+            return total == fmt2(result.autotask_total)
+        return (_content(draft.payload(status)["LineItems"]) == _content(xero["LineItems"])
+                and total == fmt2(draft.totals().total * (-1 if draft.type == ACCRECCREDIT else 1)))
+
     def _lookup(self, draft: XeroDraft, autotask_id: int) -> tuple[dict | None, list[dict]]:
         """(our Xero document for this invoice, the documents under its number that are not ours)."""
         return split_ours(find_in_xero(self.conn.xero, [draft.invoice_number]).get(draft.invoice_number, []), autotask_id)
