@@ -17,6 +17,7 @@ from depot_gui.core.money import fmt2
 from depot_gui.core.settings import SPECS, SettingError
 
 from .cli_contacts import add_contacts_parser
+from .cli_cache import add_cache_parser
 from .cli_tracking import add_tracking_parser
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE = 0, 1, 2
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="read invoices found paid at an earlier check from Xero again (a payment removed later)")
 
     add_tracking_parser(sub)
+    add_cache_parser(sub)
     add_contacts_parser(sub)
 
     se = sub.add_parser("settings", help="show or change settings")
@@ -265,6 +267,10 @@ def _in_session(args: argparse.Namespace, out) -> int:
             from .cli_contacts import contacts_command
 
             return _guarded(lambda: contacts_command(session, args, out))
+        if args.command == "cache":
+            from .cli_cache import cache_command
+
+            return _guarded(lambda: cache_command(session, args, out))
         if args.command == "tracking":
             from .cli_tracking import tracking_command
 

@@ -75,16 +75,18 @@ class RefCacheMixin:
         except ValueError:
             return None
 
-    def forget_xero_cache(self, tenant: str | None = None) -> None:
-        """Drop the cached reference data (of one organisation, or all): the next audit reads it afresh."""
+    def forget_xero_cache(self, tenant: str | None = None) -> tuple[int, int]:
+        """Drop the cached reference data (of one organisation, or all): the next audit reads it afresh.
+
+        Returns (cached rows dropped, organisations they belonged to)."""
+        where, params = ("", ()) if tenant is None else (" WHERE tenant_id=?", (tenant.lower(),))
         try:
             with self.transaction() as c:
                 c.execute("BEGIN IMMEDIATE")
-                if tenant is None:
-                    c.execute("DELETE FROM xero_cache")
-                    c.execute("DELETE FROM xero_cache_marks")
-                else:
-                    c.execute("DELETE FROM xero_cache WHERE tenant_id=?", (tenant.lower(),))
-                    c.execute("DELETE FROM xero_cache_marks WHERE tenant_id=?", (tenant.lower(),))
+                tenants = c.execute(f"SELECT COUNT(DISTINCT tenant_id) FROM (SELECT tenant_id FROM xero_cache{where} "
+                                    f"UNION ALL SELECT tenant_id FROM xero_cache_marks{where})", params * 2).fetchone()[0]
+                rows = c.execute(f"DELETE FROM xero_cache{where}", params).rowcount
+                c.execute(f"DELETE FROM xero_cache_marks{where}", params)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from None
+        return rows, tenants

@@ -28,6 +28,7 @@ from .resources import icon
 from .link_dialog import review_link
 from .settings_dialog import SettingsDialog
 from .status_bar import AppStatusBar
+from .xero_data_action import XeroDataActions
 
 log = logging.getLogger("depot_gui.ui")
 PREFERRED_SIZE = QSize(1440, 860)  # on a large screen; smaller screens get 92% of theirs
@@ -133,12 +134,14 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
             file_menu.addAction(action)
-        file_menu.addAction(self.act_payments)
+        self.xero_data = XeroDataActions(self, self.session, self.ops)  # Read Xero data afresh at next refresh
+        file_menu.addActions([self.act_payments, self.xero_data.act_forget])
         file_menu.addSeparator()
         self.reports = ReportActions(self, self.session, self.invoices)  # Export…, Month-end report (PDF)…
         file_menu.addActions([self.reports.act_export, self.reports.act_month_end])
-        self.reports.finished_message.connect(self._on_ops_finished_message)
-        self.reports.failed.connect(self._on_ops_failed)
+        for source in (self.reports, self.xero_data):
+            source.finished_message.connect(self._on_ops_finished_message)
+            source.failed.connect(self._on_ops_failed)
         file_menu.addSeparator()
         file_menu.addAction(self.act_settings)
         self.act_repair = file_menu.addAction("&Repair local database…", self._on_repair_triggered)

@@ -90,6 +90,11 @@ class SessionOps(QObject):
     def busy(self) -> bool:
         return self.current is not None
 
+    def run_op(self, op: Op, after=None) -> bool:
+        """Run another module's ``op`` as the window's one operation (False when one runs already);
+        ``after`` is called when it ends (the op's own ``finally_`` is taken by this)."""
+        return self._start(op, after)
+
     def _start(self, op: Op, after=None, what: str = "") -> bool:
         if self.current is not None:
             return False
