@@ -14,9 +14,10 @@ from depot_gui.store.db import InvoiceRow, Store
 
 from .cause_view import CauseCard
 from .colors import color_for, style_for
+from .contact_text import row_status_text, window_wording
 from .models.history_table import HistoryModel
 from .models.line_table import LineComparisonModel
-from .resources import icon, local_time, status_icon, status_text
+from .resources import icon, local_time, status_icon
 
 _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists", "linked")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
@@ -76,12 +77,14 @@ class DetailPane(QScrollArea):
         sync_requested(int): Sync pressed for this autotask id.
         resync_requested(int): Re-sync pressed for this autotask id.
         link_requested(int): Link to Xero document pressed (a conflict with an unmarked document).
+        contact_requested(dict): Choose Xero contact pressed (the last result's ``contact_choice``).
         settings_requested: a cause linked to the Settings dialog.
     """
 
     sync_requested = Signal(int)
     resync_requested = Signal(int)
     link_requested = Signal(int)
+    contact_requested = Signal(dict)
     settings_requested = Signal()
 
     def __init__(self, store: Store | None, parent: QWidget | None = None) -> None:
@@ -161,6 +164,11 @@ class DetailPane(QScrollArea):
             "Review the Xero document that holds this number and, if it is this invoice, make it this invoice's."
         )
         self.link_button.clicked.connect(self._on_link_clicked)
+        self.contact_button = QPushButton("C&hoose Xero contact…")
+        self.contact_button.setToolTip(
+            "Link this company to an existing Xero contact, or create a new one, once: its invoices go there."
+        )
+        self.contact_button.clicked.connect(self._on_contact_clicked)
         self.sync_button.clicked.connect(self._on_sync_clicked)
         self.resync_button.clicked.connect(self._on_resync_clicked)
         self.button_hint = QLabel()
@@ -169,6 +177,7 @@ class DetailPane(QScrollArea):
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.resync_button)
         buttons.addWidget(self.link_button)
+        buttons.addWidget(self.contact_button)
         buttons.addWidget(self.button_hint, 1)
         self.layout_.addLayout(buttons)
 
@@ -220,7 +229,8 @@ class DetailPane(QScrollArea):
         row, result = self.row, self.result
         visible = row is not None
         for w in (self.causes_heading, self.lines_heading, self.lines_view, self.history_heading, self.history_view,
-                  self.sync_button, self.resync_button, self.link_button, self.status_chip, self.status_icon):
+                  self.sync_button, self.resync_button, self.link_button, self.contact_button, self.status_chip,
+                  self.status_icon):
             w.setVisible(visible)
         for card in self.cards:
             card.setParent(None)
@@ -239,7 +249,7 @@ class DetailPane(QScrollArea):
             return
         self.title.setText(f"{row.invoice_number} · {row.company}" if row.company else row.invoice_number)
         self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
-        self.status_chip.setText(status_text(row.status))
+        self.status_chip.setText(row_status_text(row))
         self.figures["autotask"].setText(fmt_money(result.autotask_total) if result else row.autotask_total)
         self.figures["xero"].setText(xero_holds(row, result))
         diff = result.difference if result else None
@@ -248,7 +258,7 @@ class DetailPane(QScrollArea):
         colour = color_for("warning", self.figures["difference"]).name() if row.status == MISMATCH else ""
         self.figures["difference"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
-        first, _, rest = (explanation or "").partition("\n")
+        first, _, rest = window_wording(explanation or "").partition("\n")
         self.verdict.setText(first)
         extra = []
         if row.status == CONFLICT and rest:
@@ -294,7 +304,7 @@ class DetailPane(QScrollArea):
 
     def _order_tabs(self) -> None:
         """Tab follows reading order: buttons, then the cause cards (added later), then the tables."""
-        chain = [self.sync_button, self.resync_button, *(c.label for c in self.cards), self.lines_view,
+        chain = [self.sync_button, self.resync_button, self.link_button, self.contact_button, *(c.label for c in self.cards), self.lines_view,
                  self.history_view]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -319,6 +329,13 @@ class DetailPane(QScrollArea):
     def can_link(self) -> bool:
         return self.linkable() and not self._busy
 
+    def contact_choice(self) -> dict | None:
+        """The last audit held this invoice back until its company's Xero contact is chosen (or re-chosen)."""
+        if self.row is None or self.row.status != ERROR or self.result is None:
+            return None
+        choice = self.result.extra.get("contact_choice")
+        return choice if isinstance(choice, dict) and choice.get("company_id") is not None else None
+
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
         self._update_buttons()
@@ -328,11 +345,14 @@ class DetailPane(QScrollArea):
         self.resync_button.setEnabled(self.can_resync())
         self.link_button.setVisible(self.linkable())
         self.link_button.setEnabled(self.can_link())
+        self.contact_button.setVisible(self.contact_choice() is not None)
+        self.contact_button.setEnabled(self.contact_choice() is not None and not self._busy)
         status = self.row.status if self.row else ""
         hint = {
             READY: "The totals agree: Sync sends it to Xero.",
             MISMATCH: "Fix the cause described below, then press Re-sync.",
-            ERROR: "Fix the problem above, then press Re-sync.",
+            ERROR: "Choose the contact once for this company: its invoices go there from now on."
+            if self.contact_choice() is not None else "Fix the problem above, then press Re-sync.",
             CONFLICT: "Nothing is sent while another document holds this number. Resolve it as said above, "
             "then press Re-sync.",
             SYNCED: "Already in Xero. Re-sync checks Autotask again and updates a Xero draft that changed."
@@ -347,6 +367,11 @@ class DetailPane(QScrollArea):
     def _on_link_clicked(self) -> None:
         if self.autotask_id is not None and self.can_link():
             self.link_requested.emit(self.autotask_id)
+
+    def _on_contact_clicked(self) -> None:
+        choice = self.contact_choice()
+        if choice is not None and not self._busy:
+            self.contact_requested.emit(choice)
 
     def _on_resync_clicked(self) -> None:
         if self.autotask_id is not None and self.can_resync():

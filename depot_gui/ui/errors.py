@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from depot_gui.core.settings import SettingError
 from depot_gui.store.db import StoreError
+from depot_gui.sync.contacts import ContactError
 from depot_gui.sync.repair import RepairError
 from depot_gui.sync.session import SessionError
 
@@ -27,7 +28,7 @@ def friendly_message(exc: BaseException) -> str:
     text = getattr(exc, "user_message", None)
     if isinstance(text, str) and text:
         return text[:1].upper() + text[1:]
-    if isinstance(exc, (SessionError, StoreError, SettingError, RepairError)):
+    if isinstance(exc, (SessionError, StoreError, SettingError, RepairError, ContactError)):
         msg = str(exc)
         return msg[:1].upper() + msg[1:] if msg else UNEXPECTED
     if isinstance(exc, OSError):

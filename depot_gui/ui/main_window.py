@@ -15,6 +15,7 @@ from depot_gui.sync.payments import READ_ONLY_MESSAGE
 from depot_gui.sync.session import Session
 
 from .banner import Banner
+from .contact_actions import ContactActions
 from .batch_confirm import confirm_box
 from .detail_pane import SELECT_TEXT, DetailPane
 from .diagnostics import diagnostics_text
@@ -135,11 +136,12 @@ class MainWindow(QMainWindow):
         for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
             file_menu.addAction(action)
         self.xero_data = XeroDataActions(self, self.session, self.ops)  # Read Xero data afresh at next refresh
-        file_menu.addActions([self.act_payments, self.xero_data.act_forget])
+        self.contacts = ContactActions(self, self.session, self.ops)  # Xero contacts… and Choose Xero contact…
+        file_menu.addActions([self.act_payments, self.xero_data.act_forget, self.contacts.act_contacts])
         file_menu.addSeparator()
         self.reports = ReportActions(self, self.session, self.invoices)  # Export…, Month-end report (PDF)…
         file_menu.addActions([self.reports.act_export, self.reports.act_month_end])
-        for source in (self.reports, self.xero_data):
+        for source in (self.reports, self.xero_data, self.contacts):
             source.finished_message.connect(self._on_ops_finished_message)
             source.failed.connect(self._on_ops_failed)
         file_menu.addSeparator()
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         self.detail.resync_requested.connect(self._on_detail_sync_requested)
         self.detail.settings_requested.connect(self._on_settings_triggered)
         self.detail.link_requested.connect(self._on_detail_link_requested)
+        self.detail.contact_requested.connect(self.contacts.choose_for_invoice)
         self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
         self.pending = PendingWatcher(self, self.ops)
         self.ops.busy_changed.connect(self._on_ops_busy_changed)
@@ -226,6 +229,7 @@ class MainWindow(QMainWindow):
                                      and any(r.status == READY for r in self.rows()))
         self.act_settings.setEnabled(not busy)
         self.act_payments.setEnabled(not busy)
+        self.contacts.act_contacts.setEnabled(not busy)
         self.detail.set_busy(busy)
 
     def _restore_state(self) -> None:

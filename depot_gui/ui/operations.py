@@ -116,6 +116,10 @@ class SessionOps(QObject):
         op.finally_(finished).run()
         return True
 
+    def start(self, op: Op, what: str = "") -> bool:
+        """Run an op another part of the window made (Xero contacts) in turn: never beside another."""
+        return self._start(op, what=what)
+
     def _info(self) -> ConnectionInfo:
         conn = self.session.connections()
         return ConnectionInfo(conn.api_user, conn.zone_name, conn.tenant_name, self.session.sandbox is not None)
@@ -146,7 +150,7 @@ class SessionOps(QObject):
         def work(cancel, progress):
             info = self._info()
             engine = session.engine(progress, cancel)
-            engine.on_recorded = self._relay_rows
+            engine.on_recorded = self.relay_rows
             engine.audit()
             since, _ = engine.period(session.settings())
             self._period_text = (f"unsynced invoices dated from {since.day} {since:%b %Y}" if since
@@ -223,7 +227,7 @@ class SessionOps(QObject):
 
         def work(cancel, progress):
             syncer = session.syncer(progress, cancel)
-            syncer.engine.on_recorded = self._relay_rows
+            syncer.engine.on_recorded = self.relay_rows
             outcomes = syncer.sync(numbers)
             self._sync_notes = list(syncer.warnings)
             left = syncer.conn.xero.day_remaining
@@ -326,7 +330,7 @@ class SessionOps(QObject):
             text += " " + " ".join(notes)
         self._say(text)
 
-    def _relay_rows(self, autotask_ids: list[int]) -> None:
+    def relay_rows(self, autotask_ids: list[int]) -> None:
         """(Worker thread) rows whose state was just recorded: the window updates them as they come."""
         rows = [r for r in (self.session.store.invoice(i) for i in autotask_ids) if r is not None]
         if rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -37,3 +37,12 @@ class RowsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.header_tips.get(section)
         return None
+
+
+def refilter(proxy: QSortFilterProxyModel) -> None:
+    """Apply a changed row filter (beginFilterChange/endFilterChange are Qt 6.9+; older: invalidateRowsFilter)."""
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:
+        proxy.invalidateRowsFilter()

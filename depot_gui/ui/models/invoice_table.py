@@ -15,8 +15,9 @@ from depot_gui.core.payments import label as payment_label
 from depot_gui.store.db import InvoiceRow
 
 from ..colors import color_for
-from ..resources import local_time, status_icon, status_text
-from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
+from ..contact_text import row_status_text, window_wording
+from ..resources import local_time, status_icon
+from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE, refilter
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -79,7 +80,7 @@ def _cells(row: InvoiceRow) -> tuple[tuple[str, ...], tuple[Any, ...]]:
         row.company,
         row.invoice_date or "",
         *money,
-        status_text(row.status),
+        row_status_text(row),  # "Choose contact" for an invoice waiting for its contact
         synced,
         payment_label(row.payment_state),
     )
@@ -243,9 +244,9 @@ class InvoiceTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and c in _MONEY_COLS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.explanation.split("\n", 1)[0] or None
+            return window_wording(row.explanation.split("\n", 1)[0]) or None
         if role == Qt.ItemDataRole.AccessibleTextRole and c == Col.STATUS:
-            return f"Status: {status_text(row.status)}"
+            return f"Status: {row_status_text(row)}"
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -290,12 +291,7 @@ class InvoiceFilterProxy(QSortFilterProxyModel):
         self._refilter()
 
     def _refilter(self) -> None:
-        # beginFilterChange/endFilterChange are Qt 6.9+; invalidateRowsFilter works before that.
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
+        refilter(self)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         model = self.sourceModel()

@@ -1,0 +1,148 @@
+"""File › Xero contacts…: every company invoiced here and the Xero contact its invoices go to."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from depot_gui.sync.contacts import BROKEN, CompanyContact
+
+from .colors import style_for
+from .geometry import restore_or_place
+from .models import OBJECT_ROLE
+from .models.company_table import CompanyContactModel, CompanyContactProxy
+
+GEOMETRY_KEY = "contacts/list_geometry"
+FORGETTABLE = ("link", "create", "auto", BROKEN)  # the states that have a kept choice
+
+
+class ContactListDialog(QDialog):
+    """The companies of the invoices here with their contact state; choose or forget a contact.
+
+    Signals:
+        choose_requested(object): Choose contact… (or Enter, double-click) on this CompanyContact.
+        forget_requested(object): Forget choice… on this CompanyContact.
+    """
+
+    choose_requested = Signal(object)
+    forget_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contact_list")
+        self.setWindowTitle("Xero contacts")
+        layout = QVBoxLayout(self)
+        intro = QLabel("Which Xero contact each Autotask company's invoices go to. A company waits for you when Xero "
+                       "has contacts close to its name but none exactly: choose its contact once, here or from "
+                       "the invoice.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search company, contact or invoice")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search companies")
+        self.unlinked = QCheckBox("Show only companies &without a settled contact")
+        self.unlinked.setChecked(True)
+        row.addWidget(self.search, 1)
+        row.addWidget(self.unlinked)
+        layout.addLayout(row)
+        self.model = CompanyContactModel(self)
+        self.proxy = CompanyContactProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = self._table()
+        layout.addWidget(self.view, 1)
+        self.state = QLabel("Loading the companies and the Xero contacts…")
+        self.state.setWordWrap(True)
+        layout.addWidget(self.state)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.choose_button = self.buttons.addButton("&Choose contact…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.forget_button = self.buttons.addButton("&Forget choice…", QDialogButtonBox.ButtonRole.ActionRole)
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)  # Enter on a row opens its chooser, never closes the list
+        layout.addWidget(self.buttons)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.unlinked.toggled.connect(self._on_unlinked_toggled)
+        self.view.activated.connect(self._on_view_activated)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.proxy.modelReset.connect(self._update_buttons)
+        self.proxy.layoutChanged.connect(self._update_buttons)
+        self.choose_button.clicked.connect(self._on_choose_clicked)
+        self.forget_button.clicked.connect(self._on_forget_clicked)
+        self.buttons.rejected.connect(self.reject)
+        self._update_buttons()
+        restore_or_place(self, QSettings().value(GEOMETRY_KEY), QSize(980, 480))
+
+    def _table(self) -> QTableView:
+        view = QTableView()
+        view.setModel(self.proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # those waiting for a choice first
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setTabKeyNavigation(False)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        view.setAccessibleName("Companies")
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        return view
+
+    def set_rows(self, rows: list[CompanyContact]) -> None:
+        """The companies from the worker; the one selected before stays selected."""
+        keep = self.selected()
+        self.model.set_rows(rows)
+        waiting = sum(1 for r in rows if r.unlinked)
+        self.state.setText(f"{len(rows)} compan{'ies' if len(rows) != 1 else 'y'} invoiced here; {waiting} without a "
+                           "settled contact." if rows else "No invoices here yet: Refresh from Autotask first.")
+        self.state.setStyleSheet("")
+        for i in range(self.proxy.rowCount()):
+            index = self.proxy.index(i, 0)
+            if keep is None or index.data(OBJECT_ROLE).company_id == keep.company_id:
+                self.view.selectRow(i)
+                break
+        self._update_buttons()
+
+    def set_failed(self, message: str) -> None:
+        self.state.setText(message)
+        self.state.setStyleSheet(style_for("error", self.state))
+
+    def selected(self) -> CompanyContact | None:
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].data(OBJECT_ROLE) if rows else None
+
+    def _update_buttons(self, *_args) -> None:
+        row = self.selected()
+        self.choose_button.setEnabled(row is not None)
+        self.forget_button.setEnabled(row is not None and row.state in FORGETTABLE)
+
+    def _on_unlinked_toggled(self, on: bool) -> None:
+        self.proxy.set_unlinked_only(on)
+        self._update_buttons()
+
+    def _on_view_activated(self, index) -> None:
+        row = index.data(OBJECT_ROLE)
+        if row is not None:
+            self.choose_requested.emit(row)
+
+    def _on_choose_clicked(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.choose_requested.emit(row)
+
+    def _on_forget_clicked(self) -> None:
+        row = self.selected()
+        if row is not None and row.state in FORGETTABLE:
+            self.forget_requested.emit(row)
+
+    def done(self, result: int) -> None:
+        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        super().done(result)
+
+
+__all__ = ["ContactListDialog"]
