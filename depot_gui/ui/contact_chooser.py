@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from depot_gui.core.models import XeroContact
-from depot_gui.sync.contacts import CompanyContact
+from depot_gui.sync.contacts import CHOOSE, CompanyContact
 
 from .colors import style_for
 from .geometry import restore_or_place
@@ -17,6 +17,23 @@ from .models import OBJECT_ROLE, SORT_ROLE
 from .models.contact_table import ContactOption, ContactOptionModel, close_options, search_options
 
 GEOMETRY_KEY = "contacts/chooser_geometry"
+
+
+def pick_table(proxy, name: str, sort_column: int) -> QTableView:
+    """A sortable read-only table to pick one row from (Tab leaves it; columns fit their text)."""
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.setAccessibleName(name)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
 
 
 def _caption(text: str = "") -> QLabel:
@@ -72,7 +89,10 @@ class ContactChooser(QDialog):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.view = self._table()
+        self.view = pick_table(self.proxy, "Xero contacts offered", 2)  # the engine's order: closest first
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
         self.state = _caption()
         layout.addWidget(self.state)
@@ -83,6 +103,10 @@ class ContactChooser(QDialog):
         for button in self.buttons.buttons():
             button.setAutoDefault(False)  # Enter in the search box never links, creates or closes
         layout.addWidget(self.buttons)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        for first, second in ((self.search, self.view), (self.view, self.link_button),
+                              (self.link_button, self.create_button), (self.create_button, cancel)):
+            QWidget.setTabOrder(first, second)  # reading order (the box made Cancel first)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
         self.link_button.clicked.connect(self._on_link_clicked)
@@ -92,30 +116,13 @@ class ContactChooser(QDialog):
         self._say_intro()
         restore_or_place(self, QSettings().value(GEOMETRY_KEY), QSize(760, 460))
 
-    def _table(self) -> QTableView:
-        view = QTableView()
-        view.setModel(self.proxy)
-        view.setSortingEnabled(True)
-        view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # the engine's order: closest first
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setTabKeyNavigation(False)
-        view.setAlternatingRowColors(True)
-        view.verticalHeader().hide()
-        view.setAccessibleName("Xero contacts offered")
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        return view
-
     # ------------------------------------------------------------------ filled by the worker
     def set_company(self, row: CompanyContact) -> None:
         """The company as the engine sees it now (account number, waiting invoices, close contacts)."""
         number = f"Account number {row.company_number}" if row.company_number else "No account number"
         waiting = ", ".join(row.invoices) if row.invoices else "none"
-        self.facts.setText(f"Autotask company · {number} · Waiting invoices: {waiting} · Now: {row.summary()}")
+        now = "" if row.state == CHOOSE else f" · Now: {row.summary()}"  # linked, broken, …: say so
+        self.facts.setText(f"Autotask company · {number} · Invoices not yet in Xero: {waiting}{now}")
         self.close_rows = close_options(c.to_json() for c in row.candidates)
         self._show_rows(search_options(self.close_rows, self.directory or [], self.search.text())[0])
         self._say_intro()

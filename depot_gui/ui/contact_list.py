@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
-    QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from depot_gui.sync.contacts import BROKEN, CompanyContact
 
 from .colors import style_for
+from .contact_chooser import pick_table
 from .geometry import restore_or_place
 from .models import OBJECT_ROLE
 from .models.company_table import CompanyContactModel, CompanyContactProxy
@@ -53,7 +53,8 @@ class ContactListDialog(QDialog):
         self.model = CompanyContactModel(self)
         self.proxy = CompanyContactProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.view = self._table()
+        self.view = pick_table(self.proxy, "Companies", 2)  # those waiting for a choice first
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
         self.state = QLabel("Loading the companies and the Xero contacts…")
         self.state.setWordWrap(True)
@@ -64,6 +65,10 @@ class ContactListDialog(QDialog):
         for button in self.buttons.buttons():
             button.setAutoDefault(False)  # Enter on a row opens its chooser, never closes the list
         layout.addWidget(self.buttons)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        for first, second in ((self.search, self.unlinked), (self.unlinked, self.view), (self.view, self.choose_button),
+                              (self.choose_button, self.forget_button), (self.forget_button, close)):
+            QWidget.setTabOrder(first, second)  # reading order (the box made Close first)
         self.search.textChanged.connect(self.proxy.set_search)
         self.unlinked.toggled.connect(self._on_unlinked_toggled)
         self.view.activated.connect(self._on_view_activated)
@@ -75,23 +80,6 @@ class ContactListDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._update_buttons()
         restore_or_place(self, QSettings().value(GEOMETRY_KEY), QSize(980, 480))
-
-    def _table(self) -> QTableView:
-        view = QTableView()
-        view.setModel(self.proxy)
-        view.setSortingEnabled(True)
-        view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # those waiting for a choice first
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setTabKeyNavigation(False)
-        view.setAlternatingRowColors(True)
-        view.verticalHeader().hide()
-        view.setAccessibleName("Companies")
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        return view
 
     def set_rows(self, rows: list[CompanyContact]) -> None:
         """The companies from the worker; the one selected before stays selected."""

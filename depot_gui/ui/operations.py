@@ -14,7 +14,7 @@ from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session import Session, SessionError
 
 from .errors import friendly_message
-from .resources import status_text
+from .contact_text import row_status_text
 from .workers import Op
 
 log = logging.getLogger("depot_gui.ui")
@@ -199,8 +199,8 @@ class SessionOps(QObject):
         self.connected.emit(info)
         self.rows_loaded.emit(rows)
         period, self._period_text = self._period_text, ""
-        counts = Counter(r.status for r in rows)
-        detail = ", ".join(f"{n} {status_text(s).lower()}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        counts = Counter(row_status_text(r) for r in rows)  # "1 choose contact" rather than "1 error"
+        detail = ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1]))
         text = f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask" + (
             f": {detail}." if detail else ".")
         if period:

@@ -65,6 +65,8 @@ def test_the_waiting_invoice_says_choose_contact_without_a_command_line(win, qtb
     model = win.invoices.model
     assert model.index(model.source_row(row.autotask_id), Col.STATUS).data() == "Choose contact"
     assert row.status == "error"  # the JSON and command-line status stays error
+    assert win.status.currentMessage().startswith(
+        "Checked 5 invoices against Autotask: 2 ready, 2 mismatch, 1 choose contact.")
     win.invoices.select_number("INV-5003")
     qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5003")
     assert win.detail.status_chip.text() == "Choose contact"
@@ -86,8 +88,7 @@ def test_linking_the_close_contact_makes_the_invoice_ready_and_keeps_the_link(wi
     chooser = open_chooser(win, qtbot)
     assert len(xero_requests(win)) - before == 2  # the directory's "changed since", for the state and the search
     assert chooser.heading.text() == "Harbour Logistics Pty Ltd"
-    assert chooser.facts.text() == ("Autotask company · Account number C102 · Waiting invoices: INV-5003 · "
-                                    "Now: choose: 1 close contact in Xero")
+    assert chooser.facts.text() == "Autotask company · Account number C102 · Invoices not yet in Xero: INV-5003"
     assert table(chooser.view) == [("Harbour Logistics", "—", SAME_NAME)]
     assert chooser.link_button.isEnabled()
     assert chooser.create_button.text() == "Create &new contact \u201cHarbour Logistics Pty Ltd\u201d"
@@ -151,13 +152,13 @@ def test_the_companies_list_chooses_and_forgets(win, qtbot):
     dialog = win.contacts.open_list()
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 3 and not win.ops.busy, timeout=30000)
     assert table(dialog.view) == [
-        ("Harbour Logistics Pty Ltd", "C102", "choose: 1 close contact in Xero", "1", "INV-5003"),
-        ("Bluegum Legal", "C101", "new: the first sync creates it", "0", "INV-5002, INV-5005"),
+        ("Harbour Logistics Pty Ltd", "C102", "Choose: 1 close contact in Xero", "1", "INV-5003"),
+        ("Bluegum Legal", "C101", "New: the first sync creates it", "0", "INV-5002, INV-5005"),
     ]
     assert dialog.state.text() == "3 companies invoiced here; 2 without a settled contact."
     dialog.unlinked.setChecked(False)
     assert [r[0] for r in table(dialog.view)] == ["Harbour Logistics Pty Ltd", "Bluegum Legal", "Acme Dental Group"]
-    assert table(dialog.view)[2] == ("Acme Dental Group", "C100", "matches \u201cAcme Dental Group\u201d", "0",
+    assert table(dialog.view)[2] == ("Acme Dental Group", "C100", "Matches \u201cAcme Dental Group\u201d", "0",
                                      "INV-5001, INV-5004")
     dialog.view.setFocus()
     dialog.view.selectRow(0)
@@ -167,10 +168,10 @@ def test_the_companies_list_chooses_and_forgets(win, qtbot):
     assert chooser.heading.text() == "Harbour Logistics Pty Ltd"
     qtbot.mouseClick(chooser.link_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not win.ops.busy and links(win) and listed(dialog, "Harbour Logistics Pty Ltd")[2]
-                    != "choose: 1 close contact in Xero", timeout=30000)
+                    != "Choose: 1 close contact in Xero", timeout=30000)
     assert [r[0] for r in table(dialog.view)] == ["Bluegum Legal", "Acme Dental Group", "Harbour Logistics Pty Ltd"]
     assert listed(dialog, "Harbour Logistics Pty Ltd") == (
-        "Harbour Logistics Pty Ltd", "C102", "linked to \u201cHarbour Logistics\u201d", "0", "INV-5003")
+        "Harbour Logistics Pty Ltd", "C102", "Linked to \u201cHarbour Logistics\u201d", "0", "INV-5003")
     assert win.session.store.invoice(5003).status == "ready"
     dialog.view.selectRow(2)
     assert dialog.forget_button.isEnabled()
@@ -184,7 +185,27 @@ def test_the_companies_list_chooses_and_forgets(win, qtbot):
     forget = next(b for b in confirm.buttons() if confirm.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
     qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not win.ops.busy and links(win) == {} and listed(dialog, "Harbour Logistics Pty Ltd")[2]
-                    == "choose: 1 close contact in Xero", timeout=30000)
+                    == "Choose: 1 close contact in Xero", timeout=30000)
     assert win.session.store.invoice(5003).status == "error"
     assert win.status.currentMessage() == ("Harbour Logistics Pty Ltd: choose: 1 close contact in Xero. "
                                            "Not ready: INV-5003 (select one to see why).")
+
+
+def test_the_chooser_is_keyboard_navigable(win, qtbot):
+    from .test_keyboard import _name, tab_walk
+
+    chooser = open_chooser(win, qtbot)
+    stops = [_name(w) for w in tab_walk(chooser, qtbot, chooser.search)]
+    assert stops == ["Search all Xero contacts", "Xero contacts offered", "Link to selected contact",
+                     "Create new contact \u201cHarbour Logistics Pty Ltd\u201d", "Cancel"]
+
+
+def test_the_list_is_keyboard_navigable(win, qtbot):
+    from .test_keyboard import _name, tab_walk
+
+    dialog = win.contacts.open_list()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3 and not win.ops.busy, timeout=30000)
+    dialog.view.selectRow(0)
+    stops = [_name(w) for w in tab_walk(dialog, qtbot, dialog.search)]
+    assert stops == ["Search companies", "Show only companies without a settled contact", "Companies",
+                     "Choose contact…", "Close"]  # Forget choice… is off: nothing is chosen yet

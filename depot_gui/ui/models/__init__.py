@@ -22,6 +22,20 @@ class RowsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list = []
 
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list:
+        return list(self._rows)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Read-only, selectable rows."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 

@@ -14,6 +14,10 @@ _Index = QModelIndex | QPersistentModelIndex
 _STATE_RANK = {s: i for i, s in enumerate(STATES)}  # choose, new, broken first: they need a look
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class CompanyContactModel(RowsTableModel):
     """Rows of CompanyContact; SORT_ROLE raw values, OBJECT_ROLE the row."""
 
@@ -25,20 +29,12 @@ class CompanyContactModel(RowsTableModel):
         4: "This company's invoices here that are not in Xero yet.",
     }
 
-    def set_rows(self, rows: list[CompanyContact]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[CompanyContact]:
-        return list(self._rows)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         r, c = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (r.company_name, r.company_number or "—", r.summary(), str(len(r.candidates)),
+            return (r.company_name, r.company_number or "—", _sentence(r.summary()), str(len(r.candidates)),
                     ", ".join(r.invoices) or "—")[c]
         if role == Qt.ItemDataRole.ToolTipRole and c == 2:
             return r.message or r.summary()
@@ -50,11 +46,6 @@ class CompanyContactModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and c in self.right_aligned:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class CompanyContactProxy(QSortFilterProxyModel):

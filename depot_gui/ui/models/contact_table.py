@@ -57,14 +57,6 @@ class ContactOptionModel(RowsTableModel):
 
     headers = ("Name", "Account number", "Why offered")
 
-    def set_rows(self, rows: list[ContactOption]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ContactOption]:
-        return list(self._rows)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
@@ -76,11 +68,6 @@ class ContactOptionModel(RowsTableModel):
         if role == OBJECT_ROLE:
             return o
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 __all__ = ["ContactOption", "ContactOptionModel", "SEARCHED", "close_options", "search_options"]

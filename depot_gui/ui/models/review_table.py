@@ -77,14 +77,6 @@ class ReviewModel(RowsTableModel):
         super().__init__(parent)
         self._rows: list[ReviewRow] = []
 
-    def set_rows(self, rows: list[ReviewRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ReviewRow]:
-        return list(self._rows)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
@@ -104,8 +96,3 @@ class ReviewModel(RowsTableModel):
             status = row.before_status if c == 2 else row.after_status
             return status_icon(status) if status else None
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
