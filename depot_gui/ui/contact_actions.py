@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -62,8 +62,9 @@ class ContactActions(QObject):
         return ContactDesk(self.session.store, self.session.connections())
 
     def _run(self, op: Op) -> None:
-        """Start ``op`` now, or as soon as the current operation ends."""
-        self.ops.when_idle(lambda: self.ops.start(op))
+        """Start ``op`` as the window's one operation: now, or after the running one and what it queued."""
+        if not self.ops.run_op(op):
+            self.ops.when_idle(lambda: QTimer.singleShot(0, lambda: self._run(op)))
 
     def _failure(self, title: str, dialog_of=None):
         def failed(exc: BaseException) -> None:

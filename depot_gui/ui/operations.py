@@ -116,10 +116,6 @@ class SessionOps(QObject):
         op.finally_(finished).run()
         return True
 
-    def start(self, op: Op, what: str = "") -> bool:
-        """Run an op another part of the window made (Xero contacts) in turn: never beside another."""
-        return self._start(op, what=what)
-
     def _info(self) -> ConnectionInfo:
         conn = self.session.connections()
         return ConnectionInfo(conn.api_user, conn.zone_name, conn.tenant_name, self.session.sandbox is not None)

@@ -209,3 +209,12 @@ def test_the_list_is_keyboard_navigable(win, qtbot):
     stops = [_name(w) for w in tab_walk(dialog, qtbot, dialog.search)]
     assert stops == ["Search companies", "Show only companies without a settled contact", "Companies",
                      "Choose contact…", "Close"]  # Forget choice… is off: nothing is chosen yet
+
+
+def test_the_list_asked_for_during_a_refresh_loads_after_it(win, qtbot):
+    assert win.ops.refresh(quiet=True)
+    assert win.ops.busy
+    dialog = win.contacts.open_list()
+    assert dialog.state.text() == "Loading the companies and the Xero contacts…"
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3 and not win.ops.busy, timeout=30000)
+    assert [r[0] for r in table(dialog.view)] == ["Harbour Logistics Pty Ltd", "Bluegum Legal"]
