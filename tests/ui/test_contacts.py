@@ -218,3 +218,36 @@ def test_the_list_asked_for_during_a_refresh_loads_after_it(win, qtbot):
     assert dialog.state.text() == "Loading the companies and the Xero contacts…"
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 3 and not win.ops.busy, timeout=30000)
     assert [r[0] for r in table(dialog.view)] == ["Harbour Logistics Pty Ltd", "Bluegum Legal"]
+
+
+def test_a_chosen_contact_archived_since_is_chosen_again_from_the_invoice(win, qtbot):
+    session = win.session
+    chooser = open_chooser(win, qtbot)
+    qtbot.mouseClick(chooser.link_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.ops.busy and win.detail.row.status == "ready", timeout=30000)
+    session.connections().xero._write("POST", "Contacts", "Contacts", {"ContactID": HARBOUR, "ContactStatus": "ARCHIVED"},
+                                      "test-archive-harbour", unitdp=False)
+    session.sandbox.advance_clock(600)
+    assert win.ops.refresh(quiet=True)
+    qtbot.waitUntil(lambda: not win.ops.busy and win.detail.row.status == "error", timeout=30000)
+    assert win.detail.status_chip.text() == "Error"  # not a first choice: the verdict says what happened
+    assert win.detail.verdict.text().startswith("Not synced: the Xero contact \u201cHarbour Logistics\u201d chosen for "
+                                                "Harbour Logistics Pty Ltd is archived in Xero.")
+    qtbot.mouseClick(win.detail.contact_button, Qt.MouseButton.LeftButton)
+    chooser = win.contacts.chooser
+    qtbot.waitUntil(lambda: chooser.search.isEnabled() and not win.ops.busy, timeout=30000)
+    assert chooser.facts.text() == ("Autotask company · Account number C102 · Invoices not yet in Xero: INV-5003 · "
+                                    "Now: chosen contact \u201cHarbour Logistics\u201d can no longer be used")
+    assert table(chooser.view) == []  # the archived contact cannot be linked again
+    assert not chooser.link_button.isEnabled()
+    qtbot.keyClicks(chooser.search, "harbour")
+    assert table(chooser.view) == []
+    qtbot.mouseClick(chooser.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box("create_contact_confirm") is not None)
+    confirm = box("create_contact_confirm")
+    assert confirm.informativeText() == ("From now on this company's invoices go to the new contact. "
+                                         "It is created in Xero now.")
+    next(b for b in confirm.buttons() if confirm.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole).click()
+    qtbot.waitUntil(lambda: not win.ops.busy and win.detail.row.status == "ready", timeout=30000)
+    assert xero_contacts(win) == ["Acme Dental Group", "Harbour Logistics", "Harbour Logistics Pty Ltd"]
+    assert links(win)[102][1:] == ("Harbour Logistics Pty Ltd", "create")
