@@ -49,7 +49,7 @@ def tracking_command(session, args, out) -> int:
         elif command == "unmap":
             picture = tc.unmap_line(session.store, picture, args.line)
     except tc.TrackingChoiceError as exc:
-        from .cli import UsageError
+        from .cli_common import UsageError
 
         raise UsageError(f"depot-sync tracking {command}: {exc}") from None
     if command == "show" and args.json:
