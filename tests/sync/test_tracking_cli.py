@@ -174,3 +174,20 @@ def test_show_without_a_connection_is_one_line_exit_2(cli):
     code, out, err = cli("tracking", sandbox=False)
     assert (code, out, err) == (2, "", "depot-sync: Autotask is not connected yet: run the setup wizard in "
                                        "Depot GUI, or `depot-sync connect autotask`.\n")
+
+
+def test_a_category_archived_since_it_was_chosen_is_one_warning(cli):
+    cli("tracking", "off")
+    store = open_store(paths_for(cli.data_dir))
+    save_mapping(store, MappingOverrides(tracking_category="Old Divisions", tracking_option_by_lob={11: "North"}),
+                 "name_or_account_number")
+    store.close()
+    code, out, _ = cli("tracking", "show", "--json")
+    assert code == 0
+    assert json.loads(out)["warnings"] == [
+        "The Xero tracking category 'Old Divisions' is not active in Xero, so no line carries tracking; choose "
+        "another or turn tracking off."]
+    code, out, _ = cli("tracking")
+    assert out.splitlines()[:4] == [
+        "Tracking: Xero tracking category 'Old Divisions'", "", "Line of business               Option",
+        "13  Sydney / Hardware          - (sent without tracking)"]
