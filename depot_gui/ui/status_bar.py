@@ -8,9 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStatusBar, QWidget
 
-from depot_gui.core.audit import STATUSES
+from depot_gui.core.audit import ERROR, STATUSES
 from depot_gui.store.db import InvoiceRow
 
+from .contact_text import CHOOSE_STATUS, waits_for_contact
 from .resources import status_icon, status_text
 
 
@@ -30,15 +31,25 @@ class StatusCounts(QWidget):
             layout.addWidget(text)
             layout.addSpacing(8)
             self.labels[status] = text
+        # invoices waiting for their company's Xero contact: counted apart from errors, shown when any
+        self.choose_icon, self.choose = QLabel(), QLabel()
+        self.choose_icon.setPixmap(status_icon(ERROR).pixmap(14, 14))
+        layout.addWidget(self.choose_icon)
+        layout.addWidget(self.choose)
         self.set_rows([])
 
     def set_rows(self, rows: list[InvoiceRow]) -> None:
-        counts = Counter(r.status for r in rows)
+        counts = Counter(CHOOSE_STATUS if waits_for_contact(r) else r.status for r in rows)
         for status, label in self.labels.items():
             label.setText(f"{status_text(status)} {counts.get(status, 0)}")
+        waiting = counts.get(CHOOSE_STATUS, 0)
+        self.choose.setText(f"{CHOOSE_STATUS} {waiting}" if waiting else "")
+        self.choose.setVisible(bool(waiting))
+        self.choose_icon.setVisible(bool(waiting))
 
     def text(self) -> str:
-        return " · ".join(label.text() for label in self.labels.values())
+        shown = [*self.labels.values(), *([self.choose] if self.choose.text() else [])]
+        return " · ".join(label.text() for label in shown)
 
 
 class ElidedLabel(QLabel):

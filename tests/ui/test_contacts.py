@@ -65,6 +65,8 @@ def test_the_waiting_invoice_says_choose_contact_without_a_command_line(win, qtb
     model = win.invoices.model
     assert model.index(model.source_row(row.autotask_id), Col.STATUS).data() == "Choose contact"
     assert row.status == "error"  # the JSON and command-line status stays error
+    assert win.status.counts.text() == ("Ready 2 · Synced 0 · Mismatch 2 · Conflict 0 · Error 0 · "
+                                        "Choose contact 1")
     assert win.status.currentMessage().startswith(
         "Checked 5 invoices against Autotask: 2 ready, 2 mismatch, 1 choose contact.")
     win.invoices.select_number("INV-5003")
@@ -97,6 +99,7 @@ def test_linking_the_close_contact_makes_the_invoice_ready_and_keeps_the_link(wi
     assert links(win) == {102: (HARBOUR, "Harbour Logistics", "link")}
     model = win.invoices.model
     assert model.index(model.source_row(5003), Col.STATUS).data() == "Ready"
+    assert win.status.counts.text() == "Ready 3 · Synced 0 · Mismatch 2 · Conflict 0 · Error 0"
     assert win.status.currentMessage() == ("Harbour Logistics Pty Ltd now goes to the Xero contact "
                                            "\u201cHarbour Logistics\u201d. INV-5003 is ready to sync (not sent yet).")
     assert not win.detail.contact_button.isVisible()
