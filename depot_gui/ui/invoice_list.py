@@ -53,6 +53,8 @@ class InvoiceList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setSectionsMovable(True)  # the desk may order the columns (remembered with the window)
+        header.moveSection(header.visualIndex(Col.STATUS), Col.DATE)  # the status beside the company: no scrolling
         self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.view.setAccessibleName("Invoices")
         self.view.setAccessibleDescription("Arrow keys move between invoices; Shift or Ctrl with them selects several.")

@@ -296,3 +296,12 @@ def test_rows_fill_in_while_a_sync_runs_and_the_status_says_what_was_read(window
     assert updates[:2] == [["INV-5001", "INV-5003", "INV-5005"]] * 2
     assert any(m.startswith("3 of 3 invoices in Xero. Xero calls left today for this organisation: ")
                for m in messages), messages
+
+
+def test_the_status_column_sits_beside_the_company_and_columns_can_be_moved(window):
+    header = window.invoices.view.horizontalHeader()
+    model = window.invoices.view.model()
+    shown = [model.headerData(header.logicalIndex(v), Qt.Orientation.Horizontal) for v in range(header.count())]
+    assert shown == ["Invoice", "Company", "Status", "Date", "Autotask\ntotal", "Xero\ntotal", "Difference",
+                     "Synced", "Payment"]
+    assert header.sectionsMovable()
