@@ -56,7 +56,7 @@ def contacts_command(session, args, out) -> int:
             print(f"No Xero contact was chosen for {company.name}; nothing changed.", file=out)
             return 0
     except ContactError as exc:
-        from .cli import UsageError
+        from .cli_common import UsageError
 
         raise UsageError(f"depot-sync contacts {command}: {exc}") from None
     verb = "Linked" if command == "link" else "Created the Xero contact"
