@@ -66,8 +66,10 @@ class RepairReport:
             return ""
         again = "use File › Repair local database" if window else "run repair"
         reason = (self.not_rebuilt_window or self.not_rebuilt) if window else self.not_rebuilt
-        return (f"The invoice states were not rebuilt: {reason} The database is usable again; "
-                f"{again} once more when Autotask and Xero can be reached.")
+        state = "The database is usable again" if self.damage else "The database itself is sound"
+        when = ("once Autotask and Xero are connected" if self.connection_missing
+                else "once what is said above is fixed")
+        return f"The invoice states were not rebuilt: {reason} {state}; {again} {when}."
 
     def database_lines(self, window: bool = False) -> list[str]:
         """What was done to the database file itself (kept aside, backup, settings), or that it was sound."""

@@ -114,8 +114,8 @@ def test_repair_that_could_not_rebuild_for_want_of_a_connection_exits_2(cli, tmp
     assert ran.code == 2
     assert ran.line == (
         "depot-sync repair: The invoice states were not rebuilt: Autotask is not connected yet: run the setup wizard "
-        "in Depot GUI, or `depot-sync connect autotask`. The database is usable again; run repair once more when "
-        "Autotask and Xero can be reached.")
+        "in Depot GUI, or `depot-sync connect autotask`. The database is usable again; run repair once Autotask "
+        "and Xero are connected.")
     (kept,) = [p for p in data.glob("depot.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
     assert ran.out.splitlines() == [
         "The local database was damaged (file is not a database).",
@@ -140,6 +140,6 @@ def test_repair_that_could_not_rebuild_because_autotask_refused_exits_1(cli, tmp
     (tmp_path / "refused.json").write_text(json.dumps(scenario))
     ran = cli("--data-dir", tmp_path / "d", "--sandbox", tmp_path / "refused.json", "repair")
     assert ran.code == 1
-    assert ran.line == (f"depot-sync repair: The invoice states were not rebuilt: {reason} The database is usable "
-                        "again; run repair once more when Autotask and Xero can be reached.")
+    assert ran.line == (f"depot-sync repair: The invoice states were not rebuilt: {reason} The database itself is "
+                        "sound; run repair once what is said above is fixed.")
     assert ran.out == f"The local database {tmp_path / 'd' / 'depot.sqlite3'} is sound.\n"

@@ -48,7 +48,8 @@ def test_damaged_database_at_start_offers_repair_then_opens(tmp_path, qtbot, mon
     assert reports[0].splitlines()[0] == "The local database was damaged and could not be read."
     assert "schema" not in reports[0]
     assert ("The invoice states were not rebuilt: Autotask is not connected yet: open Settings › Connections and run "
-            "the setup. The database is usable again; use File › Repair local database once more") in reports[0]
+            "the setup. The database is usable again; use File › Repair local database once Autotask and Xero are "
+            "connected.") in reports[0]
     assert "depot-sync" not in reports[0]
     assert windows == [[]]  # the window opened once, on the rebuilt (empty) database
 
