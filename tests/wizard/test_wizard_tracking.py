@@ -68,3 +68,12 @@ def test_choosing_a_category_proposes_options_by_name_and_saves_them(mapping_pag
         "category": "Business Unit", "options": {"11": "Managed Services", "12": "Projects", "13": "Projects"}}
     page.tracking_category.setCurrentIndex(page.tracking_category.findText("Region"))
     assert [combos[i].currentText() for i in (11, 12, 13)] == ["Sydney", "Sydney", "Sydney"]
+
+
+def test_the_contacts_box_says_close_contacts_wait_for_a_choice(mapping_page):
+    _, _, page = mapping_page
+    assert page.contact_note.text() == (
+        "A company with no exact Xero contact but a close one (\u201cContoso Ltd\u201d and \u201cContoso Limited\u201d, "
+        "say) is never given a second contact on its own: its invoices wait until you choose, once, to link the "
+        "existing contact or create a new one (File \u203a Xero contacts\u2026).")
+    assert page.contact_note.isVisibleTo(page)

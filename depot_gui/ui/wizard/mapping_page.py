@@ -38,6 +38,12 @@ NO_TRACKING = "None (no Xero tracking)"
 NO_OPTION = "(no option: sent without tracking)"
 
 
+CONTACT_NOTE = (
+    "A company with no exact Xero contact but a close one (\u201cContoso Ltd\u201d and \u201cContoso "
+    "Limited\u201d, say) is never given a second contact on its own: its invoices wait until you choose, "
+    "once, to link the existing contact or create a new one (File \u203a Xero contacts\u2026)."
+)
+
 class MappingPage(FlowPage):
     """Loads both sides' lookups in the background, then offers one combo box per row."""
 
@@ -67,6 +73,9 @@ class MappingPage(FlowPage):
         for key, label in CONTACT_RULES.items():
             self.contact_rule.addItem(label, key)
         contact_form.addRow("Match Xero contacts by:", self.contact_rule)
+        self.contact_note = QLabel(CONTACT_NOTE)
+        self.contact_note.setWordWrap(True)
+        contact_form.addRow(self.contact_note)
         self.tracking_box = QGroupBox("Revenue by line of business (optional)")
         tracking_layout = QVBoxLayout(self.tracking_box)
         head = QFormLayout()
