@@ -2,7 +2,7 @@
 
 * Accounts: read once, then only what changed since (``If-Modified-Since``): 1 call an audit.
 * Tax rates (Xero has no ``If-Modified-Since`` for them): read once per session.
-* Contacts: the whole directory read once (summaries, 1,000 a call), then refreshed by one
+* Contacts: the whole directory read once (1,000 a call), then refreshed by one
   "changed since" call; exact matches, close names and chosen contacts are all found in it.
 * Documents by number: numbers never checked by ``InvoiceNumbers`` (40 a call; credit notes by
   ``CreditNoteNumber`` OR clauses, and only for numbers where one of ours can exist); numbers
@@ -25,8 +25,13 @@ MARGIN = timedelta(minutes=2)
 STALE = timedelta(hours=12)
 
 
-def _key(kind: str, value: str) -> str:
-    return f"{kind}:{value.strip().lower()}"
+# What the store keeps of a contact: what matching and the window need, no addresses, phones or people.
+CONTACT_FIELDS = ("ContactID", "Name", "AccountNumber", "ContactNumber", "ContactStatus", "UpdatedDateUTC")
+
+
+def _kept(contacts) -> dict[str, dict]:
+    """Contacts by ContactID, trimmed to CONTACT_FIELDS."""
+    return {str(c.get("ContactID")): {k: c[k] for k in CONTACT_FIELDS if k in c} for c in contacts}
 
 
 class XeroCache:
@@ -75,7 +80,7 @@ class XeroCache:
     # -- contacts --------------------------------------------------------------------------
 
     def directory(self) -> list[dict]:
-        """Every contact of the organisation (summaries, archived included).
+        """Every contact of the organisation (archived included; only the fields matching needs).
 
         Read whole once (1,000 a call), then only what changed since the mark; whole again
         when the mark is stale. Close names and chosen contacts are found in it without calls."""
@@ -84,13 +89,11 @@ class XeroCache:
         if mark is None or whole is None or self._xero_now() - mark > STALE:
             rows = self.xero.all_contacts()
             at = self._mark_now()
-            self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in rows},
-                                 replace_all=True, mark=at)
+            self.store.cache_put(self.tenant, "contact", _kept(rows), replace_all=True, mark=at)
             self.store.cache_put(self.tenant, "contact_directory", {}, replace_all=True, mark=at)
         else:
             changed = self.xero.contacts_changed_since(mark)
-            self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in changed},
-                                 mark=self._mark_now())
+            self.store.cache_put(self.tenant, "contact", _kept(changed), mark=self._mark_now())
         return list(self.store.cached(self.tenant, "contact").values())
 
     def contacts(self, names: list[str], account_numbers: list[str]) -> list[dict]:
@@ -105,7 +108,7 @@ class XeroCache:
 
     def remember_contacts(self, contacts: list[dict]) -> None:
         """Contacts this app just created (so the next audit finds them without a call)."""
-        self.store.cache_put(self.tenant, "contact", {str(c.get("ContactID")): c for c in contacts if c.get("ContactID")})
+        self.store.cache_put(self.tenant, "contact", _kept(c for c in contacts if c.get("ContactID")))
 
     # -- documents by number ---------------------------------------------------------------
 

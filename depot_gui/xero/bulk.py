@@ -87,13 +87,17 @@ class XeroBulkMixin:
         return list(found.values())
 
     def all_contacts(self) -> list[dict]:
-        """Every contact, archived included, as summaries, up to 1,000 a call."""
-        params = {"includeArchived": "true", "summaryOnly": "true", "pageSize": str(DIRECTORY_PAGE)}
+        """Every contact, archived included, up to 1,000 a call.
+
+        Whole records, not ``summaryOnly``: Xero does not document which fields a summary keeps,
+        and a missing ``AccountNumber`` would hide an account-number match (and let a second
+        contact be made). The directory is read whole once, then only by what changed."""
+        params = {"includeArchived": "true", "pageSize": str(DIRECTORY_PAGE)}
         return self._get_pages("Contacts", "Contacts", params)
 
     def contacts_changed_since(self, since: datetime) -> list[dict]:
-        """Every contact created or changed since ``since``, archived ones included (1,000 a call)."""
-        params = {"includeArchived": "true", "summaryOnly": "true", "pageSize": str(DIRECTORY_PAGE)}
+        """Every contact created or changed since ``since``, archived ones included (1,000 a call, whole records)."""
+        params = {"includeArchived": "true", "pageSize": str(DIRECTORY_PAGE)}
         return self._get_pages("Contacts", "Contacts", params, headers=since_header(since))
 
     def accounts_changed_since(self, since: datetime) -> list[dict]:

@@ -169,3 +169,15 @@ def test_the_directory_is_read_1000_a_call_then_only_what_changed(tmp_path):
         start = len(s.sandbox.state()["requests"])
         ContactDesk(s.store, s.connections()).directory()
         assert len(log(start)) == 1
+
+
+def test_the_store_keeps_only_what_matching_needs_of_a_contact(tmp_path):
+    person = {"ContactID": "9a0b1c2d-0000-4000-8000-0000000000b1", "Name": "Northwind Traders", "AccountNumber": "N1",
+              "ContactStatus": "ACTIVE", "EmailAddress": "accounts@northwind.example",
+              "Phones": [{"PhoneType": "DEFAULT", "PhoneNumber": "5550100"}]}
+    with Session.open(tmp_path / "data", harbour(tmp_path, contacts=[person])) as s:
+        tenant = s.connections().tenant_id
+        found = [c for c in ContactDesk(s.store, s.connections()).directory() if c.name == "Northwind Traders"]
+        cached = s.store.cached(tenant, "contact")[person["ContactID"]]
+    assert [(c.contact_id, c.account_number) for c in found] == [(person["ContactID"], "N1")]
+    assert sorted(cached) == ["AccountNumber", "ContactID", "ContactStatus", "Name", "UpdatedDateUTC"]
