@@ -92,12 +92,16 @@ def state_of(company: Company, ref: ReferenceData, store_settings, invoices: Ite
 
 
 class ContactDesk:
-    """List, link and create the Xero contacts of the companies invoiced."""
+    """List, link and create the Xero contacts of the companies invoiced.
+
+    One desk per user action: it reads the contact directory once (a "changed since" call),
+    and again only after it created a contact."""
 
     def __init__(self, store: Store, conn: Connections) -> None:
         self.store = store
         self.conn = conn
         self.cache = XeroCache(store, conn.xero, conn.tenant_id, conn.extra)
+        self._read: list[XeroContact] | None = None  # the directory as read by this desk (one read an action)
 
     @property
     def tenant(self) -> str:
@@ -124,12 +128,16 @@ class ContactDesk:
 
     def directory(self) -> list[XeroContact]:
         """The organisation's active contacts, by name (for choosing one that is not close)."""
-        found = [XeroContact.from_api(c) for c in self.cache.directory()]
-        return sorted((c for c in found if c.status == "ACTIVE"), key=lambda c: (c.name.casefold(), c.contact_id))
+        return sorted((c for c in self._everyone() if c.status == "ACTIVE"), key=lambda c: (c.name.casefold(), c.contact_id))
+
+    def _everyone(self) -> list[XeroContact]:
+        """Every contact (archived included): read once by this desk (one "changed since" call)."""
+        if self._read is None:
+            self._read = [XeroContact.from_api(c) for c in self.cache.directory()]
+        return self._read
 
     def _reference(self) -> ReferenceData:
-        contacts = [XeroContact.from_api(c) for c in self.cache.directory()]
-        return ReferenceData(contacts=contacts, contacts_complete=True,
+        return ReferenceData(contacts=self._everyone(), contacts_complete=True,
                              contact_links=self.store.contact_links(self.tenant))
 
     def _companies(self, ids: set[int]) -> dict[int, Company]:
@@ -162,7 +170,7 @@ class ContactDesk:
         text = (text or "").strip()
         if not text:
             raise ContactError("Name the Xero contact (its name or ContactID).")
-        everyone = [XeroContact.from_api(c) for c in self.cache.directory()]
+        everyone = self._everyone()
         by_id = [c for c in everyone if c.contact_id.lower() == text.lower()]
         named = by_id or [c for c in everyone if exact_name(c.name, text)]
         live = [c for c in named if c.status == "ACTIVE"]
@@ -200,6 +208,7 @@ class ContactDesk:
         key = "depot-contact-" + hashlib.sha256(f"{self.tenant}|{company.id}|{name}".encode()).hexdigest()[:40]
         created = self.conn.xero.create_contact(body, key)
         self.cache.remember_contacts([created])
+        self._read = None  # read again: the new contact is in it
         link = ContactLink(company.id, str(created["ContactID"]), str(created.get("Name") or name), CREATED,
                            company.name)
         self.store.save_contact_link(self.tenant, link)

@@ -101,3 +101,16 @@ def test_unlink(run):
         0, "Forgot the Xero contact chosen for Harbour Logistics Pty Ltd; its next audit decides afresh.\n", "")
     assert run("contacts", "unlink", "102") == (
         0, "No Xero contact was chosen for Harbour Logistics Pty Ltd; nothing changed.\n", "")
+
+
+def test_linking_reads_the_contact_directory_once(run):
+    run("audit")
+    before = len(json.loads(run("sandbox", "state")[1])["requests"])
+    assert run("contacts", "link", "102", "Harbour Logistics")[0] == 0
+    after = json.loads(run("sandbox", "state")[1])["requests"][before:]
+    data = [(r["api"], r["method"], r["path"]) for r in after  # connecting (zone, token, tenants) aside
+            if "/query" in r["path"] or "/api.xro/" in r["path"]]
+    assert data == [
+        ("autotask", "POST", "/ATServicesRest/V1.0/Companies/query"),
+        ("xero", "GET", "/api.xro/2.0/Contacts"),
+    ]

@@ -117,8 +117,8 @@ def test_a_chosen_contact_archived_in_xero_stops_the_invoice_with_a_way_out(sess
         "in Xero. Restore it in Xero, or choose another contact for this company, then press Re-sync."))
     assert [c.state for c in ContactDesk(session.store, session.connections()).companies()
             if c.company_id == 102] == [BROKEN]
-    with pytest.raises(ContactError):
-        desk.contact("Harbour Logistics")  # archived: cannot be linked again
+    with pytest.raises(ContactError):  # a new action, a new desk: archived, cannot be linked again
+        ContactDesk(session.store, session.connections()).contact("Harbour Logistics")
 
 
 def test_a_contact_a_sync_created_stays_the_companys_after_a_rename_in_xero(session):
