@@ -1,4 +1,8 @@
-"""The window's use cases as background ops over one session, one at a time (never two writers)."""
+"""The window's use cases as background ops over one session: refresh, sync, link, payments, pending.
+
+Each use case builds an ``Op`` (the work on a worker thread, its summary on the GUI thread) and
+hands it to the ``OpQueue`` (op_queue.py), which runs one at a time (never two writers).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,14 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from depot_gui.core.audit import READY
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.session import Session, SessionError
+from depot_gui.sync.session import Session
 
-from .errors import friendly_message
 from .contact_text import row_status_text
+from .op_queue import OpQueue
 from .workers import Op
 
 log = logging.getLogger("depot_gui.ui")
@@ -35,106 +38,35 @@ class ConnectionInfo:
         return f"{demo}Autotask: {self.api_user}{zone} · Xero: {self.tenant_name or 'connected'}"
 
 
-class SessionOps(QObject):
-    """Runs refresh and sync for the window, serialised so one session never has two writers.
+class SessionOps(OpQueue):
+    """Refresh, sync, link, payments and pending re-checks for the window, one at a time (OpQueue).
 
     Args:
         session: the open session.
         parent: the window (owner of progress dialogs).
 
-    Signals:
-        busy_changed(bool): an operation started or ended.
+    Signals (besides OpQueue's busy_changed, rows_updated, disconnected, failed, finished_message):
         rows_loaded(list): all invoice rows after a refresh.
-        rows_updated(list): rows that a sync changed.
         connected(object): a ConnectionInfo.
-        disconnected(str): why there is no connection (one sentence).
-        failed(str, str): title and friendly message of an error.
-        finished_message(str): a one-line summary for the status bar.
         link_preview_ready(object): a LinkPreview for the person to review before linking.
         payments_checked(object): the PaymentsReport of a payments check (issue 14).
         pending_ready(str): invoices Autotask was still attaching items to turned ready (one line).
     """
 
-    busy_changed = Signal(bool)
     rows_loaded = Signal(list)
-    rows_updated = Signal(list)
     connected = Signal(object)
-    disconnected = Signal(str)
-    failed = Signal(str, str)
-    finished_message = Signal(str)
     link_preview_ready = Signal(object)
     payments_checked = Signal(object)
     pending_ready = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.window = parent
-        self.current: Op | None = None
+        super().__init__(session, parent)
         self._sync_notes: list[str] = []  # the last sync's warnings and Xero's remaining calls
         self._period_text = ""  # which invoices the last refresh downloaded
-        self._when_idle: list = []
-        self._said = False
-        self._last_said = ""
-
-    def when_idle(self, fn, cancel_current: bool = False) -> None:
-        """Run ``fn`` now when nothing runs, else right after the current operation ends."""
-        if self.current is None:
-            fn()
-            return
-        if cancel_current:
-            self.current.cancel.cancel()
-        self._when_idle.append(fn)
-
-    @property
-    def busy(self) -> bool:
-        return self.current is not None
-
-    def run_op(self, op: Op, after=None) -> bool:
-        """Run another module's ``op`` as the window's one operation (False when one runs already);
-        ``after`` is called when it ends (the op's own ``finally_`` is taken by this)."""
-        return self._start(op, after)
-
-    def _start(self, op: Op, after=None, what: str = "") -> bool:
-        if self.current is not None:
-            return False
-        self.current = op
-        self._said = False
-
-        def finished() -> None:
-            if after is not None:
-                after()
-            if what and not self._said and op.cancel.cancelled:  # a cancelled action says so too
-                self.finished_message.emit(f"{what}: cancelled. What was done before that stays done.")
-            self.current = None
-            self.busy_changed.emit(False)
-            waiting, self._when_idle = self._when_idle, []
-            for fn in waiting:
-                fn()
-
-        self.busy_changed.emit(True)
-        op.finally_(finished).run()
-        return True
 
     def _info(self) -> ConnectionInfo:
         conn = self.session.connections()
         return ConnectionInfo(conn.api_user, conn.zone_name, conn.tenant_name, self.session.sandbox is not None)
-
-    def _say(self, text: str) -> None:
-        self._said = True
-        self._last_said = text
-        self.finished_message.emit(text)
-
-    def _fail(self, title: str, exc: BaseException) -> None:
-        self._said = True
-        self.finished_message.emit(f"{title} did not finish: {friendly_message(exc)}")
-        if isinstance(exc, SessionError):  # expected (not set up yet, keyring locked): a sentence, no traceback
-            log.info("%s: %s", title, friendly_message(exc))
-            self.disconnected.emit(friendly_message(exc))
-        else:
-            # The technical detail (e.g. SQLite's words) in the line itself, so the Log view and Copy diagnostics have it
-            log.error("%s did not finish: %s", title, exc, exc_info=(type(exc), exc, exc.__traceback__))
-        self.failed.emit(title, friendly_message(exc))
 
     # ------------------------------------------------------------------ refresh
     def refresh(self, quiet: bool = False) -> bool:
@@ -231,24 +163,13 @@ class SessionOps(QObject):
                 self._sync_notes.append(f"Xero calls left today for this organisation: {left}.")
             return outcomes
 
-        def reload() -> None:
-            fresh = [r for r in (session.store.invoice(i) for i in ids) if r is not None]
-            self.rows_updated.emit(fresh)
-
         op = (
             Op(self.window, work)
             .success(self._on_sync_done)
             .failure(lambda e: self._fail("Sync to Xero", e))
             .with_progress(label, cancellable=True)
         )
-        return self._start(op, after=reload, what=label)
-
-    def sync_all_ready(self, rows: list[InvoiceRow]) -> bool:
-        ready = [r for r in rows if r.status == READY]
-        if not ready:
-            self._say("No invoice is ready to sync.")
-            return False
-        return self.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
+        return self._start(op, after=lambda: self._reload(ids), what=label)
 
     # ------------------------------------------------------------------ link
     def link_preview(self, row: InvoiceRow) -> bool:
@@ -311,10 +232,6 @@ class SessionOps(QObject):
         op = Op(self.window, work).success(done).failure(lambda e: log.warning("pending re-check: %s", e))
         return self._start(op, after=lambda: self._reload(ids))
 
-    def _reload(self, ids: list[int]) -> None:
-        fresh = [r for r in (self.session.store.invoice(i) for i in ids) if r is not None]
-        self.rows_updated.emit(fresh)
-
     def _on_sync_done(self, outcomes) -> None:
         done = sum(1 for o in outcomes if o.ok)
         problems = [o for o in outcomes if not o.ok]
@@ -325,16 +242,3 @@ class SessionOps(QObject):
         if notes:
             text += " " + " ".join(notes)
         self._say(text)
-
-    def relay_rows(self, autotask_ids: list[int]) -> None:
-        """(Worker thread) rows whose state was just recorded: the window updates them as they come."""
-        rows = [r for r in (self.session.store.invoice(i) for i in autotask_ids) if r is not None]
-        if rows:
-            self.rows_updated.emit(rows)  # queued to the GUI thread
-
-    def _session_or_none(self, quiet: bool = False) -> Session | None:
-        if self.busy:
-            if not quiet:
-                self.finished_message.emit("Still working on the previous step…")
-            return None
-        return self.session
