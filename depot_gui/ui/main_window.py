@@ -1,39 +1,40 @@
-"""The main window: composes toolbar, invoice list, detail pane, banner, status bar and log dock."""
+"""The main window: composes toolbar, invoice list, detail pane, banner, status bar and log dock.
+
+It owns the layout and the person's commands (sync, settings, repair…). Its parts live beside it:
+window_actions.py builds the actions, toolbar and menus; window_state.py remembers geometry,
+splitter and columns; window_results.py shows what background work did; operations.py runs it.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from depot_gui import __version__
 from depot_gui.core.audit import READY
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.payments import READ_ONLY_MESSAGE
 from depot_gui.sync.session import Session
 
+from . import window_state
 from .banner import Banner
-from .contact_actions import ContactActions
 from .batch_confirm import confirm_box
 from .detail_pane import SELECT_TEXT, DetailPane
 from .diagnostics import diagnostics_text
-from .geometry import restore_or_place
 from .invoice_list import InvoiceList
-from .log_view import LogDock, install_log_handler
-from .operations import ConnectionInfo, SessionOps
-from .pending_watch import PendingWatcher
-from .report_actions import ReportActions
-from .resources import icon
 from .link_dialog import review_link
+from .log_view import LogDock, install_log_handler
+from .operations import SessionOps
+from .pending_watch import PendingWatcher
+from .resources import icon
 from .settings_dialog import SettingsDialog
 from .status_bar import AppStatusBar
-from .xero_data_action import XeroDataActions
+from .window_actions import build_actions, build_menus, update_actions
+from .window_results import OpResults
 
 log = logging.getLogger("depot_gui.ui")
-PREFERRED_SIZE = QSize(1440, 860)  # on a large screen; smaller screens get 92% of theirs
-NOT_CONNECTED = "Not connected — open Settings › Connections to connect Autotask and Xero."
 
 
 def window_title(session: Session) -> str:
@@ -63,8 +64,8 @@ class MainWindow(QMainWindow):
         self.log_handler = install_log_handler()
         self.ops = SessionOps(session, self)
         self._build_central()
-        self._build_actions()
-        self._build_menus()
+        build_actions(self)
+        build_menus(self)
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
         self.log_dock = LogDock(self.log_handler, self)
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         self.log_dock.hide()
         self.menu_view.addAction(self.log_dock.toggleViewAction())
         self._connect()
-        self._restore_state()
+        window_state.restore_state(self)
         self._update_actions()
 
     # ------------------------------------------------------------------ build
@@ -94,69 +95,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-    def _action(self, name: str, text: str, shortcut, slot, tip: str) -> QAction:
-        action = QAction(icon(name), text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        self.act_refresh = self._action("refresh", "&Refresh from Autotask", QKeySequence.StandardKey.Refresh,
-                                        self._on_refresh_triggered, "Download and check every invoice not yet in Xero")
-        self.act_sync = self._action("sync", "&Sync selected", "Ctrl+Return", self._on_sync_triggered,
-                                     "Send the selected ready invoices to Xero")
-        self.act_resync = self._action("resync", "Re-s&ync", "Ctrl+Shift+R", self._on_resync_triggered,
-                                       "Download the selected invoices again, check them and send them if they now match")
-        self.act_sync_all = self._action("sync-all", "Sync &all ready", "Ctrl+Shift+Return", self._on_sync_all_triggered,
-                                         "Send the ready invoices the list shows to Xero (asks first)")
-        self.act_payments = self._action("refresh", "Check &payments", "Ctrl+Shift+P", self._on_payments_triggered,
-                                         "Read the synced invoices' payments from Xero; set Autotask's paid date "
-                                         "when one is paid in full")
-        self.act_settings = self._action("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences,
-                                         self._on_settings_triggered, "Maximum rounding difference, service adjustments, Xero status, accounts, connections")
-        if not self.act_settings.shortcut().toString():
-            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.setMovable(False)
-        for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_settings)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for action in (self.act_refresh, self.act_sync, self.act_resync, self.act_sync_all):
-            file_menu.addAction(action)
-        self.xero_data = XeroDataActions(self, self.session, self.ops)  # Read Xero data afresh at next refresh
-        self.contacts = ContactActions(self, self.session, self.ops)  # Xero contacts… and Choose Xero contact…
-        file_menu.addActions([self.act_payments, self.xero_data.act_forget, self.contacts.act_contacts])
-        file_menu.addSeparator()
-        self.reports = ReportActions(self, self.session, self.invoices)  # Export…, Month-end report (PDF)…
-        file_menu.addActions([self.reports.act_export, self.reports.act_month_end])
-        for source in (self.reports, self.xero_data, self.contacts):
-            source.finished_message.connect(self._on_ops_finished_message)
-            source.failed.connect(self._on_ops_failed)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_settings)
-        self.act_repair = file_menu.addAction("&Repair local database…", self._on_repair_triggered)
-        self.act_repair.setStatusTip("Keep a damaged local database aside and rebuild it from Autotask and Xero")
-        file_menu.addSeparator()
-        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        self.menu_view = bar.addMenu("&View")
-        find = self.menu_view.addAction("&Find invoice", QKeySequence.StandardKey.Find, self._on_find_triggered)
-        find.setStatusTip("Search by invoice number or company")
-        help_menu = bar.addMenu("&Help")
-        self.act_diagnostics = help_menu.addAction("&Copy diagnostics", self.copy_diagnostics)
-        help_menu.addAction("&About Depot GUI", self._on_about_triggered)
-
     def _connect(self) -> None:
         self.invoices.current_changed.connect(self._on_invoices_current_changed)
         self.invoices.selection_changed.connect(self._on_invoices_selection_changed)
@@ -168,14 +106,7 @@ class MainWindow(QMainWindow):
         self.detail.contact_requested.connect(self.contacts.choose_for_invoice)
         self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
         self.pending = PendingWatcher(self, self.ops)
-        self.ops.busy_changed.connect(self._on_ops_busy_changed)
-        self.ops.rows_loaded.connect(self._on_ops_rows_loaded)
-        self.ops.rows_updated.connect(self._on_ops_rows_updated)
-        self.ops.connected.connect(self._on_ops_connected)
-        self.ops.disconnected.connect(self._on_ops_disconnected)
-        self.ops.failed.connect(self._on_ops_failed)
-        self.ops.finished_message.connect(self._on_ops_finished_message)
-        self.ops.payments_checked.connect(self._on_ops_payments_checked)
+        self.results = OpResults(self)  # what the ops (and the File menu's action groups) did, in view
         self.banner.action_clicked.connect(self._on_banner_action_clicked)
 
     # ------------------------------------------------------------------ public
@@ -220,38 +151,10 @@ class MainWindow(QMainWindow):
         return [r for r in rows if r is not None]
 
     def _update_actions(self) -> None:
-        busy = self.ops.busy
-        selected = self._selected_rows()
-        self.act_refresh.setEnabled(not busy)
-        self.act_sync.setEnabled(not busy and any(r.status == READY for r in selected))
-        self.act_resync.setEnabled(not busy and bool(selected))
-        self.act_sync_all.setEnabled(not busy and self.invoices.proxy.rowCount() > 0
-                                     and any(r.status == READY for r in self.rows()))
-        self.act_settings.setEnabled(not busy)
-        self.act_payments.setEnabled(not busy)
-        self.contacts.act_contacts.setEnabled(not busy)
-        self.detail.set_busy(busy)
-
-    def _restore_state(self) -> None:
-        qs = QSettings()
-        restore_or_place(self, qs.value("window/geometry"), PREFERRED_SIZE)
-        for key, restore in (("window/state", self.restoreState), ("window/splitter", self.splitter.restoreState),
-                             ("window/table_header", self.invoices.view.horizontalHeader().restoreState)):
-            value = qs.value(key)
-            if isinstance(value, QByteArray) and not value.isEmpty():
-                restore(value)
-                if key == "window/table_header":
-                    self.invoices._sized = True  # keep the user's column widths
-        if not isinstance(qs.value("window/splitter"), QByteArray):
-            self.splitter.setSizes([self.width() * 54 // 100, self.width() * 46 // 100])
+        update_actions(self)
 
     def save_state(self) -> None:
-        qs = QSettings()
-        qs.setValue("window/geometry", self.saveGeometry())
-        qs.setValue("window/state", self.saveState())
-        qs.setValue("window/splitter", self.splitter.saveState())
-        qs.setValue("window/table_header", self.invoices.view.horizontalHeader().saveState())
-        qs.sync()
+        window_state.save_state(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pending.timer.stop()
@@ -296,14 +199,6 @@ class MainWindow(QMainWindow):
 
     def _on_payments_triggered(self) -> None:
         self.ops.check_payments()
-
-    def _on_ops_payments_checked(self, report) -> None:
-        """Say so in the window when Autotask will not take the paid date (the state stays local)."""
-        if report.paid_date_read_only:
-            self.banner.setProperty("kind", "payments")
-            self.banner.show_message(READ_ONLY_MESSAGE)
-        elif self.banner.property("kind") == "payments" and report.paid_date_read_only is False:
-            self.banner.hide()
 
     def _on_sync_triggered(self) -> None:
         self.ops.sync([r for r in self._selected_rows() if r.status == READY])
@@ -363,44 +258,6 @@ class MainWindow(QMainWindow):
         if set(changed) - {"xero_status"}:
             self.status.showMessage("Settings saved; checking the invoices again…", 5000)
             self.ops.refresh()
-
-    def _on_ops_busy_changed(self, _busy: bool) -> None:
-        self._update_actions()
-
-    def _on_ops_rows_loaded(self, rows: list) -> None:
-        self._set_rows(rows)
-        if self.invoices.current_id() is None and rows:
-            self.invoices.view.selectRow(0)
-        self.pending.schedule(self.rows())
-
-    def _on_ops_rows_updated(self, rows: list) -> None:
-        for row in rows:
-            self.invoices.update_row(row)
-        self.status.counts.set_rows(self.rows())
-        self.detail.refresh()
-        self._update_actions()
-        self.pending.schedule(self.rows())
-
-    def _on_ops_connected(self, info: ConnectionInfo) -> None:
-        self.connection_text = info.text()
-        self.status.set_connection(self.connection_text)
-        if self.banner.property("kind") == "connection":
-            self.banner.hide()
-
-    def _on_ops_disconnected(self, message: str) -> None:
-        self.connection_text = f"Not connected: {message}"
-        self.status.set_connection("Not connected")
-        self.banner.setProperty("kind", "connection")
-        self.banner.show_message(f"{NOT_CONNECTED}\n{message}", action="Open Settings…", action_key="connections")
-
-    def _on_ops_failed(self, title: str, message: str) -> None:
-        if self.banner.property("kind") == "connection" and self.banner.isVisible():
-            return  # the connection banner already says what to do
-        self.banner.setProperty("kind", "error")
-        self.banner.show_message(f"{title}: {message}")
-
-    def _on_ops_finished_message(self, text: str) -> None:
-        self.status.showMessage(text, 10000)
 
     def _on_banner_action_clicked(self, key: str) -> None:
         if key == "connections":
