@@ -2,69 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
-    QSizePolicy, QTableView, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
-from depot_gui.core.money import fmt_money
 from depot_gui.store.db import InvoiceRow, Store
 
 from .cause_view import CauseCard
-from .colors import color_for, style_for
-from .contact_text import row_status_text, window_wording
-from .models.history_table import HistoryModel
-from .models.line_table import LineComparisonModel
-from .resources import icon, local_time, status_icon
+from .detail_header import InvoiceHeader
+from .detail_tables import DetailSections
+from .resources import icon
 
 _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists", "linked")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
-
-
-def xero_holds(row: InvoiceRow, result: AuditResult | None) -> str:
-    """The total Xero will hold: Xero's rounding of the lines plus any rounding line (marked *)."""
-    if result is None:
-        return row.xero_total
-    total = result.xero_total + result.rounding_line
-    return fmt_money(total) + (" *" if result.rounding_line else "")
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.1)
-    label.setFont(font)
-    return label
-
-
-def _fit_table(view: QTableView) -> None:
-    """Size a table to its rows so the pane scrolls as one page, not a box within a box."""
-    view.resizeRowsToContents()
-    header = view.horizontalHeader()
-    height = header.sizeHint().height() + 2 * view.frameWidth() + view.verticalHeader().length()
-    view.setFixedHeight(height + 2)
-
-
-def _table(model, stretch: int) -> QTableView:
-    """A read-only table whose `stretch` column takes the spare width; the others fit their text."""
-    view = QTableView()
-    view.setModel(model)
-    view.setTabKeyNavigation(False)  # one Tab stop; arrows move within
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.setWordWrap(True)
-    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    header = view.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setMinimumSectionSize(40)
-    return view
 
 
 class DetailPane(QScrollArea):
@@ -103,55 +53,18 @@ class DetailPane(QScrollArea):
         self.layout_.setContentsMargins(14, 10, 14, 14)
         self.setWidget(body)
         self._build_header()
+        self._build_buttons()
         self._build_sections()
         self.show_invoice(None)
 
     # ------------------------------------------------------------------ build
     def _build_header(self) -> None:
-        top = QHBoxLayout()
-        self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.status_chip = QLabel()
-        self.status_icon = QLabel()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.status_icon)
-        top.addWidget(self.status_chip)
-        self.layout_.addLayout(top)
-        grid = QGridLayout()
-        self.figures: dict[str, QLabel] = {}
-        for col, (key, caption) in enumerate(
-            (("autotask", "Autotask total"), ("xero", "Xero total"), ("difference", "Difference"), ("tolerance", "Maximum rounding difference"))
-        ):
-            cap = QLabel(caption)
-            cap.setForegroundRole(cap.foregroundRole())
-            cap.setEnabled(False)  # the palette's disabled text colour reads as a caption in light and dark mode
-            value = QLabel()
-            vfont = value.font()
-            vfont.setPointSizeF(vfont.pointSizeF() * 1.25)
-            value.setFont(vfont)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAccessibleName(caption)
-            grid.addWidget(cap, 0, col)
-            grid.addWidget(value, 1, col)
-            self.figures[key] = value
-        self.layout_.addLayout(grid)
-        self.verdict = QLabel()
-        self.verdict.setWordWrap(True)
-        vf = self.verdict.font()
-        vf.setBold(True)
-        self.verdict.setFont(vf)
-        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.layout_.addWidget(self.verdict)
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
-        self.layout_.addWidget(self.notes)
-        self.payment = QLabel()  # payments back (issue 14): Xero's payment state at the last check
-        self.payment.setWordWrap(True)
-        self.payment.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.layout_.addWidget(self.payment)
+        self.header = InvoiceHeader(self.layout_)  # title, status chip, totals, verdict, notes, payment
+        h = self.header
+        self.title, self.status_icon, self.status_chip, self.figures = h.title, h.status_icon, h.status_chip, h.figures
+        self.verdict, self.notes, self.payment = h.verdict, h.notes, h.payment
+
+    def _build_buttons(self) -> None:
         buttons = QHBoxLayout()
         self.sync_button = QPushButton(icon("sync"), "&Sync to Xero")
         self.sync_button.setToolTip("Send this invoice to Xero (it is checked once more first).")
@@ -182,27 +95,16 @@ class DetailPane(QScrollArea):
         self.layout_.addLayout(buttons)
 
     def _build_sections(self) -> None:
-        self.causes_heading = _heading("Why the totals differ")
-        self.layout_.addWidget(self.causes_heading)
-        self.causes_box = QVBoxLayout()
-        self.layout_.addLayout(self.causes_box)
-        self.cards: list[CauseCard] = []
-        self.lines_heading = _heading("Line by line: Autotask billing items and the Xero lines we would send")
-        self.lines_heading.setWordWrap(True)
-        self.layout_.addWidget(self.lines_heading)
-        self.line_model = LineComparisonModel(self)
-        self.lines_view = _table(self.line_model, 0)
-        self.lines_view.setAccessibleName("Line by line")
-        self.layout_.addWidget(self.lines_view)
-        self.history_heading = _heading("History")
-        self.layout_.addWidget(self.history_heading)
-        self.history_model = HistoryModel(self)
-        self.history_view = _table(self.history_model, 3)
-        self.history_view.setAccessibleName("History")
-        self.layout_.addWidget(self.history_view)
-        self.layout_.addStretch(1)
-        for view in (self.lines_view, self.history_view):
-            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.sections = DetailSections(self, self.layout_)  # causes, line by line, history
+        t = self.sections
+        self.causes_heading, self.causes_box, self.lines_heading = t.causes_heading, t.causes_box, t.lines_heading
+        self.line_model, self.lines_view = t.line_model, t.lines_view
+        self.history_heading, self.history_model, self.history_view = t.history_heading, t.history_model, t.history_view
+
+    @property
+    def cards(self) -> list[CauseCard]:
+        """The cause cards now shown (most likely cause first)."""
+        return self.sections.cards
 
     # ------------------------------------------------------------------ show
     def show_invoice(self, autotask_id: int | None) -> None:
@@ -228,79 +130,22 @@ class DetailPane(QScrollArea):
     def _fill(self, audits, attempts) -> None:
         row, result = self.row, self.result
         visible = row is not None
-        for w in (self.causes_heading, self.lines_heading, self.lines_view, self.history_heading, self.history_view,
-                  self.sync_button, self.resync_button, self.link_button, self.contact_button, self.status_chip,
-                  self.status_icon):
+        for w in (*self.sections.widgets(), self.sync_button, self.resync_button, self.link_button,
+                  self.contact_button, self.status_chip, self.status_icon):
             w.setVisible(visible)
-        for card in self.cards:
-            card.setParent(None)
-            card.deleteLater()
-        self.cards = []
+        self.sections.drop_cards()
         if row is None:
-            self.title.setText("No invoice selected")
-            for label in self.figures.values():
-                label.setText("")
-            self.verdict.setText(self.empty_text)
-            self.notes.setText("")
+            self.header.clear(self.empty_text)
             self.button_hint.setText("")
-            self.line_model.set_result(None)
-            self.history_model.set_history([], [])
-            self._fill_payment()
+            self.sections.clear()
+            self.header.fill_payment(self.payment_row)
             return
-        self.title.setText(f"{row.invoice_number} · {row.company}" if row.company else row.invoice_number)
-        self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
-        self.status_chip.setText(row_status_text(row))
-        self.figures["autotask"].setText(fmt_money(result.autotask_total) if result else row.autotask_total)
-        self.figures["xero"].setText(xero_holds(row, result))
-        diff = result.difference if result else None
-        self.figures["difference"].setText(fmt_money(diff) if diff is not None else row.difference)
-        self.figures["tolerance"].setText(fmt_money(result.tolerance) if result else "")
-        colour = color_for("warning", self.figures["difference"]).name() if row.status == MISMATCH else ""
-        self.figures["difference"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
-        explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
-        first, _, rest = window_wording(explanation or "").partition("\n")
-        self.verdict.setText(first)
-        extra = []
-        if row.status == CONFLICT and rest:
-            extra.append(rest)  # the ways out
-        extra += [ln for ln in rest.splitlines() if ln.startswith("Not checked:")] if row.status == MISMATCH else []
-        if result:
-            if result.rounding_line:
-                extra.append(
-                    f"* The Xero total includes a rounding line of {fmt_money(result.rounding_line)} "
-                    f"(Xero's rounding of the lines alone gives {fmt_money(result.xero_total)})."
-                )
-            extra += list(result.notes) + [f"⚠ {w}" for w in result.warnings]
-        self.notes.setText("\n".join(extra))
-        self.notes.setVisible(bool(extra))
-        self._fill_payment()
-        causes = result.causes if (result and row.status == MISMATCH) else ()
-        for rank, cause in enumerate(causes):
-            card = CauseCard(cause, rank)
-            card.settings_requested.connect(self.settings_requested)
-            self.causes_box.addWidget(card)
-            self.cards.append(card)
+        self.header.fill(row, result)
+        self.header.fill_payment(self.payment_row)
+        self.sections.fill_causes(row, result, self.settings_requested)
         self._order_tabs()
-        self.causes_heading.setVisible(bool(causes))
-        self.line_model.set_result(result)
-        self.lines_heading.setText(
-            "Line by line: Autotask billing items and the Xero lines " + ("sent" if row.status == SYNCED else "we would send")
-        )
-        self.history_model.set_history(audits, attempts)
-        self.history_heading.setText(f"History ({len(audits) + len(attempts)})")
-        _fit_table(self.lines_view)
-        _fit_table(self.history_view)
+        self.sections.fill_tables(row, result, audits, attempts)
         self._update_buttons()
-
-    def _fill_payment(self) -> None:
-        pay = getattr(self, "payment_row", None)
-        self.payment.setVisible(pay is not None)
-        if pay is None:
-            self.payment.setText("")
-            return
-        self.payment.setText(f"Payment: {pay.message} (Checked {local_time(pay.checked_at)}.)")  # says the state
-        overdue = pay.state == "overdue"
-        self.payment.setStyleSheet(style_for("error", self.payment) if overdue else "")
 
     def _order_tabs(self) -> None:
         """Tab follows reading order: buttons, then the cause cards (added later), then the tables."""
