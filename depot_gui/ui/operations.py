@@ -135,15 +135,6 @@ class SessionOps(OpQueue):
             text += f" Downloaded: {period} (Settings › Audit sets the period)."
         self._say(text)
 
-    def check_connection(self) -> bool:
-        """Connect (in the background) and report who we are connected to."""
-        def connected(info: ConnectionInfo) -> None:
-            self.connected.emit(info)
-            self._say(f"Connected: {info.text()}.")
-
-        return self._start(Op(self.window, lambda cancel, progress: self._info()).success(connected)
-                           .failure(lambda e: self._fail("Connection", e)), what="Connecting")
-
     # ------------------------------------------------------------------ sync
     def sync(self, rows: list[InvoiceRow], label: str = "Syncing to Xero") -> bool:
         """Re-download, re-check and send the given invoices (each at most once)."""

@@ -191,3 +191,21 @@ def test_a_category_archived_since_it_was_chosen_is_one_warning(cli):
     assert out.splitlines()[:4] == [
         "Tracking: Xero tracking category 'Old Divisions'", "", "Line of business               Option",
         "13  Sydney / Hardware          - (sent without tracking)"]
+
+
+def test_a_last_part_shared_by_two_lines_of_business_must_be_named_whole(tmp_path, capsys):
+    sc = json.loads(tracking_scenario(tmp_path).read_text())
+    ents = sc["autotask"]["entities"]
+    ents["OrganizationalLevel1s"].append({"id": 2, "name": "Melbourne", "isActive": True})
+    ents["OrganizationalLevelAssociations"].append(
+        {"id": 14, "organizationalLevel1ID": 2, "organizationalLevel2ID": 2, "isActive": True})
+    path = tmp_path / "two-cities.json"
+    path.write_text(json.dumps(sc))
+    base = ["--data-dir", str(tmp_path / "d2"), "--sandbox", str(path), "tracking"]
+    assert main(base + ["set", "Business Unit"]) == 0
+    capsys.readouterr()
+    assert main(base + ["map", "projects", "Projects"]) == 2
+    assert capsys.readouterr().err == (
+        "depot-sync tracking map: 'projects' names more than one Autotask line of business; give its id or whole "
+        "name: 14 (Melbourne / Projects), 13 (Sydney / Hardware), 11 (Sydney / Managed Services), 12 (Sydney / Projects)\n")
+    assert main(base + ["map", "Melbourne / Projects", "Projects"]) == 0
