@@ -160,6 +160,14 @@ def choice_text(company_name: str, candidates: tuple[Candidate, ...]) -> str:
     )
 
 
+CHOOSE_LABEL = "Choose contact"  # how people read the status of an invoice that waits for a choice
+
+
+def waits_for_choice(status: str, explanation: str) -> bool:
+    """An invoice the audit held back (status ``error``) until its company's contact is chosen."""
+    return status == "error" and (explanation or "").startswith(_CHOICE_PREFIX)
+
+
 def broken_link_text(company_name: str, link: ContactLink, found: XeroContact | None) -> str:
     """A chosen contact that can no longer take invoices."""
     state = "no longer exists in Xero" if found is None else f"is {found.status.lower()} in Xero"
@@ -167,3 +175,7 @@ def broken_link_text(company_name: str, link: ContactLink, found: XeroContact | 
         f"Not synced: the Xero contact \u201c{link.contact_name}\u201d chosen for {company_name or 'this company'} "
         f"{state}. Restore it in Xero, or choose another contact for this company, then press Re-sync."
     )
+
+
+# "Not synced yet: Xero has no contact named " (the start of choice_text, however it is worded)
+_CHOICE_PREFIX = choice_text("", ()).partition("\u201c")[0]

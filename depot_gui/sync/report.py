@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from depot_gui.core.contacts import CHOOSE_LABEL, waits_for_choice
 from depot_gui.core.diagnosis import TITLES
 from depot_gui.core.money import fmt2
 from depot_gui.core.payments import LABELS as PAYMENT_LABELS
@@ -28,6 +29,11 @@ Tick = Callable[[int, int], None]  # (done, total) after each invoice; may raise
 
 def status_label(status: str) -> str:
     return STATUS_LABEL.get(status, status.capitalize())
+
+
+def invoice_label(i: "ReportInvoice") -> str:
+    """The invoice's status as the window says it ("Choose contact" for one that waits for a contact)."""
+    return CHOOSE_LABEL if waits_for_choice(i.status, i.explanation) else status_label(i.status)
 
 
 def payment_state(row: InvoiceRow) -> str:

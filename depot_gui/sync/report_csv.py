@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple
 from pathlib import Path
 
-from .report import LineRow, ReportInvoice, status_label
+from .report import LineRow, ReportInvoice, invoice_label
 
 INVOICE_HEADER = (
     "Invoice", "Company", "Invoice date", "Status", "Autotask total", "Xero total", "Rounding line", "Difference",
@@ -56,7 +56,7 @@ def lines_path_for(path: str | Path) -> Path:
 
 def invoice_record(i: ReportInvoice) -> tuple[str, ...]:
     return (
-        i.number, i.company, i.invoice_date, status_label(i.status), i.autotask_total, i.xero_total,
+        i.number, i.company, i.invoice_date, invoice_label(i), i.autotask_total, i.xero_total,
         i.rounding_line, i.difference, "; ".join(f"{c.code} {c.amount}" for c in i.causes), ", ".join(i.unchecked),
         i.xero_number, i.xero_invoice_id, i.synced_at, i.payment, "yes" if i.voided_in_autotask else "",
         " ".join(i.explanation.split()),

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import re
 
-from depot_gui.core.audit import ERROR
-from depot_gui.core.contacts import choice_text
+from depot_gui.core.contacts import CHOOSE_LABEL, waits_for_choice
 from depot_gui.store.db import InvoiceRow
 
 from .resources import status_text
 
-CHOOSE_STATUS = "Choose contact"
-# "Not synced yet: Xero has no contact named " (from the engine's own sentence, not a copy of it)
-_CHOICE_PREFIX = choice_text("", ()).partition("\u201c")[0]
+CHOOSE_STATUS = CHOOSE_LABEL
 _WAYS = re.compile(r"\s*\(window: [^;()]*; command line: [^()]*\)")
 
 
 def waits_for_contact(row: InvoiceRow | None) -> bool:
     """An invoice the audit held back until the user links or creates its company's contact."""
-    return row is not None and row.status == ERROR and row.explanation.startswith(_CHOICE_PREFIX)
+    return row is not None and waits_for_choice(row.status, row.explanation)
 
 
 def row_status_text(row: InvoiceRow) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from depot_gui import __version__
 from depot_gui.core.money import fmt_money
-from depot_gui.sync.report import CHECK_LABEL, NO_PAYMENT_STATE, MonthEndReport, ReportInvoice, status_label
+from depot_gui.sync.report import CHECK_LABEL, NO_PAYMENT_STATE, MonthEndReport, ReportInvoice, invoice_label
 from depot_gui.sync.report_csv import atomic_write, check_target
 
 RESOLUTION = 300  # dots per inch of the PDF's layout (text stays vector)
@@ -81,7 +81,7 @@ def _period(r: MonthEndReport) -> str:
 
 
 def _attention(i: ReportInvoice) -> str:
-    head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(status_label(i.status))}</h3>"
+    head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}</h3>"
             f"<p>Invoice date {escape(i.invoice_date or 'none')} · Autotask {_m(i.autotask_total)} · "
             f"Xero {_m(i.xero_total)} · Difference {_m(i.difference)}</p>")
     parts = [head]

@@ -114,3 +114,12 @@ def test_linking_reads_the_contact_directory_once(run):
         ("autotask", "POST", "/ATServicesRest/V1.0/Companies/query"),
         ("xero", "GET", "/api.xro/2.0/Contacts"),
     ]
+
+
+def test_the_reports_say_choose_contact_for_an_invoice_that_waits_for_one(run, tmp_path):
+    run("audit")
+    code, _, _ = run("report", "--since", "2026-11-01", "--csv", str(tmp_path / "r.csv"))
+    rows = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert code == 0
+    assert [r.split(",")[:4] for r in rows if r.startswith("INV-5003")] == [
+        ["INV-5003", "Harbour Logistics Pty Ltd", "2026-11-01", "Choose contact"]]
