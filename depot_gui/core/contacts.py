@@ -136,11 +136,6 @@ class ContactLink:
     company_name: str = ""
     decided_at: str = ""
 
-    @property
-    def on_purpose(self) -> bool:
-        """Chosen by a person (not only remembered from a sync)."""
-        return self.decision in (LINKED, CREATED)
-
 
 def describe(c: Candidate) -> str:
     """'Contoso Limited' (same name apart from …), for sentences."""

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from depot_gui.core.audit import READY, SYNCED, AuditResult
+from depot_gui.core.audit import READY, AuditResult
 from depot_gui.store.db import Store
 
-from .contacts import CompanyContact
+from .contacts import CompanyContact, waiting_rows
 from .engine import Engine
 
 
 def waiting_ids(store: Store, company_id: int) -> list[int]:
     """The company's invoices known here, not synced and not voided (Autotask ids, by number)."""
-    owner = store.invoice_companies()
-    return [r.autotask_id for r in store.invoices()
-            if r.status != SYNCED and not r.voided and owner.get(r.autotask_id) == company_id]
+    return [r.autotask_id for r in waiting_rows(store, company_id)]
 
 
 @dataclass(frozen=True)

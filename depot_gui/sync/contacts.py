@@ -18,7 +18,7 @@ from depot_gui.core.audit import SYNCED
 from depot_gui.core.contacts import AUTO, CREATED, LINKED, Candidate, ContactLink, closest, exact_name, normalise
 from depot_gui.core.mapping import XeroDraft, match_contact
 from depot_gui.core.models import Company, ReferenceData, XeroContact
-from depot_gui.store.db import Store
+from depot_gui.store.db import InvoiceRow, Store
 
 from .connect import Connections
 from .xero_cache import XeroCache
@@ -220,10 +220,15 @@ class ContactDesk:
         return self.store.drop_contact_link(self.tenant, company.id)
 
     def _state(self, company: Company) -> CompanyContact:
-        owner = self.store.invoice_companies()
-        waiting = [r.invoice_number for r in self.store.invoices() if r.status != SYNCED and not r.voided
-                   and owner.get(r.autotask_id) == company.id]
+        waiting = [r.invoice_number for r in waiting_rows(self.store, company.id)]
         return state_of(company, self._reference(), self.store.settings(), waiting)
+
+
+def waiting_rows(store: Store, company_id: int) -> list[InvoiceRow]:
+    """The company's invoices known here, not synced and not voided (InvoiceRows, by number)."""
+    owner = store.invoice_companies()
+    return [r for r in store.invoices()
+            if r.status != SYNCED and not r.voided and owner.get(r.autotask_id) == company_id]
 
 
 def remember_created(store: Store, tenant: str, drafts: Iterable[tuple[XeroDraft, str]]) -> None:
