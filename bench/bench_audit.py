@@ -18,8 +18,8 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
-from depot_gui.sandbox.http import dumps
-from depot_gui.sync.session import Session
+from depot_gui.sandbox.http.messages import dumps
+from depot_gui.sync.session.session import Session
 
 DEMO = Path(__file__).resolve().parent.parent / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 

@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 from depot_gui.sandbox.scale import write_scale_scenario
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 
 DEMO = Path(__file__).resolve().parent.parent / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 SIZES = ((10, 5), (50, 20), (200, 40), (1000, 100))

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from depot_gui.store.db import InvoiceRow  # noqa: E402
-from depot_gui.ui.invoice_list import InvoiceList  # noqa: E402
+from depot_gui.ui.window.invoice_list import InvoiceList  # noqa: E402
 from depot_gui.ui.models.invoice_table import Col  # noqa: E402
 
 STATUSES = ("ready", "synced", "mismatch", "error")

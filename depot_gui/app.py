@@ -14,13 +14,13 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from depot_gui import __version__
-from depot_gui.sync.session import Session, SessionError
-from depot_gui.ui.errors import install_excepthook
-from depot_gui.ui.first_paint import quit_after_first_paint
-from depot_gui.ui.garbage import install_gui_gc
-from depot_gui.ui.log_view import install_log_handler
-from depot_gui.ui.main_window import MainWindow
-from depot_gui.ui.repair import DAMAGED_TEXT, REPAIR_EXIT, ask_repair, run_repair
+from depot_gui.sync.session.session import Session, SessionError
+from depot_gui.ui.dialogs.errors import install_excepthook
+from depot_gui.ui.window.first_paint import quit_after_first_paint
+from depot_gui.ui.ops.garbage import install_gui_gc
+from depot_gui.ui.window.log_view import install_log_handler
+from depot_gui.ui.window.main_window import MainWindow
+from depot_gui.ui.dialogs.repair import DAMAGED_TEXT, REPAIR_EXIT, ask_repair, run_repair
 from depot_gui.ui.resources import icon
 
 ORGANISATION = "Depot GUI"
@@ -148,7 +148,7 @@ def _run_window(app: QApplication, args: argparse.Namespace, session: Session) -
 
 def _close(session: Session) -> bool:
     """Close the session once background work has finished; False when a worker is still busy."""
-    from depot_gui.ui.workers import wait_for_ops
+    from depot_gui.ui.ops.workers import wait_for_ops
 
     if wait_for_ops(30000):
         session.close()

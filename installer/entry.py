@@ -10,7 +10,7 @@ import sys
 
 def main() -> int:
     if os.path.basename(sys.argv[0]).lower().startswith("depot-sync"):
-        from depot_gui.cli import main as run
+        from depot_gui.cli.commands import main as run
     else:
         from depot_gui.app import main as run
     return run()

@@ -36,7 +36,7 @@ def qapp(qapp):
     Otherwise a pool thread (wizard checks, syncs) may collect a closed window still in a cycle and
     destroy it off the GUI thread: a segfault that depends on when the collector happens to run.
     """
-    from depot_gui.ui.garbage import install_gui_gc
+    from depot_gui.ui.ops.garbage import install_gui_gc
 
     install_gui_gc(qapp)  # and never switched back: pool threads may outlive the last test
     return qapp
@@ -46,7 +46,7 @@ def qapp(qapp):
 def gui_thread_gc():
     """After each test, the main thread collects what is due (tests that spin no event loop run no timer)."""
     yield
-    garbage = sys.modules.get("depot_gui.ui.garbage")  # not imported: no Qt in this run, nothing to do
+    garbage = sys.modules.get("depot_gui.ui.ops.garbage")  # not imported: no Qt in this run, nothing to do
     collector = garbage.gui_gc() if garbage is not None else None
     if collector is not None:
         collector.check()

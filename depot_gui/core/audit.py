@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .contacts import choice_text
-from .diagnosis import Cause, Evidence, diagnose
-from .mapping import MappingOverrides, XeroDraft, map_invoice
-from .models import AutotaskInvoice, BillingItem, ReferenceData
-from .money import CENT, ZERO, fmt_money
-from .settings import Settings
+from depot_gui.core.contacts import choice_text
+from depot_gui.core.diagnosis import Cause, Evidence, diagnose
+from depot_gui.core.mapping import MappingOverrides, XeroDraft, map_invoice
+from depot_gui.core.models import AutotaskInvoice, BillingItem, ReferenceData
+from depot_gui.core.money import CENT, ZERO, fmt_money
+from depot_gui.core.settings import Settings
 
 READY = "ready"
 SYNCED = "synced"

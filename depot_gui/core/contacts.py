@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .models import XeroContact
+from depot_gui.core.models import XeroContact
 
 # Company-form words at the end of a name (after punctuation is removed), longest first
 # where one is a prefix of another. "and co" / "co" are kept out: "Smith & Co" is a name.

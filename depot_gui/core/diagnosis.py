@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from .mapping import XeroDraft
-from .models import AutotaskInvoice, BillingItem, LobAccess
-from .money import CENT, ZERO, fmt_money, fmt_price
-from .settings import Settings
+from depot_gui.core.mapping import XeroDraft
+from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess
+from depot_gui.core.money import CENT, ZERO, fmt_money, fmt_price
+from depot_gui.core.settings import Settings
 
 ORDER = ("lob_access", "items_pending", "service_adjustment", "tax_mapping", "precision", "unknown")
 

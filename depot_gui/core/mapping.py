@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .contacts import Candidate, broken_link_text, closest, exact_name
-from .ownership import ownership_mark
-from .models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
-from .money import ZERO, round4
-from .settings import Settings
-from .tracking import tracking_for
-from .xero_math import Totals, invoice_totals, line_amount, line_tax
+from depot_gui.core.contacts import Candidate, broken_link_text, closest, exact_name
+from depot_gui.core.ownership import ownership_mark
+from depot_gui.core.models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
+from depot_gui.core.money import ZERO, round4
+from depot_gui.core.settings import Settings
+from depot_gui.core.tracking import tracking_for
+from depot_gui.core.xero_math import Totals, invoice_totals, line_amount, line_tax
 
 ACCREC = "ACCREC"
 ACCRECCREDIT = "ACCRECCREDIT"

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from .money import to_decimal
+from depot_gui.core.money import to_decimal
 
 
 def parse_autotask_datetime(value: object) -> datetime | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .money import fmt2
+from depot_gui.core.money import fmt2
 
 PAID, PART_PAID, OVERDUE, UNPAID = "paid", "part_paid", "overdue", "unpaid"
 PAYMENT_STATES = (PAID, PART_PAID, OVERDUE, UNPAID)

@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .audit import AuditResult, LineComparison
-from .diagnosis import Cause
-from .mapping import ContactRef, XeroDraft, XeroLine
-from .money import fmt2
+from depot_gui.core.audit import AuditResult, LineComparison
+from depot_gui.core.diagnosis import Cause
+from depot_gui.core.mapping import ContactRef, XeroDraft, XeroLine
+from depot_gui.core.money import fmt2
 
 
 def _s(v: Decimal | None) -> str | None:

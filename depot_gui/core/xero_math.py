@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import ZERO, round2, round4
+from depot_gui.core.money import ZERO, round2, round4
 
 
 def line_amount(quantity: Decimal, unit_amount: Decimal) -> Decimal:

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .scenario import ScenarioError
-from .serve import serve_forever
+from depot_gui.sandbox.scenario import ScenarioError
+from depot_gui.sandbox.http.serve_command import serve_forever
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from .http import Request, Response
+from depot_gui.sandbox.http.messages import Request, Response
 
 
 def match_fault(faults: list[dict], counters: dict, api: str | None, req: Request) -> dict | None:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import httpx
 
-from .autotask_api import AutotaskAPI
-from .clock import Clock, http_date, parse_iso
-from .faults import match_fault, status_response
-from .http import ConnectionDropped, Headers, NoAnswer, Request, Response
-from .limits import ConcurrencyGate
-from .scenario import load_scenario, scenario_hash
-from .state import StateStore
-from .xero_api import XeroAPI
-from .xero_identity import XeroIdentity
+from depot_gui.sandbox.autotask.api import AutotaskAPI
+from depot_gui.sandbox.clock import Clock, http_date, parse_iso
+from depot_gui.sandbox.faults import match_fault, status_response
+from depot_gui.sandbox.http.messages import ConnectionDropped, Headers, NoAnswer, Request, Response
+from depot_gui.sandbox.limits import ConcurrencyGate
+from depot_gui.sandbox.scenario import load_scenario, scenario_hash
+from depot_gui.sandbox.state import StateStore
+from depot_gui.sandbox.xero.api import XeroAPI
+from depot_gui.sandbox.xero.identity import XeroIdentity
 
 DEFAULT_OPTIONS = {
     "missing_by_id": "404",              # "404" | "null": GET {E}/{id} for a missing/hidden id
@@ -101,7 +101,7 @@ class Sandbox:
 
     def add_fault(self, fault: dict) -> None:
         """Test hook: inject a fault (same shape as the scenario's ``faults`` entries)."""
-        from .scenario import _Validator
+        from depot_gui.sandbox.scenario import _Validator
         _Validator(Path("<add_fault>")).fault(fault, "$")
         with self.store.transaction() as data:
             data["faults"]["added"].append(dict(fault))
@@ -127,9 +127,9 @@ class Sandbox:
         Paying the whole amount due makes the invoice PAID with ``FullyPaidOnDate``. Xero's
         refusals (not approved, more than is due) raise PaymentRefused. Returns the payment.
         """
-        from .xero_docs import INVOICE
-        from .xero_documents import XeroDocuments
-        from .xero_payments import pay
+        from depot_gui.sandbox.xero.document_rules import INVOICE
+        from depot_gui.sandbox.xero.document_routes import XeroDocuments
+        from depot_gui.sandbox.xero.payments import pay
 
         with self.store.transaction() as data:
             now = self._clock(data).now()
@@ -259,12 +259,12 @@ class Sandbox:
 
     def transport(self) -> httpx.BaseTransport:
         """An in-process httpx transport: every host routes here."""
-        from .transport import SandboxTransport
+        from depot_gui.sandbox.http.transport import SandboxTransport
         return SandboxTransport(self)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0):
         """Serve over HTTP on loopback in a background thread; returns a server with ``.base_url``."""
-        from .server import start_server
+        from depot_gui.sandbox.http.server import start_server
         server = start_server(self, host, port)
         self._servers.append(server)
         return server

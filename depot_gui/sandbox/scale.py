@@ -12,8 +12,8 @@ import copy
 from decimal import Decimal
 from pathlib import Path
 
-from .http import dumps
-from .scenario import load_scenario
+from depot_gui.sandbox.http.messages import dumps
+from depot_gui.sandbox.scenario import load_scenario
 
 _RATES = (Decimal("45"), Decimal("12.3456"), Decimal("120"))
 

@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from .clock import is_iso_datetime, parse_iso
+from depot_gui.sandbox.clock import is_iso_datetime, parse_iso
 
 API_NAMES = ("autotask", "xero", "identity")
 FAULT_KINDS = ("status", "timeout_after_commit", "drop", "delay")

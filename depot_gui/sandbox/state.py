@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-from .http import dumps, loads
+from depot_gui.sandbox.http.messages import dumps, loads
 
 STATE_VERSION = 1
 

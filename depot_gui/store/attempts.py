@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
-from .guard import store_error
-from .records import StoreDamaged, StoreError, SyncAttempt, now_iso
+from depot_gui.store.guard import store_error
+from depot_gui.store.records import StoreDamaged, StoreError, SyncAttempt, now_iso
 
 
 def _holder_gone(holder: str) -> bool:

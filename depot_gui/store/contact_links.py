@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from depot_gui.core.contacts import DECISIONS, ContactLink
 
-from .records import StoreDamaged, now_iso
-from .rows import text
+from depot_gui.store.records import StoreDamaged, now_iso
+from depot_gui.store.rows import text
 
 
 def link_row(r: sqlite3.Row) -> ContactLink:

@@ -20,14 +20,14 @@ from depot_gui.core.money import fmt2
 from depot_gui.core.serialize import result_from_dict, result_to_dict
 from depot_gui.core.settings import Settings
 
-from .attempts import SyncAttemptsMixin
-from .contact_links import ContactLinksMixin
-from .guard import store_error
-from .payments import PaymentRow, PaymentsMixin
-from .refcache import RefCacheMixin
-from .records import BadStoredSetting, InvoiceRow, StoreDamaged, StoreError, StoreLocked, SyncAttempt, now_iso
-from .rows import codes, invoice_row, settings_from
-from .schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from depot_gui.store.attempts import SyncAttemptsMixin
+from depot_gui.store.contact_links import ContactLinksMixin
+from depot_gui.store.guard import store_error
+from depot_gui.store.payments import PaymentRow, PaymentsMixin
+from depot_gui.store.xero_cache import RefCacheMixin
+from depot_gui.store.records import BadStoredSetting, InvoiceRow, StoreDamaged, StoreError, StoreLocked, SyncAttempt, now_iso
+from depot_gui.store.rows import codes, invoice_row, settings_from
+from depot_gui.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 __all__ = [
     "MIGRATIONS", "SCHEMA_VERSION", "BadStoredSetting", "InvoiceRow", "PaymentRow", "Store", "StoreDamaged", "StoreError",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .records import StoreDamaged, StoreError, StoreLocked
+from depot_gui.store.records import StoreDamaged, StoreError, StoreLocked
 
 _DAMAGED_NAMES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 _DAMAGED_TEXT = ("malformed", "not a database", "no such table", "no such column", "file is encrypted")

@@ -10,7 +10,7 @@ from logging.handlers import RotatingFileHandler
 
 from depot_gui import APP_NAME, __version__
 
-from .paths import Paths
+from depot_gui.store.paths import Paths
 
 LOGGER = "depot_gui"
 _SECRETS = re.compile(

@@ -6,11 +6,11 @@ import logging
 import sqlite3
 from datetime import date
 
-from .backup import daily_backup
-from .db import Store
-from .paths import Paths
-from .records import StoreDamaged, StoreError
-from .rows import settings_from
+from depot_gui.store.backup import daily_backup
+from depot_gui.store.db import Store
+from depot_gui.store.paths import Paths
+from depot_gui.store.records import StoreDamaged, StoreError
+from depot_gui.store.rows import settings_from
 
 log = logging.getLogger(__name__)
 

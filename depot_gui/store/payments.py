@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from depot_gui.core.payments import OUTCOMES
 
-from .records import StoreDamaged, now_iso
-from .rows import money, payment_state_of, text
+from depot_gui.store.records import StoreDamaged, now_iso
+from depot_gui.store.rows import money, payment_state_of, text
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from .paths import resource_path
+from depot_gui.store.paths import resource_path
 
 ENV_CLIENT_ID = "DEPOT_XERO_CLIENT_ID"
 PUBLISHER_FILE = "publisher.json"

@@ -1,7 +1,7 @@
 """A damaged database: find out, keep it aside (renamed, never deleted), start again from a backup.
 
 What is read back from a damaged file is only the settings (validated like any stored value);
-the invoice states are rebuilt from Autotask and Xero by ``depot_gui.sync.repair``.
+the invoice states are rebuilt from Autotask and Xero by ``depot_gui.sync.maintenance.repair``.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .backup import backups
-from .db import Store
-from .paths import Paths
-from .records import BadStoredSetting, StoreDamaged
-from .rows import settings_from
+from depot_gui.store.backup import backups
+from depot_gui.store.db import Store
+from depot_gui.store.paths import Paths
+from depot_gui.store.records import BadStoredSetting, StoreDamaged
+from depot_gui.store.rows import settings_from
 
 SIDECARS = ("-wal", "-shm")
 

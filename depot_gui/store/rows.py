@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from depot_gui.core.payments import PAYMENT_STATES
 from depot_gui.core.settings import SettingError, Settings
 
-from .records import BadStoredSetting, InvoiceRow
+from depot_gui.store.records import BadStoredSetting, InvoiceRow
 
 _STATUS = re.compile(r"^[a-z_]{1,32}$")
 

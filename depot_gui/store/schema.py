@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from .records import StoreDamaged, StoreError
+from depot_gui.store.records import StoreDamaged, StoreError
 
 MIGRATIONS: list[str] = [
     # 1: initial schema

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from depot_gui.cli import main
+from depot_gui.cli.commands import main
 
 DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 

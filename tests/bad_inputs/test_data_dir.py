@@ -20,7 +20,7 @@ from .conftest import Before
 def test_many_processes_start_on_one_fresh_data_dir(tmp_path):
     data = tmp_path / "fresh"
     procs = [
-        subprocess.Popen([sys.executable, "-m", "depot_gui.cli", "--data-dir", str(data), "status"],
+        subprocess.Popen([sys.executable, "-m", "depot_gui.cli.commands", "--data-dir", str(data), "status"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(10)
     ]
@@ -99,7 +99,7 @@ def test_data_dir_blank_never_means_the_real_one(cli, tmp_path, monkeypatch):
 
 def test_errors_before_logging_starts_are_printed_once(tmp_path):
     for args in (["--data-dir", "", "status"], ["frobnicate"], ["sandbox", "serve", "--scenario", "x", "--port", "70000"]):
-        p = subprocess.run([sys.executable, "-m", "depot_gui.cli", *args], capture_output=True, text=True, timeout=60,
+        p = subprocess.run([sys.executable, "-m", "depot_gui.cli.commands", *args], capture_output=True, text=True, timeout=60,
                            cwd=tmp_path)
         assert p.returncode == 2
         assert len(p.stderr.splitlines()) == 1, p.stderr

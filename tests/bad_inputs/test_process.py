@@ -56,7 +56,7 @@ def test_unencodable_text_is_escaped_in_the_log(tmp_path, capfd):
 def test_unencodable_invoice_number_on_the_command_line(tmp_path):
     data = tmp_path / "data"
     p = subprocess.run(
-        [sys.executable, "-m", "depot_gui.cli", "--data-dir", str(data), "--sandbox", str(DEMO), "audit", "INV-\udcff"],
+        [sys.executable, "-m", "depot_gui.cli.commands", "--data-dir", str(data), "--sandbox", str(DEMO), "audit", "INV-\udcff"],
         capture_output=True, timeout=120, env={"PYTHONIOENCODING": "utf-8", "PATH": "/usr/bin:/bin",
                                                "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"},
     )

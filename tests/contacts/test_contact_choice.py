@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from depot_gui.sync.contact_choice import recheck_company, waiting_ids
-from depot_gui.sync.contacts import ContactDesk
-from depot_gui.sync.session import Session
+from depot_gui.sync.contacts.recheck import recheck_company, waiting_ids
+from depot_gui.sync.contacts.desk import ContactDesk
+from depot_gui.sync.session.session import Session
 
 from .test_linked_on_purpose import harbour
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from depot_gui.cli import main as cli
+from depot_gui.cli.commands import main as cli
 
 from .test_linked_on_purpose import HARBOUR, harbour
 

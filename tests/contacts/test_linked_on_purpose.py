@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from depot_gui.core.contacts import AUTO, CREATED, LINKED, ContactLink
-from depot_gui.sync.contacts import BROKEN, CHOOSE, NEW, ContactDesk, ContactError
-from depot_gui.sync.session import Session
+from depot_gui.sync.contacts.desk import BROKEN, CHOOSE, NEW, ContactDesk, ContactError
+from depot_gui.sync.session.session import Session
 
 DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 HARBOUR = "9a0b1c2d-0000-4000-8000-000000000102"

@@ -12,7 +12,7 @@ import sys
 def main(mode: str, data_dir: str) -> dict:
     import keyring
 
-    from depot_gui.cli import main as cli
+    from depot_gui.cli.commands import main as cli
     from depot_gui.store.secrets import SecretStore, SecretStoreUnavailable
 
     seen: dict = {"backend": type(keyring.get_keyring()).__module__ + "." + type(keyring.get_keyring()).__name__}
@@ -45,7 +45,7 @@ def main(mode: str, data_dir: str) -> dict:
         seen["unavailable"] = str(exc)
     # the CLI's own path: saved connection details, secrets wanted from this keyring
     from depot_gui.store.db import Store
-    from depot_gui.sync.connect import K_AT_USER, K_XERO_TENANT
+    from depot_gui.sync.session.connections import K_AT_USER, K_XERO_TENANT
 
     from depot_gui.store.paths import paths_for
 

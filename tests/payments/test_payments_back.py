@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from depot_gui.sync.payments import OFF_MESSAGE, READ_ONLY_MESSAGE
-from depot_gui.sync.session import Session
+from depot_gui.sync.payments.payments_back import OFF_MESSAGE, READ_ONLY_MESSAGE
+from depot_gui.sync.session.session import Session
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from depot_gui.core.audit import AuditResult
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 
 from ..conftest import SCENARIOS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from depot_gui.cli import main
+from depot_gui.cli.commands import main
 from depot_gui.sandbox import Sandbox
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from depot_gui.sync.payments import READ_ONLY_MESSAGE
+from depot_gui.sync.payments.payments_back import READ_ONLY_MESSAGE
 from depot_gui.ui.models.invoice_table import Col
 
 from ..ui.conftest import demo_session, temp_qsettings, window  # noqa: F401 - the window fixtures

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from depot_gui.sandbox import Sandbox
-from depot_gui.sandbox.xero_payments import PaymentRefused
+from depot_gui.sandbox.xero.payments import PaymentRefused
 
 from .helpers import SCENARIOS, client, connect, xero_headers
 from .test_xero import API, invoice, loads, put

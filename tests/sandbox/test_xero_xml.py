@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from depot_gui.sandbox.xero_xml import XmlBodyError, read_xml
+from depot_gui.sandbox.xero.xml_body import XmlBodyError, read_xml
 
 from .helpers import client, connect, xero_headers
 from .test_xero import API, invoice, line, loads, messages

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from depot_gui.cli import main as cli
+from depot_gui.cli.commands import main as cli
 from depot_gui.sandbox import load_scenario
-from depot_gui.sandbox.http import dumps
-from depot_gui.sync.session import Session
+from depot_gui.sandbox.http.messages import dumps
+from depot_gui.sync.session.session import Session
 
 
 def dated_scenario(demo, path):

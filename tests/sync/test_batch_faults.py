@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 
 from depot_gui.sandbox.scale import write_scale_scenario
-from depot_gui.sync.connect import sandbox_connections
-from depot_gui.sync.engine import Engine
-from depot_gui.sync.session import Session
-from depot_gui.sync.syncer import Syncer
+from depot_gui.sync.session.connections import sandbox_connections
+from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.session.session import Session
+from depot_gui.sync.invoices.syncer import Syncer
 
 from .power_cut import sync_until_power_cut
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from depot_gui.cli import main
+from depot_gui.cli.commands import main
 from depot_gui.store.opening import open_store
 from depot_gui.store.paths import paths_for
 

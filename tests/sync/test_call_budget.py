@@ -3,8 +3,8 @@
 from decimal import Decimal as D
 
 from depot_gui.sandbox import load_scenario
-from depot_gui.sandbox.http import dumps
-from depot_gui.sync.session import Session
+from depot_gui.sandbox.http.messages import dumps
+from depot_gui.sync.session.session import Session
 
 
 def big_tenant(demo, path, n_invoices=3, n_items=1203):

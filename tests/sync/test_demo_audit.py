@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from depot_gui.cli import main as cli
-from depot_gui.sync.session import Session
+from depot_gui.cli.commands import main as cli
+from depot_gui.sync.session.session import Session
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_cancel_ends_a_rate_limit_wait_at_once(session):
     import threading
     import time
 
-    from depot_gui.sync.engine import Cancelled, CancelToken
+    from depot_gui.sync.invoices.audit import Cancelled, CancelToken
 
     session.sandbox.add_fault({"api": "xero", "method": "GET", "path": "/Accounts$", "nth": 1,
                                "kind": "status", "status": 429, "retryAfter": 30})

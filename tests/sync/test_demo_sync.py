@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from depot_gui.cli import main as cli
-from depot_gui.sync.session import Session
+from depot_gui.cli.commands import main as cli
+from depot_gui.sync.session.session import Session
 
 
 @pytest.fixture

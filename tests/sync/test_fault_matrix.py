@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from depot_gui.sync.connect import sandbox_connections
-from depot_gui.sync.engine import Engine
-from depot_gui.sync.session import Session
-from depot_gui.sync.syncer import Syncer
+from depot_gui.sync.session.connections import sandbox_connections
+from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.session.session import Session
+from depot_gui.sync.invoices.syncer import Syncer
 
 from .power_cut import sync_until_power_cut
 

@@ -10,8 +10,8 @@ import sys
 from decimal import Decimal as D
 from pathlib import Path
 
-from depot_gui.sync.session import Session
-from depot_gui.sync.syncer import idempotency_key
+from depot_gui.sync.session.session import Session
+from depot_gui.sync.invoices.syncer import idempotency_key
 
 from ..conftest import DEMO_PATH, REPO
 
@@ -38,7 +38,7 @@ def run_python(code: str, *args: str, seed: str) -> str:
 
 
 def test_same_invoice_and_content_give_the_same_key_in_every_process():
-    code = ("from depot_gui.sync.syncer import idempotency_key\n"
+    code = ("from depot_gui.sync.invoices.syncer import idempotency_key\n"
             "from tests.sync.test_idempotency_key import PAYLOAD, TENANT\n"
             "print(idempotency_key(TENANT, 5001, PAYLOAD))")
     assert idempotency_key(TENANT, 5001, PAYLOAD) == KEY
@@ -56,7 +56,7 @@ def test_a_change_of_content_tenant_or_invoice_changes_the_key():
 SYNC = """
 import sys
 from pathlib import Path
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 with Session.open(Path(sys.argv[1]), Path(sys.argv[2])) as s:
     [o] = s.syncer().sync(["INV-5001"])
     assert o.ok, o.message

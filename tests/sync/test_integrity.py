@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from depot_gui.cli import main as cli
-from depot_gui.sync.engine import NothingNamed
-from depot_gui.sync.session import Session
+from depot_gui.cli.commands import main as cli
+from depot_gui.sync.invoices.audit import NothingNamed
+from depot_gui.sync.session.session import Session
 
 DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 ACME = "9a0b1c2d-0000-4000-8000-000000000100"
@@ -325,14 +325,14 @@ def test_link_previews_without_writing_then_links_with_yes(tmp_path, capsys):
 
 def test_link_is_refused_for_a_document_another_invoice_owns_and_for_a_shared_number(tmp_path, capsys):
     with Session.open(tmp_path / "d", scenario(tmp_path, second_inv_5001)) as s:
-        from depot_gui.sync.link import Linker, LinkRefused
+        from depot_gui.sync.invoices.link import Linker, LinkRefused
 
         with pytest.raises(LinkRefused, match="names 2 Autotask invoices"):
             Linker(s.engine()).preview("INV-5001")
         with pytest.raises(LinkRefused, match="^Not synced: Autotask has 2 invoices numbered INV-5001"):
             Linker(s.engine()).preview("5006")
     with Session.open(tmp_path / "e", DEMO) as s:
-        from depot_gui.sync.link import Linker, LinkRefused
+        from depot_gui.sync.invoices.link import Linker, LinkRefused
 
         with pytest.raises(LinkRefused, match="^INV-5001 has no Xero document to link: Ready to sync"):
             Linker(s.engine()).preview("INV-5001")
@@ -341,7 +341,7 @@ def test_link_is_refused_for_a_document_another_invoice_owns_and_for_a_shared_nu
 
 def test_link_refuses_a_document_that_changed_since_the_preview(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, hand_made_draft)) as s:
-        from depot_gui.sync.link import Linker, LinkRefused
+        from depot_gui.sync.invoices.link import Linker, LinkRefused
 
         linker = Linker(s.engine())
         preview = linker.preview("INV-5001")
@@ -358,7 +358,7 @@ def test_a_xero_total_unlike_the_computed_one_is_said_after_the_write(tmp_path, 
     the sync says so on the invoice instead of reporting a clean create."""
     from decimal import ROUND_HALF_EVEN, Decimal
 
-    from depot_gui.sandbox import xero_lines
+    from depot_gui.sandbox.xero import lines as xero_lines
 
     from ..ties import write_ties
 

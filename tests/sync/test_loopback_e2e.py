@@ -9,15 +9,15 @@ import httpx
 import pytest
 
 from depot_gui.store.db import Store
-from depot_gui.sync.connect import scenario_connections
-from depot_gui.sync.engine import Engine
-from depot_gui.sync.syncer import Syncer
+from depot_gui.sync.session.connections import scenario_connections
+from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.invoices.syncer import Syncer
 
 
 @pytest.fixture
 def served(tmp_path, demo_scenario):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "depot_gui.cli", "--data-dir", str(tmp_path / "srv"), "sandbox", "serve",
+        [sys.executable, "-m", "depot_gui.cli.commands", "--data-dir", str(tmp_path / "srv"), "sandbox", "serve",
          "--scenario", str(demo_scenario), "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

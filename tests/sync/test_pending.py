@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from depot_gui.cli import main as cli
+from depot_gui.cli.commands import main as cli
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.pending import next_check, pending_rows
-from depot_gui.sync.session import Session
+from depot_gui.sync.invoices.pending import next_check, pending_rows
+from depot_gui.sync.session.session import Session
 
 DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 
@@ -85,7 +85,7 @@ def test_every_needs_whole_minutes(tmp_path, capsys, every):
 
 
 def test_recheck_of_pending_rows_reports_the_ones_that_turned_ready(tmp_path):
-    from depot_gui.sync.pending import recheck
+    from depot_gui.sync.invoices.pending import recheck
 
     with Session.open(tmp_path / "d", slow_attach(tmp_path)) as s:
         s.engine().audit()

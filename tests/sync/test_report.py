@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from depot_gui.sync.report import in_period, month_end_report, period_rows
-from depot_gui.sync.report_csv import ReportFileError, atomic_write, lines_path_for
-from depot_gui.sync.report_files import check_request, export_table, period_reports
-from depot_gui.sync.session import Session
+from depot_gui.sync.reports.month_end import in_period, month_end_report, period_rows
+from depot_gui.sync.reports.csv_writer import ReportFileError, atomic_write, lines_path_for
+from depot_gui.sync.reports.files import check_request, export_table, period_reports
+from depot_gui.sync.session.session import Session
 
 from .test_integrity import hand_made_draft, scenario
 

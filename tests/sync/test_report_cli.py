@@ -2,7 +2,7 @@
 
 import pytest
 
-from depot_gui.cli import main as cli
+from depot_gui.cli.commands import main as cli
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 import httpx
 import pytest
 
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 
 from ..xero_openapi import validate
 

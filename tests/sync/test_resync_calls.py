@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 
 
 def xero_calls(s: Session, since: int) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from depot_gui.sandbox.scale import write_scale_scenario
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 
 
 def xero_calls(session, since):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from depot_gui.cli import main
+from depot_gui.cli.commands import main
 from depot_gui.core.mapping import MappingOverrides
 from depot_gui.sandbox import Sandbox
 from depot_gui.store.opening import open_store

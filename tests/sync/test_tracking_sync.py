@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from depot_gui.core.mapping import MappingOverrides
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 from depot_gui.sync.setup import K_MAPPING_TRACKING, load_mapping_overrides, save_mapping
 
 from ..tracking_scenario import tracking_scenario

@@ -6,9 +6,9 @@ import pytest
 
 from depot_gui.sandbox import Sandbox
 from depot_gui.store.db import Store
-from depot_gui.sync.connect import sandbox_connections
-from depot_gui.sync.engine import Engine
-from depot_gui.sync.syncer import Syncer
+from depot_gui.sync.session.connections import sandbox_connections
+from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.invoices.syncer import Syncer
 
 READINGS = [
     {"missing_by_id": "null"},

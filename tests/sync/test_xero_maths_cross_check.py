@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.session import Session
 
 from ..ties import write_ties
 

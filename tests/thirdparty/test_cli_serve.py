@@ -17,7 +17,7 @@ from .test_xero_python import TENANT, Xero, draft, line
 
 @pytest.fixture
 def served_cli():
-    proc = subprocess.Popen([sys.executable, "-m", "depot_gui.cli", "sandbox", "serve", "--scenario",
+    proc = subprocess.Popen([sys.executable, "-m", "depot_gui.cli.commands", "sandbox", "serve", "--scenario",
                              str(DEMO_PATH), "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         base = json.loads(proc.stdout.readline())["base_url"]

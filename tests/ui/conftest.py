@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
-from depot_gui.sync.session import Session
-from depot_gui.ui.workers import wait_for_ops
+from depot_gui.sync.session.session import Session
+from depot_gui.ui.ops.workers import wait_for_ops
 
 from ..conftest import DEMO_PATH
 
@@ -32,7 +32,7 @@ def demo_session(tmp_path):
 
 def open_window(qtbot, session, rows: int = 5):
     """The real main window on ``session``, shown and loaded (its background audit finished)."""
-    from depot_gui.ui.main_window import MainWindow
+    from depot_gui.ui.window.main_window import MainWindow
 
     win = MainWindow(session)
     qtbot.addWidget(win)

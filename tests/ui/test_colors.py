@@ -58,7 +58,7 @@ def test_wizard_messages_under_a_light_palette(qtbot, make_wizard_for_colors):
 @pytest.fixture
 def make_wizard_for_colors(qtbot, tmp_path):
     from depot_gui.sync.setup import Page
-    from depot_gui.sync.session import Session
+    from depot_gui.sync.session.session import Session
     from depot_gui.ui.wizard.wizard import SetupWizard, make_flow
 
     from ..conftest import DEMO_PATH

@@ -11,8 +11,8 @@ import sys
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize
 
-from depot_gui.ui.geometry import clamped, first_size
-from depot_gui.ui.main_window import MainWindow
+from depot_gui.ui.window.geometry import clamped, first_size
+from depot_gui.ui.window.main_window import MainWindow
 
 from ..conftest import REPO
 
@@ -154,7 +154,7 @@ def test_a_cancelled_action_says_so(window, qtbot):
 
 def test_the_question_lists_at_most_twelve_and_counts_the_rest():
     from depot_gui.store.db import InvoiceRow
-    from depot_gui.ui.batch_confirm import batch_question
+    from depot_gui.ui.dialogs.batch_confirm import batch_question
 
     def row(i):
         return InvoiceRow(autotask_id=i, invoice_number=f"INV-{i}", company="Acme", invoice_date="2026-11-01",

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from depot_gui.ui import first_paint
+from depot_gui.ui.window import first_paint
 
 from ..conftest import REPO
 

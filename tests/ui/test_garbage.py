@@ -8,8 +8,8 @@ import weakref
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from depot_gui.ui.garbage import gui_gc
-from depot_gui.ui.workers import Op, wait_for_ops
+from depot_gui.ui.ops.garbage import gui_gc
+from depot_gui.ui.ops.workers import Op, wait_for_ops
 
 
 class Marker:
@@ -122,7 +122,7 @@ def test_the_app_entry_point_installs_the_collector(monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
     from depot_gui import app as app_module
-    from depot_gui.sync.session import SessionError
+    from depot_gui.sync.session.session import SessionError
 
     installed = []
     real_install = app_module.install_gui_gc

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from depot_gui.ui.main_window import MainWindow
+from depot_gui.ui.window.main_window import MainWindow
 
 # The offscreen platform plugin warns that it cannot propagate size hints (no window manager);
 # that is about the test platform, not the app. Every other Qt warning still fails the test.
@@ -169,7 +169,7 @@ def test_window_state_is_remembered(qtbot, demo_session, temp_qsettings):
 
 
 def test_not_connected_shows_banner(qtbot, tmp_path):
-    from depot_gui.sync.session import Session
+    from depot_gui.sync.session.session import Session
 
     session = Session.open(tmp_path / "real")
     win = MainWindow(session)
@@ -203,7 +203,7 @@ def test_keyboard_navigation_moves_selection(window, qtbot):
 def test_excepthook_logs_and_does_not_raise(qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from depot_gui.ui import errors
+    from depot_gui.ui.dialogs import errors
 
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))

@@ -91,7 +91,7 @@ def test_proxy_filters_and_sorts_on_raw_values():
 
 def test_ten_thousand_invoices_sort_filter_and_update(qtbot):
     """Behaviour at 10,000 rows (speed lives in bench/bench_table.py, not in a timed test)."""
-    from depot_gui.ui.invoice_list import InvoiceList
+    from depot_gui.ui.window.invoice_list import InvoiceList
 
     statuses = ("ready", "synced", "mismatch", "error")
     rows = [row(i, statuses[i % 4], company=f"Company {i % 97}", day=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
@@ -180,7 +180,7 @@ def test_a_changed_row_moves_to_its_sorted_place(qtmodeltester):
 
 
 def test_multi_selection_survives_a_refresh(qtbot):
-    from depot_gui.ui.invoice_list import InvoiceList
+    from depot_gui.ui.window.invoice_list import InvoiceList
 
     pane = InvoiceList()
     qtbot.addWidget(pane)
@@ -200,7 +200,7 @@ def test_multi_selection_survives_a_refresh(qtbot):
 def test_a_moved_row_keeps_its_selection_and_ties_keep_their_order(qtbot):
     from PySide6.QtCore import QItemSelectionModel
 
-    from depot_gui.ui.invoice_list import InvoiceList
+    from depot_gui.ui.window.invoice_list import InvoiceList
 
     pane = InvoiceList()
     qtbot.addWidget(pane)

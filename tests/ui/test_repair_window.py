@@ -8,14 +8,14 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from depot_gui.store.db import Store
-from depot_gui.ui.main_window import MainWindow
+from depot_gui.ui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
 
 def test_damaged_database_at_start_offers_repair_then_opens(tmp_path, qtbot, monkeypatch):
     from depot_gui import app as app_module
-    from depot_gui.ui import repair as repair_ui
+    from depot_gui.ui.dialogs import repair as repair_ui
 
     data = tmp_path / "data"
     data.mkdir()
@@ -79,7 +79,7 @@ def test_file_menu_repair_asks_then_requests(window, qtbot, monkeypatch):
 
 def test_repair_from_the_window_closes_repairs_and_reopens(qtbot, monkeypatch):
     from depot_gui import app as app_module
-    from depot_gui.ui import repair as repair_ui
+    from depot_gui.ui.dialogs import repair as repair_ui
 
     reports, seen = [], []
     monkeypatch.setattr(repair_ui.QMessageBox, "information", lambda parent, title, text: reports.append(text))

@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from depot_gui.cli import main as cli
-from depot_gui.sync.report import month_end_report, period_rows
-from depot_gui.sync.session import Session
+from depot_gui.cli.commands import main as cli
+from depot_gui.sync.reports.month_end import month_end_report, period_rows
+from depot_gui.sync.session.session import Session
 from depot_gui.ui.models.invoice_table import Col
-from depot_gui.ui.report_actions import PeriodDialog, last_full_month
-from depot_gui.ui.report_pdf import build_document
+from depot_gui.ui.reports.actions import PeriodDialog, last_full_month
+from depot_gui.ui.reports.pdf import build_document
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 NOV = (date(2026, 11, 1), date(2026, 11, 30))

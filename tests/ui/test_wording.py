@@ -7,7 +7,7 @@ import logging
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from depot_gui.ui.main_window import MainWindow
+from depot_gui.ui.window.main_window import MainWindow
 from depot_gui.ui.models.invoice_table import Col
 
 from ..conftest import SCENARIOS
@@ -64,7 +64,7 @@ def test_synced_invoice_says_lines_sent(window, qtbot):
 
 
 def test_not_connected_banner_has_no_command_line(qtbot, tmp_path, caplog):
-    from depot_gui.sync.session import Session
+    from depot_gui.sync.session.session import Session
 
     session = Session.open(tmp_path / "real")
     win = MainWindow(session)

@@ -4,7 +4,7 @@ import threading
 
 from PySide6.QtWidgets import QWidget
 
-from depot_gui.ui.workers import Op, wait_for_ops
+from depot_gui.ui.ops.workers import Op, wait_for_ops
 
 
 def test_callbacks_are_dropped_when_the_parent_was_deleted(qtbot):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from depot_gui.sync.xero_refresh import forget_xero_data
+from depot_gui.sync.maintenance.forget_xero_cache import forget_xero_data
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
@@ -26,7 +26,7 @@ def test_the_file_menu_action_forgets_the_cached_xero_data_and_says_so(window, q
 
 
 def test_the_action_waits_for_a_running_refresh(window, qtbot, monkeypatch):
-    from depot_gui.ui import workers
+    from depot_gui.ui.ops import workers
 
     store = window.session.store
     forget = store.forget_xero_cache

@@ -11,15 +11,15 @@ from PySide6.QtWidgets import QApplication
 
 def main() -> None:
     from depot_gui.app import demo_scenario, make_app
-    from depot_gui.sync.session import Session
-    from depot_gui.ui.main_window import MainWindow
+    from depot_gui.sync.session.session import Session
+    from depot_gui.ui.window.main_window import MainWindow
     from depot_gui.ui.wizard.wizard import SetupWizard, make_flow
 
     app = make_app([sys.argv[0]])
     session = Session.open(Path(tempfile.mkdtemp(prefix="depot-probe-")), demo_scenario())
     win = MainWindow(session)
     win.show()
-    from depot_gui.ui.settings_dialog import SettingsDialog
+    from depot_gui.ui.dialogs.settings import SettingsDialog
 
     wizard = SetupWizard(make_flow(session), parent=win)
     wizard.show()

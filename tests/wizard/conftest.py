@@ -11,7 +11,7 @@ import pytest
 from depot_gui.sandbox import Sandbox
 from depot_gui.store.db import Store
 from depot_gui.store.secrets import SecretStore
-from depot_gui.sync.connect import SANDBOX_ROOT
+from depot_gui.sync.session.connections import SANDBOX_ROOT
 from depot_gui.sync.setup import Endpoints, SetupFlow, sandbox_browser
 
 from tests.conftest import DEMO_PATH

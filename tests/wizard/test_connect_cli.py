@@ -1,12 +1,12 @@
-"""`depot-sync connect autotask|xero` through depot_gui.cli.main (secret from env or stdin)."""
+"""`depot-sync connect autotask|xero` through depot_gui.cli.commands.main (secret from env or stdin)."""
 
 from __future__ import annotations
 
 import io
 
-from depot_gui import cli
+from depot_gui.cli import commands as cli
 from depot_gui.store.db import Store
-from depot_gui.sync.connect import K_AT_USER, K_XERO_TENANT, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
+from depot_gui.sync.session.connections import K_AT_USER, K_XERO_TENANT, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
 
 from .conftest import CODE, SECRET, USER, grep_tree
 

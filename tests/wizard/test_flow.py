@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from depot_gui.store.secrets import SecretStore
-from depot_gui.sync.connect import K_AT_USER, S_AT_CODE, S_AT_SECRET
+from depot_gui.sync.session.connections import K_AT_USER, S_AT_CODE, S_AT_SECRET
 from depot_gui.sync.setup import (
     K_MAPPING_ACCOUNTS,
     K_MAPPING_TAX_TYPES,

@@ -7,7 +7,7 @@ import pytest
 
 from depot_gui.store.db import StoreError
 from depot_gui.store.secrets import SecretStore
-from depot_gui.sync.connect import K_AT_USER, K_XERO_TENANT, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
+from depot_gui.sync.session.connections import K_AT_USER, K_XERO_TENANT, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
 from depot_gui.sync.setup import K_MAPPING_ACCOUNTS, Organisation, Page, SetupFlow
 
 from .conftest import CODE, SECRET, USER

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from depot_gui.sync.connect import K_AT_USER, K_XERO_TENANT, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
-from depot_gui.sync.session import Session
+from depot_gui.sync.session.connections import K_AT_USER, K_XERO_TENANT, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
+from depot_gui.sync.session.session import Session
 from depot_gui.sync.setup import K_MAPPING_ACCOUNTS, Organisation, Page
 from depot_gui.ui.wizard import run_setup_wizard
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from depot_gui.store.secrets import SecretStore
-from depot_gui.sync.connect import S_XERO_TOKENS
+from depot_gui.sync.session.connections import S_XERO_TOKENS
 from depot_gui.sync.setup import Page, SetupFlow
 from depot_gui.xero.errors import XeroAuthError
 
@@ -182,7 +182,7 @@ def test_demo_wizard_needs_no_keyring(qtbot, data_dir, demo_scenario):
     import keyring
     from keyring.backends import fail
 
-    from depot_gui.sync.session import Session
+    from depot_gui.sync.session.session import Session
     from depot_gui.ui.wizard.wizard import SetupWizard, make_flow
 
     keyring.set_keyring(fail.Keyring())
@@ -251,7 +251,7 @@ def test_run_setup_wizard_returns_whether_finished(qtbot, data_dir, demo_scenari
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from depot_gui.sync.session import Session
+    from depot_gui.sync.session.session import Session
     from depot_gui.ui.wizard import run_setup_wizard
 
     seen = []

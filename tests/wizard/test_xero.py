@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from depot_gui.store.secrets import SecretStore
-from depot_gui.sync.connect import K_XERO_TENANT, KeyringTokenStore
+from depot_gui.sync.session.connections import K_XERO_TENANT, KeyringTokenStore
 from depot_gui.sync.setup import Page, SetupFlow, XeroLogin
 from depot_gui.xero import oauth
 from depot_gui.xero.errors import XeroAuthError, XeroLoginError

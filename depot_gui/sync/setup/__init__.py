@@ -14,9 +14,8 @@ name must patch the submodule that looks it up.
 
 from __future__ import annotations
 
-from .autotask_step import AutotaskCheck, describe_autotask_error, validate_autotask_input, verify_autotask
-from .cli import ENV_CODE, ENV_SECRET, connect_cli
-from .common import (
+from depot_gui.sync.setup.autotask_step import AutotaskCheck, describe_autotask_error, validate_autotask_input, verify_autotask
+from depot_gui.sync.setup.common import (
     AUTOTASK_USER_PATH,
     BIND_HOST,
     CONTACT_RULES,
@@ -29,9 +28,9 @@ from .common import (
     Page,
     keyring_problem,
 )
-from .flow import Job, SetupFlow, Tagged, XeroSignIn
-from .lob_step import LobVerdict, check_lines_of_business, lob_fix_steps, security_fix_steps
-from .mapping_step import (
+from depot_gui.sync.setup.flow import Job, SetupFlow, Tagged, XeroSignIn
+from depot_gui.sync.setup.lob_step import LobVerdict, check_lines_of_business, lob_fix_steps, security_fix_steps
+from depot_gui.sync.mapping.mapping_step import (
     MappingChoice,
     MappingData,
     load_mapping_data,
@@ -40,13 +39,13 @@ from .mapping_step import (
     rate_key,
     save_mapping,
 )
-from .tracking_step import proposed_option
-from .xero_step import Organisation, XeroLogin, fetch_organisations, sandbox_browser, xero_problem_message
+from depot_gui.sync.mapping.tracking_step import proposed_option
+from depot_gui.sync.setup.xero_step import Organisation, XeroLogin, fetch_organisations, sandbox_browser, xero_problem_message
 
 __all__ = [
     "AutotaskCheck", "Endpoints", "LobVerdict", "MappingData", "MappingChoice", "Organisation", "Page",
     "SetupFlow", "XeroLogin", "Job", "Tagged", "XeroSignIn", "K_MAPPING_ACCOUNTS", "K_MAPPING_TAX_TYPES", "K_MAPPING_TRACKING",
     "CONTACT_RULES",
-    "check_lines_of_business", "connect_cli", "describe_autotask_error", "fetch_organisations",
+    "check_lines_of_business", "describe_autotask_error", "fetch_organisations",
     "keyring_problem", "load_mapping_data", "proposed_option", "load_mapping_overrides", "sandbox_browser", "verify_autotask",
 ]

@@ -14,7 +14,7 @@ from depot_gui.autotask.errors import (
     AutotaskZoneError,
 )
 
-from .common import AUTOTASK_USER_PATH, Endpoints
+from depot_gui.sync.setup.common import AUTOTASK_USER_PATH, Endpoints
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from depot_gui.store.guard import store_error
 from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 
-from ..connect import K_AT_USER, K_XERO_CLIENT, K_XERO_TENANT, K_XERO_TENANT_NAME, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
-from .autotask_step import AutotaskCheck
-from .common import Page
-from .mapping_step import MappingChoice, MappingData, mapping_settings
+from depot_gui.sync.session.connections import K_AT_USER, K_XERO_CLIENT, K_XERO_TENANT, K_XERO_TENANT_NAME, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
+from depot_gui.sync.setup.autotask_step import AutotaskCheck
+from depot_gui.sync.setup.common import Page
+from depot_gui.sync.mapping.mapping_step import MappingChoice, MappingData, mapping_settings
 
 _SET_SETTING = "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
 

@@ -17,22 +17,14 @@ from depot_gui.store.secrets import SecretStore, SecretStoreUnavailable
 from depot_gui.xero import oauth
 from depot_gui.xero.client import DEFAULT_API_ROOT, XeroClient
 
-from ..connect import S_AT_SECRET, SANDBOX_ROOT
+from depot_gui.sync.mapping.keys import CONTACT_RULES, K_MAPPING_ACCOUNTS, K_MAPPING_TAX_TYPES, K_MAPPING_TRACKING  # noqa: F401 (re-exported)
+from depot_gui.sync.session.connections import S_AT_SECRET, SANDBOX_ROOT
 
-K_MAPPING_ACCOUNTS = "mapping.accounts"  # JSON {"<billing code id>": "<Xero account code>"}
-K_MAPPING_TAX_TYPES = "mapping.tax_types"  # JSON {"<Autotask rate, e.g. 10>": "<Xero TaxType>"}
-# JSON {"category": "<Xero tracking category>", "options": {"<association id>": "<option name>"}}
-K_MAPPING_TRACKING = "mapping.tracking"
 DEFAULT_CALLBACK_PORT = 8765  # must match a redirect URI registered for the Xero app
 BIND_HOST = "127.0.0.1"
 # The receiver listens on 127.0.0.1 but the redirect URI says "localhost": Xero documents
 # http://localhost redirects and reportedly refuses http://127.0.0.1 (xero-api.md §1.2).
 REDIRECT_HOST = "localhost"
-CONTACT_RULES = {
-    "name": "Company name equals the Xero contact name",
-    "account_number": "Company number equals the Xero contact's account number",
-    "name_or_account_number": "Name first, then account number",
-}
 AUTOTASK_USER_PATH = (
     "Admin › Organization Settings & Users › Resources/Users (HR) › Resources/Users"
 )

@@ -20,7 +20,7 @@ from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 from depot_gui.xero.errors import XeroAuthError
 
-from ..connect import (
+from depot_gui.sync.session.connections import (
     K_AT_USER,
     K_XERO_CLIENT,
     K_XERO_TENANT,
@@ -30,19 +30,19 @@ from ..connect import (
     S_XERO_TOKENS,
     MemoryTokenStore,
 )
-from .autotask_step import AutotaskCheck, validate_autotask_input, verify_autotask
-from .commit import FlowCommitMixin
-from .common import CONTACT_RULES, DEFAULT_CALLBACK_PORT, Endpoints, Page, keyring_problem
-from .jobs import Job, Tagged, XeroSignIn, _FlowTokenStore
-from .lob_step import LobVerdict, check_lines_of_business
-from .mapping_step import (
+from depot_gui.sync.setup.autotask_step import AutotaskCheck, validate_autotask_input, verify_autotask
+from depot_gui.sync.setup.commit import FlowCommitMixin
+from depot_gui.sync.setup.common import CONTACT_RULES, DEFAULT_CALLBACK_PORT, Endpoints, Page, keyring_problem
+from depot_gui.sync.setup.jobs import Job, Tagged, XeroSignIn, _FlowTokenStore
+from depot_gui.sync.setup.lob_step import LobVerdict, check_lines_of_business
+from depot_gui.sync.mapping.mapping_step import (
     MappingChoice,
     MappingData,
     load_mapping_data,
     load_mapping_overrides,
     mapping_settings,
 )
-from .xero_step import Organisation, XeroLogin, fetch_organisations, xero_problem_message
+from depot_gui.sync.setup.xero_step import Organisation, XeroLogin, fetch_organisations, xero_problem_message
 
 __all__ = ["Job", "SetupFlow", "Tagged", "XeroSignIn"]
 

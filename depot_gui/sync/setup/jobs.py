@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from depot_gui.xero import oauth
 
-from ..connect import KeyringTokenStore
-from .xero_step import Organisation
+from depot_gui.sync.session.connections import KeyringTokenStore
+from depot_gui.sync.setup.xero_step import Organisation
 
 if TYPE_CHECKING:
-    from .flow import SetupFlow
+    from depot_gui.sync.setup.flow import SetupFlow
 
 T = TypeVar("T")
 

@@ -9,8 +9,8 @@ from depot_gui.autotask.client import AutotaskClient
 from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.models import LobAccess
 
-from ..reference import LOB_ENTITIES, check_lob_access
-from .common import AUTOTASK_USER_PATH, Endpoints
+from depot_gui.sync.invoices.reference import LOB_ENTITIES, check_lob_access
+from depot_gui.sync.setup.common import AUTOTASK_USER_PATH, Endpoints
 
 
 @dataclass(frozen=True)

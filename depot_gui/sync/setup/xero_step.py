@@ -11,7 +11,7 @@ import httpx
 from depot_gui.xero import oauth
 from depot_gui.xero.errors import XeroAuthError, XeroError, XeroLoginError
 
-from .common import BIND_HOST, DEFAULT_CALLBACK_PORT, REDIRECT_HOST, Endpoints
+from depot_gui.sync.setup.common import BIND_HOST, DEFAULT_CALLBACK_PORT, REDIRECT_HOST, Endpoints
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from depot_gui.sync.contacts import STATES, CompanyContact
+from depot_gui.sync.contacts.desk import STATES, CompanyContact
 
-from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE, refilter
+from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE, refilter
 
 _Index = QModelIndex | QPersistentModelIndex
 _STATE_RANK = {s: i for i, s in enumerate(STATES)}  # choose, new, broken first: they need a look

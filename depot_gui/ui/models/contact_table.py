@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from depot_gui.core.models import XeroContact
 
-from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
+from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 SEARCHED = "found by your search"

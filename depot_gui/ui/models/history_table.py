@@ -12,8 +12,8 @@ from depot_gui.core.diagnosis import TITLES
 from depot_gui.core.money import fmt_money
 from depot_gui.store.db import SyncAttempt
 
-from ..resources import local_time, status_icon, status_text
-from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
+from depot_gui.ui.resources import local_time, status_icon, status_text
+from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("When", "What", "Result", "Details")

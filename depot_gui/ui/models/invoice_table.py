@@ -14,10 +14,10 @@ from depot_gui.core.money import fmt_money
 from depot_gui.core.payments import label as payment_label
 from depot_gui.store.db import InvoiceRow
 
-from ..colors import color_for
-from ..contact_text import row_status_text, window_wording
-from ..resources import local_time, status_icon
-from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE, refilter
+from depot_gui.ui.colors import color_for
+from depot_gui.ui.contacts.text import row_status_text, window_wording
+from depot_gui.ui.resources import local_time, status_icon
+from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE, refilter
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QFont
 from depot_gui.core.audit import AuditResult
 from depot_gui.core.money import CENT, ZERO, fmt_money
 
-from ..resources import status_color
-from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
+from depot_gui.ui.resources import status_color
+from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Item", "Autotask\nqty × rate", "Autotask\namount + tax", "Xero\nqty × unit", "Xero\namount + tax", "Check")

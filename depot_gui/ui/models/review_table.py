@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from depot_gui.core.audit import AuditResult, LineComparison
 from depot_gui.core.money import fmt_money
 
-from ..resources import status_icon, status_text
-from . import OBJECT_ROLE, RowsTableModel, SORT_ROLE
+from depot_gui.ui.resources import status_icon, status_text
+from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Invoice", "Company", "Now", "With the setting", "What changes")

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from depot_gui.sync.setup import AutotaskCheck, Page, SetupFlow, Tagged
 
-from ..banner import Banner
-from ..colors import style_for
-from .base import FlowPage
+from depot_gui.ui.window.banner import Banner
+from depot_gui.ui.colors import style_for
+from depot_gui.ui.wizard.base import FlowPage
 
 
 class AutotaskPage(FlowPage):

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWizardPage
 
 from depot_gui.sync.setup import Page, SetupFlow
 
-from ..colors import style_for
-from ..workers import Op
+from depot_gui.ui.colors import style_for
+from depot_gui.ui.ops.workers import Op
 
 
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 
 from depot_gui.sync.setup import LobVerdict, Page, SetupFlow, Tagged
 
-from ..colors import style_for
-from .base import FlowPage
+from depot_gui.ui.colors import style_for
+from depot_gui.ui.wizard.base import FlowPage
 
 
 class LinesOfBusinessPage(FlowPage):

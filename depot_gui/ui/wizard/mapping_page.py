@@ -29,8 +29,8 @@ from depot_gui.sync.setup import (
     rate_key,
 )
 
-from ..colors import color_for
-from .base import FlowPage, error_text
+from depot_gui.ui.colors import color_for
+from depot_gui.ui.wizard.base import FlowPage, error_text
 
 UNMAPPED_ACCOUNT = "(not mapped: use the default account)"
 UNMAPPED_TAX = "(not mapped: use the account's default tax rate)"

@@ -12,7 +12,7 @@ from depot_gui.store.db import StoreError
 from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.sync.setup import Page, SetupFlow
 
-from .base import FlowPage
+from depot_gui.ui.wizard.base import FlowPage
 
 
 class SummaryPage(FlowPage):

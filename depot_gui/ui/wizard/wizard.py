@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QWidget, QWizard
 from depot_gui.store.secrets import MemorySecretStore, SecretStore
 from depot_gui.sync.setup import Endpoints, Page, SetupFlow, sandbox_browser
 
-from ..geometry import first_size
-from .autotask_page import AutotaskPage
-from .lob_page import LinesOfBusinessPage
-from .mapping_page import MappingPage
-from .summary_page import SummaryPage
-from .xero_page import XeroPage
+from depot_gui.ui.window.geometry import first_size
+from depot_gui.ui.wizard.autotask_page import AutotaskPage
+from depot_gui.ui.wizard.lob_page import LinesOfBusinessPage
+from depot_gui.ui.wizard.mapping_page import MappingPage
+from depot_gui.ui.wizard.summary_page import SummaryPage
+from depot_gui.ui.wizard.xero_page import XeroPage
 
 OpenUrl = Callable[[str], object]
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 
 from depot_gui.store.publisher import client_id_problem
 
-from ..colors import style_for
+from depot_gui.ui.colors import style_for
 
 REGISTER_URL = "https://developer.xero.com/app/manage"
 

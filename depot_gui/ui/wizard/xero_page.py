@@ -16,9 +16,9 @@ from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.sync.setup import Organisation, Page, SetupFlow, XeroLogin, XeroSignIn, xero_problem_message
 from depot_gui.xero.errors import XeroError, XeroLoginCancelled, XeroLoginTimeout
 
-from ..colors import style_for
-from .base import FlowPage, error_text
-from .xero_help import RegistrationBox, SignInLink
+from depot_gui.ui.colors import style_for
+from depot_gui.ui.wizard.base import FlowPage, error_text
+from depot_gui.ui.wizard.xero_help import RegistrationBox, SignInLink
 
 LOGIN_TIMEOUT = 300.0
 

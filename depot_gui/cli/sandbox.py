@@ -1,0 +1,39 @@
+"""`depot-sync sandbox serve --scenario F [--host H] [--port N]` and `depot-sync --sandbox F sandbox state`."""
+
+from __future__ import annotations
+
+from depot_gui.cli.common import EXIT_OK, Parser, UsageError, port_arg
+
+
+def add_sandbox_parser(sub) -> None:
+    sb = sub.add_parser("sandbox", help="the built-in Autotask + Xero simulator")
+    sb_sub = sb.add_subparsers(dest="sandbox_command", required=True, parser_class=Parser)
+    serve = sb_sub.add_parser("serve", help="serve the sandbox over HTTP on loopback until interrupted")
+    serve.add_argument("--scenario", required=True)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=port_arg, default=0)
+    sb_sub.add_parser("state", help="print the sandbox state as JSON (needs --sandbox)")
+
+
+def serve_command(args, out) -> int:
+    """Serve until interrupted (no data directory needed; its sandbox state when one is given)."""
+    from depot_gui.sandbox import ScenarioError, StateDamaged, serve_forever
+    from depot_gui.store.paths import paths_for
+
+    try:
+        state_dir = paths_for(args.data_dir).ensure().sandbox_state if args.data_dir else None
+        serve_forever(args.scenario, host=args.host, port=args.port, state_dir=state_dir, out=out)
+    except (ScenarioError, StateDamaged) as exc:
+        raise UsageError(f"depot-sync: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"depot-sync: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def state_command(session, out) -> int:
+    if session.sandbox is None:
+        raise UsageError("depot-sync: `sandbox state` needs --sandbox SCENARIO.json")
+    from depot_gui.core.wire import dumps
+
+    out.write(dumps(session.sandbox.state()) + "\n")  # money stays JSON numbers, as on the wire
+    return EXIT_OK

@@ -1,0 +1,92 @@
+"""`depot-sync tracking ...`: revenue by line of business (the setup wizard's tracking mapping) headless.
+
+``tracking [show] [--json]`` · ``tracking set CATEGORY`` · ``tracking map LINE OPTION`` ·
+``tracking unmap LINE`` · ``tracking off``. Names are matched case-insensitively; a line of business
+is named by its id, its whole name ("Sydney / Projects") or its last part when that is unique.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+HELP = "revenue by line of business: map Autotask lines of business to a Xero tracking category's options"
+
+
+def add_tracking_parser(sub) -> None:
+    """Register ``tracking`` and its subcommands on the top-level subparsers."""
+    tr = sub.add_parser("tracking", help=HELP, description=HELP + ". Without a subcommand: show.")
+    tr.add_argument("--json", action="store_true", help="show as JSON")
+    tr_sub = tr.add_subparsers(dest="tracking_command", parser_class=type(tr))
+    show = tr_sub.add_parser("show", help="Xero's tracking categories, Autotask's lines of business, the mapping and its warnings")
+    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="as one JSON object")
+    cat = tr_sub.add_parser("set", help="choose the Xero tracking category sent on each line")
+    cat.add_argument("category", metavar="CATEGORY")
+    mp = tr_sub.add_parser("map", help="send this line of business's lines with this option of the chosen category")
+    mp.add_argument("line", metavar="LINE_OF_BUSINESS", help="id, whole name, or last part of the name")
+    mp.add_argument("option", metavar="OPTION")
+    un = tr_sub.add_parser("unmap", help="send this line of business's lines without tracking")
+    un.add_argument("line", metavar="LINE_OF_BUSINESS")
+    tr_sub.add_parser("off", help="send no tracking at all (forgets the category and options)")
+
+
+def tracking_command(session, args, out) -> int:
+    """Run one ``tracking`` subcommand; a name that matches nothing is one line and exit 2."""
+    from depot_gui.sync.mapping import tracking_choice as tc
+
+    command = args.tracking_command or "show"
+    if command == "off":
+        tc.tracking_off(session.store)
+        print("Tracking is off: invoice lines are sent to Xero without a tracking category.", file=out)
+        return 0
+    conn = session.connections()
+    picture = tc.load_picture(session.store, conn.autotask, conn.xero)
+    try:
+        if command == "set":
+            picture = tc.choose_category(session.store, picture, args.category)
+        elif command == "map":
+            picture = tc.map_line(session.store, picture, args.line, args.option)
+        elif command == "unmap":
+            picture = tc.unmap_line(session.store, picture, args.line)
+    except tc.TrackingChoiceError as exc:
+        from depot_gui.cli.common import UsageError
+
+        raise UsageError(f"depot-sync tracking {command}: {exc}") from None
+    if command == "show" and args.json:
+        json.dump(picture.as_json(), out, indent=1)
+        out.write("\n")
+        return 0
+    if command != "show":
+        print("Saved.", file=out)
+    _print_picture(picture, out)
+    return 0
+
+
+def _print_picture(picture, out) -> None:
+    cat = picture.chosen()
+    if not picture.category:
+        print("Tracking: off (choose a Xero tracking category with `depot-sync tracking set CATEGORY`)", file=out)
+    else:
+        print(f"Tracking: Xero tracking category '{cat.name if cat else picture.category}'", file=out)
+    if picture.lines:
+        width = max(len(f"{i}  {n}") for i, n in picture.lines.items())
+        head = f"{cat.name} option" if cat else "Option"
+        print(f"\n{'Line of business'.ljust(width)}  {head}".rstrip() if picture.category else "\nLine of business",
+              file=out)
+        for lob_id, name in picture.lines.items():
+            label = f"{lob_id}  {name}"
+            option = picture.options.get(lob_id) or "- (sent without tracking)"
+            print(f"{label.ljust(width)}  {option}" if picture.category else label, file=out)
+    else:
+        print("\nAutotask has no active lines of business (Organizational Structure is not in use).", file=out)
+    if picture.categories:
+        print("\nXero tracking categories (active options):", file=out)
+        for c in picture.categories:
+            print(f"  {c.name}: {', '.join(c.options) or '(no active options)'}", file=out)
+    else:
+        print("\nThis Xero organisation has no active tracking categories; add one in Xero to use tracking.", file=out)
+    warnings = picture.warnings()
+    if warnings:
+        print("", file=out)
+    for warning in warnings:
+        print(f"Warning: {warning}", file=out)

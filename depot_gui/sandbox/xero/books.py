@@ -1,0 +1,97 @@
+"""Xero tenants' books: seeded from the scenario, and written back in scenario form."""
+
+from __future__ import annotations
+
+import uuid
+
+from depot_gui.sandbox.clock import naive_iso
+from depot_gui.sandbox.xero.contacts import ContactBook
+from depot_gui.sandbox.xero.document_rules import CREDIT_NOTE, INVOICE, Org, build_document, storable
+from depot_gui.sandbox.xero.numbers import parse_number
+from depot_gui.sandbox.xero.payments import seed_payment
+from depot_gui.sandbox.xero.tracking import seed_categories
+
+_CLASS = {"REVENUE": "REVENUE", "SALES": "REVENUE", "OTHERINCOME": "REVENUE", "EXPENSE": "EXPENSE",
+          "DIRECTCOSTS": "EXPENSE", "OVERHEADS": "EXPENSE", "DEPRECIATN": "EXPENSE", "EQUITY": "EQUITY",
+          "CURRLIAB": "LIABILITY", "LIABILITY": "LIABILITY", "TERMLIAB": "LIABILITY", "PAYG": "LIABILITY"}
+
+
+class XeroBooks:
+    """Initial state and state view (mixed into :class:`~.xero_api.XeroAPI`)."""
+
+    def initial_state(self, now) -> dict:
+        """Every tenant's books from the scenario (the first tenant gets the listed records)."""
+        x = self.scenario["xero"]
+        tenants = {}
+        for i, t in enumerate(x["tenants"]):
+            tid = t["tenantId"].lower()
+            org = {"OrganisationID": t["tenantId"], "Name": t["tenantName"], "LegalName": t["tenantName"],
+                   "BaseCurrency": "AUD", "CountryCode": "AU", "Version": "AU", "OrganisationType": "COMPANY",
+                   "OrganisationStatus": "ACTIVE", "IsDemoCompany": False, "PaysTax": True,
+                   "Timezone": "AUSEASTERNSTANDARDTIME", "ShortCode": f"!{tid[:5]}"}
+            org.update(x.get("Organisation", {}) if i == 0 else {})
+            books = {"Organisation": org, "Currencies": [dict(c) for c in x.get("Currencies", [])],
+                     "Accounts": [self._account(a, tid, now) for a in x.get("Accounts", [])],
+                     "TaxRates": [self._tax_rate(r) for r in x.get("TaxRates", [])],
+                     "TrackingCategories": seed_categories(x.get("TrackingCategories", []) if i == 0 else [], tid),
+                     "Contacts": [], "Items": [], "Invoices": [], "CreditNotes": [], "counters": {}}
+            if i == 0:
+                book = ContactBook(books, now)
+                for c in x.get("Contacts", []):
+                    books["Contacts"].append(dict(book.new({}), **c))
+                books["Items"] = [dict({"ItemID": str(uuid.uuid4()), "UpdatedDateUTC": naive_iso(now)}, **it)
+                                  for it in x.get("Items", [])]
+                for kind in (INVOICE, CREDIT_NOTE):
+                    for el in x.get(kind.plural, []):
+                        org_ctx = Org(books, now, unitdp=4, trusted=True, options=self.options)
+                        doc, _, new_contact = build_document(kind, el, None, org_ctx, books[kind.plural], book)
+                        if new_contact:
+                            books["Contacts"].append(new_contact)
+                        if el.get(kind.id_key):
+                            doc[kind.id_key] = el[kind.id_key]
+                        if kind is INVOICE:
+                            seed_payment(doc, el, now)
+                        books[kind.plural].append(doc)
+            tenants[tid] = books
+        return {"tenants": tenants, "idempotency": {}, "limits": {}}
+
+    @staticmethod
+    def _account(a: dict, tid: str, now) -> dict:
+        """An account with Xero's defaults filled in."""
+        acc = {"AccountID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{tid}/account/{a.get('Code', a['Name'])}")),
+               "Status": "ACTIVE", "BankAccountType": "", "EnablePaymentsToAccount": False,
+               "ShowInExpenseClaims": False, "HasAttachments": False, "AddToWatchlist": False,
+               "UpdatedDateUTC": naive_iso(now)}
+        acc.update(a)
+        if "Class" not in acc and acc.get("Type") in _CLASS:
+            acc["Class"] = _CLASS[acc["Type"]]
+        return acc
+
+    @staticmethod
+    def _tax_rate(r: dict) -> dict:
+        """A tax rate with Xero's defaults filled in."""
+        rate = parse_number(r.get("EffectiveRate", r.get("DisplayTaxRate", 0)))
+        tr = {"Name": r.get("Name", r["TaxType"]), "TaxType": r["TaxType"], "Status": "ACTIVE",
+              "CanApplyToAssets": True, "CanApplyToEquity": True, "CanApplyToExpenses": True,
+              "CanApplyToLiabilities": True, "CanApplyToRevenue": True, "DisplayTaxRate": rate,
+              "EffectiveRate": rate}
+        tr.update(r)
+        tr.setdefault("TaxComponents", [{"Name": tr["Name"], "Rate": rate, "IsCompound": False,
+                                         "IsNonRecoverable": False}])
+        return tr
+
+    def state_view(self, xs: dict) -> dict:
+        """Scenario-format ``xero`` section (first tenant's books at top level, all under ``tenantBooks``)."""
+        x = self.scenario["xero"]
+        out = {"clientId": x["clientId"], "tenants": x["tenants"]}
+        tenants = xs["tenants"]
+        first = tenants[x["tenants"][0]["tenantId"].lower()]
+        for key in ("Accounts", "TaxRates", "Contacts", "Items", "Invoices", "CreditNotes"):
+            out[key] = [storable(r) for r in first[key]]
+        if first.get("TrackingCategories"):
+            out["TrackingCategories"] = first["TrackingCategories"]
+        if len(tenants) > 1:
+            out["tenantBooks"] = {tid: {k: [storable(r) for r in b[k]] for k in ("Contacts", "Invoices",
+                                                                                  "CreditNotes")}
+                                  for tid, b in tenants.items()}
+        return out

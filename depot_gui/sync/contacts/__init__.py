@@ -1,0 +1,1 @@
+"""Contacts: which Xero contact each Autotask company goes to, chosen on purpose."""

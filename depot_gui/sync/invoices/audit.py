@@ -1,0 +1,349 @@
+"""Use cases both UIs call: audit, sync (which is also re-sync), status."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+
+from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, SYNCED, AuditResult, audit_invoice
+from depot_gui.core.diagnosis import Evidence
+from depot_gui.core.mapping import MappingOverrides
+from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess, ReferenceData
+from depot_gui.core.money import ZERO, fmt_money, to_decimal
+from depot_gui.core.ownership import document_facts, foreign_document_text, shared_number_text, split_ours
+from depot_gui.core.settings import Settings, audit_window
+from depot_gui.store.db import Store
+
+from depot_gui.sync.cancel import Cancelled, CancelToken
+from depot_gui.sync.session.connections import Connections
+from depot_gui.sync.invoices.reference import check_lob_access, load_contacts, load_reference
+from depot_gui.sync.mapping.tracking import load_tracking
+from depot_gui.sync.xero_cache import XeroCache
+
+Progress = Callable[[str, int, int], None]
+log = logging.getLogger(__name__)
+
+
+class NothingNamed(ValueError):
+    """An action was given an empty or blank invoice name: it never widens to "all"."""
+
+
+@dataclass
+class Download:
+    invoice: AutotaskInvoice
+    raw: dict
+    items: list[BillingItem]
+    raw_items: list[dict]
+
+
+def _error_result(number: str, autotask_id: int, message: str, settings: Settings, company: str = "") -> AuditResult:
+    return AuditResult(autotask_id, number, company, ERROR, ZERO, ZERO, ZERO, ZERO, settings.tolerance, (), message)
+
+
+class Engine:
+    """Audit and sync invoices over one pair of connections and one local store."""
+
+    def __init__(
+        self,
+        store: Store,
+        conn: Connections,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        overrides: MappingOverrides | None = None,
+    ) -> None:
+        self.store = store
+        self.conn = conn
+        self.progress = progress or (lambda message, done, total: None)
+        self.cancel = cancel or CancelToken()
+        self.overrides = overrides or MappingOverrides()
+        self._lob: LobAccess | None = None
+        # Our Xero document of each invoice the last audit found (by Autotask id): a sync right
+        # after it needs no second look-up to see that a synced invoice is unchanged.
+        self.seen_in_xero: dict[int, dict] = {}
+        # Told the Autotask ids whose recorded state just changed, while a long audit or sync runs
+        # (the window updates those rows as they come, not only at the end).
+        self.on_recorded: Callable[[list[int]], None] | None = None
+
+    def recorded(self, autotask_ids: list[int]) -> None:
+        """Tell the listener (if any) that these invoices' rows changed."""
+        if self.on_recorded is not None and autotask_ids:
+            self.on_recorded(list(autotask_ids))
+
+    def on_wait(self, message: str, seconds: float) -> None:
+        """A client is waiting (rate limit, retry): say so instead of looking stuck."""
+        self.progress(f"{message} ({max(1, round(seconds))} s)", 0, 0)
+
+    # ------------------------------------------------------------------ audit
+    def audit(
+        self, numbers: list[str] | None = None, *, record: bool = True, settings: Settings | None = None,
+        since: date | None = None, until: date | None = None,
+    ) -> list[AuditResult]:
+        """Download, map, compare, diagnose; write nothing to Xero. Results in invoice-number order.
+
+        ``record=False`` with other ``settings`` previews what a setting would change. Without
+        ``numbers``, only invoices dated from ``since`` (default: the ``audit_months`` setting) to
+        ``until`` (default: no end) are downloaded; invoices named explicitly ignore the period.
+        """
+        settings = settings or self.store.settings()
+        with self.conn.waits.listening(self.on_wait, self.cancel):  # waits show as progress and can be cancelled
+            return self._audit(numbers, record, settings, self.period(settings, since, until))
+
+    def period(self, settings: Settings, since: date | None = None, until: date | None = None) -> tuple:
+        """(first day, last day) of invoices an unnamed audit downloads; None means open-ended."""
+        if since is None:
+            today = (self.conn.autotask.server_date or datetime.now(timezone.utc)).date()
+            since = audit_window(settings.audit_months, today)
+        return since, until
+
+    def _audit(self, numbers: list[str] | None, record: bool, settings: Settings, period: tuple) -> list[AuditResult]:
+        if numbers is not None and any(not str(n).strip() for n in numbers):
+            raise NothingNamed("An invoice name is empty: name each invoice (a blank name never means \"all\").")
+        self.progress("Downloading invoices from Autotask", 0, 0)
+        self.seen_in_xero = {}
+        wanted = [n.strip() for n in numbers or []]
+        raw_invoices = self._download_invoices(wanted, period)
+        results: list[AuditResult] = []
+        found_numbers = set()
+        for raw in raw_invoices:
+            inv = AutotaskInvoice.from_api(raw)
+            found_numbers.update({inv.number, str(inv.id)})
+        for n in wanted:
+            if n not in found_numbers:
+                results.append(
+                    _error_result(
+                        n, int(n) if n.isdigit() else 0,
+                        f"Autotask has no invoice {n} that this API user can see. Check the number; if it is "
+                        "right, the API user may lack access to it.", settings,
+                    )
+                )
+        if not wanted:
+            synced = {r.autotask_id for r in self.store.invoices() if r.status == SYNCED}
+            raw_invoices = [r for r in raw_invoices if int(r["id"]) not in synced and not r.get("isVoided")]
+            if record:
+                self._flag_voided_after_sync(synced)
+        self.cancel.check()
+        downloads = self._download_items(raw_invoices)
+        self.cancel.check()
+        if downloads:
+            cache = self.xero_cache()
+            ref = load_reference(self.conn.autotask, self.conn.xero,
+                                 {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
+            load_contacts(self.conn.xero, ref, cache)
+            ref.contact_links = self.store.contact_links(self.conn.tenant_id)
+            load_tracking(self.conn.xero, ref, self.overrides)
+        else:
+            ref = ReferenceData()
+        self.cancel.check()
+        holders = self._shared_numbers(downloads, wanted, ref)
+        existing = self._find_in_xero(downloads)
+        server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
+        total = len(downloads)
+        first_pass: dict[int, AuditResult] = {}
+        for i, d in enumerate(downloads):
+            self.cancel.check()
+            first_pass[d.invoice.id] = audit_invoice(
+                d.invoice, d.items, ref, settings, Evidence(lob=LobAccess(checked=False), server_now=server_now), self.overrides
+            )
+            self.progress("Checking totals", i + 1, total)
+        # A mismatch with items missing from the download: download those items once more,
+        # and gather the line-of-business evidence, before diagnosing.
+        gaps = [d for d in downloads if first_pass[d.invoice.id].status == MISMATCH]
+        if gaps:
+            self.progress("Downloading the mismatched invoices' items again", 0, len(gaps))
+            again = self._items_for([d.invoice.id for d in gaps])
+            self.cancel.check()
+            lob = self.lob_access()
+            self.cancel.check()
+            ref.lob = lob
+            server_now = self.conn.autotask.server_date or server_now
+            for d in gaps:
+                pairs = again.get(d.invoice.id, [])
+                items2 = [i for i, _ in pairs]
+                changed = sorted((i.id, i.total_amount) for i in items2) != sorted((i.id, i.total_amount) for i in d.items)
+                first_count = len(d.items)
+                if changed:
+                    d.items, d.raw_items = items2, [r for _, r in pairs]
+                ev = Evidence(
+                    lob=lob, server_now=server_now, redownloaded=True, items_changed=changed,
+                    first_item_count=first_count, api_user=self.conn.api_user,
+                )
+                first_pass[d.invoice.id] = audit_invoice(d.invoice, d.items, ref, settings, ev, self.overrides)
+        pending_rows: list[int] = []
+        for d in downloads:
+            result = first_pass[d.invoice.id]
+            result = replace(
+                result,
+                extra={**result.extra, "audit_status": result.status, "stamped": d.invoice.web_service_date is not None},
+            )
+            ours, foreign = split_ours(existing.get(d.invoice.number, []), d.invoice.id)
+            xero = ours
+            if ours is not None:  # in Xero and ours: its state, even if another invoice took the number since
+                result = self._with_xero(result, ours)
+                self.seen_in_xero[d.invoice.id] = ours
+            elif d.invoice.number in holders:
+                result = self._conflict(result, shared_number_text(d.invoice.number, holders[d.invoice.number]),
+                                        {"shared_with": [i for i, _ in holders[d.invoice.number]]})
+            elif foreign:
+                facts = document_facts(foreign[0])
+                row = self.store.invoice(d.invoice.id)
+                recorded = row is not None and bool(row.xero_invoice_id) and row.xero_invoice_id == facts["id"]
+                result = self._conflict(
+                    result, foreign_document_text(d.invoice.number, facts, d.invoice.id, recorded), {"document": facts}
+                )
+            if record and len(pending_rows) >= 25:
+                self.recorded(pending_rows)
+                pending_rows.clear()
+            if record:
+                pending_rows.append(d.invoice.id)
+                self.store.save_download(d.invoice.id, d.raw, d.raw_items)
+                self.store.save_audit(result, d.invoice.invoice_date.date().isoformat() if d.invoice.invoice_date else None)
+                if result.status == SYNCED:
+                    self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
+            results.append(result)
+        self.recorded(pending_rows)
+        results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
+        log.info("audit of %d invoice(s): %s", len(results),
+                 ", ".join(f"{r.invoice_number} {r.status}" for r in results[:50]) + (" ..." if len(results) > 50 else ""))
+        self.progress("Done", total, total)
+        return results
+
+    def _flag_voided_after_sync(self, synced: set[int]) -> None:
+        """An invoice voided in Autotask after we synced it: say what to do in Xero."""
+        if not synced:
+            return
+        known = {r.autotask_id: r for r in self.store.invoices()}
+        for raw in self.conn.autotask.query_in("Invoices", "id", sorted(synced)):
+            row = known.get(int(raw["id"]))
+            if raw.get("isVoided") and row is not None and not row.voided:
+                self.store.mark_voided(
+                    row.autotask_id,
+                    f"{row.invoice_number} was voided in Autotask after it was synced to Xero. In Xero, void "
+                    "the invoice (or delete it if it is still a draft), or credit it if it was paid.",
+                )
+
+    def _shared_numbers(self, downloads: list[Download], wanted: list[str], ref: ReferenceData) -> dict[str, list]:
+        """Numbers that more than one live Autotask invoice carries: number -> [(id, company)].
+
+        A run by invoice number already downloaded every holder; otherwise one batched query
+        finds the others (an earlier invoice under the same number may be stamped already)."""
+        numbers = sorted({str(d.raw.get("invoiceNumber") or "").strip() for d in downloads} - {""})
+        if not numbers:
+            return {}
+        if wanted and set(numbers) <= set(wanted):
+            rows = [d.raw for d in downloads]
+        else:
+            rows = self.conn.autotask.query_in("Invoices", "invoiceNumber", numbers)
+        by_number: dict[str, dict[int, str]] = {}
+        for r in rows:
+            if r.get("isVoided"):
+                continue
+            company = ref.companies.get(int(r.get("companyID") or -1))
+            by_number.setdefault(str(r.get("invoiceNumber") or "").strip(), {})[int(r["id"])] = (
+                company.name if company else ""
+            )
+        return {n: sorted(ids.items()) for n, ids in by_number.items() if n in numbers and len(ids) > 1}
+
+    @staticmethod
+    def _conflict(result: AuditResult, text: str, facts: dict) -> AuditResult:
+        """Nothing may be written for this invoice until a person resolves the conflict."""
+        return replace(result, status=CONFLICT, explanation=text, xero_invoice_id=None, causes=(),
+                       extra={**result.extra, "conflict": facts})
+
+    def xero_cache(self) -> XeroCache:
+        """This organisation's cached Xero reference data (the session remembers what it read)."""
+        return XeroCache(self.store, self.conn.xero, self.conn.tenant_id, self.conn.extra)
+
+    def _find_in_xero(self, downloads: list[Download]) -> dict[str, list[dict]]:
+        """Every Xero document under each number (``find_in_xero``'s answer) in a few calls: invoices
+        by number (or "changed since" for numbers known absent), credit notes only where one of ours
+        can exist: a credit in Autotask, or an invoice this app synced or tried to."""
+        tried = {r.autotask_id for r in self.store.invoices() if r.xero_invoice_id}
+        tried |= {d.invoice.id for d in downloads if self.store.open_attempts(d.invoice.id)}
+        credit = [d.invoice.number for d in downloads if d.invoice.total < 0 or d.invoice.id in tried]
+        found = self.xero_cache().documents([d.invoice.number for d in downloads], credit)
+        return {n: sorted(docs, key=lambda x: bool(x.get("CreditNoteID"))) for n, docs in found.items()}
+
+    def lob_access(self, refresh: bool = False) -> LobAccess:
+        """The API user's line-of-business evidence (cached for this engine)."""
+        if self._lob is None or refresh:
+            self._lob = check_lob_access(self.conn.autotask, self.conn.api_user)
+        return self._lob
+
+    # --------------------------------------------------------------- helpers
+    def _download_invoices(self, wanted: list[str], period: tuple = (None, None)) -> list[dict]:
+        at = self.conn.autotask
+        if not wanted:
+            # Not voided and not stamped as processed (webServiceDate) by us or another app, in the period.
+            since, until = period
+            filters = [{"op": "eq", "field": "isVoided", "value": False}, {"op": "notExist", "field": "webServiceDate"}]
+            if since is not None:
+                filters.append({"op": "gte", "field": "invoiceDateTime", "value": f"{since.isoformat()}T00:00:00"})
+            if until is not None:
+                end = until + timedelta(days=1)
+                filters.append({"op": "lt", "field": "invoiceDateTime", "value": f"{end.isoformat()}T00:00:00"})
+            return at.query("Invoices", filters)
+        rows = at.query_in("Invoices", "invoiceNumber", wanted)
+        by_number = {str(r.get("invoiceNumber") or ""): r for r in rows}
+        ids = [int(n) for n in wanted if n not in by_number and n.isdigit()]
+        if ids:
+            rows += [r for r in at.query_in("Invoices", "id", ids) if not (r.get("invoiceNumber") or "").strip() or str(r["id"]) in wanted]
+        seen: dict[int, dict] = {}
+        for r in rows:
+            seen[int(r["id"])] = r
+        return list(seen.values())
+
+    def _items_for(self, invoice_ids: list[int]) -> dict[int, list[tuple[BillingItem, dict]]]:
+        """Billing items of these invoices, grouped, each with its raw record."""
+        raw = self.conn.autotask.query_in("BillingItems", "invoiceID", invoice_ids) if invoice_ids else []
+        grouped: dict[int, list[tuple[BillingItem, dict]]] = {i: [] for i in invoice_ids}
+        for r in raw:
+            item = BillingItem.from_api(r)
+            if item.invoice_id in grouped:
+                grouped[item.invoice_id].append((item, r))
+        return grouped
+
+    def _download_items(self, raw_invoices: list[dict]) -> list[Download]:
+        invoices = [AutotaskInvoice.from_api(r) for r in raw_invoices]
+        self.progress("Downloading billing items", 0, len(invoices))
+        items = self._items_for([i.id for i in invoices])
+        return [
+            Download(inv, raw, [i for i, _ in items[inv.id]], [r for _, r in items[inv.id]])
+            for inv, raw in zip(invoices, raw_invoices)
+        ]
+
+    @staticmethod
+    def _with_xero(result: AuditResult, xero: dict) -> AuditResult:
+        """The audit of an invoice Xero already has under its number."""
+        number = xero.get("InvoiceNumber") or xero.get("CreditNoteNumber")
+        kind = "credit note" if xero.get("CreditNoteID") else "invoice"
+        status = str(xero.get("Status") or "")
+        xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID")
+        extra = {**result.extra, "xero_status": status}
+        if status == "VOIDED":
+            return replace(
+                result, status=ERROR, xero_invoice_id=xero_id, extra=extra,
+                explanation=(
+                    f"{number} exists in Xero as a voided {kind}, and Xero does not take an invoice number twice, so "
+                    "Depot GUI will not send it again. If it was voided by mistake, copy the voided invoice in Xero "
+                    "(Invoice options > Copy to); if it should stay voided, void it in Autotask too."
+                ),
+            )
+        total = xero.get("Total")
+        text = f"In Xero as {status.lower()} {kind} {number}" + (
+            f" with total {fmt_money(to_decimal(total))}" if total is not None else ""
+        ) + f". Autotask's total is {fmt_money(result.autotask_total)}."
+        if result.status == MISMATCH:
+            text += (
+                " Autotask has changed since it was synced and no longer matches what would be sent: "
+                + result.verdict.removeprefix("Not synced: ")
+                + " Depot GUI leaves the Xero invoice as it is; fix the cause, then press Re-sync."
+            )
+        return replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=text, extra=extra)
+
+
+
+
+__all__ = ["CancelToken", "Cancelled", "Engine", "NothingNamed", "Progress"]

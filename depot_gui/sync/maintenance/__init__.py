@@ -1,0 +1,1 @@
+"""Maintenance: repair a damaged local database, forget the Xero cache."""

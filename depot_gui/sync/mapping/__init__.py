@@ -1,0 +1,1 @@
+"""Mapping: account, tax and tracking overrides and the wizard's mapping persistence."""

@@ -1,0 +1,11 @@
+"""Where the mapping is kept: the setting keys, and the contact-matching rules the user chooses from."""
+
+K_MAPPING_ACCOUNTS = "mapping.accounts"  # JSON {"<billing code id>": "<Xero account code>"}
+K_MAPPING_TAX_TYPES = "mapping.tax_types"  # JSON {"<Autotask rate, e.g. 10>": "<Xero TaxType>"}
+# JSON {"category": "<Xero tracking category>", "options": {"<association id>": "<option name>"}}
+K_MAPPING_TRACKING = "mapping.tracking"
+CONTACT_RULES = {
+    "name": "Company name equals the Xero contact name",
+    "account_number": "Company number equals the Xero contact's account number",
+    "name_or_account_number": "Name first, then account number",
+}

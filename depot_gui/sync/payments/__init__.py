@@ -1,0 +1,1 @@
+"""Payments back: Xero payments read back to Autotask."""

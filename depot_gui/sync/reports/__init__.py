@@ -1,0 +1,1 @@
+"""Reports for the accountant: month-end data, CSV, PDF inputs."""

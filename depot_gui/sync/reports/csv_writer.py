@@ -1,0 +1,116 @@
+"""CSV files for the accountant: UTF-8 with a byte-order mark (Excel opens it right), money as
+2-decimal strings, one file written whole or not at all (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import astuple
+from pathlib import Path
+
+from depot_gui.sync.reports.month_end import LineRow, ReportInvoice, invoice_label
+
+INVOICE_HEADER = (
+    "Invoice", "Company", "Invoice date", "Status", "Autotask total", "Xero total", "Rounding line", "Difference",
+    "Causes", "Not checked", "Xero number", "Xero invoice ID", "Synced at (UTC)", "Payment", "Voided in Autotask",
+    "Explanation",
+)
+LINE_HEADER = (
+    "Invoice", "Autotask item ID", "Line", "Autotask quantity", "Autotask rate", "Autotask amount", "Autotask tax",
+    "Xero quantity", "Xero unit price", "Xero amount", "Xero tax", "Difference", "Note",
+)
+
+
+class ReportFileError(Exception):
+    """A report file cannot be written there; str() is one sentence naming the file and what to do."""
+
+    @property
+    def user_message(self) -> str:
+        text = str(self)
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def check_target(path: str | Path) -> Path:
+    """The path if a file can be written there, else ReportFileError (nothing is written)."""
+    p = Path(path).expanduser()
+    if not str(path).strip():
+        raise ReportFileError("the file name is empty; give a file to write")
+    if p.is_dir():
+        raise ReportFileError(f"{p} is a folder; give a file name inside it")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ReportFileError(f"cannot write {p}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise ReportFileError(f"cannot write {p}: permission denied; choose another file")
+    return p
+
+
+def lines_path_for(path: str | Path) -> Path:
+    """Where the line-by-line CSV goes beside the invoice CSV: report.csv -> report-lines.csv."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}-lines{p.suffix or '.csv'}")
+
+
+def invoice_record(i: ReportInvoice) -> tuple[str, ...]:
+    return (
+        i.number, i.company, i.invoice_date, invoice_label(i), i.autotask_total, i.xero_total,
+        i.rounding_line, i.difference, "; ".join(f"{c.code} {c.amount}" for c in i.causes), ", ".join(i.unchecked),
+        i.xero_number, i.xero_invoice_id, i.synced_at, i.payment, "yes" if i.voided_in_autotask else "",
+        " ".join(i.explanation.split()),
+    )
+
+
+def write_invoices_csv(path: str | Path, invoices: Sequence[ReportInvoice]) -> int:
+    """One row per invoice, in the given order (the table's). Returns the number of rows."""
+    return _write(path, INVOICE_HEADER, (invoice_record(i) for i in invoices))
+
+
+def write_lines_csv(path: str | Path, lines: Sequence[LineRow]) -> int:
+    """One row per billing item (and rounding line) beside its Xero line."""
+    return _write(path, LINE_HEADER, (astuple(ln) for ln in lines))
+
+
+def _write(path: str | Path, header: tuple[str, ...], records: Iterable[tuple[str, ...]]) -> int:
+    target = check_target(path)
+    count = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal count
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f, lineterminator="\r\n")
+            w.writerow(header)
+            for rec in records:
+                w.writerow(rec)
+                count += 1
+
+    atomic_write(target, write)
+    return count
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+    """``write`` fills a temporary file beside ``target``, which then replaces ``target`` in one step."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise ReportFileError(f"cannot write {target}: nothing was written")
+        os.chmod(tmp, 0o644)  # a report to hand on, not a private temporary file
+        os.replace(tmp, target)
+    except OSError as exc:
+        _discard(tmp)
+        raise ReportFileError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

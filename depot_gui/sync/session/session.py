@@ -1,0 +1,182 @@
+"""One open data directory: store, settings, connections (real or sandbox), engine."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from depot_gui.autotask.errors import AutotaskError
+from depot_gui.core.settings import Settings
+from depot_gui.store.db import Store, StoreDamaged, StoreError
+from depot_gui.store.opening import open_store, settings_from
+from depot_gui.store.logs import configure_file_log
+from depot_gui.store.paths import Paths, paths_for
+from depot_gui.store.secrets import SecretStoreUnavailable
+from depot_gui.xero.errors import XeroError
+
+from depot_gui.sync.session.connections import Connections, NotConnected, saved_connections, sandbox_connections
+from depot_gui.sync.invoices.audit import CancelToken, Engine, Progress
+
+if TYPE_CHECKING:
+    from depot_gui.sync.payments.payments_back import PaymentsBack
+from depot_gui.sync.invoices.syncer import Syncer
+
+
+class SessionError(Exception):
+    """Something the user must fix before the command can run; str() is one clear sentence.
+
+    ``damaged`` is the StoreDamaged behind it when the local database is damaged (offer repair).
+    ``user_message`` is the window's wording when it differs (no command lines in the window).
+    ``service_failed``: Autotask or Xero failed or refused while connecting (setup itself is there).
+    """
+
+    def __init__(self, message: str = "", user_message: str = "", damaged: StoreDamaged | None = None,
+                 service_failed: bool = False) -> None:
+        super().__init__(message)
+        self.user_message = user_message or message
+        self.damaged = damaged
+        self.service_failed = service_failed
+
+
+def open_sandbox(paths: Paths, scenario: Path):
+    """The sandbox of ``scenario`` with its state in the data dir; SessionError for a bad scenario or state."""
+    from depot_gui.sandbox import Sandbox, ScenarioError, StateDamaged
+
+    try:
+        return Sandbox.open(scenario, state_dir=paths.sandbox_state)
+    except (ScenarioError, StateDamaged) as exc:
+        raise SessionError(str(exc)) from None
+
+
+class Session:
+    """The data dir, its store and (lazily) the connections both UIs work through."""
+
+    def __init__(self, paths: Paths, store: Store, scenario: Path | None, sandbox=None) -> None:
+        self.paths = paths
+        self.store = store
+        self.scenario = scenario
+        self._conn: Connections | None = None
+        self._conn_lock = threading.Lock()  # the window's workers may ask at the same time
+        self.sandbox = sandbox
+        if scenario is not None and sandbox is None:
+            self.sandbox = open_sandbox(paths, scenario)
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None, scenario: str | Path | None = None, need_connections: bool = False) -> "Session":
+        try:
+            paths = paths_for(data_dir)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from None
+        try:
+            paths.ensure()
+            configure_file_log(paths)
+        except OSError as exc:
+            raise SessionError(f"the data directory {paths.data_dir} cannot be used: {exc.strerror or exc}") from None
+        scenario_path, sandbox = None, None
+        if scenario is not None:  # a bad scenario or sandbox state is reported before the database is touched
+            scenario_path = Path(scenario).expanduser()
+            if scenario_path.is_dir():
+                raise SessionError(f"{scenario_path} is a folder; give the scenario file (a .json file) in it")
+            if not scenario_path.is_file():
+                raise SessionError(f"scenario file {scenario_path} does not exist")
+            sandbox = open_sandbox(paths, scenario_path)
+        try:
+            store = open_store(paths)
+        except StoreDamaged as exc:
+            raise SessionError(str(exc), exc.user_message, damaged=exc) from None
+        except StoreError as exc:
+            raise SessionError(str(exc)) from None
+        session = cls(paths, store, scenario_path, sandbox)
+        if need_connections:
+            try:
+                store.settings()  # a bad stored setting is reported before any request is made
+            except StoreError as exc:
+                session.close()
+                raise SessionError(str(exc)) from None
+            session.connections()
+        return session
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self.store.close()
+
+    def reconnect(self) -> None:
+        """Forget the current clients (after the setup wizard saved new credentials)."""
+        with self._conn_lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def is_set_up(self) -> bool:
+        """Whether setup has saved connection details (sandbox sessions always are)."""
+        from depot_gui.sync.session.connections import K_AT_USER, K_XERO_TENANT
+
+        if self.sandbox is not None:
+            return True
+        raw = self.store.raw_settings()
+        return bool(raw.get(K_AT_USER) and raw.get(K_XERO_TENANT))
+
+    def connections(self) -> Connections:
+        """The clients, connected; SessionError when setup is missing or refused."""
+        with self._conn_lock:
+            return self._connect()
+
+    def _connect(self) -> Connections:
+        if self._conn is None:
+            try:
+                if self.sandbox is not None:
+                    self._conn = sandbox_connections(self.sandbox, self.store)
+                else:
+                    self._conn = saved_connections(self.store)
+            except NotConnected as exc:
+                raise SessionError(str(exc), exc.user_message) from None
+            except SecretStoreUnavailable as exc:
+                raise SessionError(str(exc)) from None
+            except (AutotaskError, XeroError) as exc:
+                raise SessionError(exc.user_message, service_failed=True) from None
+        return self._conn
+
+    def engine(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Engine:
+        from depot_gui.sync.setup import load_mapping_overrides
+
+        return Engine(
+            self.store, self.connections(), progress=progress, cancel=cancel,
+            overrides=load_mapping_overrides(self.store),
+        )
+
+    def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Syncer:
+        return Syncer(self.engine(progress, cancel))
+
+    def payments(self, progress: Progress | None = None, cancel: CancelToken | None = None,
+                 recheck_paid: bool = False) -> "PaymentsBack":
+        """The payments-back check (connects only when the setting is on and there is work)."""
+        from depot_gui.sync.payments.payments_back import PaymentsBack
+
+        return PaymentsBack(self.store, self.connections, progress=progress, cancel=cancel, recheck_paid=recheck_paid)
+
+    def settings(self) -> Settings:
+        return self.store.settings()
+
+    def set_setting(self, key: str, value: str) -> Settings:
+        """Validate and store one setting (SettingError when invalid)."""
+        return self.set_settings({key: value})
+
+    def set_settings(self, texts: dict[str, str]) -> Settings:
+        """Validate every value first, then store them all (nothing stored when one is invalid).
+
+        Setting a key replaces a damaged stored value of that key; a damaged value of another key
+        is reported (BadStoredSetting), never silently replaced by its default.
+        """
+        for key, value in texts.items():
+            Settings().with_value(key, value)  # SettingError naming the value the user gave
+        settings = settings_from(self.store.raw_settings(), texts)
+        self.store.save_settings(settings)
+        return settings

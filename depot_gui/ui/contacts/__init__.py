@@ -1,0 +1,1 @@
+"""Choose Xero contact… and File › Xero contacts…"""

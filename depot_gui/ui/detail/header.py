@@ -1,0 +1,135 @@
+"""The detail pane's header: invoice title, status chip, the four totals, verdict, notes and payment.
+
+``InvoiceHeader`` builds these labels into the pane's layout (top of the pane, above the
+buttons) and fills them from an invoice row and its last audit: what the pane says first,
+in words and figures, before the causes and the tables below.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+
+from depot_gui.core.audit import CONFLICT, MISMATCH, AuditResult
+from depot_gui.core.money import fmt_money
+from depot_gui.store.db import InvoiceRow
+
+from depot_gui.ui.colors import color_for, style_for
+from depot_gui.ui.contacts.text import row_status_text, window_wording
+from depot_gui.ui.resources import local_time, status_icon
+
+FIGURES = (("autotask", "Autotask total"), ("xero", "Xero total"), ("difference", "Difference"),
+           ("tolerance", "Maximum rounding difference"))
+
+
+def xero_holds(row: InvoiceRow, result: AuditResult | None) -> str:
+    """The total Xero will hold: Xero's rounding of the lines plus any rounding line (marked *)."""
+    if result is None:
+        return row.xero_total
+    total = result.xero_total + result.rounding_line
+    return fmt_money(total) + (" *" if result.rounding_line else "")
+
+
+def scaled(label: QLabel, factor: float, bold: bool = False) -> QLabel:
+    """``label`` with its font ``factor`` times larger (and bold when asked)."""
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * factor)
+    if bold:
+        font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class InvoiceHeader:
+    """The header's labels, added to ``layout`` in reading order.
+
+    Attributes (the pane exposes them under the same names): title, status_icon, status_chip,
+    figures (caption key -> value label), verdict, notes, payment.
+    """
+
+    def __init__(self, layout: QVBoxLayout) -> None:
+        top = QHBoxLayout()
+        self.title = scaled(QLabel(), 1.5, bold=True)
+        self.status_chip = QLabel()
+        self.status_icon = QLabel()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status_icon)
+        top.addWidget(self.status_chip)
+        layout.addLayout(top)
+        grid = QGridLayout()
+        self.figures: dict[str, QLabel] = {}
+        for col, (key, caption) in enumerate(FIGURES):
+            cap = QLabel(caption)
+            cap.setForegroundRole(cap.foregroundRole())
+            cap.setEnabled(False)  # the palette's disabled text colour reads as a caption in light and dark mode
+            value = scaled(QLabel(), 1.25)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(caption)
+            grid.addWidget(cap, 0, col)
+            grid.addWidget(value, 1, col)
+            self.figures[key] = value
+        layout.addLayout(grid)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        vf = self.verdict.font()
+        vf.setBold(True)
+        self.verdict.setFont(vf)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.verdict)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        layout.addWidget(self.notes)
+        self.payment = QLabel()  # payments back (issue 14): Xero's payment state at the last check
+        self.payment.setWordWrap(True)
+        self.payment.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.payment)
+
+    def clear(self, empty_text: str) -> None:
+        """No invoice shown: the pane says ``empty_text`` (what to do)."""
+        self.title.setText("No invoice selected")
+        for label in self.figures.values():
+            label.setText("")
+        self.verdict.setText(empty_text)
+        self.notes.setText("")
+
+    def fill(self, row: InvoiceRow, result: AuditResult | None) -> None:
+        """Title, status, totals, verdict and notes of ``row`` (figures from its last audit when there is one)."""
+        self.title.setText(f"{row.invoice_number} · {row.company}" if row.company else row.invoice_number)
+        self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
+        self.status_chip.setText(row_status_text(row))
+        self.figures["autotask"].setText(fmt_money(result.autotask_total) if result else row.autotask_total)
+        self.figures["xero"].setText(xero_holds(row, result))
+        diff = result.difference if result else None
+        self.figures["difference"].setText(fmt_money(diff) if diff is not None else row.difference)
+        self.figures["tolerance"].setText(fmt_money(result.tolerance) if result else "")
+        colour = color_for("warning", self.figures["difference"]).name() if row.status == MISMATCH else ""
+        self.figures["difference"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
+        first, _, rest = window_wording(explanation or "").partition("\n")
+        self.verdict.setText(first)
+        extra = []
+        if row.status == CONFLICT and rest:
+            extra.append(rest)  # the ways out
+        extra += [ln for ln in rest.splitlines() if ln.startswith("Not checked:")] if row.status == MISMATCH else []
+        if result:
+            if result.rounding_line:
+                extra.append(
+                    f"* The Xero total includes a rounding line of {fmt_money(result.rounding_line)} "
+                    f"(Xero's rounding of the lines alone gives {fmt_money(result.xero_total)})."
+                )
+            extra += list(result.notes) + [f"⚠ {w}" for w in result.warnings]
+        self.notes.setText("\n".join(extra))
+        self.notes.setVisible(bool(extra))
+
+    def fill_payment(self, pay) -> None:
+        """Xero's payment state at the last check (hidden when never checked)."""
+        self.payment.setVisible(pay is not None)
+        if pay is None:
+            self.payment.setText("")
+            return
+        self.payment.setText(f"Payment: {pay.message} (Checked {local_time(pay.checked_at)}.)")  # says the state
+        overdue = pay.state == "overdue"
+        self.payment.setStyleSheet(style_for("error", self.payment) if overdue else "")
+
+
+__all__ = ["InvoiceHeader", "scaled", "xero_holds"]

@@ -1,0 +1,1 @@
+"""The window's dialogs: settings, batch confirmation, service adjustment review, repair, errors, diagnostics."""

@@ -1,0 +1,187 @@
+"""Settings: maximum rounding difference, service adjustment support (after a review), Xero status, accounts, connections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QPushButton,
+    QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from depot_gui.core.settings import MAX_FRESH_MINUTES, MAX_TOLERANCE, SPECS, SettingError, Settings
+from depot_gui.sync.session.session import Session
+
+from depot_gui.ui.dialogs.errors import friendly_message
+from depot_gui.ui.dialogs.service_review import ServiceReviewDialog
+
+_STATUS_CHOICES = (("Draft (review in Xero before approving)", "draft"), ("Approved (authorised)", "authorised"))
+_CONTACT_CHOICES = (("Name or account number", "name_or_account_number"), ("Name", "name"), ("Account number", "account_number"))
+
+
+def _help(key: str) -> QLabel:
+    label = QLabel(SPECS[key].help)
+    label.setWordWrap(True)
+    label.setEnabled(False)  # caption colour from the palette (works in dark mode)
+    return label
+
+
+class SettingsDialog(QDialog):
+    """Edit the settings of the open data directory.
+
+    Args:
+        session: the open session.
+        connection_text: one paragraph describing the current connections.
+
+    Signals:
+        settings_saved(list): keys whose value changed.
+        setup_requested: the user asked for the connection setup wizard.
+        recheck_requested: the user asked to re-check the connections and the API user's access.
+    """
+
+    settings_saved = Signal(list)
+    setup_requested = Signal()
+    recheck_requested = Signal()
+
+    def __init__(self, session: Session, connection_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.review: ServiceReviewDialog | None = None
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._audit_tab(session.settings()), "Audit && sync")
+        self.tabs.addTab(self._connections_tab(connection_text), "Connections")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.service.toggled.connect(self._on_service_toggled)
+
+    # ------------------------------------------------------------------ build
+    def _audit_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.tolerance = QDoubleSpinBox()
+        self.tolerance.setDecimals(2)  # before the range: Qt rounds the limits to the decimals
+        self.tolerance.setRange(0, float(MAX_TOLERANCE))  # every value core.settings accepts
+        self.tolerance.setSingleStep(0.5)
+        self.tolerance.setValue(float(s.tolerance))
+        form.addRow(SPECS["tolerance"].label, self.tolerance)
+        form.addRow("", _help("tolerance"))
+        self.service = QCheckBox("Send negative-quantity lines as quantity 1 at the line's total")
+        self.service.setChecked(s.service_adjustments)
+        form.addRow(SPECS["service_adjustments"].label, self.service)
+        note = QLabel("Turning this on first shows every invoice it would change, for you to confirm.")
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        form.addRow("", note)
+        self.xero_status = QComboBox()
+        for text, value in _STATUS_CHOICES:
+            self.xero_status.addItem(text, value)
+        self.xero_status.setCurrentIndex(max(0, self.xero_status.findData(s.xero_status.lower())))
+        form.addRow(SPECS["xero_status"].label, self.xero_status)
+        self.default_account = QLineEdit(s.default_account)
+        form.addRow(SPECS["default_account"].label, self.default_account)
+        form.addRow("", _help("default_account"))
+        self.rounding_account = QLineEdit(s.rounding_account)
+        self.rounding_account.setPlaceholderText("the Xero rounding account")
+        form.addRow(SPECS["rounding_account"].label, self.rounding_account)
+        form.addRow("", _help("rounding_account"))
+        self.contact_match = QComboBox()
+        for text, value in _CONTACT_CHOICES:
+            self.contact_match.addItem(text, value)
+        self.contact_match.setCurrentIndex(max(0, self.contact_match.findData(s.contact_match.lower())))
+        form.addRow(SPECS["contact_match"].label, self.contact_match)
+        self.fresh_minutes = QSpinBox()
+        self.fresh_minutes.setRange(0, MAX_FRESH_MINUTES)
+        self.fresh_minutes.setSuffix(" min")
+        self.fresh_minutes.setValue(s.fresh_minutes)
+        form.addRow("Invoices still attaching items if younger than", self.fresh_minutes)
+        self.audit_months = QSpinBox()
+        self.audit_months.setRange(0, 120)
+        self.audit_months.setSpecialValueText("All dates")  # 0: no limit
+        self.audit_months.setSuffix(" months")
+        self.audit_months.setValue(s.audit_months)
+        form.addRow(SPECS["audit_months"].label, self.audit_months)
+        form.addRow("", _help("audit_months"))
+        self.payments_back = QCheckBox("Read payments from Xero; set Autotask's paid date when paid in full")
+        self.payments_back.setChecked(s.payments_back)
+        form.addRow(SPECS["payments_back"].label, self.payments_back)
+        return page
+
+    def _connections_tab(self, text: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.connection_label = QLabel(text)
+        self.connection_label.setWordWrap(True)
+        layout.addWidget(self.connection_label)
+        self.setup_button = QPushButton("Set up connections…")
+        self.setup_button.clicked.connect(self._on_setup_clicked)
+        layout.addWidget(self.setup_button)
+        self.recheck_button = QPushButton("Re-check")
+        self.recheck_button.setToolTip("Connect again and refresh every invoice (confirms a changed line-of-business access).")
+        self.recheck_button.clicked.connect(self._on_recheck_clicked)
+        layout.addWidget(self.recheck_button)
+        layout.addStretch(1)
+        return page
+
+    def show_connections(self) -> None:
+        self.tabs.setCurrentIndex(1)
+
+    # ------------------------------------------------------------------ values
+    def texts(self) -> dict[str, str]:
+        """The dialog's values as setting texts."""
+        return {
+            "tolerance": f"{Decimal(str(self.tolerance.value())):.2f}",
+            "service_adjustments": "on" if self.service.isChecked() else "off",
+            "xero_status": self.xero_status.currentData(),
+            "default_account": self.default_account.text().strip(),
+            "rounding_account": self.rounding_account.text().strip(),
+            "contact_match": self.contact_match.currentData(),
+            "fresh_minutes": str(self.fresh_minutes.value()),
+            "payments_back": "on" if self.payments_back.isChecked() else "off",
+            "audit_months": str(self.audit_months.value()) if self.audit_months.value() else "all",
+        }
+
+    def _on_buttons_accepted(self) -> None:
+        current = self.session.settings().shown()
+        changed = [k for k, v in self.texts().items() if current.get(k) != v]
+        texts = self.texts()
+        try:
+            self.session.set_settings({key: texts[key] for key in changed})  # all or nothing
+        except (SettingError, Exception) as exc:  # noqa: BLE001 - shown inline, the dialog stays open
+            self.error.setText(friendly_message(exc))
+            self.error.setVisible(True)
+            return
+        self.accept()
+        self.settings_saved.emit(changed)
+
+    # ------------------------------------------------------------------ service adjustments
+    def _on_service_toggled(self, on: bool) -> None:
+        if not on or self.session.settings().service_adjustments:
+            return
+        self.review = ServiceReviewDialog(self.session, self)
+        self.review.finished.connect(self._on_review_finished)
+        self.review.open()
+        self.review.start()
+
+    def _on_review_finished(self, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            self.service.blockSignals(True)
+            self.service.setChecked(False)
+            self.service.blockSignals(False)
+
+    def _on_setup_clicked(self) -> None:
+        self.setup_requested.emit()
+
+    def _on_recheck_clicked(self) -> None:
+        self.reject()
+        self.recheck_requested.emit()

@@ -1,0 +1,235 @@
+"""The window's use cases as background ops over one session: refresh, sync, link, payments, pending.
+
+Each use case builds an ``Op`` (the work on a worker thread, its summary on the GUI thread) and
+hands it to the ``OpQueue`` (op_queue.py), which runs one at a time (never two writers).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from depot_gui.store.db import InvoiceRow
+from depot_gui.sync.session.session import Session
+
+from depot_gui.ui.contacts.text import row_status_text
+from depot_gui.ui.ops.op_queue import OpQueue
+from depot_gui.ui.ops.workers import Op
+
+log = logging.getLogger("depot_gui.ui")
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """Who and where we are connected to (plain data for the status bar and diagnostics)."""
+
+    api_user: str
+    zone_name: str
+    tenant_name: str
+    sandbox: bool
+
+    def text(self) -> str:
+        zone = f" ({self.zone_name})" if self.zone_name else ""
+        demo = "Demo sandbox · " if self.sandbox else ""
+        return f"{demo}Autotask: {self.api_user}{zone} · Xero: {self.tenant_name or 'connected'}"
+
+
+class SessionOps(OpQueue):
+    """Refresh, sync, link, payments and pending re-checks for the window, one at a time (OpQueue).
+
+    Args:
+        session: the open session.
+        parent: the window (owner of progress dialogs).
+
+    Signals (besides OpQueue's busy_changed, rows_updated, disconnected, failed, finished_message):
+        rows_loaded(list): all invoice rows after a refresh.
+        connected(object): a ConnectionInfo.
+        link_preview_ready(object): a LinkPreview for the person to review before linking.
+        payments_checked(object): the PaymentsReport of a payments check (issue 14).
+        pending_ready(str): invoices Autotask was still attaching items to turned ready (one line).
+    """
+
+    rows_loaded = Signal(list)
+    connected = Signal(object)
+    link_preview_ready = Signal(object)
+    payments_checked = Signal(object)
+    pending_ready = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(session, parent)
+        self._sync_notes: list[str] = []  # the last sync's warnings and Xero's remaining calls
+        self._period_text = ""  # which invoices the last refresh downloaded
+
+    def _info(self) -> ConnectionInfo:
+        conn = self.session.connections()
+        return ConnectionInfo(conn.api_user, conn.zone_name, conn.tenant_name, self.session.sandbox is not None)
+
+    # ------------------------------------------------------------------ refresh
+    def refresh(self, quiet: bool = False) -> bool:
+        """Download and check every invoice not yet synced; then reload all rows."""
+        session = self._session_or_none()
+        if session is None:
+            return False
+
+        def work(cancel, progress):
+            info = self._info()
+            engine = session.engine(progress, cancel)
+            engine.on_recorded = self.relay_rows
+            engine.audit()
+            since, _ = engine.period(session.settings())
+            self._period_text = (f"unsynced invoices dated from {since.day} {since:%b %Y}" if since
+                                 else "unsynced invoices of every date")
+            return info, session.store.invoices()
+
+        def done(payload) -> None:
+            self._on_refresh_done(payload)
+            # Payments back after each successful refresh (the check does nothing when the setting is off).
+            self._when_idle.append(lambda: self.check_payments(quiet, auto=True))
+
+        op = Op(self.window, work).success(done).failure(lambda e: self._fail("Refresh from Autotask", e))
+        if not quiet:
+            op.with_progress("Refreshing from Autotask", cancellable=True)
+        return self._start(op, what="Refresh from Autotask")
+
+    # ------------------------------------------------------------------ payments back
+    def check_payments(self, quiet: bool = False, auto: bool = False) -> bool:
+        """Read every synced invoice's payment state from Xero; write Autotask's paidDate when paid."""
+        session = self._session_or_none() if not auto else (None if self.busy else self.session)
+        if session is None:
+            return False
+
+        def work(cancel, progress):
+            report = session.payments(progress, cancel).run()
+            ids = {c.row.autotask_id for c in report.checks}
+            return report, [r for r in session.store.invoices() if r.autotask_id in ids]
+
+        def done(payload) -> None:
+            report, rows = payload
+            if rows:
+                self.rows_updated.emit(rows)
+            self.payments_checked.emit(report)
+            if not auto:
+                self.finished_message.emit(report.summary())
+            elif report.enabled and report.checks:  # after a refresh: keep its counts in view, add these
+                self.finished_message.emit(f"{self._last_said} {report.summary()}".strip())
+
+        op = Op(self.window, work).success(done).failure(lambda e: self._fail("Check payments", e))
+        if not quiet:
+            op.with_progress("Checking payments in Xero", cancellable=True)
+        return self._start(op)
+
+    def _on_refresh_done(self, payload) -> None:
+        info, rows = payload
+        self.connected.emit(info)
+        self.rows_loaded.emit(rows)
+        period, self._period_text = self._period_text, ""
+        counts = Counter(row_status_text(r) for r in rows)  # "1 choose contact" rather than "1 error"
+        detail = ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        text = f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask" + (
+            f": {detail}." if detail else ".")
+        if period:
+            text += f" Downloaded: {period} (Settings › Audit sets the period)."
+        self._say(text)
+
+    # ------------------------------------------------------------------ sync
+    def sync(self, rows: list[InvoiceRow], label: str = "Syncing to Xero") -> bool:
+        """Re-download, re-check and send the given invoices (each at most once)."""
+        session = self._session_or_none()
+        if session is None or not rows:
+            return False
+        numbers = [r.invoice_number for r in rows]
+        ids = [r.autotask_id for r in rows]
+
+        def work(cancel, progress):
+            syncer = session.syncer(progress, cancel)
+            syncer.engine.on_recorded = self.relay_rows
+            outcomes = syncer.sync(numbers)
+            self._sync_notes = list(syncer.warnings)
+            left = syncer.conn.xero.day_remaining
+            if left is not None:
+                self._sync_notes.append(f"Xero calls left today for this organisation: {left}.")
+            return outcomes
+
+        op = (
+            Op(self.window, work)
+            .success(self._on_sync_done)
+            .failure(lambda e: self._fail("Sync to Xero", e))
+            .with_progress(label, cancellable=True)
+        )
+        return self._start(op, after=lambda: self._reload(ids), what=label)
+
+    # ------------------------------------------------------------------ link
+    def link_preview(self, row: InvoiceRow) -> bool:
+        """Look the conflicting document up again and say what linking would do (writes nothing)."""
+        session = self._session_or_none()
+        if session is None:
+            return False
+        name = str(row.autotask_id)
+
+        def work(cancel, progress):
+            from depot_gui.sync.invoices.link import Linker
+
+            return Linker(session.engine(progress, cancel)).preview(name)
+
+        op = (
+            Op(self.window, work)
+            .success(self.link_preview_ready.emit)
+            .failure(lambda e: self._fail("Link to Xero document", e))
+            .with_progress(f"Looking up {row.invoice_number} in Xero", cancellable=True)
+        )
+        return self._start(op, after=lambda: self._reload([row.autotask_id]))
+
+    def link(self, preview) -> bool:
+        """Link the reviewed document (it is checked again first); recorded in the invoice's history."""
+        session = self._session_or_none()
+        if session is None:
+            return False
+
+        def work(cancel, progress):
+            from depot_gui.sync.invoices.link import Linker
+
+            return Linker(session.engine(progress, cancel)).link(preview)
+
+        op = (
+            Op(self.window, work)
+            .success(lambda result: self.finished_message.emit(result.explanation))
+            .failure(lambda e: self._fail("Link to Xero document", e))
+            .with_progress(f"Linking {preview.result.invoice_number}", cancellable=False)
+        )
+        return self._start(op, after=lambda: self._reload([preview.result.autotask_id]))
+
+    # ------------------------------------------------------------------ pending
+    def recheck_pending(self, rows: list[InvoiceRow]) -> bool:
+        """Quietly audit again the invoices Autotask was still attaching items to; never syncs."""
+        session = self._session_or_none(quiet=True)
+        if session is None or not rows:
+            return False
+        ids = [r.autotask_id for r in rows]
+
+        def work(cancel, progress):
+            from depot_gui.sync.invoices.pending import recheck
+
+            return recheck(session.engine(progress, cancel), rows).message()
+
+        def done(message: str) -> None:
+            if message:
+                self.finished_message.emit(message)
+                self.pending_ready.emit(message)
+
+        op = Op(self.window, work).success(done).failure(lambda e: log.warning("pending re-check: %s", e))
+        return self._start(op, after=lambda: self._reload(ids))
+
+    def _on_sync_done(self, outcomes) -> None:
+        done = sum(1 for o in outcomes if o.ok)
+        problems = [o for o in outcomes if not o.ok]
+        text = f"{done} of {len(outcomes)} invoice{'s' if len(outcomes) != 1 else ''} in Xero."
+        if problems:
+            text += " Not synced: " + ", ".join(o.result.invoice_number for o in problems) + " (select one to see why)."
+        notes, self._sync_notes = self._sync_notes, []
+        if notes:
+            text += " " + " ".join(notes)
+        self._say(text)

@@ -1,0 +1,1 @@
+"""File › Export… and File › Month-end report (PDF)…"""

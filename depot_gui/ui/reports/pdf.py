@@ -1,0 +1,165 @@
+"""The month-end report as a printable PDF through Qt's own printing (QTextDocument + QPdfWriter).
+
+Imported by the window and, lazily, by ``depot-sync report --pdf`` (the only Qt the CLI loads).
+Works on any thread: QTextDocument and QPdfWriter paint without widgets. The content is
+``sync.report.MonthEndReport`` (plain data); this module only lays it out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QApplication
+
+from depot_gui import __version__
+from depot_gui.core.money import fmt_money
+from depot_gui.sync.reports.month_end import CHECK_LABEL, NO_PAYMENT_STATE, MonthEndReport, ReportInvoice, invoice_label
+from depot_gui.sync.reports.csv_writer import atomic_write, check_target
+
+RESOLUTION = 300  # dots per inch of the PDF's layout (text stays vector)
+_CSS = """
+body { font-size: 9pt; }
+h1 { font-size: 16pt; margin-bottom: 2pt; }
+h2 { font-size: 12pt; margin-top: 14pt; margin-bottom: 4pt; }
+h3 { font-size: 10pt; margin-top: 8pt; margin-bottom: 2pt; }
+th { background-color: #e6e6e6; text-align: left; }
+.n { text-align: right; }
+p.small { font-size: 8pt; color: #555555; }
+p.gap { font-size: 3pt; margin: 0; }
+"""
+
+
+def ensure_gui_app() -> None:
+    """An application object for fonts (the CLI has none); offscreen when there is no display.
+
+    A QApplication rather than a QGuiApplication, so widgets still work if the same process
+    (a test run, a script) opens a window afterwards.
+    """
+    if QGuiApplication.instance() is not None:
+        return
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    global _APP
+    _APP = QApplication(["depot-sync"])
+
+
+_APP: QApplication | None = None
+
+
+def _m(text: str) -> str:
+    return _nb(fmt_money(Decimal(text))) if text else ""
+
+
+def _table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    """A full-width table with a shaded header row; ``numeric`` columns right-aligned."""
+    def cells(tag: str, values: list[str]) -> str:
+        return "".join(f"<{tag}{' class=n' if i in numeric else ''}>{v}</{tag}>" for i, v in enumerate(values))
+
+    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
+    return (f"<table border=1 cellspacing=0 cellpadding=3 width='100%' style='border-collapse: collapse'>"
+            f"<thead><tr>{cells('th', head)}</tr></thead>{body}</table><p class=gap>&nbsp;</p>")
+
+
+def _nb(text: str) -> str:
+    """Escaped text that never breaks across lines (dates, times, numbers)."""
+    return escape(text).replace(" ", "&nbsp;")
+
+
+def _period(r: MonthEndReport) -> str:
+    if r.since and r.until:
+        return f"{r.since.isoformat()} to {r.until.isoformat()}"
+    if r.since:
+        return f"from {r.since.isoformat()}"
+    return f"up to {r.until.isoformat()}" if r.until else "all dates"
+
+
+def _attention(i: ReportInvoice) -> str:
+    head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}</h3>"
+            f"<p>Invoice date {escape(i.invoice_date or 'none')} · Autotask {_m(i.autotask_total)} · "
+            f"Xero {_m(i.xero_total)} · Difference {_m(i.difference)}</p>")
+    parts = [head]
+    if i.causes:
+        parts.append(_table(["Cause", "Explains"], [[escape(f"{c.title} ({c.code})"), _m(c.amount)] for c in i.causes], {1}))
+    parts.append("".join(f"<p>{escape(line)}</p>" for line in i.explanation.split("\n") if line.strip()))
+    if i.unchecked and not any(line.startswith("Not checked") for line in i.explanation.split("\n")):
+        named = ", ".join(CHECK_LABEL.get(c, c) for c in i.unchecked)
+        parts.append(f"<p><b>Not checked:</b> {escape(named)}.</p>")
+    return "".join(parts)
+
+
+def report_html(r: MonthEndReport) -> str:
+    """The whole report as Qt rich text (the subset of HTML QTextDocument lays out)."""
+    out = [f"<h1>Month-end report: Autotask to Xero</h1>"
+           f"<p>Invoice dates {escape(_period(r))} · generated {escape(r.generated_at)} by Depot GUI "
+           f"{escape(__version__)} from its local records (the last check of each invoice) · maximum rounding "
+           f"difference {escape(r.tolerance)}</p>"]
+    out.append("<h2>Invoices by status</h2>")
+    rows = [[escape(c.label), str(c.invoices), _m(c.autotask_total)] for c in r.counts]
+    rows.append(["<b>Total</b>", f"<b>{r.total_invoices}</b>", f"<b>{_m(r.total_amount)}</b>"])
+    out.append(_table(["Status", "Invoices", "Autotask total"], rows, {1, 2}))
+    if r.undated:
+        out.append(f"<p class=small>{r.undated} invoice{'s' if r.undated != 1 else ''} without an invoice date "
+                   "are in no period and not counted here.</p>")
+    out.append("<h2>Not synced: mismatches, conflicts and errors</h2>")
+    out.append("".join(_attention(i) for i in r.attention) or "<p>None.</p>")
+    out.append("<h2>Synced to Xero</h2>")
+    if r.synced:
+        out.append(_table(
+            ["Invoice", "Company", "Date", "Autotask total", "Xero number", "Synced on", "Payment"],
+            [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total), escape(i.xero_number),
+              _nb(i.synced_at[:10]), escape(i.payment or NO_PAYMENT_STATE)] for i in r.synced],
+            {3}))
+    else:
+        out.append("<p>None.</p>")
+    out.append("<h2>Ready, not yet in Xero</h2>")
+    if r.ready:
+        out.append(_table(["Invoice", "Company", "Date", "Autotask total", "Rounding line"],
+                          [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total),
+                            _m(i.rounding_line)] for i in r.ready], {3, 4}))
+    else:
+        out.append("<p>None.</p>")
+    return "<html><body>" + "".join(out) + "</body></html>"
+
+
+def build_document(r: MonthEndReport) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDefaultStyleSheet(_CSS)
+    doc.setDefaultFont(QFont("DejaVu Sans", 9))
+    doc.setHtml(report_html(r))
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, "Month-end report")
+    return doc
+
+
+def write_pdf(r: MonthEndReport, path: str | Path) -> int:
+    """Write the report as an A4 PDF at ``path`` (whole or not at all). Returns the page count."""
+    target = check_target(path)
+    ensure_gui_app()
+    doc = build_document(r)
+    pages = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal pages
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(RESOLUTION)
+        writer.setTitle(f"Month-end report {_period(r)}")
+        writer.setCreator(f"Depot GUI {__version__}")
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                         QMarginsF(8, 8, 8, 8), QPageLayout.Unit.Millimeter))
+        doc.print_(writer)  # lays out on the PDF's own metrics, 2 cm margins, page numbers at the foot
+        del writer  # finishes the file
+        pages = pdf_page_count(tmp)
+
+    atomic_write(target, write)
+    return pages
+
+
+def pdf_page_count(path: str | Path) -> int:
+    """The number of page objects in a PDF Qt wrote (its page tree is plain, uncompressed text)."""
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", Path(path).read_bytes()))

@@ -1,0 +1,1 @@
+"""The main window: its actions and menus, remembered state, the invoice list, status bar and banner."""

@@ -1,0 +1,222 @@
+"""The left pane: search box, status filter, date range and the sortable, multi-select invoice table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from depot_gui.core.audit import STATUSES
+from depot_gui.store.db import InvoiceRow
+
+from depot_gui.ui.models import OBJECT_ROLE
+from depot_gui.ui.models.invoice_table import Col, InvoiceFilterProxy, InvoiceTableModel
+from depot_gui.ui.resources import status_icon, status_text
+
+
+class InvoiceList(QWidget):
+    """Filter controls over the invoice table.
+
+    Signals:
+        current_changed(object): the autotask id of the current invoice, or None.
+        selection_changed(list): autotask ids of all selected invoices.
+        visible_changed: the search or a filter changed which rows show.
+    """
+
+    current_changed = Signal(object)
+    selection_changed = Signal(list)
+    visible_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = InvoiceTableModel(self)
+        self.proxy = InvoiceFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._sized = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._build_filters(layout)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(Col.NUMBER, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)  # the desk may order the columns (remembered with the window)
+        header.moveSection(header.visualIndex(Col.STATUS), Col.DATE)  # the status beside the company: no scrolling
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
+        self.view.setAccessibleName("Invoices")
+        self.view.setAccessibleDescription("Arrow keys move between invoices; Shift or Ctrl with them selects several.")
+        layout.addWidget(self.view, 1)
+        self._shown_id: int | None = None
+        sel = self.view.selectionModel()
+        sel.currentRowChanged.connect(self._on_selection_current_changed)
+        sel.selectionChanged.connect(self._on_selection_changed)
+        for signal in (self.proxy.rowsRemoved, self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged):
+            signal.connect(self._on_proxy_rows_changed)
+
+    def _build_filters(self, layout: QVBoxLayout) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search invoice number or company  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search invoices")
+        self.search.textChanged.connect(self.proxy.set_search)
+        layout.addWidget(self.search)
+        row = QHBoxLayout()
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", "")
+        for status in STATUSES:
+            self.status_filter.addItem(status_icon(status), status_text(status), status)
+        self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
+        self.status_filter.setAccessibleName("Status filter")
+        row.addWidget(self.status_filter)
+        self.date_check = QCheckBox("Date &range")
+        self.date_from = QDateEdit(calendarPopup=True)
+        self.date_to = QDateEdit(calendarPopup=True)
+        today = QDate.currentDate()
+        self.date_from.setDate(today.addMonths(-1))
+        self.date_to.setDate(today)
+        for w in (self.date_from, self.date_to):
+            w.setDisplayFormat("yyyy-MM-dd")
+            w.setEnabled(False)
+            w.dateChanged.connect(self._on_dates_changed)
+        self.date_from.setAccessibleName("Invoice date from")
+        self.date_to.setAccessibleName("Invoice date to")
+        self.date_check.toggled.connect(self._on_dates_changed)
+        row.addWidget(self.date_check)
+        row.addWidget(self.date_from)
+        row.addWidget(self.date_to)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    # ------------------------------------------------------------------ data
+    def set_rows(self, rows: list[InvoiceRow]) -> None:
+        """Replace all rows, keeping the current invoice selected when it is still there."""
+        keep, chosen = self.current_id(), self.selected_ids()
+        self.model.set_rows(rows)
+        if not self._sized and rows:
+            self.fit_columns()
+        if keep is not None:
+            self.select(keep)
+        selection = self.view.selectionModel()
+        for autotask_id in chosen:  # a multi-selection survives a refresh too
+            src = self.model.source_row(autotask_id)
+            index = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
+            if index is not None and index.isValid() and autotask_id != keep:
+                selection.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+    def fit_columns(self) -> None:
+        """Fit columns to the text once (skipped for huge lists and after the user's own widths)."""
+        self._sized = True
+        if self.model.rowCount() <= 2000:
+            header = self.view.horizontalHeader()
+            for col in list(Col)[:-1]:  # the last column stretches to fill
+                width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col))
+                header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
+
+    def update_row(self, row: InvoiceRow) -> None:
+        """One invoice's row changed: update it in place; if it was current or selected, it stays so."""
+        current = self.current_id()
+        src = self.model.source_row(row.autotask_id)
+        before = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
+        selected = before is not None and before.isValid() and self.view.selectionModel().isRowSelected(
+            before.row(), QModelIndex())
+        self.model.update_row(row)
+        if current != row.autotask_id and not selected:
+            return
+        src = self.model.source_row(row.autotask_id)
+        index = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
+        if index is None or not index.isValid():
+            return
+        rows_flag = QItemSelectionModel.SelectionFlag.Rows
+        keep = QItemSelectionModel.SelectionFlag.Select if selected else QItemSelectionModel.SelectionFlag.NoUpdate
+        if current == row.autotask_id:
+            self.view.selectionModel().setCurrentIndex(index, keep | rows_flag)
+        else:
+            self.view.selectionModel().select(index, keep | rows_flag)
+
+    def visible_rows(self) -> list[InvoiceRow]:
+        """The rows the search and filters let show, in source order."""
+        return [r for r in self.model.rows() if self.proxy.accepts(r)]
+
+    def is_filtering(self) -> bool:
+        return self.proxy.is_filtering()
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(OBJECT_ROLE) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = self.view.selectionModel().selectedRows()
+        return [i.data(OBJECT_ROLE) for i in sorted(rows, key=lambda i: i.row())]
+
+    def select(self, autotask_id: int) -> bool:
+        src = self.model.source_row(autotask_id)
+        if src is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(src, 0))
+        if not index.isValid():
+            return False
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.view.selectionModel().setCurrentIndex(index, flags)
+        self.view.scrollTo(index)
+        return True
+
+    def select_number(self, number: str) -> bool:
+        for row in self.model.rows():
+            if row.invoice_number == number:
+                return self.select(row.autotask_id)
+        return False
+
+    # ------------------------------------------------------------------ slots
+    def _on_status_filter_changed(self, _index: int) -> None:
+        self.proxy.set_status(self.status_filter.currentData())
+
+    def _on_dates_changed(self, *_args) -> None:
+        on = self.date_check.isChecked()
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        if on:
+            start: date = self.date_from.date().toPython()
+            end: date = self.date_to.date().toPython()
+            self.proxy.set_date_range(start, end)
+        else:
+            self.proxy.set_date_range(None, None)
+
+    def _on_selection_current_changed(self, current, _previous) -> None:
+        self._emit_current(current.data(OBJECT_ROLE) if current.isValid() else None)
+
+    def _emit_current(self, autotask_id: int | None) -> None:
+        self._shown_id = autotask_id
+        self.current_changed.emit(autotask_id)
+
+    def _on_proxy_rows_changed(self, *_args) -> None:
+        """After a filter change the current row and the selection agree again (one invoice, both places).
+
+        A filter that hides the selected invoice makes Qt move the current index to a neighbour
+        without selecting it: select that one, or show nothing when no row is left.
+        """
+        current = self.view.currentIndex()
+        selection = self.view.selectionModel()
+        if current.isValid() and not selection.isRowSelected(current.row(), current.parent()):
+            if not selection.hasSelection():
+                flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                selection.select(current, flags)
+        autotask_id = current.data(OBJECT_ROLE) if current.isValid() else None
+        if autotask_id != self._shown_id:
+            self._emit_current(autotask_id)
+        self.visible_changed.emit()
+
+    def _on_selection_changed(self, *_args) -> None:
+        self.selection_changed.emit(self.selected_ids())

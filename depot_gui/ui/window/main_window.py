@@ -1,0 +1,279 @@
+"""The main window: composes toolbar, invoice list, detail pane, banner, status bar and log dock.
+
+It owns the layout and the person's commands (sync, settings, repair…). Its parts live beside it:
+window_actions.py builds the actions, toolbar and menus; window_state.py remembers geometry,
+splitter and columns; window_results.py shows what background work did; operations.py runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from depot_gui import __version__
+from depot_gui.core.audit import READY
+from depot_gui.store.db import InvoiceRow
+from depot_gui.sync.session.session import Session
+
+from depot_gui.ui.window import state as window_state
+from depot_gui.ui.window.banner import Banner
+from depot_gui.ui.dialogs.batch_confirm import confirm_box
+from depot_gui.ui.detail.pane import SELECT_TEXT, DetailPane
+from depot_gui.ui.dialogs.diagnostics import diagnostics_text
+from depot_gui.ui.window.invoice_list import InvoiceList
+from depot_gui.ui.detail.link_dialog import review_link
+from depot_gui.ui.window.log_view import LogDock, install_log_handler
+from depot_gui.ui.ops.operations import SessionOps
+from depot_gui.ui.window.pending_watch import PendingWatcher
+from depot_gui.ui.resources import icon
+from depot_gui.ui.dialogs.settings import SettingsDialog
+from depot_gui.ui.window.status_bar import AppStatusBar
+from depot_gui.ui.window.actions import build_actions, build_menus, update_actions
+from depot_gui.ui.window.results import OpResults
+
+log = logging.getLogger("depot_gui.ui")
+
+
+def window_title(session: Session) -> str:
+    """The title before Qt appends the application name ("… — Depot GUI"); never the name twice."""
+    if session.sandbox is None:
+        return "Depot GUI"
+    name = session.sandbox.scenario_path.name
+    return "Demo (sandbox data)" if name == "demo.json" else f"Sandbox: {name}"
+
+
+class MainWindow(QMainWindow):
+    """The Depot GUI window over one open session.
+
+    Args:
+        session: the open data directory (store, settings, connections).
+    """
+
+    repair_requested = Signal()  # File › Repair local database: the app closes the session, repairs, reopens
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.connection_text = "Not connected yet"
+        self.settings_dialog: SettingsDialog | None = None
+        self.setWindowTitle(window_title(session))
+        self.setWindowIcon(icon("app"))
+        self.log_handler = install_log_handler()
+        self.ops = SessionOps(session, self)
+        self._build_central()
+        build_actions(self)
+        build_menus(self)
+        self.status = AppStatusBar(self)
+        self.setStatusBar(self.status)
+        self.log_dock = LogDock(self.log_handler, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.log_dock.hide()
+        self.menu_view.addAction(self.log_dock.toggleViewAction())
+        self._connect()
+        window_state.restore_state(self)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ build
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.invoices = InvoiceList()
+        self.detail = DetailPane(self.session.store)
+        self.splitter.addWidget(self.invoices)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _connect(self) -> None:
+        self.invoices.current_changed.connect(self._on_invoices_current_changed)
+        self.invoices.selection_changed.connect(self._on_invoices_selection_changed)
+        self.invoices.visible_changed.connect(self._on_invoices_visible_changed)
+        self.detail.sync_requested.connect(self._on_detail_sync_requested)
+        self.detail.resync_requested.connect(self._on_detail_sync_requested)
+        self.detail.settings_requested.connect(self._on_settings_triggered)
+        self.detail.link_requested.connect(self._on_detail_link_requested)
+        self.detail.contact_requested.connect(self.contacts.choose_for_invoice)
+        self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
+        self.pending = PendingWatcher(self, self.ops)
+        self.results = OpResults(self)  # what the ops (and the File menu's action groups) did, in view
+        self.banner.action_clicked.connect(self._on_banner_action_clicked)
+
+    # ------------------------------------------------------------------ public
+    def start(self) -> None:
+        """Show what the store knows at once, then connect and refresh in the background."""
+        rows = self.session.store.invoices()
+        self._set_rows(rows)
+        if rows:
+            self.invoices.view.selectRow(0)
+        self.ops.refresh(quiet=True)
+
+    def open_setup_wizard(self) -> None:
+        """Connect Autotask and Xero with the setup wizard, then refresh."""
+        from depot_gui.ui.wizard import run_setup_wizard
+
+        if run_setup_wizard(self, self.session):
+            # Work started with the old connection is stopped first; then connect anew and load.
+            self.ops.when_idle(self._reconnect_and_refresh, cancel_current=True)
+
+    def _reconnect_and_refresh(self) -> None:
+        self.session.reconnect()
+        self.ops.refresh()
+
+    def copy_diagnostics(self) -> str:
+        text = diagnostics_text(self.session, self.connection_text, self.log_handler)
+        QGuiApplication.clipboard().setText(text)
+        self.status.showMessage("Diagnostics copied to the clipboard (no passwords or tokens).", 8000)
+        return text
+
+    def rows(self) -> list[InvoiceRow]:
+        return self.invoices.model.rows()
+
+    # ------------------------------------------------------------------ state
+    def _set_rows(self, rows: list[InvoiceRow]) -> None:
+        self.invoices.set_rows(rows)
+        self.status.counts.set_rows(self.rows())
+        self.detail.refresh()
+        self._update_actions()
+
+    def _selected_rows(self) -> list[InvoiceRow]:
+        rows = [self.invoices.model.row_for(i) for i in self.invoices.selected_ids()]
+        return [r for r in rows if r is not None]
+
+    def _update_actions(self) -> None:
+        update_actions(self)
+
+    def save_state(self) -> None:
+        window_state.save_state(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.pending.timer.stop()
+        if self.ops.current is not None:
+            self.ops.current.cancel.cancel()
+        self.save_state()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ slots
+    def _on_invoices_current_changed(self, autotask_id) -> None:
+        self.detail.show_invoice(autotask_id)
+
+    def _on_invoices_selection_changed(self, _ids) -> None:
+        self._update_actions()
+
+    def _on_invoices_visible_changed(self) -> None:
+        total, shown = self.invoices.model.rowCount(), self.invoices.proxy.rowCount()
+        if not total:
+            text = "No invoices yet: Refresh from Autotask downloads the ones not yet in Xero."
+        elif not shown:
+            text = f"No invoice matches the search or filter. Clear them to see all {total} invoices."
+        else:
+            text = SELECT_TEXT
+        self.detail.set_empty_text(text)
+        self._update_actions()
+
+    def _on_detail_sync_requested(self, autotask_id: int) -> None:
+        row = self.invoices.model.row_for(autotask_id)
+        if row is not None:
+            self.ops.sync([row], f"Syncing {row.invoice_number} to Xero")
+
+    def _on_detail_link_requested(self, autotask_id: int) -> None:
+        row = self.invoices.model.row_for(autotask_id)
+        if row is not None:
+            self.ops.link_preview(row)
+
+    def _on_ops_link_preview_ready(self, preview) -> None:
+        self.link_review = review_link(self, preview, self.ops.link)
+
+    def _on_refresh_triggered(self) -> None:
+        self.ops.refresh()
+
+    def _on_payments_triggered(self) -> None:
+        self.ops.check_payments()
+
+    def _on_sync_triggered(self) -> None:
+        self.ops.sync([r for r in self._selected_rows() if r.status == READY])
+
+    def _on_resync_triggered(self) -> None:
+        self.ops.sync(self._selected_rows(), "Re-syncing")
+
+    def _on_sync_all_triggered(self) -> None:
+        """Send the ready invoices the list shows, after saying which (and which ready ones it hides)."""
+        if self.ops.busy:
+            self.status.showMessage("Still working on the previous step…", 5000)
+            return
+        ready = [r for r in self.invoices.visible_rows() if r.status == READY]
+        shown = {r.autotask_id for r in ready}
+        hidden = [r for r in self.rows() if r.status == READY and r.autotask_id not in shown
+                  and not self.invoices.proxy.accepts(r)]
+        if not ready:
+            more = f" {len(hidden)} ready invoice{'s are' if len(hidden) != 1 else ' is'} hidden by the search or filter." \
+                if hidden else ""
+            self.status.showMessage("No invoice in the list is ready to sync." + more, 10000)
+            return
+        if not self.ask(confirm_box(ready, hidden, self)):
+            self.status.showMessage("Sync all ready cancelled: nothing was sent.", 8000)
+            return
+        self.ops.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
+
+    def ask(self, box: QMessageBox) -> bool:
+        """Show a question box modally; True when its accept button was pressed (tests replace this)."""
+        box.exec()
+        clicked = box.clickedButton()
+        return clicked is not None and box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
+
+    def _on_find_triggered(self) -> None:
+        self.invoices.search.setFocus()
+        self.invoices.search.selectAll()
+
+    def _on_settings_triggered(self) -> None:
+        if self.ops.busy:
+            return
+        self.settings_dialog = SettingsDialog(self.session, self.connection_text, self)
+        self.settings_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per opening, freed on close
+        self.settings_dialog.destroyed.connect(self._on_settings_dialog_destroyed)
+        self.settings_dialog.settings_saved.connect(self._on_settings_saved)
+        self.settings_dialog.setup_requested.connect(self.open_setup_wizard)
+        self.settings_dialog.recheck_requested.connect(self._on_refresh_triggered)
+        self.settings_dialog.open()
+
+    def _on_settings_dialog_destroyed(self) -> None:
+        self.settings_dialog = None
+
+    def show_connection_settings(self) -> None:
+        self._on_settings_triggered()
+        if self.settings_dialog is not None:
+            self.settings_dialog.show_connections()
+
+    def _on_settings_saved(self, changed: list) -> None:
+        if set(changed) - {"xero_status"}:
+            self.status.showMessage("Settings saved; checking the invoices again…", 5000)
+            self.ops.refresh()
+
+    def _on_banner_action_clicked(self, key: str) -> None:
+        if key == "connections":
+            self.show_connection_settings()
+
+    def _on_repair_triggered(self) -> None:
+        answer = QMessageBox.question(
+            self, "Repair local database",
+            "Depot GUI will close this window, check the local database, keep it aside if it is damaged "
+            "(it is never deleted), and rebuild which invoices are synced from Autotask and Xero. Nothing is "
+            "written to Xero. Continue?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.repair_requested.emit()
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(self, "About Depot GUI", f"<b>Depot GUI {__version__}</b><p>Depot GUI moves invoices from "
+                          "Autotask PSA into Xero, one at a time, and refuses any whose Xero total would not match "
+                          "Autotask.</p>")
