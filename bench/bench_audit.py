@@ -54,10 +54,10 @@ def big_scenario(n_invoices: int, n_items: int, path: Path) -> None:
 
 def run(scenario: Path, data: Path) -> tuple[float, int, int, int]:
     with Session.open(data, scenario) as s:
-        engine = s.engine()
+        auditor = s.auditor()
         tracemalloc.start()
         t0 = time.perf_counter()
-        results = engine.audit()
+        results = auditor.audit()
         dt = time.perf_counter() - t0
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()

@@ -47,14 +47,14 @@ def print_table(rows: list[dict[str, Any]], out) -> None:
 
 def audit_or_sync_command(session, args, out) -> int:
     if args.command == "audit":
-        engine = session.engine()
-        results = engine.audit(args.numbers or None, since=args.since, until=args.until)
+        auditor = session.auditor()
+        results = auditor.audit(args.numbers or None, since=args.since, until=args.until)
         if args.wait_pending:
             from depot_gui.sync.invoices.pending import wait_pending
 
             say = lambda text: print(f"depot-sync: {text}", file=sys.stderr, flush=True)  # noqa: E731
             every = args.every if args.every is not None else session.store.settings().fresh_minutes
-            results = wait_pending(engine, results, every, say)
+            results = wait_pending(auditor, results, every, say)
         rows = [result_json(r) for r in results]
         code = EXIT_OK
     else:
@@ -72,7 +72,7 @@ def link_command(session, args, out) -> int:
     """Show what linking would do; with --yes, do it (recorded in the invoice's history)."""
     from depot_gui.sync.invoices.link import Linker, LinkRefused
 
-    linker = Linker(session.engine())
+    linker = Linker(session.auditor())
     try:
         preview = linker.preview(args.numbers[0])
         print(preview.text, file=out)

@@ -15,7 +15,7 @@ from .test_linked_on_purpose import harbour
 def session(tmp_path):
     with Session.open(tmp_path / "data", harbour(tmp_path)) as s:
         s.connections()
-        s.engine().audit()
+        s.auditor().audit()
         yield s
 
 
@@ -28,7 +28,7 @@ def test_waiting_ids_are_the_companys_unsynced_invoices(session):
 def test_link_then_recheck_makes_the_invoice_ready_and_sends_nothing(session):
     desk = ContactDesk(session.store, session.connections())
     row = desk.link(desk.company("102"), desk.contact("Harbour Logistics"))
-    done = recheck_company(session.engine(), row)
+    done = recheck_company(session.auditor(), row)
     assert [(r.invoice_number, r.status) for r in done.results] == [("INV-5003", "ready")]
     assert done.message() == ("Harbour Logistics Pty Ltd now goes to the Xero contact \u201cHarbour Logistics\u201d. "
                               "INV-5003 is ready to sync (not sent yet).")
@@ -40,10 +40,10 @@ def test_forget_then_recheck_makes_it_wait_again(session):
     desk = ContactDesk(session.store, session.connections())
     company = desk.company("102")
     desk.link(company, desk.contact("Harbour Logistics"))
-    recheck_company(session.engine(), [c for c in desk.companies(include_linked=True) if c.company_id == 102][0])
+    recheck_company(session.auditor(), [c for c in desk.companies(include_linked=True) if c.company_id == 102][0])
     desk.unlink(company)
     row = [c for c in desk.companies() if c.company_id == 102][0]
-    done = recheck_company(session.engine(), row)
+    done = recheck_company(session.auditor(), row)
     assert done.message() == ("Harbour Logistics Pty Ltd: choose: 1 close contact in Xero. "
                               "Not ready: INV-5003 (select one to see why).")
     assert session.store.invoice(5003).status == "error"

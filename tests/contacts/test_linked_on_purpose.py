@@ -47,7 +47,7 @@ def invoice_contact(s: Session, number: str) -> str:
 
 
 def test_a_close_contact_makes_the_invoice_wait_and_nothing_is_created(session):
-    r = session.engine().audit(["INV-5003"])[0]
+    r = session.auditor().audit(["INV-5003"])[0]
     assert r.status == "error"
     assert r.explanation.startswith(
         "Not synced yet: Xero has no contact named \u201cHarbour Logistics Pty Ltd\u201d, but has a close one: "
@@ -65,18 +65,18 @@ def test_a_close_contact_makes_the_invoice_wait_and_nothing_is_created(session):
 
 
 def test_linking_sends_the_invoice_to_the_chosen_contact(session):
-    session.engine().audit(["INV-5003"])
+    session.auditor().audit(["INV-5003"])
     desk = ContactDesk(session.store, session.connections())
     row = desk.link(desk.company("Harbour Logistics Pty Ltd"), desk.contact("harbour logistics"))
     assert (row.state, row.contact_id, row.invoices) == (LINKED, HARBOUR, ("INV-5003",))
-    assert session.engine().audit(["INV-5003"])[0].status == "ready"
+    assert session.auditor().audit(["INV-5003"])[0].status == "ready"
     assert session.syncer().sync(["INV-5003"])[0].result.status == "synced"
     assert invoice_contact(session, "INV-5003") == HARBOUR
     assert xero_contacts(session) == ["Acme Dental Group", "Harbour Logistics"]
 
 
 def test_creating_makes_one_new_contact_once(session):
-    session.engine().audit(["INV-5003"])
+    session.auditor().audit(["INV-5003"])
     desk = ContactDesk(session.store, session.connections())
     company = desk.company("102")
     row = desk.create(company)
@@ -91,7 +91,7 @@ def test_creating_makes_one_new_contact_once(session):
 
 
 def test_the_list_shows_unlinked_companies_with_their_candidates(session):
-    session.engine().audit()
+    session.auditor().audit()
     rows = ContactDesk(session.store, session.connections()).companies()
     assert [(r.company_name, r.state, [c.name for c in r.candidates], r.invoices) for r in rows] == [
         ("Bluegum Legal", NEW, [], ("INV-5002", "INV-5005")),
@@ -104,14 +104,14 @@ def test_the_list_shows_unlinked_companies_with_their_candidates(session):
 
 
 def test_a_chosen_contact_archived_in_xero_stops_the_invoice_with_a_way_out(session):
-    session.engine().audit(["INV-5003"])
+    session.auditor().audit(["INV-5003"])
     desk = ContactDesk(session.store, session.connections())
     desk.link(desk.company("Harbour Logistics Pty Ltd"), desk.contact(HARBOUR))
     xero = session.connections().xero
     xero._write("POST", "Contacts", "Contacts", {"ContactID": HARBOUR, "ContactStatus": "ARCHIVED"},
                 "test-archive-harbour", unitdp=False)
     session.sandbox.advance_clock(600)
-    r = session.engine().audit(["INV-5003"])[0]
+    r = session.auditor().audit(["INV-5003"])[0]
     assert (r.status, r.explanation) == ("error", (
         "Not synced: the Xero contact \u201cHarbour Logistics\u201d chosen for Harbour Logistics Pty Ltd is archived "
         "in Xero. Restore it in Xero, or choose another contact for this company, then press Re-sync."))
@@ -130,7 +130,7 @@ def test_a_contact_a_sync_created_stays_the_companys_after_a_rename_in_xero(sess
     xero._write("POST", "Contacts", "Contacts", {"ContactID": made, "Name": "Bluegum Legal Partners"},
                 "test-rename-bluegum", unitdp=False)
     session.sandbox.advance_clock(600)
-    r = session.engine().audit(["INV-5002"])[0]
+    r = session.auditor().audit(["INV-5002"])[0]
     assert r.draft.contact.contact_id == made
 
 
@@ -150,7 +150,7 @@ def test_a_link_to_a_contact_archived_before_the_first_read_is_named_archived(tm
     with Session.open(tmp_path / "data", scenario) as s:
         tenant = s.connections().tenant_id
         s.store.save_contact_link(tenant, ContactLink(101, old, "Bluegum Legal (old)", LINKED, "Bluegum Legal"))
-        r = s.engine().audit(["INV-5005"])[0]
+        r = s.auditor().audit(["INV-5005"])[0]
     assert r.explanation.startswith("Not synced: the Xero contact \u201cBluegum Legal (old)\u201d chosen for "
                                     "Bluegum Legal is archived in Xero.")
 

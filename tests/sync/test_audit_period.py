@@ -29,15 +29,15 @@ def numbers(results):
 def test_default_period_is_this_month_and_the_previous_one(tmp_path, demo_scenario):
     scenario = dated_scenario(demo_scenario, tmp_path / "s.json")
     with Session.open(tmp_path / "d", scenario) as s:
-        engine = s.engine()
-        assert numbers(engine.audit()) == ["INV-5001", "INV-5002", "INV-5003"]
-        assert engine.period(s.settings()) == (date(2026, 10, 1), None)
-        assert numbers(engine.audit(since=date(2026, 9, 30))) == ["INV-5001", "INV-5002", "INV-5003", "INV-5005"]
-        assert numbers(engine.audit(since=date(2025, 1, 1), until=date(2026, 9, 30))) == ["INV-5004", "INV-5005"]
+        auditor = s.auditor()
+        assert numbers(auditor.audit()) == ["INV-5001", "INV-5002", "INV-5003"]
+        assert auditor.period(s.settings()) == (date(2026, 10, 1), None)
+        assert numbers(auditor.audit(since=date(2026, 9, 30))) == ["INV-5001", "INV-5002", "INV-5003", "INV-5005"]
+        assert numbers(auditor.audit(since=date(2025, 1, 1), until=date(2026, 9, 30))) == ["INV-5004", "INV-5005"]
         # Named invoices ignore the period.
-        assert numbers(engine.audit(["INV-5004"])) == ["INV-5004"]
+        assert numbers(auditor.audit(["INV-5004"])) == ["INV-5004"]
         s.set_setting("audit_months", "all")
-        assert numbers(s.engine().audit()) == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
+        assert numbers(s.auditor().audit()) == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
 
 
 def test_cli_since_and_until(tmp_path, demo_scenario, capsys):

@@ -10,7 +10,7 @@ import pytest
 
 from depot_gui.sandbox.scale import write_scale_scenario
 from depot_gui.sync.session.connections import sandbox_connections
-from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.invoices.audit import Auditor
 from depot_gui.sync.session.session import Session
 from depot_gui.sync.invoices.syncer import Syncer
 
@@ -33,7 +33,7 @@ def scenario(tmp_path_factory, demo_scenario):
 def open_syncer(data_dir, scenario):
     session = Session.open(data_dir, scenario)
     session._conn = sandbox_connections(session.sandbox, session.store, sleep=lambda s: None)
-    return session, Syncer(Engine(session.store, session._conn), reconcile_delays=(0.0,), sleep=lambda s: None)
+    return session, Syncer(Auditor(session.store, session._conn), reconcile_delays=(0.0,), sleep=lambda s: None)
 
 
 def copies(session) -> Counter:

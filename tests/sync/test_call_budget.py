@@ -34,7 +34,7 @@ def test_audit_of_1200_items_costs_a_handful_of_calls_beyond_the_lower_bound(tmp
     with Session.open(tmp_path / "d", scenario) as s:
         s.connections()
         before = len(s.sandbox.state()["requests"])
-        results = s.engine().audit()
+        results = s.auditor().audit()
         calls = [r for r in s.sandbox.state()["requests"][before:] if r["api"] == "autotask"]
     assert [r.status for r in results] == ["ready"] * 3
     assert n_items == 1203

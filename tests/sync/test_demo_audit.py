@@ -20,7 +20,7 @@ def by_number(results):
 
 
 def test_demo_audit_matches_the_issue(session):
-    r = by_number(session.engine().audit())
+    r = by_number(session.auditor().audit())
     assert list(r) == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
     assert r["INV-5001"].status == "ready" and r["INV-5001"].xero_total == D("1633.50")
     assert r["INV-5002"].status == "mismatch" and r["INV-5002"].cause_codes[0] == "lob_access"
@@ -33,19 +33,19 @@ def test_demo_audit_matches_the_issue(session):
 
 
 def test_pending_item_attaches_on_redownload(session):
-    inv3 = by_number(session.engine().audit(["INV-5003"]))["INV-5003"]
+    inv3 = by_number(session.auditor().audit(["INV-5003"]))["INV-5003"]
     assert inv3.status == "ready" and inv3.difference == 0
     assert any("second download" in n for n in inv3.notes)
 
 
 def test_service_adjustment_setting_makes_inv5004_ready(session):
     session.set_setting("service_adjustments", "on")
-    r = by_number(session.engine().audit(["INV-5004"]))["INV-5004"]
+    r = by_number(session.auditor().audit(["INV-5004"]))["INV-5004"]
     assert (r.status, r.difference, r.xero_total) == ("ready", 0, D("1333.75"))
 
 
 def test_audit_is_recorded_locally(session):
-    session.engine().audit()
+    session.auditor().audit()
     rows = {row.invoice_number: row for row in session.store.invoices()}
     assert rows["INV-5002"].status == "mismatch" and rows["INV-5002"].causes == ["lob_access"]
     last = session.store.last_result(rows["INV-5002"].autotask_id)
@@ -53,7 +53,7 @@ def test_audit_is_recorded_locally(session):
 
 
 def test_unknown_invoice_number_is_an_error_result(session):
-    r = session.engine().audit(["INV-9999"])
+    r = session.auditor().audit(["INV-9999"])
     assert r[0].status == "error" and "INV-9999" in r[0].explanation
 
 
@@ -106,17 +106,17 @@ def test_cli_without_connection_is_exit_2(tmp_path, capsys):
 
 def test_invoice_without_number_is_found_and_named_by_its_id(session):
     session.sandbox.mutate_autotask("Invoices", 5001, {"invoiceNumber": None})
-    everything = by_number(session.engine().audit())
+    everything = by_number(session.auditor().audit())
     assert "5001" in everything and everything["5001"].status == "ready"
-    [r] = session.engine().audit(["5001"])
+    [r] = session.auditor().audit(["5001"])
     assert (r.invoice_number, r.autotask_id, r.status) == ("5001", 5001, "ready")
     assert r.draft.invoice_number == "5001"
 
 
 def test_voided_invoice_is_not_offered_and_named_one_is_explained(session):
     session.sandbox.mutate_autotask("Invoices", 5001, {"isVoided": True})
-    assert "INV-5001" not in by_number(session.engine().audit())
-    [r] = session.engine().audit(["INV-5001"])
+    assert "INV-5001" not in by_number(session.auditor().audit())
+    [r] = session.auditor().audit(["INV-5001"])
     assert r.status == "error" and "voided" in r.explanation
 
 
@@ -133,7 +133,7 @@ def test_cancel_ends_a_rate_limit_wait_at_once(session):
 
     def run():
         try:
-            session.engine(progress=lambda m, d, t: seen.append(m), cancel=cancel).audit(["INV-5001"])
+            session.auditor(progress=lambda m, d, t: seen.append(m), cancel=cancel).audit(["INV-5001"])
             outcome.append("finished")
         except Cancelled:
             outcome.append("cancelled")

@@ -130,11 +130,11 @@ def test_no_secret_on_disk_after_a_full_run(tmp_path, demo_scenario, capsys):
 def test_invoice_voided_after_sync_is_flagged_with_what_to_do(session):
     session.syncer().sync(["INV-5001"])
     session.sandbox.mutate_autotask("Invoices", 5001, {"isVoided": True})
-    session.engine().audit()
+    session.auditor().audit()
     row = session.store.invoice_by_number("INV-5001")
     assert row.voided and row.status == "synced"
     assert "voided in Autotask" in row.explanation and "In Xero, void" in row.explanation
-    assert "INV-5001" not in [r.invoice_number for r in session.engine().audit()]
+    assert "INV-5001" not in [r.invoice_number for r in session.auditor().audit()]
 
 
 def test_negative_total_invoice_becomes_a_credit_note(session):
@@ -160,7 +160,7 @@ def test_rate_limit_wait_is_reported_as_progress(tmp_path, demo_scenario):
         s.sandbox.add_fault({"api": "xero", "method": "GET", "path": "/Accounts$", "nth": 1,
                              "kind": "status", "status": 429, "retryAfter": 1})
         seen = []
-        s.engine(progress=lambda m, d, t: seen.append(m)).audit(["INV-5001"])
+        s.auditor(progress=lambda m, d, t: seen.append(m)).audit(["INV-5001"])
         assert any(m.startswith("Waiting for Xero rate limit (1 s)") for m in seen), seen
 
 
@@ -194,7 +194,7 @@ def test_invoice_voided_in_xero_is_an_error_with_a_way_forward(session):
     [o] = session.syncer().sync(["INV-5001"])
     conn = session.connections()
     conn.xero.update_invoice(o.result.xero_invoice_id, {"InvoiceNumber": "INV-5001", "Status": "VOIDED"}, "void-1")
-    [r] = session.engine().audit(["INV-5001"])
+    [r] = session.auditor().audit(["INV-5001"])
     assert r.status == "error" and "voided" in r.explanation and "Copy" in r.explanation
     [again] = session.syncer().sync(["INV-5001"])
     assert again.action == "refused" and len(xero_invoices(session, "INV-5001")) == 1

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from depot_gui.sync.session.connections import sandbox_connections
-from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.invoices.audit import Auditor
 from depot_gui.sync.session.session import Session
 from depot_gui.sync.invoices.syncer import Syncer
 
@@ -23,7 +23,7 @@ KINDS = [
 def open_syncer(data_dir, scenario):
     session = Session.open(data_dir, scenario)
     session._conn = sandbox_connections(session.sandbox, session.store, sleep=lambda s: None)
-    syncer = Syncer(Engine(session.store, session._conn), reconcile_delays=(0.0,), sleep=lambda s: None)
+    syncer = Syncer(Auditor(session.store, session._conn), reconcile_delays=(0.0,), sleep=lambda s: None)
     return session, syncer
 
 

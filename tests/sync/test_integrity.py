@@ -84,7 +84,7 @@ def test_engine_and_syncer_refuse_empty_names(tmp_path):
         with pytest.raises(NothingNamed):
             s.syncer().sync([])
         with pytest.raises(NothingNamed):
-            s.engine().audit(["INV-5001", "  "])
+            s.auditor().audit(["INV-5001", "  "])
         assert xero_writes(s) == []
 
 
@@ -120,7 +120,7 @@ def test_hand_made_draft_is_a_conflict_and_is_never_overwritten(tmp_path, capsys
 
 def test_conflict_is_kept_in_history(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, hand_made_draft)) as s:
-        s.engine().audit(["INV-5001"])
+        s.auditor().audit(["INV-5001"])
         assert [h["status"] for h in s.store.audit_history(5001)] == ["conflict"]
 
 
@@ -136,7 +136,7 @@ def test_our_invoice_is_recognised_by_its_mark_after_the_store_is_rebuilt(tmp_pa
         Path(str(db) + suffix).unlink(missing_ok=True)
     with Session.open(data, DEMO) as s:
         assert s.store.invoices() == []
-        [r] = s.engine().audit(["INV-5001"])
+        [r] = s.auditor().audit(["INV-5001"])
         assert (r.status, r.xero_invoice_id) == ("synced", xero_id)
         [again] = s.syncer().sync(["INV-5001"])
         assert again.action == "unchanged"
@@ -150,7 +150,7 @@ def test_a_reference_edited_away_from_our_mark_makes_it_a_conflict_that_says_so(
         xero_id = outcome.result.xero_invoice_id
         xero = s.connections().xero  # the bookkeeper's edit in Xero, sent through a real client
         xero.update_invoice(xero_id, {"InvoiceID": xero_id, "Reference": "PO 7781"}, "edit-reference-1")
-        [r] = s.engine().audit(["INV-5001"])
+        [r] = s.auditor().audit(["INV-5001"])
         assert r.status == "conflict"
         assert ("This computer's records say Depot GUI sent this invoice there, but the document's Reference no "
                 "longer starts with 'Autotask invoice 5001'") in r.explanation
@@ -182,7 +182,7 @@ def test_shared_number_found_when_syncing_by_id_and_in_the_all_run(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, second_inv_5001)) as s:
         [by_id] = s.syncer().sync(["5006"])
         assert (by_id.result.status, by_id.action) == ("conflict", "refused")
-        everything = {r.autotask_id: r.status for r in s.engine().audit()}
+        everything = {r.autotask_id: r.status for r in s.auditor().audit()}
         assert (everything[5001], everything[5006]) == ("conflict", "conflict")
         assert xero_invoice(s, "INV-5001") == []
 
@@ -200,7 +200,7 @@ def test_the_second_holder_of_a_synced_number_is_a_conflict_and_the_first_stays_
         second_inv_5001(data)
 
     with Session.open(tmp_path / "d", scenario(tmp_path, synced_then_second)) as s:
-        rows = {r.autotask_id: r for r in s.engine().audit(["INV-5001"])}
+        rows = {r.autotask_id: r for r in s.auditor().audit(["INV-5001"])}
         assert (rows[5001].status, rows[5006].status) == ("synced", "conflict")
         assert rows[5001].xero_invoice_id == "0c1d2e3f-0000-4000-8000-00000000b001"
         assert rows[5006].explanation.startswith("Not synced: Autotask has 2 invoices numbered INV-5001: id 5001 "
@@ -229,7 +229,7 @@ def test_failed_lob_check_is_unchecked_not_all_clear(tmp_path, capsys):
 def test_module_switched_off_reads_as_not_in_use_under_both_readings(tmp_path, reading):
     with Session.open(tmp_path / "d", DEMO) as s:
         s.sandbox.set_option("org_structure", reading)
-        access = s.engine().lob_access()
+        access = s.auditor().lob_access()
     assert (access.checked, access.in_use, access.hides_items) == (True, False, False)
 
 
@@ -246,13 +246,13 @@ def gap_without_lob(restricted: list[str]):
 
 def test_restricted_taxes_is_not_line_of_business_evidence(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, gap_without_lob(["Taxes"]))) as s:
-        [r] = s.engine().audit(["INV-5001"])
+        [r] = s.auditor().audit(["INV-5001"])
     assert (r.status, r.cause_codes, r.unchecked) == ("mismatch", ["unknown"], ())
 
 
 def test_restricted_billing_items_is_line_of_business_evidence(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, gap_without_lob(["BillingItems"]))) as s:
-        [r] = s.engine().audit(["INV-5001"])
+        [r] = s.auditor().audit(["INV-5001"])
     assert r.cause_codes == ["lob_access"]
     assert "The API user's security level has only Restricted access to BillingItems (Restricted)." in (
         r.causes[0].evidence)
@@ -274,19 +274,19 @@ def labour_credit(data: dict) -> None:
 
 def test_labour_credit_gap_is_unknown_with_the_line_named(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, labour_credit)) as s:
-        [r] = s.engine().audit(["INV-5001"])
+        [r] = s.auditor().audit(["INV-5001"])
         assert (r.status, r.cause_codes, str(r.difference)) == ("mismatch", ["unknown"], "11.00")
         assert r.causes[0].evidence[0].startswith(
             "'Labour credit': Autotask line total -90.00 is not -2 x 50.00; Xero would compute -100.00. It has a "
             "negative quantity but is not a combined service adjustment")
         s.set_setting("service_adjustments", "on")
-        [on] = s.engine().audit(["INV-5001"])
+        [on] = s.auditor().audit(["INV-5001"])
         assert (on.status, on.cause_codes) == ("mismatch", ["unknown"])  # never hidden by 1 x total
 
 
 def test_demo_service_adjustment_is_still_diagnosed(tmp_path):
     with Session.open(tmp_path / "d", DEMO) as s:
-        [r] = s.engine().audit(["INV-5004"])
+        [r] = s.auditor().audit(["INV-5004"])
     assert (r.status, r.cause_codes) == ("mismatch", ["service_adjustment"])
 
 
@@ -319,7 +319,7 @@ def test_link_previews_without_writing_then_links_with_yes(tmp_path, capsys):
         assert (doc["InvoiceID"], doc["Reference"], doc["Total"]) == (
             HAND_MADE_ID, "Autotask invoice 5001 · typed by hand", 55.0)
         assert [(a.action, a.state) for a in s.store.attempts(5001)] == [("link", "linked")]
-        [r] = s.engine().audit(["INV-5001"])
+        [r] = s.auditor().audit(["INV-5001"])
         assert (r.status, r.xero_invoice_id) == ("synced", HAND_MADE_ID)
 
 
@@ -328,14 +328,14 @@ def test_link_is_refused_for_a_document_another_invoice_owns_and_for_a_shared_nu
         from depot_gui.sync.invoices.link import Linker, LinkRefused
 
         with pytest.raises(LinkRefused, match="names 2 Autotask invoices"):
-            Linker(s.engine()).preview("INV-5001")
+            Linker(s.auditor()).preview("INV-5001")
         with pytest.raises(LinkRefused, match="^Not synced: Autotask has 2 invoices numbered INV-5001"):
-            Linker(s.engine()).preview("5006")
+            Linker(s.auditor()).preview("5006")
     with Session.open(tmp_path / "e", DEMO) as s:
         from depot_gui.sync.invoices.link import Linker, LinkRefused
 
         with pytest.raises(LinkRefused, match="^INV-5001 has no Xero document to link: Ready to sync"):
-            Linker(s.engine()).preview("INV-5001")
+            Linker(s.auditor()).preview("INV-5001")
         assert xero_writes(s) == []
 
 
@@ -343,7 +343,7 @@ def test_link_refuses_a_document_that_changed_since_the_preview(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, hand_made_draft)) as s:
         from depot_gui.sync.invoices.link import Linker, LinkRefused
 
-        linker = Linker(s.engine())
+        linker = Linker(s.auditor())
         preview = linker.preview("INV-5001")
         s.connections().xero.update_invoice(HAND_MADE_ID, {"InvoiceID": HAND_MADE_ID, "Reference": "PO 12"}, "k-1")
         with pytest.raises(LinkRefused, match="changed since the preview"):

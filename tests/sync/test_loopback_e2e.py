@@ -10,7 +10,7 @@ import pytest
 
 from depot_gui.store.db import Store
 from depot_gui.sync.session.connections import scenario_connections
-from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.invoices.audit import Auditor
 from depot_gui.sync.invoices.syncer import Syncer
 
 
@@ -41,7 +41,7 @@ def test_sync_over_loopback_survives_a_real_timeout_after_commit(tmp_path, demo_
         sandbox_fault = {"api": "xero", "method": "PUT", "path": "/Invoices$", "nth": 1, "kind": "timeout_after_commit"}
         _add_fault_via_state(tmp_path, demo_scenario, sandbox_fault)
         t0 = time.monotonic()
-        [o] = Syncer(Engine(store, conn), reconcile_delays=(0.2,), sleep=time.sleep).sync(["INV-5001"])
+        [o] = Syncer(Auditor(store, conn), reconcile_delays=(0.2,), sleep=time.sleep).sync(["INV-5001"])
         assert o.ok and o.result.status == "synced", o.message
         assert time.monotonic() - t0 < 20
         # One write whose answer never came, then found by lookup: no second PUT was sent.

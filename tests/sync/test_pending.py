@@ -88,10 +88,10 @@ def test_recheck_of_pending_rows_reports_the_ones_that_turned_ready(tmp_path):
     from depot_gui.sync.invoices.pending import recheck
 
     with Session.open(tmp_path / "d", slow_attach(tmp_path)) as s:
-        s.engine().audit()
+        s.auditor().audit()
         pending = pending_rows(s.store.invoices())
         assert [r.invoice_number for r in pending] == ["INV-5003"]
-        found = recheck(s.engine(), pending)
+        found = recheck(s.auditor(), pending)
         assert [r.invoice_number for r in found.became_ready] == ["INV-5003"]
         assert found.message() == "INV-5003 is ready to sync now: Autotask finished attaching the billing items."
         assert s.store.invoice(5003).status == "ready"

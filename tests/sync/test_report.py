@@ -62,7 +62,7 @@ def audited(tmp_path_factory, demo_scenario):
     """The demo tenant after one audit (module scope: one audit for every read-only test)."""
     data = tmp_path_factory.mktemp("report") / "data"
     with Session.open(data, demo_scenario) as s:
-        s.engine().audit()
+        s.auditor().audit()
     return data
 
 
@@ -121,7 +121,7 @@ def test_period_is_on_invoice_date(store):
 
 def test_conflict_is_counted_and_listed_with_its_explanation(tmp_path):
     with Session.open(tmp_path / "d", scenario(tmp_path, hand_made_draft)) as s:
-        s.engine().audit(["INV-5001"])
+        s.auditor().audit(["INV-5001"])
         rows, _ = period_rows(s.store, NOV_1, None)
         r = month_end_report(s.store, rows, NOV_1, None, "now")
     assert [(c.status, c.invoices) for c in r.counts if c.invoices] == [("conflict", 1)]
@@ -134,7 +134,7 @@ def test_an_unchecked_check_is_said_in_the_csv_and_the_report(tmp_path):
     sc = scenario(tmp_path, lambda d: d.setdefault("faults", []).append(
         {"api": "autotask", "path": "OrganizationalLevelAssociations/query", "kind": "status", "status": 500, "nth": 1}))
     with Session.open(tmp_path / "d", sc) as s:
-        s.engine().audit(["INV-5002"])
+        s.auditor().audit(["INV-5002"])
         export_table(s.store, s.store.invoices(), tmp_path / "out.csv")
         rows, _ = period_rows(s.store, NOV_1, None)
         [mismatch] = month_end_report(s.store, rows, NOV_1, None, "now").attention

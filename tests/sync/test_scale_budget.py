@@ -28,7 +28,7 @@ def month_end(tmp_path, demo_scenario):
 def test_audit_of_200_invoices_over_40_companies_costs_9_xero_calls_then_4(month_end):
     with month_end(200, 40) as s:
         start = len(s.sandbox.state()["requests"])
-        results = s.engine().audit()
+        results = s.auditor().audit()
         first = xero_calls(s, start)
         assert len(results) == 200 and {r.status for r in results} == {"ready"}
         # the contacts are the organisation's whole directory, in one call (1,000 a page)
@@ -37,7 +37,7 @@ def test_audit_of_200_invoices_over_40_companies_costs_9_xero_calls_then_4(month
              "GET /api.xro/2.0/CreditNotes"] + ["GET /api.xro/2.0/Invoices"] * 5
         ), first
         again_start = len(s.sandbox.state()["requests"])
-        again = s.engine().audit()
+        again = s.auditor().audit()
         second = xero_calls(s, again_start)
         assert [r.status for r in again] == [r.status for r in results]
         # accounts, contacts, invoices and credit notes changed since the first audit; tax rates once a session
@@ -47,14 +47,14 @@ def test_audit_of_200_invoices_over_40_companies_costs_9_xero_calls_then_4(month
 
 def test_the_cache_sees_what_changed_in_xero_between_audits(month_end):
     with month_end(4, 2, contacts_every=2, credit_every=0) as s:
-        first = {r.invoice_number: r for r in s.engine().audit()}
+        first = {r.invoice_number: r for r in s.auditor().audit()}
         assert first["ME-00002"].draft.contact.exists is False  # company 2 has no Xero contact yet
         xero = s.connections().xero
         s.sandbox.advance_clock(5)
         created = xero.create_contacts([{"Name": "Scale Client 002 Pty Ltd"}], "test-contact-1")[0].answer
         doc = first["ME-00001"].draft.payload("DRAFT")
         xero.create_invoices([doc], "test-invoice-1")
-        second = {r.invoice_number: r for r in s.engine().audit()}
+        second = {r.invoice_number: r for r in s.auditor().audit()}
     assert second["ME-00002"].draft.contact.contact_id == created["ContactID"]
     assert second["ME-00001"].status == "synced"
     assert second["ME-00003"].status == "ready"
@@ -62,10 +62,10 @@ def test_the_cache_sees_what_changed_in_xero_between_audits(month_end):
 
 def test_forgetting_the_cache_reads_everything_again(month_end):
     with month_end(10, 5) as s:
-        s.engine().audit()
+        s.auditor().audit()
         s.store.forget_xero_cache()
         start = len(s.sandbox.state()["requests"])
-        s.engine().audit()
+        s.auditor().audit()
         calls = xero_calls(s, start)
     assert calls.count("GET /api.xro/2.0/Accounts") == 1 and calls.count("GET /api.xro/2.0/Invoices") == 1
     # accounts, tax rates, contacts by OR, invoices by number (no credits among these 10)
@@ -75,14 +75,14 @@ def test_forgetting_the_cache_reads_everything_again(month_end):
 
 def test_rows_are_reported_as_they_are_recorded(month_end):
     with month_end(60, 6, credit_every=0) as s:
-        engine = s.engine()
+        auditor = s.auditor()
         seen: list[list[int]] = []
-        engine.on_recorded = seen.append
-        engine.audit()
+        auditor.on_recorded = seen.append
+        auditor.audit()
         assert [len(ids) for ids in seen] == [25, 25, 10]
         syncer = s.syncer()
         reported: list[list[int]] = []
-        syncer.engine.on_recorded = reported.append
+        syncer.auditor.on_recorded = reported.append
         syncer.sync(["ME-00001", "ME-00002", "ME-00003"])
     # the sync's own audit (one report), then its one batch
     assert [len(ids) for ids in reported] == [3, 3]

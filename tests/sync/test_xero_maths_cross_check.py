@@ -20,7 +20,7 @@ def session(tmp_path):
 
 
 def test_ties_audit_ready_and_sandbox_computes_the_same_totals(session):
-    audited = {r.invoice_number: (r.status, r.xero_total, r.difference) for r in session.engine().audit()}
+    audited = {r.invoice_number: (r.status, r.xero_total, r.difference) for r in session.auditor().audit()}
     assert audited == {"INV-7001": ("ready", D("101.22"), 0), "INV-7002": ("ready", D("-85.06"), 0)}
     outcomes = session.syncer().sync(["INV-7001", "INV-7002"])
     assert [(o.ok, o.action) for o in outcomes] == [(True, "created"), (True, "created")]

@@ -13,7 +13,7 @@ from depot_gui.core.audit import READY, AuditResult
 from depot_gui.store.db import Store
 
 from depot_gui.sync.contacts.desk import CompanyContact, waiting_rows
-from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.invoices.audit import Auditor
 
 
 def waiting_ids(store: Store, company_id: int) -> list[int]:
@@ -45,10 +45,10 @@ class Rechecked:
         return " ".join([head, *tail])
 
 
-def recheck_company(engine: Engine, company: CompanyContact) -> Rechecked:
+def recheck_company(auditor: Auditor, company: CompanyContact) -> Rechecked:
     """Audit again (never sync) the waiting invoices of ``company``, by Autotask id."""
-    ids = waiting_ids(engine.store, company.company_id)
-    results = engine.audit([str(i) for i in ids]) if ids else []
+    ids = waiting_ids(auditor.store, company.company_id)
+    results = auditor.audit([str(i) for i in ids]) if ids else []
     return Rechecked(company, tuple(results))
 
 

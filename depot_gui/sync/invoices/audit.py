@@ -18,7 +18,8 @@ from depot_gui.store.db import Store
 
 from depot_gui.sync.cancel import Cancelled, CancelToken
 from depot_gui.sync.session.connections import Connections
-from depot_gui.sync.invoices.reference import check_lob_access, load_contacts, load_reference
+from depot_gui.sync.invoices.reference_data import load_contacts, load_reference
+from depot_gui.sync.lines_of_business.access import check_lob_access
 from depot_gui.sync.mapping.tracking import load_tracking
 from depot_gui.sync.xero_cache import XeroCache
 
@@ -42,7 +43,7 @@ def _error_result(number: str, autotask_id: int, message: str, settings: Setting
     return AuditResult(autotask_id, number, company, ERROR, ZERO, ZERO, ZERO, ZERO, settings.tolerance, (), message)
 
 
-class Engine:
+class Auditor:
     """Audit and sync invoices over one pair of connections and one local store."""
 
     def __init__(

@@ -77,7 +77,7 @@ class BatchSyncMixin:
             for r in ordered:
                 stack.enter_context(_invoice_lock(r.autotask_id))
                 stack.enter_context(self.store.lease(r.autotask_id))
-            cache = self.engine.xero_cache()
+            cache = self.auditor.xero_cache()
             status = self.store.settings().xero_status
             credit = [r.invoice_number for r in ordered if r.draft.type == ACCRECCREDIT or self.store.attempts(r.autotask_id)]
             found = self._fresh_lookup(cache, [r.invoice_number for r in ordered], credit)
@@ -90,7 +90,7 @@ class BatchSyncMixin:
                     outcomes[r.autotask_id] = self._conflict(r, found[r.invoice_number][0])
                 else:
                     todo.append(r)
-            self.engine.recorded(list(outcomes))
+            self.auditor.recorded(list(outcomes))
             if not todo:
                 return outcomes
             cache.forget_number([r.invoice_number for r in todo])
@@ -110,16 +110,16 @@ class BatchSyncMixin:
             for kind, credit_kind in (("Invoices", False), ("CreditNotes", True)):
                 group = [r for r in todo if (drafts[r.autotask_id].type == ACCRECCREDIT) == credit_kind]
                 for start in range(0, len(group), BATCH_SIZE):
-                    self.engine.cancel.check()
+                    self.auditor.cancel.check()
                     chunk = group[start:start + BATCH_SIZE]
                     if self._day_limit is not None:
                         for r in chunk:
                             outcomes[r.autotask_id] = self._not_sent(r, self._day_limit)
                         continue
-                    self.engine.progress(f"Sending {len(chunk)} {kind[:-1].lower().replace('creditnote', 'credit note')}"
+                    self.auditor.progress(f"Sending {len(chunk)} {kind[:-1].lower().replace('creditnote', 'credit note')}"
                                          f"{'s' if len(chunk) > 1 else ''} to Xero", len(outcomes), len(results))
                     self._send_chunk(kind, chunk, drafts, status, outcomes)
-                    self.engine.recorded([r.autotask_id for r in chunk])
+                    self.auditor.recorded([r.autotask_id for r in chunk])
         return outcomes
 
     # -- steps ----------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class BatchSyncMixin:
                 pending = still
                 if not pending:
                     return
-                self.engine.progress(f"Xero did not answer; sending {len(pending)} again", 0, 0)
+                self.auditor.progress(f"Xero did not answer; sending {len(pending)} again", 0, 0)
                 continue
             except XeroError as exc:
                 for r in pending:
@@ -263,7 +263,7 @@ class BatchSyncMixin:
     def _reconcile_many(self, results: list[AuditResult]) -> tuple[dict[int, dict], dict[int, list[dict]]]:
         """Look the numbers up together (no cache), waiting a little between tries for writes still
         landing: (our document by Autotask id, the documents under its number that are not ours)."""
-        from depot_gui.sync.invoices.reference import find_in_xero
+        from depot_gui.sync.invoices.lookup import find_in_xero
 
         found: dict[int, dict] = {}
         foreign: dict[int, list[dict]] = {}
@@ -303,7 +303,7 @@ class BatchSyncMixin:
             "today; the rest stay ready and say when the limit resets."
         )
         self.warnings.append(message)
-        self.engine.progress(message, 0, 0)
+        self.auditor.progress(message, 0, 0)
 
     def _not_sent(self, result: AuditResult, exc: XeroRateLimited):
         """Not sent because Xero's daily limit is used up: the invoice stays ready, and says when to retry."""

@@ -19,8 +19,8 @@ from depot_gui.core.audit import CONFLICT, SYNCED, AuditResult
 from depot_gui.core.ownership import describe, document_facts, ownership_mark, split_ours
 from depot_gui.xero.errors import XeroError
 
-from depot_gui.sync.invoices.audit import Engine, NothingNamed
-from depot_gui.sync.invoices.reference import find_in_xero
+from depot_gui.sync.invoices.audit import Auditor, NothingNamed
+from depot_gui.sync.invoices.lookup import find_in_xero
 
 REFERENCE_MAX = 255  # Xero's limit on an invoice's Reference
 
@@ -58,15 +58,15 @@ class LinkPreview:
 class Linker:
     """Preview and link over one engine (its connections, store and cancel token)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.store = engine.store
-        self.conn = engine.conn
+    def __init__(self, auditor: Auditor) -> None:
+        self.auditor = auditor
+        self.store = auditor.store
+        self.conn = auditor.conn
 
     def preview(self, name: str) -> LinkPreview:
         if not name or not name.strip():
             raise NothingNamed("Name the invoice to link.")
-        results = [r for r in self.engine.audit([name.strip()]) if r.status != "error" or r.autotask_id]
+        results = [r for r in self.auditor.audit([name.strip()]) if r.status != "error" or r.autotask_id]
         if len(results) != 1:
             raise LinkRefused(
                 f"{name} names {len(results)} Autotask invoices; link one at a time by its Autotask id."

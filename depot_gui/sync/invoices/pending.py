@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from depot_gui.core.audit import MISMATCH, READY, AuditResult
 from depot_gui.store.db import InvoiceRow
 
-from depot_gui.sync.invoices.audit import Engine
+from depot_gui.sync.invoices.audit import Auditor
 
 ITEMS_PENDING = "items_pending"
 MAX_ROUNDS = 4  # --wait-pending gives up after this many looks (an hour at the default 15 minutes)
@@ -75,15 +75,15 @@ class Recheck:
         return f"{names} {verb} ready to sync now: Autotask finished attaching the billing items."
 
 
-def recheck(engine: Engine, rows: list[InvoiceRow]) -> Recheck:
+def recheck(auditor: Auditor, rows: list[InvoiceRow]) -> Recheck:
     """Audit these pending invoices again (by Autotask id, so each names exactly one invoice)."""
     if not rows:
         return Recheck([])
-    return Recheck(engine.audit([str(r.autotask_id) for r in rows]))
+    return Recheck(auditor.audit([str(r.autotask_id) for r in rows]))
 
 
 def wait_pending(
-    engine: Engine, first: list[AuditResult], minutes: int, say: Callable[[str], None], rounds: int = MAX_ROUNDS
+    auditor: Auditor, first: list[AuditResult], minutes: int, say: Callable[[str], None], rounds: int = MAX_ROUNDS
 ) -> list[AuditResult]:
     """Look again at the pending ones after each attach window until none is pending (or give up).
 
@@ -96,8 +96,8 @@ def wait_pending(
         names = ", ".join(r.invoice_number for r in pending)
         say(f"Waiting {minutes} minute{'s' if minutes != 1 else ''} for Autotask to finish attaching items to "
             f"{names}, then checking again.")
-        engine.cancel.sleep(minutes * 60)
-        for r in engine.audit([str(r.autotask_id) for r in pending]):
+        auditor.cancel.sleep(minutes * 60)
+        for r in auditor.audit([str(r.autotask_id) for r in pending]):
             latest[r.autotask_id] = r
     still = [r.invoice_number for r in latest.values() if is_pending(r.status, r.cause_codes)]
     if still:

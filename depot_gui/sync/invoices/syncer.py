@@ -39,8 +39,8 @@ from depot_gui.xero.errors import (
 
 from depot_gui.sync.invoices.batch import BatchSyncMixin
 from depot_gui.sync.contacts.desk import remember_created
-from depot_gui.sync.invoices.audit import Engine, NothingNamed
-from depot_gui.sync.invoices.reference import find_in_xero
+from depot_gui.sync.invoices.audit import Auditor, NothingNamed
+from depot_gui.sync.invoices.lookup import find_in_xero
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +103,10 @@ class SyncOutcome:
 class Syncer(BatchSyncMixin):
     """Sync named invoices: re-download, re-audit, then create/update in Xero at most once."""
 
-    def __init__(self, engine: Engine, *, reconcile_delays: tuple[float, ...] = (0.5, 2.0), sleep=time.sleep) -> None:
-        self.engine = engine
-        self.store = engine.store
-        self.conn = engine.conn
+    def __init__(self, auditor: Auditor, *, reconcile_delays: tuple[float, ...] = (0.5, 2.0), sleep=time.sleep) -> None:
+        self.auditor = auditor
+        self.store = auditor.store
+        self.conn = auditor.conn
         self.reconcile_delays = reconcile_delays
         self.sleep = sleep
         self.warnings: list[str] = []  # what the last sync wants the user to know (Xero's daily limit)
@@ -115,29 +115,29 @@ class Syncer(BatchSyncMixin):
         """Sync exactly the invoices named (never "all": an empty or blank name is refused)."""
         if not numbers:
             raise NothingNamed("Name the invoices to sync: sync never means \"all\".")
-        with self.conn.waits.listening(self.engine.on_wait, self.engine.cancel):
+        with self.conn.waits.listening(self.auditor.on_wait, self.auditor.cancel):
             return self._sync(numbers)
 
     def _sync(self, numbers: list[str]) -> list[SyncOutcome]:
         self._day_limit = None
         self.warnings = []
-        results = self.engine.audit(numbers)
+        results = self.auditor.audit(numbers)
         batched = self._batch_many(results)
         outcomes = []
         for i, result in enumerate(results):
-            self.engine.cancel.check()
+            self.auditor.cancel.check()
             outcome = batched.get(result.autotask_id)
             if outcome is None and self._day_limit is not None and self._creatable(result):
                 outcome = self._not_sent(result, self._day_limit)
             if outcome is None:
-                self.engine.progress(f"Syncing {result.invoice_number}", i, len(results))
+                self.auditor.progress(f"Syncing {result.invoice_number}", i, len(results))
                 outcome = self._sync_one(result)
             log.info("sync %s (Autotask %s): %s. %s", result.invoice_number, result.autotask_id, outcome.action,
                      outcome.message.split("\n", 1)[0])
             outcomes.append(outcome)
             if result.autotask_id not in batched:  # batched rows were reported batch by batch
-                self.engine.recorded([result.autotask_id])
-        self.engine.progress("Done", len(results), len(results))
+                self.auditor.recorded([result.autotask_id])
+        self.auditor.progress("Done", len(results), len(results))
         return outcomes
 
     @staticmethod
@@ -186,7 +186,7 @@ class Syncer(BatchSyncMixin):
         settings = self.store.settings()
         draft = result.draft
         status = settings.xero_status
-        seen = self.engine.seen_in_xero.get(result.autotask_id)
+        seen = self.auditor.seen_in_xero.get(result.autotask_id)
         if seen is not None and not self.store.open_attempts(result.autotask_id) and self._same(result, draft, seen, status):
             return self._done(result, seen, "unchanged")  # read by this sync's own audit: no second look-up
         existing, foreign = self._lookup(draft, result.autotask_id)
@@ -241,7 +241,7 @@ class Syncer(BatchSyncMixin):
                 if foreign:  # another document took the number meanwhile; ours never landed
                     return self._conflict(result, foreign[0])
                 if attempt_no < 2:
-                    self.engine.progress(f"Xero did not answer; trying {result.invoice_number} again", 0, 0)
+                    self.auditor.progress(f"Xero did not answer; trying {result.invoice_number} again", 0, 0)
                     continue
                 message = (
                     f"Xero did not confirm {result.invoice_number}, and looking it up by number did not find it. "

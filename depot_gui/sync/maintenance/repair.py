@@ -152,7 +152,7 @@ def rebuild(session: Session, report: RepairReport) -> None:
     wanted = sorted(numbers)
     # The audit reads Xero's documents by number and trusts only our mark (core.ownership): ours is
     # `synced`, anything else under the number is `conflict` and is recorded as such, never as synced.
-    results = session.engine().audit(wanted)
+    results = session.auditor().audit(wanted)
     report.checked = len(results)
     for r in results:
         if r.status == SYNCED:

@@ -12,7 +12,7 @@ import json
 from depot_gui.autotask.errors import AutotaskQueryError
 from depot_gui.core.tracking import TrackingCategory
 
-from depot_gui.sync.invoices.reference import _association_names, module_inactive
+from depot_gui.sync.lines_of_business.access import association_names, module_inactive
 
 NO_CATEGORY = ""  # the default: no tracking is sent
 
@@ -29,7 +29,7 @@ def load_lines_of_business(autotask) -> dict[int, str]:
     active = [a for a in rows if a.get("isActive", True)]
     if not active:
         return {}
-    names = _association_names(autotask, active)
+    names = association_names(autotask, active)
     return dict(sorted(names.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
 
 

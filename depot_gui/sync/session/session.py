@@ -16,7 +16,7 @@ from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.xero.errors import XeroError
 
 from depot_gui.sync.session.connections import Connections, NotConnected, saved_connections, sandbox_connections
-from depot_gui.sync.invoices.audit import CancelToken, Engine, Progress
+from depot_gui.sync.invoices.audit import CancelToken, Auditor, Progress
 
 if TYPE_CHECKING:
     from depot_gui.sync.payments.payments_back import PaymentsBack
@@ -144,16 +144,16 @@ class Session:
                 raise SessionError(exc.user_message, service_failed=True) from None
         return self._conn
 
-    def engine(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Engine:
+    def auditor(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Auditor:
         from depot_gui.sync.setup import load_mapping_overrides
 
-        return Engine(
+        return Auditor(
             self.store, self.connections(), progress=progress, cancel=cancel,
             overrides=load_mapping_overrides(self.store),
         )
 
     def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Syncer:
-        return Syncer(self.engine(progress, cancel))
+        return Syncer(self.auditor(progress, cancel))
 
     def payments(self, progress: Progress | None = None, cancel: CancelToken | None = None,
                  recheck_paid: bool = False) -> "PaymentsBack":

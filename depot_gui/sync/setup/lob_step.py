@@ -9,7 +9,7 @@ from depot_gui.autotask.client import AutotaskClient
 from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.models import LobAccess
 
-from depot_gui.sync.invoices.reference import LOB_ENTITIES, check_lob_access
+from depot_gui.sync.lines_of_business.access import LOB_ENTITIES, check_lob_access
 from depot_gui.sync.setup.common import AUTOTASK_USER_PATH, Endpoints
 
 

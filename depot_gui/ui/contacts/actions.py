@@ -163,9 +163,9 @@ class ContactActions(QObject):
 
         def work(cancel, progress):
             row = decide(self._desk())
-            engine = session.engine(progress, cancel)
-            engine.on_recorded = self.ops.relay_rows
-            return recheck_company(engine, row)
+            auditor = session.auditor(progress, cancel)
+            auditor.on_recorded = self.ops.relay_rows
+            return recheck_company(auditor, row)
 
         def done(rechecked) -> None:
             self.finished_message.emit(rechecked.message())

@@ -68,7 +68,7 @@ class ServiceReviewDialog(QDialog):
         before = {r.autotask_id: session.store.last_result(r.autotask_id) for r in session.store.invoices()}
 
         def work(cancel, progress):
-            after = session.engine(progress, cancel).audit(record=False, settings=settings)
+            after = session.auditor(progress, cancel).audit(record=False, settings=settings)
             return review_rows({k: v for k, v in before.items() if v is not None}, after)
 
         self.op = Op(self, work).success(self._on_preview_done).failure(self._on_preview_failed).run()

@@ -77,10 +77,10 @@ class SessionOps(OpQueue):
 
         def work(cancel, progress):
             info = self._info()
-            engine = session.engine(progress, cancel)
-            engine.on_recorded = self.relay_rows
-            engine.audit()
-            since, _ = engine.period(session.settings())
+            auditor = session.auditor(progress, cancel)
+            auditor.on_recorded = self.relay_rows
+            auditor.audit()
+            since, _ = auditor.period(session.settings())
             self._period_text = (f"unsynced invoices dated from {since.day} {since:%b %Y}" if since
                                  else "unsynced invoices of every date")
             return info, session.store.invoices()
@@ -146,7 +146,7 @@ class SessionOps(OpQueue):
 
         def work(cancel, progress):
             syncer = session.syncer(progress, cancel)
-            syncer.engine.on_recorded = self.relay_rows
+            syncer.auditor.on_recorded = self.relay_rows
             outcomes = syncer.sync(numbers)
             self._sync_notes = list(syncer.warnings)
             left = syncer.conn.xero.day_remaining
@@ -173,7 +173,7 @@ class SessionOps(OpQueue):
         def work(cancel, progress):
             from depot_gui.sync.invoices.link import Linker
 
-            return Linker(session.engine(progress, cancel)).preview(name)
+            return Linker(session.auditor(progress, cancel)).preview(name)
 
         op = (
             Op(self.window, work)
@@ -192,7 +192,7 @@ class SessionOps(OpQueue):
         def work(cancel, progress):
             from depot_gui.sync.invoices.link import Linker
 
-            return Linker(session.engine(progress, cancel)).link(preview)
+            return Linker(session.auditor(progress, cancel)).link(preview)
 
         op = (
             Op(self.window, work)
@@ -213,7 +213,7 @@ class SessionOps(OpQueue):
         def work(cancel, progress):
             from depot_gui.sync.invoices.pending import recheck
 
-            return recheck(session.engine(progress, cancel), rows).message()
+            return recheck(session.auditor(progress, cancel), rows).message()
 
         def done(message: str) -> None:
             if message:

@@ -1,0 +1,58 @@
+"""Download what the mapping needs, both sides: Autotask companies, billing codes and taxes; Xero
+accounts, tax rates and contacts (the Xero side through the organisation's cache when given)."""
+
+from __future__ import annotations
+
+from depot_gui.core.models import (
+    AutotaskTax,
+    BillingCode,
+    Company,
+    ReferenceData,
+    XeroAccount,
+    XeroContact,
+    XeroTaxRate,
+)
+
+
+def load_reference(autotask, xero, company_ids: set[int], cache=None) -> ReferenceData:
+    """Companies of these invoices, billing codes, taxes; Xero accounts and tax rates.
+
+    With ``cache`` (a ``XeroCache``) the Xero side comes from the store, refreshed by what changed."""
+    ref = ReferenceData()
+    if company_ids:
+        for c in autotask.query_in("Companies", "id", sorted(company_ids)):
+            company = Company.from_api(c)
+            ref.companies[company.id] = company
+    for c in autotask.query("BillingCodes", []):
+        code = BillingCode.from_api(c)
+        ref.billing_codes[code.id] = code
+    ref.taxes = [AutotaskTax.from_api(t) for t in autotask.query("Taxes", [])]
+    if any(c.tax_region_id is None for c in ref.companies.values()):
+        ref.tax_regions = {int(r["id"]): str(r.get("name") or "") for r in autotask.query("TaxRegions", [])}
+    ref.accounts = [XeroAccount.from_api(a) for a in (cache.accounts() if cache else xero.accounts())]
+    ref.tax_rates = [XeroTaxRate.from_api(t) for t in (cache.tax_rates() if cache else xero.tax_rates())]
+    return ref
+
+
+def load_contacts(xero, ref: ReferenceData, cache=None) -> None:
+    """Look up the Xero contacts for the invoices' companies (by name and account number).
+
+    With ``cache`` it is the organisation's whole contact directory, kept by one "changed
+    since" call an audit once read (so close names can be offered, see core.contacts)."""
+    if cache is not None:  # the whole directory: exact matches, close names and chosen contacts
+        ref.contacts = [XeroContact.from_api(c) for c in cache.directory()]
+        ref.contacts_complete = True
+        return
+    seen: set[str] = set()
+    found: dict[str, XeroContact] = {}
+    for company in ref.companies.values():
+        for kind, value in (("name", company.name), ("account_number", company.number)):
+            if not value or (kind, value) in seen:
+                continue
+            seen.add((kind, value))  # type: ignore[arg-type]
+            for c in xero.find_contacts(**{kind: value}):
+                contact = XeroContact.from_api(c)
+                found[contact.contact_id] = contact
+            if found and kind == "name":
+                break
+    ref.contacts = list(found.values())
