@@ -30,8 +30,8 @@ def test_newer_schema_is_refused_with_a_sentence(tmp_path):
 def test_lease_excludes_a_second_holder_until_released(tmp_path):
     a, b = Store(tmp_path / "db.sqlite3"), Store(tmp_path / "db.sqlite3")
     order = []
-    with a.lease(7):
-        t = threading.Thread(target=lambda: (b.lease(7).__enter__(), order.append("b")))
+    with a.leases.hold(7):
+        t = threading.Thread(target=lambda: (b.leases.hold(7).__enter__(), order.append("b")))
         t.start()
         time.sleep(0.5)
         order.append("a done")
@@ -44,21 +44,21 @@ def test_lease_of_a_dead_process_is_taken_over_at_once(tmp_path):
     Store(db).close()
     code = (
         "import os, sys; from depot_gui.store.db import Store; s = Store(sys.argv[1]); "
-        "cm = s.lease(9); cm.__enter__(); os._exit(0)"  # dies holding the lease
+        "cm = s.leases.hold(9); cm.__enter__(); os._exit(0)"  # dies holding the lease
     )
     subprocess.run([sys.executable, "-c", code, str(db)], check=True, timeout=30)
     s = Store(db)
     started = time.monotonic()
-    with s.lease(9, wait=2):
+    with s.leases.hold(9, wait=2):
         pass
     assert time.monotonic() - started < 1.5
 
 
 def test_a_live_holder_makes_others_wait_then_give_up_clearly(tmp_path):
     a, b = Store(tmp_path / "db.sqlite3"), Store(tmp_path / "db.sqlite3")
-    with a.lease(3):
+    with a.leases.hold(3):
         with pytest.raises(StoreError, match="Another Depot GUI window"):
-            with b.lease(3, wait=0.5):
+            with b.leases.hold(3, wait=0.5):
                 pass
 
 
@@ -67,14 +67,14 @@ def test_xero_cache_rows_and_marks_per_organisation(tmp_path):
 
     s = Store(tmp_path / "c.db")
     when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    s.cache_put("TENANT-A", "account", {"a1": {"Code": "200"}}, mark=when)
-    s.cache_put("tenant-a", "account", {"a2": {"Code": "210"}})
-    s.cache_put("tenant-b", "account", {"b1": {"Code": "400"}}, replace_all=True)
-    assert s.cached("tenant-a", "account") == {"a1": {"Code": "200"}, "a2": {"Code": "210"}}
-    assert s.cache_mark("tenant-a", "account") == when and s.cache_mark("tenant-b", "account") is None
-    s.cache_put("tenant-a", "account", {"a3": {"Code": "220"}}, replace_all=True)
-    assert list(s.cached("tenant-a", "account")) == ["a3"]
-    s.cache_drop("tenant-a", "account", ["a3"])
-    assert s.cached("tenant-a", "account") == {}
-    s.forget_xero_cache("tenant-b")
-    assert s.cached("tenant-b", "account") == {} and s.cache_mark("tenant-a", "account") == when
+    s.xero_cache.put("TENANT-A", "account", {"a1": {"Code": "200"}}, mark=when)
+    s.xero_cache.put("tenant-a", "account", {"a2": {"Code": "210"}})
+    s.xero_cache.put("tenant-b", "account", {"b1": {"Code": "400"}}, replace_all=True)
+    assert s.xero_cache.rows("tenant-a", "account") == {"a1": {"Code": "200"}, "a2": {"Code": "210"}}
+    assert s.xero_cache.mark("tenant-a", "account") == when and s.xero_cache.mark("tenant-b", "account") is None
+    s.xero_cache.put("tenant-a", "account", {"a3": {"Code": "220"}}, replace_all=True)
+    assert list(s.xero_cache.rows("tenant-a", "account")) == ["a3"]
+    s.xero_cache.drop("tenant-a", "account", ["a3"])
+    assert s.xero_cache.rows("tenant-a", "account") == {}
+    s.xero_cache.forget("tenant-b")
+    assert s.xero_cache.rows("tenant-b", "account") == {} and s.xero_cache.mark("tenant-a", "account") == when

@@ -44,8 +44,7 @@ def daily_backup(store, folder: Path, today: date, keep: int = KEEP) -> Path | N
     try:
         dest = sqlite3.connect(tmp)
         try:
-            with store._lock:  # noqa: SLF001 - the store's own connection, one thread at a time
-                store._conn.backup(dest)  # noqa: SLF001
+            store.copy_to(dest)
         finally:
             dest.close()
         os.replace(tmp, target)

@@ -5,10 +5,10 @@ Xero cache and survives "refresh Xero data"."""
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
 
 from depot_gui.core.contacts import DECISIONS, ContactLink
 
+from depot_gui.store.database import Database
 from depot_gui.store.records import StoreDamaged, now_iso
 from depot_gui.store.rows import text
 
@@ -24,23 +24,20 @@ def link_row(r: sqlite3.Row) -> ContactLink:
                        decision, text("company_name", r["company_name"]), text("decided_at", r["decided_at"]))
 
 
-class ContactLinksMixin:
-    """Store methods for the ``contact_links`` table (mixed into ``Store``)."""
+class ContactLinks:
+    """The ``contact_links`` table (``store.contact_links``)."""
 
-    if TYPE_CHECKING:
-        path: str
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-        def _write(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor: ...
-        def _read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]: ...
-
-    def save_contact_link(self, tenant: str, link: ContactLink) -> ContactLink:
+    def save(self, tenant: str, link: ContactLink) -> ContactLink:
         """Keep (or replace) the contact chosen for one company in one organisation."""
         if link.decision not in DECISIONS:
             raise ValueError(f"unknown contact decision {link.decision!r}")
         if not link.contact_id:
             raise ValueError("a contact link needs the Xero ContactID")
         at = link.decided_at or now_iso()
-        self._write(
+        self._db.write(
             """INSERT INTO contact_links(tenant_id, company_id, company_name, contact_id, contact_name, decision, decided_at)
                VALUES(?,?,?,?,?,?,?)
                ON CONFLICT(tenant_id, company_id) DO UPDATE SET company_name=excluded.company_name,
@@ -51,41 +48,31 @@ class ContactLinksMixin:
         )
         return ContactLink(link.company_id, link.contact_id, link.contact_name, link.decision, link.company_name, at)
 
-    def remember_contact_link(self, tenant: str, link: ContactLink) -> None:
+    def remember(self, tenant: str, link: ContactLink) -> None:
         """Keep a contact a sync used (decision ``auto``) unless a choice is already kept for the company."""
-        self._write(
+        self._db.write(
             """INSERT OR IGNORE INTO contact_links(tenant_id, company_id, company_name, contact_id, contact_name,
                    decision, decided_at) VALUES(?,?,?,?,?,?,?)""",
             ((tenant or "").lower(), link.company_id, link.company_name, link.contact_id, link.contact_name,
              link.decision, now_iso()),
         )
 
-    def drop_contact_link(self, tenant: str, company_id: int) -> bool:
+    def drop(self, tenant: str, company_id: int) -> bool:
         """Forget the choice for one company; False when there was none."""
-        return self._write("DELETE FROM contact_links WHERE tenant_id=? AND company_id=?",
-                           ((tenant or "").lower(), company_id)).rowcount > 0
+        return self._db.write("DELETE FROM contact_links WHERE tenant_id=? AND company_id=?",
+                              ((tenant or "").lower(), company_id)).rowcount > 0
 
-    def contact_links(self, tenant: str) -> dict[int, ContactLink]:
+    def of(self, tenant: str) -> dict[int, ContactLink]:
         """Every company's chosen contact in this organisation, by Autotask company id."""
-        rows = self._read("SELECT * FROM contact_links WHERE tenant_id=? ORDER BY company_id", ((tenant or "").lower(),))
+        rows = self._db.read("SELECT * FROM contact_links WHERE tenant_id=? ORDER BY company_id", ((tenant or "").lower(),))
         out: dict[int, ContactLink] = {}
         for r in rows:
             try:
                 link = link_row(r)
             except ValueError as exc:
-                raise StoreDamaged(self.path, f"the contact link of company {r['company_id']!r} is unreadable: {exc}") from None
+                raise StoreDamaged(self._db.path, f"the contact link of company {r['company_id']!r} is unreadable: {exc}") from None
             out[link.company_id] = link
         return out
 
-    def invoice_companies(self) -> dict[int, int]:
-        """Autotask company id of every invoice downloaded, by invoice id (from the last download)."""
-        rows = self._read(
-            """SELECT d.autotask_id AS aid, CASE WHEN json_valid(d.invoice_json)
-                   THEN json_extract(d.invoice_json, '$.companyID') END AS cid
-               FROM downloads d JOIN (SELECT autotask_id, MAX(id) AS last FROM downloads GROUP BY autotask_id) m
-               ON d.id = m.last"""
-        )
-        return {int(r["aid"]): int(r["cid"]) for r in rows if isinstance(r["cid"], int)}
 
-
-__all__ = ["ContactLinksMixin", "link_row"]
+__all__ = ["ContactLinks", "link_row"]

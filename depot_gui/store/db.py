@@ -1,17 +1,17 @@
 """SQLite store (WAL): invoices, audit history, sync attempts, settings. Versioned schema.
 
-``Store`` lives here (connection, transactions, settings, invoices, audits, downloads); the
-schema is in ``schema``, sync attempts and the lease in ``attempts``, the row types and
-``StoreError`` in ``records``. Everything is re-exported here.
+``Store`` lives here (settings, invoices, audits, downloads) and owns its repositories, which
+share its connection (``database.Database``): ``store.attempts`` (sync attempts), ``store.leases``
+(the cross-process invoice lease), ``store.payments``, ``store.xero_cache`` and
+``store.contact_links``. The schema is in ``schema``, the row types and ``StoreError`` in
+``records``. The types are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,13 @@ from depot_gui.core.money import fmt2
 from depot_gui.core.serialize import result_from_dict, result_to_dict
 from depot_gui.core.settings import Settings
 
-from depot_gui.store.attempts import SyncAttemptsMixin
-from depot_gui.store.contact_links import ContactLinksMixin
+from depot_gui.store.attempts import SyncAttempts
+from depot_gui.store.contact_links import ContactLinks
+from depot_gui.store.database import Database
 from depot_gui.store.guard import store_error
-from depot_gui.store.payments import PaymentRow, PaymentsMixin
-from depot_gui.store.xero_cache import RefCacheMixin
+from depot_gui.store.leases import Leases
+from depot_gui.store.payments import PaymentRow, Payments
+from depot_gui.store.xero_cache import XeroCacheTable
 from depot_gui.store.records import BadStoredSetting, InvoiceRow, StoreDamaged, StoreError, StoreLocked, SyncAttempt, now_iso
 from depot_gui.store.rows import codes, invoice_row, settings_from
 from depot_gui.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
@@ -43,17 +45,22 @@ _ROW_COLUMNS = (
 )
 
 
-class Store(SyncAttemptsMixin, PaymentsMixin, RefCacheMixin, ContactLinksMixin):
+class Store:
     """One SQLite database file; safe to share between threads (one lock per write)."""
 
     def __init__(self, path: Path | str, *, timeout: float = 15.0) -> None:
         """Open (and migrate) the database; ``timeout`` is how long a locked database is waited for."""
         self.path = str(path)
-        self._lock = threading.RLock()
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from None
+        self._db = Database(self.path, self._conn)
+        self.attempts = SyncAttempts(self._db)
+        self.leases = Leases(self._db)
+        self.payments = Payments(self._db)
+        self.xero_cache = XeroCacheTable(self._db)
+        self.contact_links = ContactLinks(self._db)
         try:
             self._conn.row_factory = sqlite3.Row
             if self.path != ":memory:":
@@ -73,6 +80,11 @@ class Store(SyncAttemptsMixin, PaymentsMixin, RefCacheMixin, ContactLinksMixin):
     def _migrate(self) -> None:
         migrate(self._conn, self.transaction, self.path)
 
+    def copy_to(self, dest: sqlite3.Connection) -> None:
+        """Copy the whole database into ``dest`` (SQLite's online backup), one thread at a time."""
+        with self._db.lock:
+            self._conn.backup(dest)
+
     def check(self) -> None:
         """Read every page (PRAGMA quick_check): StoreDamaged when any is damaged."""
         rows = self._read("PRAGMA quick_check(1)")
@@ -80,32 +92,14 @@ class Store(SyncAttemptsMixin, PaymentsMixin, RefCacheMixin, ContactLinksMixin):
         if verdict != "ok":
             raise StoreDamaged(self.path, verdict.replace("*** in database main *** ", "")[:200])
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                yield self._conn
-                if self._conn.in_transaction:
-                    self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._db.transaction()
 
     def _write(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
-        try:
-            with self.transaction() as c:
-                c.execute("BEGIN IMMEDIATE")
-                return c.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+        return self._db.write(sql, params)
 
     def _read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
-        try:
-            with self._lock:
-                return self._conn.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+        return self._db.read(sql, params)
 
     # settings ---------------------------------------------------------------
     def settings(self) -> Settings:
@@ -212,6 +206,16 @@ class Store(SyncAttemptsMixin, PaymentsMixin, RefCacheMixin, ContactLinksMixin):
             ]
         except ValueError as exc:
             raise StoreDamaged(self.path, f"an audit history row of invoice {autotask_id} is unreadable: {exc}") from None
+
+    def invoice_companies(self) -> dict[int, int]:
+        """Autotask company id of every invoice downloaded, by invoice id (from the last download)."""
+        rows = self._read(
+            """SELECT d.autotask_id AS aid, CASE WHEN json_valid(d.invoice_json)
+                   THEN json_extract(d.invoice_json, '$.companyID') END AS cid
+               FROM downloads d JOIN (SELECT autotask_id, MAX(id) AS last FROM downloads GROUP BY autotask_id) m
+               ON d.id = m.last"""
+        )
+        return {int(r["aid"]): int(r["cid"]) for r in rows if isinstance(r["cid"], int)}
 
     def _row(self, r: sqlite3.Row) -> InvoiceRow:
         try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from depot_gui.core.payments import OUTCOMES
 
+from depot_gui.store.database import Database
 from depot_gui.store.records import StoreDamaged, now_iso
 from depot_gui.store.rows import money, payment_state_of, text
 
@@ -46,21 +46,18 @@ def payment_row(r: sqlite3.Row) -> PaymentRow:
     )
 
 
-class PaymentsMixin:
-    """Store methods for the ``payments`` table (mixed into ``Store``)."""
+class Payments:
+    """The ``payments`` table (``store.payments``)."""
 
-    if TYPE_CHECKING:
-        path: str
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-        def _write(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor: ...
-        def _read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]: ...
-
-    def save_payment(self, row: PaymentRow) -> None:
+    def save(self, row: PaymentRow) -> None:
         """Record one invoice's payment state (replacing the previous reading)."""
         payment_state_of(row.state)
         if row.written not in OUTCOMES:
             raise ValueError(f"unknown paidDate outcome {row.written!r}")
-        self._write(
+        self._db.write(
             """INSERT INTO payments(autotask_id, state, xero_invoice_id, xero_status, amount_paid, amount_due, due_date,
                    fully_paid_on, checked_at, autotask_paid_date, written, message)
                VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
@@ -73,20 +70,20 @@ class PaymentsMixin:
              row.message),
         )
 
-    def payment(self, autotask_id: int) -> PaymentRow | None:
+    def get(self, autotask_id: int) -> PaymentRow | None:
         """The last payment reading of one invoice, or None when it was never checked."""
-        rows = self._read("SELECT * FROM payments WHERE autotask_id=?", (autotask_id,))
+        rows = self._db.read("SELECT * FROM payments WHERE autotask_id=?", (autotask_id,))
         return self._payment(rows[0]) if rows else None
 
-    def payments(self) -> list[PaymentRow]:
+    def all(self) -> list[PaymentRow]:
         """Every payment reading, by Autotask id."""
-        return [self._payment(r) for r in self._read("SELECT * FROM payments ORDER BY autotask_id")]
+        return [self._payment(r) for r in self._db.read("SELECT * FROM payments ORDER BY autotask_id")]
 
     def _payment(self, r: sqlite3.Row) -> PaymentRow:
         try:
             return payment_row(r)
         except ValueError as exc:
-            raise StoreDamaged(self.path, f"the payment row of invoice {r['autotask_id']!r} is unreadable: {exc}") from None
+            raise StoreDamaged(self._db.path, f"the payment row of invoice {r['autotask_id']!r} is unreadable: {exc}") from None
 
 
-__all__ = ["PaymentRow", "PaymentsMixin", "payment_row", "payment_state_of"]
+__all__ = ["PaymentRow", "Payments", "payment_row", "payment_state_of"]

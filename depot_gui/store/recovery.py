@@ -29,8 +29,8 @@ def diagnose(path: Path) -> StoreDamaged | None:
     try:
         store.check()
         store.invoices()
-        store.attempts()
-        store.payments()
+        store.attempts.all()
+        store.payments.all()
         store.raw_settings()
     except StoreDamaged as exc:
         return exc

@@ -11,32 +11,30 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from depot_gui.store.database import Database
 from depot_gui.store.guard import store_error
 
 
-class RefCacheMixin:
-    """Store methods for ``xero_cache`` / ``xero_cache_marks`` (mixed into ``Store``)."""
+class XeroCacheTable:
+    """``xero_cache`` / ``xero_cache_marks`` (``store.xero_cache``)."""
 
-    if TYPE_CHECKING:  # provided by Store
-        path: str
-        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]: ...
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-    def cached(self, tenant: str, kind: str) -> dict[str, Any]:
+    def rows(self, tenant: str, kind: str) -> dict[str, Any]:
         """Every cached row of this kind for this organisation, by key."""
-        rows = self._read("SELECT key, json FROM xero_cache WHERE tenant_id=? AND kind=?", (tenant.lower(), kind))
+        rows = self._db.read("SELECT key, json FROM xero_cache WHERE tenant_id=? AND kind=?", (tenant.lower(), kind))
         return {r["key"]: json.loads(r["json"]) for r in rows}
 
-    def cache_put(self, tenant: str, kind: str, rows: dict[str, Any], *, replace_all: bool = False,
-                  mark: datetime | None = None) -> None:
+    def put(self, tenant: str, kind: str, rows: dict[str, Any], *, replace_all: bool = False,
+            mark: datetime | None = None) -> None:
         """Store rows (replacing same keys, or the whole kind) and optionally the kind's mark, atomically."""
         tenant = tenant.lower()
         try:
-            with self.transaction() as c:
+            with self._db.transaction() as c:
                 c.execute("BEGIN IMMEDIATE")
                 if replace_all:
                     c.execute("DELETE FROM xero_cache WHERE tenant_id=? AND kind=?", (tenant, kind))
@@ -50,24 +48,24 @@ class RefCacheMixin:
                         (tenant, kind, mark.isoformat()),
                     )
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self._db.path) from None
 
-    def cache_drop(self, tenant: str, kind: str, keys: Iterable[str]) -> None:
+    def drop(self, tenant: str, kind: str, keys: Iterable[str]) -> None:
         """Forget some rows of a kind."""
         keys = list(keys)
         if not keys:
             return
         try:
-            with self.transaction() as c:
+            with self._db.transaction() as c:
                 c.execute("BEGIN IMMEDIATE")
                 c.executemany("DELETE FROM xero_cache WHERE tenant_id=? AND kind=? AND key=?",
                               [(tenant.lower(), kind, k) for k in keys])
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self._db.path) from None
 
-    def cache_mark(self, tenant: str, kind: str) -> datetime | None:
+    def mark(self, tenant: str, kind: str) -> datetime | None:
         """The Xero time up to which this kind is known complete (None: never read)."""
-        rows = self._read("SELECT at FROM xero_cache_marks WHERE tenant_id=? AND kind=?", (tenant.lower(), kind))
+        rows = self._db.read("SELECT at FROM xero_cache_marks WHERE tenant_id=? AND kind=?", (tenant.lower(), kind))
         if not rows:
             return None
         try:
@@ -75,18 +73,18 @@ class RefCacheMixin:
         except ValueError:
             return None
 
-    def forget_xero_cache(self, tenant: str | None = None) -> tuple[int, int]:
+    def forget(self, tenant: str | None = None) -> tuple[int, int]:
         """Drop the cached reference data (of one organisation, or all): the next audit reads it afresh.
 
         Returns (cached rows dropped, organisations they belonged to)."""
         where, params = ("", ()) if tenant is None else (" WHERE tenant_id=?", (tenant.lower(),))
         try:
-            with self.transaction() as c:
+            with self._db.transaction() as c:
                 c.execute("BEGIN IMMEDIATE")
                 tenants = c.execute(f"SELECT COUNT(DISTINCT tenant_id) FROM (SELECT tenant_id FROM xero_cache{where} "
                                     f"UNION ALL SELECT tenant_id FROM xero_cache_marks{where})", params * 2).fetchone()[0]
                 rows = c.execute(f"DELETE FROM xero_cache{where}", params).rowcount
                 c.execute(f"DELETE FROM xero_cache_marks{where}", params)
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self._db.path) from None
         return rows, tenants

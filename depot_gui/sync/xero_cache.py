@@ -54,26 +54,26 @@ class XeroCache:
     # -- accounts and tax rates -------------------------------------------------------------
 
     def accounts(self) -> list[dict]:
-        mark = self.store.cache_mark(self.tenant, "account")
+        mark = self.store.xero_cache.mark(self.tenant, "account")
         if mark is None:
             rows = self.xero.accounts()
-            self.store.cache_put(self.tenant, "account", {str(a.get("AccountID")): a for a in rows},
-                                 replace_all=True, mark=self._mark_now())
+            self.store.xero_cache.put(self.tenant, "account", {str(a.get("AccountID")): a for a in rows},
+                                      replace_all=True, mark=self._mark_now())
             return rows
         changed = self.xero.accounts_changed_since(mark)
-        self.store.cache_put(self.tenant, "account", {str(a.get("AccountID")): a for a in changed},
-                             mark=self._mark_now())
-        return list(self.store.cached(self.tenant, "account").values())
+        self.store.xero_cache.put(self.tenant, "account", {str(a.get("AccountID")): a for a in changed},
+                                  mark=self._mark_now())
+        return list(self.store.xero_cache.rows(self.tenant, "account").values())
 
     def tax_rates(self) -> list[dict]:
         memo = ("tax_rates", self.tenant)
         if memo in self.session:
-            cached = list(self.store.cached(self.tenant, "tax_rate").values())
+            cached = list(self.store.xero_cache.rows(self.tenant, "tax_rate").values())
             if cached:  # forgotten on demand since: read again
                 return cached
         rows = self.xero.tax_rates()
-        self.store.cache_put(self.tenant, "tax_rate", {str(t.get("TaxType")): t for t in rows}, replace_all=True,
-                             mark=self._mark_now())
+        self.store.xero_cache.put(self.tenant, "tax_rate", {str(t.get("TaxType")): t for t in rows}, replace_all=True,
+                                  mark=self._mark_now())
         self.session[memo] = True
         return rows
 
@@ -84,17 +84,17 @@ class XeroCache:
 
         Read whole once (1,000 a call), then only what changed since the mark; whole again
         when the mark is stale. Close names and chosen contacts are found in it without calls."""
-        mark = self.store.cache_mark(self.tenant, "contact")
-        whole = self.store.cache_mark(self.tenant, "contact_directory")
+        mark = self.store.xero_cache.mark(self.tenant, "contact")
+        whole = self.store.xero_cache.mark(self.tenant, "contact_directory")
         if mark is None or whole is None or self._xero_now() - mark > STALE:
             rows = self.xero.all_contacts()
             at = self._mark_now()
-            self.store.cache_put(self.tenant, "contact", _kept(rows), replace_all=True, mark=at)
-            self.store.cache_put(self.tenant, "contact_directory", {}, replace_all=True, mark=at)
+            self.store.xero_cache.put(self.tenant, "contact", _kept(rows), replace_all=True, mark=at)
+            self.store.xero_cache.put(self.tenant, "contact_directory", {}, replace_all=True, mark=at)
         else:
             changed = self.xero.contacts_changed_since(mark)
-            self.store.cache_put(self.tenant, "contact", _kept(changed), mark=self._mark_now())
-        return list(self.store.cached(self.tenant, "contact").values())
+            self.store.xero_cache.put(self.tenant, "contact", _kept(changed), mark=self._mark_now())
+        return list(self.store.xero_cache.rows(self.tenant, "contact").values())
 
     def contacts(self, names: list[str], account_numbers: list[str]) -> list[dict]:
         """The directory's contacts whose name or account number is one of these (case-insensitive)."""
@@ -108,7 +108,7 @@ class XeroCache:
 
     def remember_contacts(self, contacts: list[dict]) -> None:
         """Contacts this app just created (so the next audit finds them without a call)."""
-        self.store.cache_put(self.tenant, "contact", _kept(c for c in contacts if c.get("ContactID")))
+        self.store.xero_cache.put(self.tenant, "contact", _kept(c for c in contacts if c.get("ContactID")))
 
     # -- documents by number ---------------------------------------------------------------
 
@@ -125,8 +125,8 @@ class XeroCache:
         if not numbers:
             return []
         absent_kind = f"absent_{kind}"
-        absent = self.store.cached(self.tenant, absent_kind)
-        mark = self.store.cache_mark(self.tenant, absent_kind)
+        absent = self.store.xero_cache.rows(self.tenant, absent_kind)
+        mark = self.store.xero_cache.mark(self.tenant, absent_kind)
         if mark is None or self._xero_now() - mark > STALE:
             absent = {}
         known = [n for n in numbers if n.lower() in absent]
@@ -140,7 +140,7 @@ class XeroCache:
             wanted = {n.lower() for n in known}
             docs.extend(d for d in changed if self._number(d).lower() in wanted)
             seen = {self._number(d).lower() for d in changed if d.get("Status") != "DELETED"}
-            self.store.cache_drop(self.tenant, absent_kind, [n for n in absent if n in seen])
+            self.store.xero_cache.drop(self.tenant, absent_kind, [n for n in absent if n in seen])
         if unknown:
             lookup = self.xero.invoices_by_number if kind == "invoice" else self.xero.credit_notes_by_number
             docs.extend(lookup(unknown))
@@ -148,9 +148,9 @@ class XeroCache:
         live = [d for d in docs if d.get("Status") != "DELETED" and d.get("Type", "ACCREC") in ("ACCREC", "ACCRECCREDIT")]
         present = {self._number(d).lower() for d in live}
         now_absent = {n.lower(): 1 for n in numbers if n.lower() not in present}
-        self.store.cache_drop(self.tenant, absent_kind, [n for n in present if n in absent])
+        self.store.xero_cache.drop(self.tenant, absent_kind, [n for n in present if n in absent])
         # Without a "changed since" read, the older absences were not checked again: drop them.
-        self.store.cache_put(self.tenant, absent_kind, now_absent, replace_all=not known, mark=min(marks))
+        self.store.xero_cache.put(self.tenant, absent_kind, now_absent, replace_all=not known, mark=min(marks))
         return live
 
     @staticmethod
@@ -160,4 +160,4 @@ class XeroCache:
     def forget_number(self, numbers: list[str]) -> None:
         """A write for these numbers is under way: never answer 'absent' from the cache for them."""
         for kind in ("absent_invoice", "absent_credit"):
-            self.store.cache_drop(self.tenant, kind, [n.lower() for n in numbers])
+            self.store.xero_cache.drop(self.tenant, kind, [n.lower() for n in numbers])

@@ -123,7 +123,7 @@ def test_a_chosen_contact_archived_in_xero_stops_the_invoice_with_a_way_out(sess
 
 def test_a_contact_a_sync_created_stays_the_companys_after_a_rename_in_xero(session):
     assert session.syncer().sync(["INV-5005"])[0].result.status == "synced"  # creates "Bluegum Legal"
-    links = session.store.contact_links(session.connections().tenant_id)
+    links = session.store.contact_links.of(session.connections().tenant_id)
     assert [(l.company_id, l.contact_name, l.decision) for l in links.values()] == [(101, "Bluegum Legal", AUTO)]
     made = links[101].contact_id
     xero = session.connections().xero
@@ -136,11 +136,11 @@ def test_a_contact_a_sync_created_stays_the_companys_after_a_rename_in_xero(sess
 
 def test_links_are_per_organisation(session):
     tenant = session.connections().tenant_id
-    session.store.save_contact_link(tenant, ContactLink(102, HARBOUR, "Harbour Logistics", LINKED, "Harbour"))
-    assert list(session.store.contact_links(tenant)) == [102]
-    assert session.store.contact_links("another-organisation") == {}
-    assert session.store.drop_contact_link(tenant, 102) is True
-    assert session.store.contact_links(tenant) == {}
+    session.store.contact_links.save(tenant, ContactLink(102, HARBOUR, "Harbour Logistics", LINKED, "Harbour"))
+    assert list(session.store.contact_links.of(tenant)) == [102]
+    assert session.store.contact_links.of("another-organisation") == {}
+    assert session.store.contact_links.drop(tenant, 102) is True
+    assert session.store.contact_links.of(tenant) == {}
 
 
 def test_a_link_to_a_contact_archived_before_the_first_read_is_named_archived(tmp_path):
@@ -149,7 +149,7 @@ def test_a_link_to_a_contact_archived_before_the_first_read_is_named_archived(tm
                                             "ContactStatus": "ARCHIVED"}])
     with Session.open(tmp_path / "data", scenario) as s:
         tenant = s.connections().tenant_id
-        s.store.save_contact_link(tenant, ContactLink(101, old, "Bluegum Legal (old)", LINKED, "Bluegum Legal"))
+        s.store.contact_links.save(tenant, ContactLink(101, old, "Bluegum Legal (old)", LINKED, "Bluegum Legal"))
         r = s.auditor().audit(["INV-5005"])[0]
     assert r.explanation.startswith("Not synced: the Xero contact \u201cBluegum Legal (old)\u201d chosen for "
                                     "Bluegum Legal is archived in Xero.")
@@ -178,6 +178,6 @@ def test_the_store_keeps_only_what_matching_needs_of_a_contact(tmp_path):
     with Session.open(tmp_path / "data", harbour(tmp_path, contacts=[person])) as s:
         tenant = s.connections().tenant_id
         found = [c for c in ContactDesk(s.store, s.connections()).directory() if c.name == "Northwind Traders"]
-        cached = s.store.cached(tenant, "contact")[person["ContactID"]]
+        cached = s.store.xero_cache.rows(tenant, "contact")[person["ContactID"]]
     assert [(c.contact_id, c.account_number) for c in found] == [(person["ContactID"], "N1")]
     assert sorted(cached) == ["AccountNumber", "ContactID", "ContactStatus", "Name", "UpdatedDateUTC"]

@@ -24,20 +24,20 @@ def test_invoice_rows_carry_payment_state_none_until_checked(tmp_path):
     _audit(store, 1, "INV-1")
     _audit(store, 2, "INV-2")
     assert [r.payment_state for r in store.invoices()] == [None, None]
-    store.save_payment(_reading(2, "part_paid"))
+    store.payments.save(_reading(2, "part_paid"))
     assert [(r.invoice_number, r.payment_state) for r in store.invoices()] == [("INV-1", None), ("INV-2", "part_paid")]
     assert store.invoice(2).payment_state == "part_paid"
     assert store.invoice_by_number("INV-2").payment_state == "part_paid"
-    store.save_payment(_reading(2, "paid", "written"))
+    store.payments.save(_reading(2, "paid", "written"))
     assert store.invoice(2).payment_state == "paid"
-    assert store.payment(2).written == "written"
-    assert store.payment(1) is None
+    assert store.payments.get(2).written == "written"
+    assert store.payments.get(1) is None
 
 
 def test_a_re_audit_keeps_the_payment_reading(tmp_path):
     store = Store(tmp_path / "db.sqlite3")
     _audit(store, 1, "INV-1")
-    store.save_payment(_reading(1, "overdue"))
+    store.payments.save(_reading(1, "overdue"))
     _audit(store, 1, "INV-1")
     assert store.invoice(1).payment_state == "overdue"
 
@@ -45,7 +45,7 @@ def test_a_re_audit_keeps_the_payment_reading(tmp_path):
 def test_unknown_state_is_refused_on_write(tmp_path):
     store = Store(tmp_path / "db.sqlite3")
     with pytest.raises(ValueError):
-        store.save_payment(_reading(1, "settled"))
+        store.payments.save(_reading(1, "settled"))
 
 
 @pytest.mark.parametrize("column, value, problem", [
@@ -57,7 +57,7 @@ def test_a_damaged_payment_row_is_store_damaged_naming_it(tmp_path, column, valu
     path = tmp_path / "db.sqlite3"
     store = Store(path)
     _audit(store, 1, "INV-1")
-    store.save_payment(_reading(1, "unpaid"))
+    store.payments.save(_reading(1, "unpaid"))
     store.close()
     conn = sqlite3.connect(path)
     conn.execute(f"UPDATE payments SET {column}=?", (value,))
@@ -65,7 +65,7 @@ def test_a_damaged_payment_row_is_store_damaged_naming_it(tmp_path, column, valu
     conn.close()
     store = Store(path)
     with pytest.raises(StoreDamaged) as caught:
-        store.payments()
+        store.payments.all()
     assert problem in str(caught.value)
     if column == "state":
         with pytest.raises(StoreDamaged, match="the row of invoice 1 is unreadable: payment_state 'settled'"):

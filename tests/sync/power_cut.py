@@ -7,14 +7,14 @@ import pytest
 
 def sync_until_power_cut(monkeypatch, session, syncer, numbers: list[str]) -> None:
     """Run ``syncer.sync(numbers)``; it dies (SystemExit) when the first 'created' is being recorded."""
-    real = session.store.finish_attempt
+    real = session.store.attempts.finish
 
     def crash(attempt_id, state, *a, **kw):
         if state == "created":
             raise SystemExit("power cut")
         return real(attempt_id, state, *a, **kw)
 
-    monkeypatch.setattr(session.store, "finish_attempt", crash)
+    monkeypatch.setattr(session.store.attempts, "finish", crash)
     with pytest.raises(SystemExit):
         syncer.sync(numbers)
-    monkeypatch.setattr(session.store, "finish_attempt", real)
+    monkeypatch.setattr(session.store.attempts, "finish", real)

@@ -106,13 +106,13 @@ def test_crash_after_xero_answered_a_batch(tmp_path, scenario, monkeypatch):
     session, syncer = open_syncer(tmp_path / "d", scenario)
     with session:
         sync_until_power_cut(monkeypatch, session, syncer, NUMBERS)
-        assert Counter(a.state for a in session.store.attempts()) == {"intent": 3}  # the invoice batch of three
+        assert Counter(a.state for a in session.store.attempts.all()) == {"intent": 3}  # the invoice batch of three
     session, syncer = open_syncer(tmp_path / "d", scenario)
     with session:
         outcomes = syncer.sync(NUMBERS)
         assert all(o.ok for o in outcomes), [o.message for o in outcomes]
         assert not all_synced_once(session)
-        assert Counter(a.state for a in session.store.attempts()) == {"reconciled": 3, "created": 1}
+        assert Counter(a.state for a in session.store.attempts.all()) == {"reconciled": 3, "created": 1}
 
 
 def test_a_batch_with_one_invalid_invoice(tmp_path, scenario):

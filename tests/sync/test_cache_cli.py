@@ -22,8 +22,8 @@ def run(capsys, *args):
 def test_forget_says_what_it_forgot_and_needs_no_connection(tmp_path, capsys):
     store = open_store(paths_for(tmp_path / "d").ensure())
     when = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
-    store.cache_put("tenant-a", "account", {"a1": {"Code": "200"}, "a2": {"Code": "210"}}, mark=when)
-    store.cache_put("tenant-b", "contact", {"c1": {"Name": "Contoso"}}, mark=when)
+    store.xero_cache.put("tenant-a", "account", {"a1": {"Code": "200"}, "a2": {"Code": "210"}}, mark=when)
+    store.xero_cache.put("tenant-b", "contact", {"c1": {"Name": "Contoso"}}, mark=when)
     store.set_setting("tolerance", "2.50")
     store.close()
     code, out, err = run(capsys, "--data-dir", tmp_path / "d", "cache", "forget")  # never connected: no network
@@ -31,8 +31,8 @@ def test_forget_says_what_it_forgot_and_needs_no_connection(tmp_path, capsys):
     assert out == f"Forgot the Xero data kept on this computer (3 cached records of 2 organisations); {AFRESH}\n"
     store = open_store(paths_for(tmp_path / "d"))
     try:
-        assert (store.cached("tenant-a", "account"), store.cache_mark("tenant-a", "account")) == ({}, None)
-        assert (store.cached("tenant-b", "contact"), store.cache_mark("tenant-b", "contact")) == ({}, None)
+        assert (store.xero_cache.rows("tenant-a", "account"), store.xero_cache.mark("tenant-a", "account")) == ({}, None)
+        assert (store.xero_cache.rows("tenant-b", "contact"), store.xero_cache.mark("tenant-b", "contact")) == ({}, None)
         assert store.raw_settings()["tolerance"] == "2.50"
     finally:
         store.close()
@@ -49,14 +49,14 @@ def test_the_next_audit_reads_afresh_and_the_invoice_states_stay(tmp_path, capsy
     code, out, _ = run(capsys, *base, "cache", "forget")
     assert code == 0 and out.startswith("Forgot the Xero data kept on this computer (") and out.endswith(f"{AFRESH}\n")
     store = open_store(paths_for(tmp_path / "d"))
-    assert store.cache_mark(tenant, "account") is None
+    assert store.xero_cache.mark(tenant, "account") is None
     store.close()
     assert json.loads(run(capsys, *base, "status", "--json")[1]) == before
     assert run(capsys, *base, "audit")[0] == 0
     store = open_store(paths_for(tmp_path / "d"))
     try:
-        assert store.cache_mark(tenant, "account") is not None
-        assert sorted(a["Code"] for a in store.cached(tenant, "account").values()) == ["200", "260", "860"]
+        assert store.xero_cache.mark(tenant, "account") is not None
+        assert sorted(a["Code"] for a in store.xero_cache.rows(tenant, "account").values()) == ["200", "260", "860"]
     finally:
         store.close()
 

@@ -84,14 +84,14 @@ def test_crash_between_xero_answer_and_local_record(tmp_path, demo_scenario, mon
     session, syncer = open_syncer(tmp_path / "d", demo_scenario)
     with session:
         sync_until_power_cut(monkeypatch, session, syncer, ["INV-5001"])
-        assert [a.state for a in session.store.attempts()] == ["intent"]
+        assert [a.state for a in session.store.attempts.all()] == ["intent"]
     # A new process starts: it must find the invoice rather than create a second one.
     session, syncer = open_syncer(tmp_path / "d", demo_scenario)
     with session:
         [o] = syncer.sync(["INV-5001"])
         assert o.ok and len(xero_copies(session, "INV-5001")) == 1
         assert session.store.invoice_by_number("INV-5001").status == "synced"
-        assert [a.state for a in session.store.attempts()] == ["reconciled"]
+        assert [a.state for a in session.store.attempts.all()] == ["reconciled"]
 
 
 def test_two_concurrent_syncs_of_one_invoice(tmp_path, demo_scenario):

@@ -60,7 +60,7 @@ from depot_gui.sync.session.session import Session
 with Session.open(Path(sys.argv[1]), Path(sys.argv[2])) as s:
     [o] = s.syncer().sync(["INV-5001"])
     assert o.ok, o.message
-    print(s.store.attempts()[0].idempotency_key)
+    print(s.store.attempts.all()[0].idempotency_key)
 """
 
 
@@ -69,7 +69,7 @@ def test_a_sync_in_a_new_process_sends_the_same_key(tmp_path):
     with Session.open(tmp_path / "here", DEMO_PATH) as s:
         [o] = s.syncer().sync(["INV-5001"])
         assert o.ok, o.message
-        [attempt] = s.store.attempts()
+        [attempt] = s.store.attempts.all()
     elsewhere = [run_python(SYNC, str(tmp_path / f"p{seed}"), str(DEMO_PATH), seed=seed) for seed in ("3", "4")]
     assert elsewhere == [attempt.idempotency_key, attempt.idempotency_key]
     assert attempt.idempotency_key.startswith("depot-5001-") and len(attempt.idempotency_key) == 51

@@ -318,7 +318,7 @@ def test_link_previews_without_writing_then_links_with_yes(tmp_path, capsys):
         [doc] = xero_invoice(s, "INV-5001")
         assert (doc["InvoiceID"], doc["Reference"], doc["Total"]) == (
             HAND_MADE_ID, "Autotask invoice 5001 · typed by hand", 55.0)
-        assert [(a.action, a.state) for a in s.store.attempts(5001)] == [("link", "linked")]
+        assert [(a.action, a.state) for a in s.store.attempts.all(5001)] == [("link", "linked")]
         [r] = s.auditor().audit(["INV-5001"])
         assert (r.status, r.xero_invoice_id) == ("synced", HAND_MADE_ID)
 

@@ -63,7 +63,7 @@ def test_the_cache_sees_what_changed_in_xero_between_audits(month_end):
 def test_forgetting_the_cache_reads_everything_again(month_end):
     with month_end(10, 5) as s:
         s.auditor().audit()
-        s.store.forget_xero_cache()
+        s.store.xero_cache.forget()
         start = len(s.sandbox.state()["requests"])
         s.auditor().audit()
         calls = xero_calls(s, start)

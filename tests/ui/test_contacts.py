@@ -33,7 +33,7 @@ def xero_requests(win) -> list[str]:
 
 def links(win) -> dict:
     tenant = win.session.connections().tenant_id
-    return {k: (v.contact_id, v.contact_name, v.decision) for k, v in win.session.store.contact_links(tenant).items()}
+    return {k: (v.contact_id, v.contact_name, v.decision) for k, v in win.session.store.contact_links.of(tenant).items()}
 
 
 def box(name: str) -> QMessageBox | None:

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 
 def test_the_file_menu_action_forgets_the_cached_xero_data_and_says_so(window, qtbot):
     store = window.session.store
-    store.forget_xero_cache()  # a known cache: what the window's first refresh kept is replaced
-    store.cache_put("tenant-a", "account", {"a1": {"Code": "200"}, "a2": {"Code": "260"}})
+    store.xero_cache.forget()  # a known cache: what the window's first refresh kept is replaced
+    store.xero_cache.put("tenant-a", "account", {"a1": {"Code": "200"}, "a2": {"Code": "260"}})
     file_menu = window.menuBar().actions()[0].menu()
     assert window.xero_data.act_forget in file_menu.actions()
     assert window.xero_data.act_forget.text() == "Read Xero data &afresh at next refresh"
@@ -20,7 +20,7 @@ def test_the_file_menu_action_forgets_the_cached_xero_data_and_says_so(window, q
     qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Forgot"), timeout=10000)
     assert window.status.currentMessage() == (
         "Forgot the Xero data kept on this computer (2 records); the next refresh reads it afresh.")
-    assert store.cached("tenant-a", "account") == {}
+    assert store.xero_cache.rows("tenant-a", "account") == {}
     assert forget_xero_data(store).line() == ("No Xero data was kept on this computer; the next audit reads accounts, "
                                               "tax rates, contacts and document numbers from Xero as usual.")
 
@@ -29,9 +29,9 @@ def test_the_action_waits_for_a_running_refresh(window, qtbot, monkeypatch):
     from depot_gui.ui.ops import workers
 
     store = window.session.store
-    forget = store.forget_xero_cache
+    forget = store.xero_cache.forget
     running_when_forgetting = []  # how many background operations run while the cache is forgotten
-    monkeypatch.setattr(store, "forget_xero_cache", lambda: running_when_forgetting.append(len(workers._RUNNING)) or forget())
+    monkeypatch.setattr(store.xero_cache, "forget", lambda: running_when_forgetting.append(len(workers._RUNNING)) or forget())
     assert window.ops.refresh(quiet=True)
     window.xero_data.act_forget.trigger()
     assert not window.xero_data.act_forget.isEnabled()

@@ -138,7 +138,7 @@ class ContactDesk:
 
     def _reference(self) -> ReferenceData:
         return ReferenceData(contacts=self._everyone(), contacts_complete=True,
-                             contact_links=self.store.contact_links(self.tenant))
+                             contact_links=self.store.contact_links.of(self.tenant))
 
     def _companies(self, ids: set[int]) -> dict[int, Company]:
         if not ids:
@@ -190,7 +190,7 @@ class ContactDesk:
     def link(self, company: Company, contact: XeroContact) -> CompanyContact:
         """Send this company's invoices to this existing contact, from now on."""
         link = ContactLink(company.id, contact.contact_id, contact.name, LINKED, company.name)
-        self.store.save_contact_link(self.tenant, link)
+        self.store.contact_links.save(self.tenant, link)
         log.info("Company %s linked to Xero contact %s", company.id, contact.contact_id)
         return self._state(company)
 
@@ -211,13 +211,13 @@ class ContactDesk:
         self._read = None  # read again: the new contact is in it
         link = ContactLink(company.id, str(created["ContactID"]), str(created.get("Name") or name), CREATED,
                            company.name)
-        self.store.save_contact_link(self.tenant, link)
+        self.store.contact_links.save(self.tenant, link)
         log.info("Created Xero contact %s for company %s", link.contact_id, company.id)
         return self._state(company)
 
     def unlink(self, company: Company) -> bool:
         """Forget the choice for this company (its next audit decides afresh)."""
-        return self.store.drop_contact_link(self.tenant, company.id)
+        return self.store.contact_links.drop(self.tenant, company.id)
 
     def _state(self, company: Company) -> CompanyContact:
         waiting = [r.invoice_number for r in waiting_rows(self.store, company.id)]
@@ -237,4 +237,4 @@ def remember_created(store: Store, tenant: str, drafts: Iterable[tuple[XeroDraft
     for draft, company_name in drafts:
         c = draft.contact
         if c.exists and c.company_id is not None and not c.decision:
-            store.remember_contact_link(tenant, ContactLink(c.company_id, c.contact_id, c.name, AUTO, company_name))
+            store.contact_links.remember(tenant, ContactLink(c.company_id, c.contact_id, c.name, AUTO, company_name))

@@ -133,7 +133,7 @@ class Auditor:
             ref = load_reference(self.conn.autotask, self.conn.xero,
                                  {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
             load_contacts(self.conn.xero, ref, cache)
-            ref.contact_links = self.store.contact_links(self.conn.tenant_id)
+            ref.contact_links = self.store.contact_links.of(self.conn.tenant_id)
             load_tracking(self.conn.xero, ref, self.overrides)
         else:
             ref = ReferenceData()
@@ -262,7 +262,7 @@ class Auditor:
         by number (or "changed since" for numbers known absent), credit notes only where one of ours
         can exist: a credit in Autotask, or an invoice this app synced or tried to."""
         tried = {r.autotask_id for r in self.store.invoices() if r.xero_invoice_id}
-        tried |= {d.invoice.id for d in downloads if self.store.open_attempts(d.invoice.id)}
+        tried |= {d.invoice.id for d in downloads if self.store.attempts.open(d.invoice.id)}
         credit = [d.invoice.number for d in downloads if d.invoice.total < 0 or d.invoice.id in tried]
         found = self.xero_cache().documents([d.invoice.number for d in downloads], credit)
         return {n: sorted(docs, key=lambda x: bool(x.get("CreditNoteID"))) for n, docs in found.items()}

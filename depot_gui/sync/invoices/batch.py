@@ -76,10 +76,10 @@ class BatchSyncMixin:
         with ExitStack() as stack:
             for r in ordered:
                 stack.enter_context(_invoice_lock(r.autotask_id))
-                stack.enter_context(self.store.lease(r.autotask_id))
+                stack.enter_context(self.store.leases.hold(r.autotask_id))
             cache = self.auditor.xero_cache()
             status = self.store.settings().xero_status
-            credit = [r.invoice_number for r in ordered if r.draft.type == ACCRECCREDIT or self.store.attempts(r.autotask_id)]
+            credit = [r.invoice_number for r in ordered if r.draft.type == ACCRECCREDIT or self.store.attempts.all(r.autotask_id)]
             found = self._fresh_lookup(cache, [r.invoice_number for r in ordered], credit)
             todo: list[AuditResult] = []
             for r in ordered:
@@ -189,7 +189,7 @@ class BatchSyncMixin:
         for round_no in range(ROUNDS):
             payloads = {r.autotask_id: drafts[r.autotask_id].payload(status) for r in pending}
             key = batch_key(self.conn.tenant_id, kind, sorted(payloads.items()), round_no, uuid.uuid4().hex)
-            attempts = {r.autotask_id: self.store.begin_attempt(r.autotask_id, r.invoice_number, key, "create",
+            attempts = {r.autotask_id: self.store.attempts.begin(r.autotask_id, r.invoice_number, key, "create",
                                                                  _jsonable(payloads[r.autotask_id]), self.conn.actor)
                         for r in pending}
             send = xero.create_credit_notes if kind == "CreditNotes" else xero.create_invoices
@@ -197,7 +197,7 @@ class BatchSyncMixin:
                 answers = send([payloads[r.autotask_id] for r in pending], key)
             except XeroRateLimited as exc:
                 for r in pending:
-                    self.store.finish_attempt(attempts[r.autotask_id], "failed", exc.user_message)
+                    self.store.attempts.finish(attempts[r.autotask_id], "failed", exc.user_message)
                 if exc.problem != "day":
                     for r in pending:
                         outcomes[r.autotask_id] = self._failed(r, f"{r.invoice_number} was not synced: {exc.user_message}")
@@ -208,7 +208,7 @@ class BatchSyncMixin:
                 return
             except (XeroOutcomeUnknown, XeroServerError, XeroProtocolError) as exc:
                 for r in pending:
-                    self.store.finish_attempt(attempts[r.autotask_id], "unknown", exc.user_message)
+                    self.store.attempts.finish(attempts[r.autotask_id], "unknown", exc.user_message)
                 found, _ = self._reconcile_many(pending)
                 still = []
                 for r in pending:
@@ -224,7 +224,7 @@ class BatchSyncMixin:
                 continue
             except XeroError as exc:
                 for r in pending:
-                    self.store.finish_attempt(attempts[r.autotask_id], "failed", exc.user_message)
+                    self.store.attempts.finish(attempts[r.autotask_id], "failed", exc.user_message)
                     outcomes[r.autotask_id] = self._failed(r, f"{r.invoice_number} was not synced: {exc.user_message}")
                 return
             exists = []
@@ -232,15 +232,15 @@ class BatchSyncMixin:
                 aid = attempts[r.autotask_id]
                 if el.ok:
                     doc = el.answer
-                    self.store.finish_attempt(aid, "created", "Created in Xero.", _jsonable(doc),
-                                              doc.get("InvoiceID") or doc.get("CreditNoteID"))
+                    self.store.attempts.finish(aid, "created", "Created in Xero.", _jsonable(doc),
+                                               doc.get("InvoiceID") or doc.get("CreditNoteID"))
                     outcomes[r.autotask_id] = self._done(r, doc, "created")
                 elif any("must be unique" in m.lower() for m in el.errors):
-                    self.store.finish_attempt(aid, "exists", "Xero already has this invoice number.")
+                    self.store.attempts.finish(aid, "exists", "Xero already has this invoice number.")
                     exists.append(r)
                 else:
                     message = "Xero refused the invoice: " + "; ".join(el.errors)
-                    self.store.finish_attempt(aid, "failed", message, {"errors": el.errors})
+                    self.store.attempts.finish(aid, "failed", message, {"errors": el.errors})
                     outcomes[r.autotask_id] = self._failed(r, message)
             if exists:
                 found, foreign = self._reconcile_many(exists)

@@ -103,21 +103,21 @@ class Linker:
         key = "depot-link-" + hashlib.sha256(
             f"{self.conn.tenant_id}|{r.autotask_id}|{facts['id']}|{preview.new_reference}".encode()
         ).hexdigest()[:40]
-        attempt = self.store.begin_attempt(r.autotask_id, r.invoice_number, key, "link",
-                                           {"document": facts["id"], **body}, self.conn.actor)
+        attempt = self.store.attempts.begin(r.autotask_id, r.invoice_number, key, "link",
+                                            {"document": facts["id"], **body}, self.conn.actor)
         try:
             if facts["kind"] == "credit note":
                 updated = self.conn.xero.update_credit_note(facts["id"], {"CreditNoteID": facts["id"], **body}, key)
             else:
                 updated = self.conn.xero.update_invoice(facts["id"], {"InvoiceID": facts["id"], **body}, key)
         except XeroError as exc:
-            self.store.finish_attempt(attempt, "failed", f"Link refused by Xero: {exc.user_message}")
+            self.store.attempts.finish(attempt, "failed", f"Link refused by Xero: {exc.user_message}")
             raise LinkRefused(f"Xero did not take the link: {exc.user_message}") from None
         message = (
             f"Linked to Xero {describe(facts)} after review; its Reference now starts with "
             f"'{ownership_mark(r.autotask_id)}'."
         )
-        self.store.finish_attempt(attempt, "linked", message, {"Reference": updated.get("Reference")}, facts["id"])
+        self.store.attempts.finish(attempt, "linked", message, {"Reference": updated.get("Reference")}, facts["id"])
         self.store.mark_synced(r.autotask_id, facts["id"], str(updated.get("Status") or facts["status"]), message)
         return replace(r, status=SYNCED, xero_invoice_id=facts["id"], explanation=message)
 

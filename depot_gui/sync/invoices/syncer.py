@@ -171,7 +171,7 @@ class Syncer(BatchSyncMixin):
             # content whose total does not match Autotask.
             return SyncOutcome(result, "refused", result.explanation)
         try:
-            with _invoice_lock(result.autotask_id), self.store.lease(result.autotask_id):
+            with _invoice_lock(result.autotask_id), self.store.leases.hold(result.autotask_id):
                 return self._write(result)
         except (XeroError, AutotaskError, StoreError) as exc:
             if isinstance(exc, XeroRateLimited) and exc.problem == "day":
@@ -187,10 +187,10 @@ class Syncer(BatchSyncMixin):
         draft = result.draft
         status = settings.xero_status
         seen = self.auditor.seen_in_xero.get(result.autotask_id)
-        if seen is not None and not self.store.open_attempts(result.autotask_id) and self._same(result, draft, seen, status):
+        if seen is not None and not self.store.attempts.open(result.autotask_id) and self._same(result, draft, seen, status):
             return self._done(result, seen, "unchanged")  # read by this sync's own audit: no second look-up
         existing, foreign = self._lookup(draft, result.autotask_id)
-        if existing is None and not foreign and self.store.open_attempts(result.autotask_id):
+        if existing is None and not foreign and self.store.attempts.open(result.autotask_id):
             # A previous attempt's answer never arrived: it may still land. Look again.
             existing, foreign = self._reconcile(draft, result.autotask_id)
         if existing is not None:
@@ -208,7 +208,7 @@ class Syncer(BatchSyncMixin):
     def _create(self, result: AuditResult, draft: XeroDraft, payload: dict, key: str) -> SyncOutcome:
         credit = draft.type == ACCRECCREDIT
         for attempt_no in range(3):
-            attempt = self.store.begin_attempt(
+            attempt = self.store.attempts.begin(
                 result.autotask_id, result.invoice_number, key, "create", _jsonable(payload), self.conn.actor
             )
             try:
@@ -218,7 +218,7 @@ class Syncer(BatchSyncMixin):
             except XeroValidationError as exc:
                 if any("must be unique" in m.lower() for m in exc.messages):
                     # Xero has this number already: another attempt or window got there first.
-                    self.store.finish_attempt(attempt, "exists", "Xero already has this invoice number.")
+                    self.store.attempts.finish(attempt, "exists", "Xero already has this invoice number.")
                     existing, foreign = self._reconcile(draft, result.autotask_id)
                     if existing is not None:
                         return self._existing(result, draft, existing, payload.get("Status", "DRAFT"))
@@ -230,11 +230,11 @@ class Syncer(BatchSyncMixin):
                     )
                     return self._failed(result, message)
                 message = "Xero refused the invoice: " + "; ".join(exc.messages)
-                self.store.finish_attempt(attempt, "failed", message, {"errors": exc.messages})
+                self.store.attempts.finish(attempt, "failed", message, {"errors": exc.messages})
                 return self._failed(result, message)
             except (XeroOutcomeUnknown, XeroServerError, XeroProtocolError) as exc:
                 # The write may or may not have been applied: find out before anything else.
-                self.store.finish_attempt(attempt, "unknown", exc.user_message)
+                self.store.attempts.finish(attempt, "unknown", exc.user_message)
                 existing, foreign = self._reconcile(draft, result.autotask_id)
                 if existing is not None:
                     return self._done(result, existing, "created")
@@ -250,9 +250,9 @@ class Syncer(BatchSyncMixin):
                 )
                 return self._failed(result, message)
             except XeroError as exc:
-                self.store.finish_attempt(attempt, "failed", exc.user_message)
+                self.store.attempts.finish(attempt, "failed", exc.user_message)
                 return self._failed(result, exc.user_message)
-            self.store.finish_attempt(
+            self.store.attempts.finish(
                 attempt, "created", "Created in Xero.", _jsonable(created),
                 created.get("InvoiceID") or created.get("CreditNoteID"),
             )
@@ -283,14 +283,14 @@ class Syncer(BatchSyncMixin):
             payload = {k: v for k, v in ours.items() if k not in ("Status",)}
             payload["Status"] = xero_status
             key = idempotency_key(self.conn.tenant_id, result.autotask_id, {"update": xero_id, **payload})
-            attempt = self.store.begin_attempt(
+            attempt = self.store.attempts.begin(
                 result.autotask_id, result.invoice_number, key, "update", _jsonable(payload), self.conn.actor
             )
             try:
                 updated = self.conn.xero.update_invoice(xero_id, payload, key)
             except XeroError as exc:
                 state = "unknown" if isinstance(exc, (XeroOutcomeUnknown, XeroProtocolError)) else "failed"
-                self.store.finish_attempt(attempt, state, exc.user_message)
+                self.store.attempts.finish(attempt, state, exc.user_message)
                 message = (
                     f"{result.invoice_number} is in Xero, but Xero did not take the update: {exc.user_message} "
                     "Press Re-sync to try again."
@@ -299,7 +299,7 @@ class Syncer(BatchSyncMixin):
                 return SyncOutcome(
                     replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "failed", message
                 )
-            self.store.finish_attempt(attempt, "updated", "Updated the draft in Xero.", _jsonable(updated), xero_id)
+            self.store.attempts.finish(attempt, "updated", "Updated the draft in Xero.", _jsonable(updated), xero_id)
             return self._done(result, updated, "updated")
         message = (
             f"{result.invoice_number} is already in Xero as {xero_status.lower()} with different content "
@@ -370,8 +370,8 @@ class Syncer(BatchSyncMixin):
         return replace(draft, contact=replace(draft.contact, contact_id=created["ContactID"]))
 
     def _close_open_attempts(self, autotask_id: int, xero_id: str | None) -> None:
-        for a in self.store.open_attempts(autotask_id):
-            self.store.finish_attempt(a.id, "reconciled", "Found in Xero when reconciling.", None, xero_id)
+        for a in self.store.attempts.open(autotask_id):
+            self.store.attempts.finish(a.id, "reconciled", "Found in Xero when reconciling.", None, xero_id)
 
     def _done(self, result: AuditResult, xero: dict, action: str) -> SyncOutcome:
         xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID") or ""

@@ -37,5 +37,5 @@ class Forgotten:
 
 def forget_xero_data(store: Store) -> Forgotten:
     """Forget every organisation's cached Xero reference data."""
-    rows, organisations = store.forget_xero_cache()
+    rows, organisations = store.xero_cache.forget()
     return Forgotten(rows, organisations)

@@ -102,7 +102,7 @@ class PaymentsBack:
         rows = [r for r in self.store.invoices() if r.status == SYNCED and not r.voided]
         if not rows:
             return PaymentsReport(enabled=True)
-        before = {p.autotask_id: p for p in self.store.payments()}
+        before = {p.autotask_id: p for p in self.store.payments.all()}
         # Paid in full is final in Xero (a PAID invoice cannot change; removing a payment is rare):
         # such an invoice is not read again unless asked (recheck_paid), so the Xero calls of a
         # check follow the open invoices, not every invoice ever synced.
@@ -144,7 +144,7 @@ class PaymentsBack:
         changed = [(row, reading) for row, reading, _ in readings.values()
                    if row.autotask_id not in settled or reading is not before[row.autotask_id]]
         for i, (_row, reading) in enumerate(changed):
-            self.store.save_payment(reading)
+            self.store.payments.save(reading)
             self.progress("Recording payment states", i + 1, len(changed))
         return self._report([(row, reading) for row, reading, _ in readings.values()], wrote, report, len(settled))
 

@@ -113,8 +113,8 @@ class DetailPane(QScrollArea):
         self.row = self.store.invoice(autotask_id) if (self.store and autotask_id is not None) else None
         self.result = self.store.last_result(autotask_id) if self.row else None
         audits = self.store.audit_history(autotask_id) if self.row else []
-        attempts = self.store.attempts(autotask_id) if self.row else []
-        self.payment_row = self.store.payment(autotask_id) if self.row else None
+        attempts = self.store.attempts.all(autotask_id) if self.row else []
+        self.payment_row = self.store.payments.get(autotask_id) if self.row else None
         self._needs_check = bool(attempts) and attempts[-1].state not in _OK_ATTEMPTS or not attempts
         self._fill(audits, attempts)
 
