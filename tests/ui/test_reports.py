@@ -122,3 +122,22 @@ def test_period_dialog_defaults_to_the_last_full_month(qtbot):
     dialog = PeriodDialog(date(2026, 11, 30), date(2026, 11, 1))
     qtbot.addWidget(dialog)
     assert dialog.period() == (date(2026, 11, 1), date(2026, 11, 30))  # given backwards, read in order
+
+
+def test_window_export_to_a_fifo_is_one_sentence_and_a_symlink_is_written_through(window, qtbot, tmp_path):
+    import os
+    import stat
+
+    win = window
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    win.reports.export(str(pipe))
+    qtbot.waitUntil(lambda: win.reports.current is None, timeout=20000)
+    assert f"Export: {pipe} is a named pipe (FIFO), not a file; give a file name to write." in win.banner.text()
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["data", "pipe.csv"]
+    real = tmp_path / "real.pdf"
+    link = tmp_path / "link.pdf"
+    link.symlink_to(real)
+    win.reports.month_end(str(link), period=NOV)
+    qtbot.waitUntil(lambda: win.reports.current is None, timeout=30000)
+    assert link.is_symlink() and pdf_pages(real.read_bytes()) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple
@@ -34,18 +35,48 @@ class ReportFileError(Exception):
 
 
 def check_target(path: str | Path) -> Path:
-    """The path if a file can be written there, else ReportFileError (nothing is written)."""
+    """The path if a file can be written there, else ReportFileError (nothing is written).
+
+    A symbolic link is written through: its target gets the report and the link stays. Anything
+    but a regular file (a folder, a device, a named pipe, a socket) is refused; it is only looked
+    at (stat), never opened, so a named pipe cannot make the check wait.
+    """
     p = Path(path).expanduser()
     if not str(path).strip():
         raise ReportFileError("the file name is empty; give a file to write")
-    if p.is_dir():
+    real = Path(os.path.realpath(p))
+    kind = _kind(p)
+    if kind == "a folder":
         raise ReportFileError(f"{p} is a folder; give a file name inside it")
-    parent = p.parent if str(p.parent) else Path(".")
+    if kind:
+        raise ReportFileError(f"{p} is {kind}, not a file; give a file name to write")
+    parent = real.parent
     if not parent.is_dir():
-        raise ReportFileError(f"cannot write {p}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise ReportFileError(f"cannot write {p}: the folder {p.parent if str(p.parent) else '.'} does not exist")
+    if not os.access(parent, os.W_OK) or (real.exists() and not os.access(real, os.W_OK)):
         raise ReportFileError(f"cannot write {p}: permission denied; choose another file")
     return p
+
+
+def _kind(p: Path) -> str:
+    """What is at ``p`` (through links) when it is not a regular file or nothing: '' for those."""
+    try:
+        mode = os.stat(p).st_mode
+    except FileNotFoundError:
+        return ""  # a new file (or a link to one still to be made)
+    except OSError as exc:
+        raise ReportFileError(f"cannot write {p}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def lines_path_for(path: str | Path) -> Path:
@@ -91,8 +122,14 @@ def _write(path: str | Path, header: tuple[str, ...], records: Iterable[tuple[st
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """``write`` fills a temporary file beside ``target``, which then replaces ``target`` in one step."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    """``write`` fills a temporary file beside ``target``, which then replaces ``target`` in one step.
+
+    Through a symbolic link the link's target is replaced (the link stays); what is not a regular
+    file is never replaced (checked again just before the rename).
+    """
+    target = check_target(target)
+    real = Path(os.path.realpath(target))
+    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=real.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -100,7 +137,8 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
         if not tmp.exists() or tmp.stat().st_size == 0:
             raise ReportFileError(f"cannot write {target}: nothing was written")
         os.chmod(tmp, 0o644)  # a report to hand on, not a private temporary file
-        os.replace(tmp, target)
+        check_target(target)  # still a regular file or nothing (not swapped for a pipe meanwhile)
+        os.replace(tmp, real)
     except OSError as exc:
         _discard(tmp)
         raise ReportFileError(f"cannot write {target}: {exc.strerror or exc}") from None
