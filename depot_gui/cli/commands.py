@@ -15,7 +15,7 @@ from depot_gui.cli.cache import add_cache_parser
 from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, Parser, UsageError, date_arg, folder_arg, guarded, minutes_arg
 from depot_gui.cli.connect import add_connect_parser, connect_command
 from depot_gui.cli.contacts import add_contacts_parser
-from depot_gui.cli.invoices import audit_or_sync_command, link_command, result_json, status_command
+from depot_gui.cli.invoices import audit_or_sync_command, check_audit, link_command, result_json, status_command
 from depot_gui.cli.report import add_report_parser, check_report, report_command
 from depot_gui.cli.repair import add_repair_parser, repair_command
 from depot_gui.cli.sandbox import add_sandbox_parser, serve_command, state_command
@@ -132,6 +132,8 @@ def _run(args: argparse.Namespace, out) -> int:
         return repair_command(args, out)
     if args.command == "report":
         check_report(args)
+    if args.command == "audit":
+        check_audit(args)
     try:
         return _in_session(args, out)
     except (SessionError, StoreError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE = 0, 1, 2
@@ -45,8 +46,10 @@ def minutes_arg(text: str) -> int:
 
 
 def date_arg(text: str) -> date:
-    """A --since/--until day (YYYY-MM-DD)."""
+    """A --since/--until day, written YYYY-MM-DD only (not an ISO week like 2026-W01, nor 20260101)."""
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+            raise ValueError
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-01") from None

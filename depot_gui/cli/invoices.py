@@ -9,7 +9,7 @@ from typing import Any
 from depot_gui.core.audit import AuditResult
 from depot_gui.core.money import fmt2
 
-from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED
+from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, UsageError
 
 
 def result_json(r: AuditResult) -> dict[str, Any]:
@@ -43,6 +43,16 @@ def print_table(rows: list[dict[str, Any]], out) -> None:
     for r in rows:
         if r["status"] in ("mismatch", "conflict", "error") or r.get("rounding_line") not in (None, "0.00"):
             print(f"\n{r['invoice_number']}: {r['explanation']}", file=out)
+
+
+def check_audit(args) -> None:
+    """The audit's own options, checked before the data directory is opened (as `report` does)."""
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"depot-sync audit: --since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
+                         "swap them")
+    if args.every is not None and not args.wait_pending:
+        raise UsageError("depot-sync audit: --every goes with --wait-pending (the minutes between its checks); "
+                         "add --wait-pending or leave --every out")
 
 
 def audit_or_sync_command(session, args, out) -> int:

@@ -29,7 +29,7 @@ def _decimal_non_negative(text: str) -> Decimal:
         raise SettingError("the maximum rounding difference (tolerance) must be an amount from 0.00 to 1,000,000.00, like 3.00")
     if value != value.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
         raise SettingError(f"{text!r} has more than 2 decimals; money is compared to the cent")
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(Decimal("0.01")).copy_abs()  # -0 is 0.00 (only 0 passes the sign check)
 
 
 def _on_off(text: str) -> bool:
@@ -69,12 +69,14 @@ def _minutes(text: str) -> int:
 
 def _months(text: str) -> int:
     t = str(text).strip().lower()
-    if t in ("all", "0"):
+    if t == "all":
         return 0
     try:
         value = int(t)
     except ValueError:
         raise SettingError(f"{text!r} is not a number of months (or 'all')") from None
+    if value == 0:
+        raise SettingError("0 months would audit no dates; give 1 to 120 months, or 'all' for every unsynced invoice")
     if not 1 <= value <= 120:
         raise SettingError("the audit period must be 1 to 120 months, or 'all'")
     return value

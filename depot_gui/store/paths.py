@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,30 @@ def paths_for(data_dir: str | Path | None) -> Paths:
     if not str(data_dir).strip():
         raise ValueError("the data directory must not be empty; give a folder, or leave --data-dir out for the standard one")
     return Paths(Path(data_dir).expanduser().resolve())
+
+
+def not_a_file(path: str | Path) -> str:
+    """What is at ``path`` (through links) when it is neither a regular file nor nothing, as words
+    for a sentence ("a folder", "a device", "a named pipe (FIFO)", "a socket"); '' otherwise.
+
+    Only looked at (stat), never opened: a named pipe cannot make the caller wait. OSError when
+    the path cannot be looked at (a link loop, no permission on a folder above it).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return ""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def resource_path(*parts: str) -> Path:

@@ -35,6 +35,23 @@ CASES = {
     "settings-unknown-key": (["settings", "set", "colour", "red"], "depot-sync settings set: argument key: invalid "
                              "choice: 'colour' (choose from 'audit_months', 'contact_match', ...) "
                              "(see depot-sync --help)"),
+    "audit-since-after-until": (["--sandbox", SCENARIO, "audit", "--since", "2026-12-01", "--until", "2026-01-01"],
+                                "depot-sync audit: --since 2026-12-01 is after --until 2026-01-01; swap them"),
+    "audit-since-iso-week": (["--sandbox", SCENARIO, "audit", "--since", "2026-W01"],
+                             "depot-sync audit: argument --since: '2026-W01' is not a date like 2026-11-01 "
+                             "(see depot-sync --help)"),
+    "audit-until-compact-date": (["--sandbox", SCENARIO, "audit", "--until", "20261201"],
+                                 "depot-sync audit: argument --until: '20261201' is not a date like 2026-11-01 "
+                                 "(see depot-sync --help)"),
+    "report-since-iso-week-day": (["report", "--since", "2026-W01-1", "--csv", "x.csv"],
+                                  "depot-sync report: argument --since: '2026-W01-1' is not a date like 2026-11-01 "
+                                  "(see depot-sync --help)"),
+    "audit-every-without-wait-pending": (["--sandbox", SCENARIO, "audit", "--every", "5"],
+                                         "depot-sync audit: --every goes with --wait-pending (the minutes between its "
+                                         "checks); add --wait-pending or leave --every out"),
+    "scenario-is-dev-zero": (["--sandbox", "/dev/zero", "audit"],
+                             "depot-sync: /dev/zero is a device, not a scenario file; give the scenario file "
+                             "(a .json file)"),
     "settings-set-missing-value": (["settings", "set", "tolerance"], "depot-sync settings set: the following arguments "
                                    "are required: value (see depot-sync --help)"),
 }
@@ -52,4 +69,22 @@ def test_bad_argument(cli, synced_dir, case):
     else:
         assert ran.line == line
     assert ran.out == ""
+    before.assert_unchanged()
+
+
+def test_scenario_that_is_a_fifo_is_named_without_waiting(cli, synced_dir, tmp_path):
+    import os
+    import signal
+
+    fifo = tmp_path / "scenario.json"
+    os.mkfifo(fifo)
+    before = Before(synced_dir)
+    signal.alarm(30)  # reading the pipe would wait forever: end the case instead
+    try:
+        ran = cli("--data-dir", synced_dir, "--sandbox", fifo, "audit")
+    finally:
+        signal.alarm(0)
+    assert ran.code == 2
+    assert ran.line == (f"depot-sync: {fifo} is a named pipe (FIFO), not a scenario file; give the scenario file "
+                        "(a .json file)")
     before.assert_unchanged()

@@ -19,6 +19,8 @@ CASES = {
     ("fresh_minutes", "99999999999999999999999"): "minutes must be between 0 and 1440",
     ("fresh_minutes", "٣"): "'٣' is not a whole number of minutes",
     ("contact_match", "telepathy"): "'telepathy' must be one of: name, account_number, name_or_account_number",
+    ("audit_months", "0"): "0 months would audit no dates; give 1 to 120 months, or 'all' for every unsynced invoice",
+    ("audit_months", "121"): "the audit period must be 1 to 120 months, or 'all'",
 }
 
 
@@ -32,3 +34,15 @@ def test_bad_setting_value(cli, synced_dir, key, value):
     before.assert_unchanged()
     shown = cli("--data-dir", synced_dir, "settings", "show")
     assert shown.code == 0 and "tolerance = 3.00" in shown.out.splitlines()
+
+
+def test_tolerance_minus_zero_is_zero(cli, synced_dir):
+    ran = cli("--data-dir", synced_dir, "settings", "set", "tolerance", "-0")
+    assert ran.code == 0 and ran.err == ""
+    assert "tolerance = 0.00" in ran.out.splitlines()
+    assert "tolerance = 0.00" in cli("--data-dir", synced_dir, "settings", "show").out.splitlines()
+
+
+def test_audit_months_all_is_said_in_words(cli, synced_dir):
+    ran = cli("--data-dir", synced_dir, "settings", "set", "audit_months", "all")
+    assert ran.code == 0 and "audit_months = all" in ran.out.splitlines()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import os
-import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple
 from pathlib import Path
 
+from depot_gui.store.paths import not_a_file
 from depot_gui.sync.reports.month_end import LineRow, ReportInvoice, invoice_label
 
 INVOICE_HEADER = (
@@ -59,24 +59,10 @@ def check_target(path: str | Path) -> Path:
 
 
 def _kind(p: Path) -> str:
-    """What is at ``p`` (through links) when it is not a regular file or nothing: '' for those."""
     try:
-        mode = os.stat(p).st_mode
-    except FileNotFoundError:
-        return ""  # a new file (or a link to one still to be made)
+        return not_a_file(p)
     except OSError as exc:
         raise ReportFileError(f"cannot write {p}: {exc.strerror or exc}") from None
-    if stat.S_ISREG(mode):
-        return ""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def lines_path_for(path: str | Path) -> Path:

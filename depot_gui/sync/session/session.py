@@ -11,7 +11,7 @@ from depot_gui.core.settings import Settings
 from depot_gui.store.db import Store, StoreDamaged, StoreError
 from depot_gui.store.opening import open_store, settings_from
 from depot_gui.store.logs import configure_file_log
-from depot_gui.store.paths import Paths, paths_for
+from depot_gui.store.paths import Paths, not_a_file, paths_for
 from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.xero.errors import XeroError
 
@@ -76,8 +76,11 @@ class Session:
         scenario_path, sandbox = None, None
         if scenario is not None:  # a bad scenario or sandbox state is reported before the database is touched
             scenario_path = Path(scenario).expanduser()
-            if scenario_path.is_dir():
+            kind = _not_a_file(scenario_path)
+            if kind == "a folder":
                 raise SessionError(f"{scenario_path} is a folder; give the scenario file (a .json file) in it")
+            if kind:
+                raise SessionError(f"{scenario_path} is {kind}, not a scenario file; give the scenario file (a .json file)")
             if not scenario_path.is_file():
                 raise SessionError(f"scenario file {scenario_path} does not exist")
             sandbox = open_sandbox(paths, scenario_path)
@@ -180,3 +183,10 @@ class Session:
         settings = settings_from(self.store.raw_settings(), texts)
         self.store.save_settings(settings)
         return settings
+
+
+def _not_a_file(path: Path) -> str:
+    try:
+        return not_a_file(path)
+    except OSError as exc:
+        raise SessionError(f"the scenario file {path} cannot be read: {exc.strerror or exc}") from None
