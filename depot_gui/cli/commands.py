@@ -145,6 +145,8 @@ def _in_session(args: argparse.Namespace, out) -> int:
 
     session = Session.open(args.data_dir, args.sandbox, need_connections=args.command in ("audit", "sync", "link"))
     with session:
+        for warning in session.store.warnings:  # a backup not taken: said every time, not only in the log
+            print(f"depot-sync: warning: {warning}", file=sys.stderr)
         if args.command == "settings":
             return _settings(session, args, out)
         if args.command == "status":

@@ -5,6 +5,7 @@ Xero cache and survives "refresh Xero data"."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from depot_gui.core.contacts import DECISIONS, ContactLink
 
@@ -27,8 +28,9 @@ def link_row(r: sqlite3.Row) -> ContactLink:
 class ContactLinks:
     """The ``contact_links`` table (``store.contact_links``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_change: Callable[[], object] = lambda: None) -> None:
         self._db = db
+        self._changed = on_change  # the store's copy of the user's choices follows every change
 
     def save(self, tenant: str, link: ContactLink) -> ContactLink:
         """Keep (or replace) the contact chosen for one company in one organisation."""
@@ -46,21 +48,27 @@ class ContactLinks:
             ((tenant or "").lower(), link.company_id, link.company_name, link.contact_id, link.contact_name,
              link.decision, at),
         )
+        self._changed()
         return ContactLink(link.company_id, link.contact_id, link.contact_name, link.decision, link.company_name, at)
 
     def remember(self, tenant: str, link: ContactLink) -> None:
         """Keep a contact a sync used (decision ``auto``) unless a choice is already kept for the company."""
-        self._db.write(
+        added = self._db.write(
             """INSERT OR IGNORE INTO contact_links(tenant_id, company_id, company_name, contact_id, contact_name,
                    decision, decided_at) VALUES(?,?,?,?,?,?,?)""",
             ((tenant or "").lower(), link.company_id, link.company_name, link.contact_id, link.contact_name,
              link.decision, now_iso()),
-        )
+        ).rowcount
+        if added:
+            self._changed()
 
     def drop(self, tenant: str, company_id: int) -> bool:
         """Forget the choice for one company; False when there was none."""
-        return self._db.write("DELETE FROM contact_links WHERE tenant_id=? AND company_id=?",
-                              ((tenant or "").lower(), company_id)).rowcount > 0
+        dropped = self._db.write("DELETE FROM contact_links WHERE tenant_id=? AND company_id=?",
+                                 ((tenant or "").lower(), company_id)).rowcount > 0
+        if dropped:
+            self._changed()
+        return dropped
 
     def of(self, tenant: str) -> dict[int, ContactLink]:
         """Every company's chosen contact in this organisation, by Autotask company id."""

@@ -21,6 +21,7 @@ from depot_gui.core.serialize import result_from_dict, result_to_dict
 from depot_gui.core.settings import Settings
 
 from depot_gui.store.attempts import SyncAttempts
+from depot_gui.store.choices import LINK_COLUMNS, Choices, write_copy
 from depot_gui.store.contact_links import ContactLinks
 from depot_gui.store.database import Database
 from depot_gui.store.guard import store_error
@@ -51,6 +52,7 @@ class Store:
     def __init__(self, path: Path | str, *, timeout: float = 15.0) -> None:
         """Open (and migrate) the database; ``timeout`` is how long a locked database is waited for."""
         self.path = str(path)
+        self.warnings: list[str] = []  # what opening could not do (a backup not taken): said, not fatal
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as exc:
@@ -60,7 +62,7 @@ class Store:
         self.leases = Leases(self._db)
         self.payments = Payments(self._db)
         self.xero_cache = XeroCacheTable(self._db)
-        self.contact_links = ContactLinks(self._db)
+        self.contact_links = ContactLinks(self._db, self.keep_choices_copy)
         try:
             self._conn.row_factory = sqlite3.Row
             if self.path != ":memory:":
@@ -109,12 +111,44 @@ class Store:
     def raw_settings(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self._read("SELECT key, value FROM settings")}
 
-    def set_setting(self, key: str, value: str) -> None:
+    def set_setting(self, key: str, value: str, *, copy: bool = True) -> None:
         self._write("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+        if copy:
+            self.keep_choices_copy()
 
     def save_settings(self, settings: Settings) -> None:
         for key, text in settings.shown().items():
-            self.set_setting(key, text)
+            self.set_setting(key, text, copy=False)
+        self.keep_choices_copy()
+
+    def choices(self) -> Choices:
+        """Every stored setting and contact link as stored (for the copy kept beside the database)."""
+        links = [{c: r[c] for c in LINK_COLUMNS} for r in self._read("SELECT * FROM contact_links ORDER BY tenant_id, company_id")]
+        return Choices(self.raw_settings(), links)
+
+    def keep_choices_copy(self) -> str:
+        """Rewrite the copy of the settings and contact links (store.choices); '' or why it was not written."""
+        try:
+            return write_copy(self.path, self.choices())
+        except StoreError as exc:  # unreadable here: the copy keeps what it had, for repair
+            return f"the copy of the settings and contact choices was not updated: {exc}"
+
+    def restore_choices(self, settings: dict[str, str], links: list[dict] | None) -> None:
+        """Repair: put settings and contact links back in one transaction (``links`` replace the
+        table's rows; None keeps them)."""
+        try:
+            with self.transaction() as c:
+                c.execute("BEGIN IMMEDIATE")
+                for key, value in settings.items():
+                    c.execute("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET "
+                              "value=excluded.value", (key, value))
+                if links is not None:
+                    c.execute("DELETE FROM contact_links")
+                    c.executemany(f"INSERT INTO contact_links({', '.join(LINK_COLUMNS)}) VALUES({', '.join('?' * len(LINK_COLUMNS))})",
+                                  [tuple(r[col] for col in LINK_COLUMNS) for r in links])
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from None
+        self.keep_choices_copy()
 
     # invoices ---------------------------------------------------------------
     def save_download(self, autotask_id: int, invoice: dict, items: list[dict]) -> None:

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from depot_gui.store.backup import backups
+from depot_gui.store.choices import LINK_COLUMNS
+from depot_gui.store.contact_links import link_row
 from depot_gui.store.db import Store
 from depot_gui.store.paths import Paths
 from depot_gui.store.records import BadStoredSetting, StoreDamaged
@@ -70,21 +72,56 @@ def restore_backup(paths: Paths) -> Path | None:
 
 def salvage_settings(path: Path) -> dict[str, str]:
     """The settings rows still readable in a damaged file, each value checked; {} when none."""
+    settings, _ = salvage_choices(path)
+    return valid_settings(settings or {})[0]
+
+
+def salvage_choices(path: Path) -> tuple[dict[str, str] | None, list[dict] | None]:
+    """The settings and contact links a damaged file still gives, each None when its table cannot be read."""
+    settings = _rows(path, "SELECT key, value FROM settings")
+    links = _rows(path, f"SELECT {', '.join(LINK_COLUMNS)} FROM contact_links")
+    return (None if settings is None else {k: v for k, v in settings if isinstance(k, str) and isinstance(v, str)},
+            None if links is None else [dict(zip(LINK_COLUMNS, r)) for r in links])
+
+
+def _rows(path: Path, sql: str) -> list[tuple] | None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
         try:
-            rows = conn.execute("SELECT key, value FROM settings").fetchall()
+            return conn.execute(sql).fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
-        return {}
+        return None
+
+
+def valid_settings(settings: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The values that parse as stored settings, and the keys of those that do not."""
     good: dict[str, str] = {}
-    for key, value in rows:
-        if not isinstance(key, str) or not isinstance(value, str):
-            continue
+    bad: list[str] = []
+    for key, value in settings.items():
         try:
             settings_from({}, {key: value})
         except BadStoredSetting:  # a value that does not parse is left behind
+            bad.append(key)
             continue
         good[key] = value
-    return good
+    return good, bad
+
+
+def valid_links(links: list[dict]) -> tuple[list[dict], list[str]]:
+    """The contact links that can be kept, and the company names of those that cannot."""
+    good: list[dict] = []
+    bad: list[str] = []
+    for r in links:
+        try:
+            if set(r) < set(LINK_COLUMNS):
+                raise ValueError("columns missing")
+            link_row(r)  # type: ignore[arg-type]  # a mapping with the row's keys
+            if not isinstance(r["tenant_id"], str) or not r["contact_id"]:
+                raise ValueError("no organisation or contact")
+        except (ValueError, KeyError, TypeError):
+            bad.append(str(r.get("company_name") or r.get("company_id") or "a company"))
+            continue
+        good.append({c: r[c] for c in LINK_COLUMNS})
+    return good, bad

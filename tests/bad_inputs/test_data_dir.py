@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -104,3 +105,16 @@ def test_errors_before_logging_starts_are_printed_once(tmp_path):
         assert p.returncode == 2
         assert len(p.stderr.splitlines()) == 1, p.stderr
         assert p.stdout == ""
+
+
+def test_a_backup_that_could_not_be_taken_is_said(cli, synced_dir):
+    shutil.rmtree(synced_dir / "backups")
+    (synced_dir / "backups").write_text("a file where the backups folder belongs")
+    before = Before(synced_dir)
+    ran = cli("--data-dir", synced_dir, "status")
+    assert ran.code == 0
+    assert ran.line == (f"depot-sync: warning: today's backup of the local database was not taken ({synced_dir / 'backups'}: "
+                        "it is a file, not a folder); the database itself is fine, but repair can only go back to an "
+                        "older backup")
+    assert ran.out.startswith("Invoice ")
+    before.assert_unchanged()

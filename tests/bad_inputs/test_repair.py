@@ -122,7 +122,12 @@ def test_repair_that_could_not_rebuild_for_want_of_a_connection_exits_2(cli, tmp
         f"The damaged file is kept as {kept}.",
         "No usable backup was found: the audit history and sync attempts are lost (they remain only in the "
         "damaged file).",
-        "Settings carried over from the damaged file: 0.",
+        "Settings not restored (back at the backup's value or the default; set them again with `depot-sync "
+        "settings set` or in Settings): tolerance, service_adjustments, xero_status, default_account, "
+        "rounding_account, contact_match, payments_back, audit_months, fresh_minutes, mapping.accounts, "
+        "mapping.tax_types, mapping.tracking.",
+        "Contact choices could not be read from the damaged file and no copy was kept: those made after the backup "
+        "are lost (choose them again with `depot-sync contacts link` or in Xero contacts…).",
     ]
 
 
@@ -143,3 +148,56 @@ def test_repair_that_could_not_rebuild_because_autotask_refused_exits_1(cli, tmp
     assert ran.line == (f"depot-sync repair: The invoice states were not rebuilt: {reason} The database itself is "
                         "sound; run repair once what is said above is fixed.")
     assert ran.out == f"The local database {tmp_path / 'd' / 'depot.sqlite3'} is sound.\n"
+
+
+def _choices_set(cli, data_dir) -> None:
+    for key, value in (("tolerance", "5.00"), ("xero_status", "authorised"), ("service_adjustments", "on")):
+        assert cli("--data-dir", data_dir, "settings", "set", key, value).code == 0
+    for company in ("Acme Dental Group", "Bluegum Legal"):
+        ran = cli("--data-dir", data_dir, "--sandbox", DEMO, "contacts", "link", company, "Acme Dental Group")
+        assert ran.code == 0, ran.err
+
+
+def _links(data_dir) -> list[tuple]:
+    conn = sqlite3.connect(data_dir / "depot.sqlite3")
+    try:
+        return conn.execute("SELECT company_name, contact_name, decision FROM contact_links "
+                            "WHERE decision != 'auto' ORDER BY company_id").fetchall()
+    finally:
+        conn.close()
+
+
+CHOSEN = [("Acme Dental Group", "Acme Dental Group", "link"), ("Bluegum Legal", "Acme Dental Group", "link")]
+
+
+@pytest.mark.parametrize("table", ["settings", "contact_links"])
+def test_repair_restores_settings_and_contact_choices_from_the_kept_copy(cli, synced_dir, table):
+    _choices_set(cli, synced_dir)
+    assert _links(synced_dir) == CHOSEN
+    db = synced_dir / "depot.sqlite3"
+    _overwrite_page(db, _root_page(db, table))
+    ran = cli("--data-dir", synced_dir, "--sandbox", DEMO, "repair")
+    assert ran.code == 0, ran.err
+    copy, damaged = "the copy kept beside the database (depot-choices.json)", "the damaged file"
+    settings_from, links_from = (copy, damaged) if table == "settings" else (damaged, copy)
+    lines = ran.out.splitlines()
+    assert f"Settings restored: 9, from {settings_from}." in lines
+    assert f"Contact choices restored: 3, from {links_from}." in lines
+    assert "not restored" not in ran.out
+    shown = cli("--data-dir", synced_dir, "settings", "show").out.splitlines()
+    assert {"tolerance = 5.00", "xero_status = authorised", "service_adjustments = on"} <= set(shown)
+    assert _links(synced_dir) == CHOSEN
+
+
+def test_repair_names_each_setting_it_could_not_restore(cli, synced_dir):
+    _choices_set(cli, synced_dir)
+    (synced_dir / "depot-choices.json").unlink()  # no copy, and the damaged file's settings unreadable
+    db = synced_dir / "depot.sqlite3"
+    _overwrite_page(db, _root_page(db, "settings"))
+    ran = cli("--data-dir", synced_dir, "--sandbox", DEMO, "repair")
+    assert ran.code == 0, ran.err
+    assert ("Settings not restored (back at the backup's value or the default; set them again with "
+            "`depot-sync settings set` or in Settings): tolerance, service_adjustments, xero_status, default_account, "
+            "rounding_account, contact_match, payments_back, audit_months, fresh_minutes, mapping.accounts, "
+            "mapping.tax_types, mapping.tracking.") in ran.out.splitlines()
+    assert "Contact choices restored: 3, from the damaged file." in ran.out.splitlines()

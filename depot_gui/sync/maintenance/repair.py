@@ -20,9 +20,10 @@ from depot_gui.core.audit import CONFLICT, SYNCED
 from depot_gui.store.db import Store, StoreError
 from depot_gui.store.logs import configure_file_log
 from depot_gui.store.paths import paths_for
-from depot_gui.store.recovery import diagnose, restore_backup, salvage_settings, set_aside
+from depot_gui.store.recovery import diagnose, restore_backup, set_aside
 from depot_gui.xero.errors import XeroError
 
+from depot_gui.sync.maintenance.restore_choices import ChoicesRestored, restore_choices
 from depot_gui.sync.session.session import Session, SessionError
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class RepairReport:
     damage: str = ""                       # what was wrong ("" when the database was sound)
     kept_aside: list[Path] = field(default_factory=list)
     backup: Path | None = None             # the backup the new database started from
-    settings_kept: int = 0                 # settings carried over from the damaged file
+    choices: ChoicesRestored = field(default_factory=ChoicesRestored)  # settings and contact choices put back
     synced: list[str] = field(default_factory=list)
     not_ours: list[str] = field(default_factory=list)
     checked: int = 0
@@ -84,7 +85,7 @@ class RepairReport:
             else:
                 out.append("No usable backup was found: the audit history and sync attempts are lost "
                            "(they remain only in the damaged file).")
-            out.append(f"Settings carried over from the damaged file: {self.settings_kept}.")
+            out += self.choices.lines(window)
         elif not self.not_rebuilt:
             out.append(f"The local database {self.database} is sound; the invoice states were checked again.")
         else:
@@ -116,10 +117,11 @@ def repair(data_dir: str | Path | None, scenario: str | Path | None = None) -> R
     except StoreError as exc:
         raise RepairError(str(exc)) from None
     if report.kept_aside:
-        salvaged = salvage_settings(report.kept_aside[0])
-        for key, value in salvaged.items():
-            store.set_setting(key, value)
-        report.settings_kept = len(salvaged)
+        try:
+            report.choices = restore_choices(store, report.kept_aside[0])
+        except StoreError as exc:
+            store.close()
+            raise RepairError(str(exc)) from None
     try:
         session = Session(paths, store, Path(scenario).expanduser() if scenario else None)
     except SessionError as exc:

@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
         """Show what the store knows at once, then connect and refresh in the background."""
         rows = self.session.store.invoices()
         self._set_rows(rows)
+        if self.session.store.warnings:  # a backup not taken: in view, not only in the log
+            self.banner.setProperty("kind", "store")
+            self.banner.show_message(" ".join(w[:1].upper() + w[1:] + "." for w in self.session.store.warnings))
         if rows:
             self.invoices.view.selectRow(0)
         self.ops.refresh(quiet=True)
