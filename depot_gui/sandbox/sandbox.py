@@ -47,6 +47,10 @@ DEFAULT_OPTIONS = {
 }
 
 
+# Request headers that change what a request means: kept in the request log.
+LOGGED_HEADERS = ("If-Modified-Since", "Idempotency-Key")
+
+
 class Sandbox:
     """A faithful Autotask + Xero + Xero identity simulator loaded from a scenario file."""
 
@@ -209,8 +213,15 @@ class Sandbox:
                     raise NoAnswer("delay", resp)
                 time.sleep(seconds)
                 return self._answer(api, req, None, fault=kind)
+            if kind == "partial_commit":
+                req.element_limit = int(fault["elements"])
+                if api != "xero" and req.element_limit == 0:  # one record per call: nothing applied
+                    self._log_only(api, req, None, kind)
+                    raise NoAnswer(kind)
+                if api != "xero":
+                    req.element_limit = None
             resp = self._answer(api, req, None, fault=kind, log_status=False)
-            raise NoAnswer("timeout_after_commit", resp)
+            raise NoAnswer(kind, resp)
 
     def _answer(self, api: str | None, req: Request, run=None, *, fault: str | None = None,
                 log_status: bool = True) -> Response:
@@ -224,18 +235,34 @@ class Sandbox:
             resp.headers["Date"] = http_date(now)
             if api == "xero" or api == "identity":
                 resp.headers.setdefault("Xero-Correlation-Id", _correlation())
-            entry = {"api": api, "method": req.method, "path": req.path,
-                     "status": resp.status if log_status else None}
-            if fault:
-                entry["fault"] = fault
-            data["requests"].append(entry)
+            data["requests"].append(self._log_entry(api, req, resp.status if log_status else None, fault))
             return resp
 
     def _log_only(self, api: str | None, req: Request, status: int | None, fault: str) -> None:
         """Record a request that got no answer."""
         with self.store.transaction() as data:
-            data["requests"].append({"api": api, "method": req.method, "path": req.path, "status": status,
-                                     "fault": fault})
+            data["requests"].append(self._log_entry(api, req, status, fault))
+
+    def _log_entry(self, api: str | None, req: Request, status: int | None, fault: str | None) -> dict:
+        """One ``requests`` entry: api, method, path, status; then what else changes the request's meaning.
+
+        ``query`` (the query string as sent) when there is one, ``headers`` (``If-Modified-Since``,
+        ``Idempotency-Key``) when sent, ``elements`` (documents in the body) for a Xero batch write,
+        ``fault`` when one fired.
+        """
+        entry: dict = {"api": api, "method": req.method, "path": req.path, "status": status}
+        if req.query_string:
+            entry["query"] = req.query_string
+        headers = {name: req.headers.get(name) for name in LOGGED_HEADERS if name in req.headers}
+        if headers:
+            entry["headers"] = headers
+        if api == "xero":
+            count = self.xero.batch_size(req)
+            if count is not None:
+                entry["elements"] = count
+        if fault:
+            entry["fault"] = fault
+        return entry
 
     def _route(self, api: str | None, req: Request, data: dict, now) -> Response:
         """Hand the request to its service."""

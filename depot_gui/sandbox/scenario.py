@@ -12,7 +12,7 @@ from pathlib import Path
 from depot_gui.sandbox.clock import is_iso_datetime, parse_iso
 
 API_NAMES = ("autotask", "xero", "identity")
-FAULT_KINDS = ("status", "timeout_after_commit", "drop", "delay")
+FAULT_KINDS = ("status", "timeout_after_commit", "drop", "delay", "partial_commit")
 # Autotask fields that are money / numbers on the wire: a string there is a broken scenario.
 NUMERIC_FIELDS = {
     "invoiceTotal", "totalTaxValue", "extendedPrice", "taxDollars", "totalAmount", "rate",
@@ -366,3 +366,5 @@ class _Validator:
             self.number(d, "seconds", path)
             if d["seconds"] < 0:
                 self.fail(f"{path}.seconds", "must not be negative")
+        if d["kind"] == "partial_commit":
+            self.integer(d, "elements", path, minimum=0)

@@ -56,7 +56,8 @@ def test_status_fault_changes_nothing(setup):
     r = c.put(f"{API}/Invoices", json={"Invoices": [INVOICE]})
     assert r.status_code == 429 and r.headers["retry-after"] == "7"
     assert sb.state()["xero"]["Invoices"] == []
-    assert last(sb) == {"api": "xero", "method": "PUT", "path": f"{API}/Invoices", "status": 429, "fault": "status"}
+    assert last(sb) == {"api": "xero", "method": "PUT", "path": f"{API}/Invoices", "status": 429, "elements": 1,
+                        "fault": "status"}
     assert c.put(f"{API}/Invoices", json={"Invoices": [INVOICE]}).status_code == 200  # nth=1 only
 
 
@@ -80,7 +81,7 @@ def test_timeout_after_commit_applies_then_never_answers(setup):
     assert [i["InvoiceNumber"] for i in sb.state()["xero"]["Invoices"]] == ["INV-F1"]
     entry = [r for r in sb.state()["requests"] if r.get("fault")][-1]
     assert entry == {"api": "xero", "method": "PUT", "path": f"{API}/Invoices", "status": None,
-                     "fault": "timeout_after_commit"}
+                     "headers": {"Idempotency-Key": "t-1"}, "elements": 1, "fault": "timeout_after_commit"}
     replay = c.put(f"{API}/Invoices", json={"Invoices": [INVOICE]}, headers={"Idempotency-Key": "t-1"})
     assert replay.status_code == 200 and len(sb.state()["xero"]["Invoices"]) == 1
 

@@ -408,4 +408,5 @@ def test_state_lists_created_invoices(xero):
     st = sb.state()
     assert [i["InvoiceNumber"] for i in st["xero"]["Invoices"]] == ["INV-9001"]
     assert st["xero"]["Invoices"][0]["Total"] == Decimal("100.00")
-    assert {"api": "xero", "method": "PUT", "path": f"{API}/Invoices", "status": 200} in st["requests"]
+    assert {"api": "xero", "method": "PUT", "path": f"{API}/Invoices", "status": 200, "query": "unitdp=4",
+            "elements": 1} in st["requests"]

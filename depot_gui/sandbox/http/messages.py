@@ -114,6 +114,7 @@ class Request:
     headers: Headers
     body: bytes = b""
     read_timeout: float | None = None
+    element_limit: int | None = None  # partial_commit: apply only the first K documents of the body
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)

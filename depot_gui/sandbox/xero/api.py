@@ -47,6 +47,17 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
             return None
         return ("xero", tenant.strip().lower())
 
+    def batch_size(self, req: Request) -> int | None:
+        """How many documents a write to a batch endpoint (PUT/POST /Invoices, /CreditNotes, /Contacts) held."""
+        segs = [s.lower() for s in req.path.split("/") if s]
+        if req.method not in ("PUT", "POST") or len(segs) != 3 or segs[:2] != ["api.xro", "2.0"]:
+            return None
+        key = {"invoices": "Invoices", "creditnotes": "CreditNotes", "contacts": "Contacts"}.get(segs[2])
+        if key is None:
+            return None
+        found, bad = self.all_elements(req, key)
+        return None if bad is not None else len(found)
+
     def concurrency_response(self) -> Response:
         """429 for the sixth overlapping call on one tenant."""
         return problem(429, "Too Many Requests", "Concurrent request limit exceeded",
@@ -101,7 +112,8 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
             replay.headers["Idempotent-Replayed"] = "true"
             return replay
         resp = run()
-        store[key] = {"fingerprint": fingerprint, "at": ts, "response": resp.to_dict()}
+        if req.element_limit is None:  # a partial commit never answered: nothing to replay
+            store[key] = {"fingerprint": fingerprint, "at": ts, "response": resp.to_dict()}
         return resp
 
     def route(self, req: Request, rest: list[str], books: dict, now) -> Response:

@@ -13,6 +13,16 @@ CONTACT_FIELDS = ("Name", "ContactNumber", "AccountNumber", "ContactStatus", "Fi
                   "Phones", "ContactPersons", "AccountsReceivableTaxType", "AccountsPayableTaxType",
                   "SalesDefaultAccountCode", "PurchasesDefaultAccountCode", "PaymentTerms")
 
+# maxLength of the Contact schema's text fields in Xero's OpenAPI spec (xero_accounting.yaml).
+CONTACT_MAX_LENGTHS = {"ContactNumber": 50, "AccountNumber": 50, "Name": 255, "FirstName": 255, "LastName": 255,
+                       "CompanyNumber": 50, "EmailAddress": 255, "TaxNumber": 50}
+
+
+def too_long(el: dict, limits: dict[str, int]) -> list[str]:
+    """Xero's messages for the text fields of ``el`` longer than the spec allows."""
+    return [f"{key} must not be longer than {limit} characters; it has {len(el[key])}."
+            for key, limit in limits.items() if isinstance(el.get(key), str) and len(el[key]) > limit]
+
 
 class ContactBook:
     """Lookup and find-or-create over one tenant's contacts."""
@@ -53,6 +63,9 @@ class ContactBook:
         found = self.by_name(name)
         if found is not None:
             return found, None, None
+        long = too_long(ref, CONTACT_MAX_LENGTHS)
+        if long:
+            return None, None, " ".join(long)
         return None, self.new({k: ref[k] for k in CONTACT_FIELDS if k in ref}), None
 
     def new(self, fields: dict) -> dict:
@@ -65,7 +78,7 @@ class ContactBook:
 
     def validate(self, el: dict, existing: dict | None) -> list[str]:
         """Xero's contact rules: a name, unique among active contacts; unique ContactNumber."""
-        errors = []
+        errors = too_long(el, CONTACT_MAX_LENGTHS)
         name = el.get("Name", existing.get("Name") if existing else None)
         if not name or not str(name).strip():
             errors.append("The contact name must be specified.")

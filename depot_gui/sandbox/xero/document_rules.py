@@ -23,6 +23,7 @@ TRANSITIONS = {
     "VOIDED": {"VOIDED"},
     "DELETED": {"DELETED"},
 }
+INVOICE_NUMBER_MAX = 255  # Invoice.InvoiceNumber maxLength in Xero's OpenAPI spec
 CONTENT_KEYS = ("LineItems", "Contact", "Date", "LineAmountTypes", "CurrencyCode", "Type")
 
 
@@ -121,6 +122,9 @@ def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs
         number = _next_number(kind, org, docs)
     if number is not None:
         number = str(number).strip()
+        if kind is INVOICE and len(number) > INVOICE_NUMBER_MAX:
+            errors.append(f"InvoiceNumber must not be longer than {INVOICE_NUMBER_MAX} characters; it has "
+                          f"{len(number)}.")
     doc[kind.number_key] = number or ""
     if doc_type in ("ACCREC", "ACCRECCREDIT") and number and status != "DELETED":
         for other in docs:

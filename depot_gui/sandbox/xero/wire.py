@@ -154,7 +154,17 @@ class XeroWire:
         return Response.json(200, self.envelope(key, items, now))
 
     def elements(self, req: Request, key: str) -> tuple[list, Response | None]:
-        """The objects of a write body: ``{"Key": [...]}``, a list, or a single object (JSON or Xero's XML)."""
+        """The objects of a write body: ``{"Key": [...]}``, a list, or a single object (JSON or Xero's XML).
+
+        A ``partial_commit`` fault (``req.element_limit`` K) keeps only the first K of them.
+        """
+        found, bad = self.all_elements(req, key)
+        if bad is None and req.element_limit is not None:
+            found = found[:req.element_limit]
+        return found, bad
+
+    def all_elements(self, req: Request, key: str) -> tuple[list, Response | None]:
+        """Every object of a write body (see :meth:`elements`)."""
         if "xml" in (req.headers.get("Content-Type") or "").lower():
             try:
                 found = read_xml(req.body, key)
