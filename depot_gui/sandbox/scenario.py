@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from depot_gui.sandbox.clock import is_iso_datetime, parse_iso
+from depot_gui.sandbox.scenario_types import wrong_type
 
 API_NAMES = ("autotask", "xero", "identity")
 FAULT_KINDS = ("status", "timeout_after_commit", "drop", "delay", "partial_commit")
@@ -230,7 +231,7 @@ class _Validator:
                 self.fail(base, "entity names are the REST API's own names, e.g. \"BillingItems\"")
             seen: set[int] = set()
             for i, row in enumerate(self.arr(rows, base)):
-                self.record(row, f"{base}[{i}]", seen)
+                self.record(row, f"{base}[{i}]", seen, name)
         billing_ids = {r["id"] for r in ents.get("BillingItems", [])}
         for i, p in enumerate(self.arr(a.get("pending", []), "$.autotask.pending")):
             path = f"$.autotask.pending[{i}]"
@@ -243,8 +244,8 @@ class _Validator:
             if not isinstance(e, str):
                 self.fail(f"$.autotask.restrictedEntities[{i}]", f"must be an entity name string, got {_kind(e)}")
 
-    def record(self, row: object, path: str, seen: set[int]) -> None:
-        """One Autotask entity record."""
+    def record(self, row: object, path: str, seen: set[int], entity: str = "") -> None:
+        """One Autotask entity record (documented fields typed as Autotask serves them)."""
         r = self.obj(row, path)
         self.integer(r, "id", path)
         if r["id"] in seen:
@@ -253,6 +254,9 @@ class _Validator:
         for key, v in r.items():
             if key in NUMERIC_FIELDS and v is not None and (isinstance(v, bool) or not isinstance(v, (int, Decimal))):
                 self.fail(f"{path}.{key}", f"must be a JSON number (money is a number on the wire), got {_kind(v)} {_show(v)}")
+            problem = wrong_type(entity, key, v)
+            if problem:
+                self.fail(f"{path}.{key}", problem)
             if (key.endswith(("DateTime", "Date")) and key != "date") and v is not None:
                 if not is_iso_datetime(v):
                     self.fail(f"{path}.{key}", f"must be an ISO-8601 datetime string or null, got {_show(v)}")
