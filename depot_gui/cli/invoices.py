@@ -26,6 +26,8 @@ def result_json(r: AuditResult) -> dict[str, Any]:
         "explanation": r.explanation,
         "xero_invoice_id": r.xero_invoice_id or None,
         "unchecked": list(r.unchecked),
+        "currency": r.currency,
+        "xero_organisation": r.organisation,
     }
 
 
@@ -33,8 +35,8 @@ def print_table(rows: list[dict[str, Any]], out) -> None:
     if not rows:
         print("No invoices.", file=out)
         return
-    cols = ("invoice_number", "status", "autotask_total", "xero_total", "difference", "causes")
-    heads = ("Invoice", "Status", "Autotask", "Xero", "Difference", "Causes")
+    cols = ("invoice_number", "status", "currency", "autotask_total", "xero_total", "difference", "causes")
+    heads = ("Invoice", "Status", "Currency", "Autotask", "Xero", "Difference", "Causes")
     table = [[", ".join(r[c]) if isinstance(r[c], list) else str(r[c]) for c in cols] for r in rows]
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(heads)]
     print("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip(), file=out)
@@ -106,7 +108,7 @@ def status_command(session, args, out) -> int:
                 "autotask_total": r.autotask_total, "xero_total": r.xero_total, "difference": r.difference,
                 "rounding_line": r.rounding_line, "causes": r.causes if r.status == "mismatch" else [],
                 "explanation": r.explanation, "xero_invoice_id": r.xero_invoice_id,
-                "unchecked": list(r.unchecked),
+                "unchecked": list(r.unchecked), "currency": r.currency, "xero_organisation": r.organisation,
                 "synced_at": r.synced_at, "voided_in_autotask": r.voided, "checked_at": r.audited_at,
             }
         )

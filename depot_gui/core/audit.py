@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from depot_gui.core.contacts import choice_text
+from depot_gui.core.currency import currency_problem
 from depot_gui.core.diagnosis import Cause, Evidence, diagnose
-from depot_gui.core.mapping import MappingOverrides, XeroDraft, map_invoice
+from depot_gui.core.mapping import MappingOverrides, XeroDraft, currency_of, map_invoice
 from depot_gui.core.models import AutotaskInvoice, BillingItem, ReferenceData
 from depot_gui.core.money import CENT, ZERO, fmt_money
 from depot_gui.core.settings import Settings
@@ -66,6 +67,8 @@ class AuditResult:
     xero_invoice_id: str | None = None
     extra: dict = field(default_factory=dict)
     unchecked: tuple[str, ...] = ()  # checks that could not run (never reported as passed)
+    currency: str = ""  # ISO code of every amount above (the Autotask company's currency, else the base one)
+    organisation: str = ""  # the name of the Xero organisation the invoice goes (or went) to
 
     @property
     def cause_codes(self) -> list[str]:
@@ -124,7 +127,32 @@ def audit_invoice(
     evidence: Evidence | None = None,
     overrides: MappingOverrides | None = None,
 ) -> AuditResult:
-    """Map, total with Xero's rules, compare with Autotask, diagnose; pure function."""
+    """Map, total with Xero's rules, compare with Autotask, diagnose; pure function.
+
+    Every amount is compared in the invoice's own currency; an invoice in a currency the Xero
+    organisation has not added is an error (never sent in another currency)."""
+    currency = currency_of(invoice, ref)
+    result = _audit(invoice, items, ref, settings, evidence, overrides)
+    result = replace(result, currency=currency.code, organisation=ref.organisation)
+    problem = currency_problem(currency, ref.base_currency, ref.xero_currencies, ref.organisation)
+    if problem and not invoice.is_voided:
+        extra = {k: v for k, v in result.extra.items() if k != "contact_choice"}
+        result = replace(result, status=ERROR, explanation=problem, causes=(), rounding_line=ZERO, unchecked=(),
+                         extra={**extra, "currency_missing": currency.code})
+        if result.draft is not None:  # no rounding line: the amounts stay Autotask's, nothing is sent
+            result = replace(result, draft=replace(result.draft, lines=tuple(
+                ln for ln in result.draft.lines if not ln.is_rounding)))
+    return result
+
+
+def _audit(
+    invoice: AutotaskInvoice,
+    items: list[BillingItem],
+    ref: ReferenceData,
+    settings: Settings,
+    evidence: Evidence | None,
+    overrides: MappingOverrides | None,
+) -> AuditResult:
     evidence = evidence or Evidence(lob=ref.lob)
     company = ref.companies.get(invoice.company_id or -1)
     company_name = company.name if company else ""

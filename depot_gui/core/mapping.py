@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from depot_gui.core.contacts import Candidate, broken_link_text, closest, exact_name
+from depot_gui.core.currency import InvoiceCurrency, invoice_currency
 from depot_gui.core.ownership import ownership_mark
 from depot_gui.core.models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
 from depot_gui.core.money import ZERO, round4
@@ -94,6 +95,10 @@ class XeroDraft:
     due_date: date | None
     lines: tuple[XeroLine, ...]
     warnings: tuple[str, ...] = ()
+    # Sent as CurrencyCode when the invoice is not in the organisation's base currency ("": base),
+    # with CurrencyRate only when the user chose Autotask's exchange rate (None: Xero's rate of the day)
+    currency_code: str = ""
+    currency_rate: Decimal | None = None
 
     def totals(self, include_rounding: bool = True) -> Totals:
         """SubTotal / TotalTax / Total as Xero will compute them for these lines."""
@@ -144,6 +149,10 @@ class XeroDraft:
             "Status": status,
         }
         body["CreditNoteNumber" if credit else "InvoiceNumber"] = self.invoice_number
+        if self.currency_code:
+            body["CurrencyCode"] = self.currency_code
+            if self.currency_rate is not None:
+                body["CurrencyRate"] = self.currency_rate
         if self.date:
             body["Date"] = self.date.isoformat()
         if self.due_date and not credit:
@@ -304,6 +313,8 @@ def map_invoice(
     due = invoice.due_date.date() if invoice.due_date else None
     if due is None and inv_date is not None:
         due = inv_date + timedelta(days=30)
+    currency = currency_of(invoice, ref)
+    foreign = currency.code if currency.code and currency.code != ref.base_currency else ""
     return XeroDraft(
         invoice_number=invoice.number,
         reference=ownership_mark(invoice.id),
@@ -312,7 +323,15 @@ def map_invoice(
         due_date=due,
         lines=tuple(lines),
         warnings=tuple(dict.fromkeys(warnings)),
+        currency_code=foreign,
+        currency_rate=currency.autotask_rate if foreign and settings.exchange_rate == "AUTOTASK" else None,
     )
+
+
+def currency_of(invoice: AutotaskInvoice, ref: ReferenceData) -> InvoiceCurrency:
+    """The currency of the invoice's amounts: its company's Autotask currency, else the base one."""
+    company = ref.companies.get(invoice.company_id or -1)
+    return invoice_currency(company.currency_id if company else None, ref.currencies, ref.base_currency)
 
 
 def _account_code(item: BillingItem, ref: ReferenceData, settings: Settings, overrides: MappingOverrides, warn) -> str:

@@ -144,6 +144,7 @@ class Company:
     number: str = ""
     tax_region_id: int | None = None
     is_tax_exempt: bool = False
+    currency_id: int | None = None  # Autotask Currencies id (None: the base currency)
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> "Company":
@@ -153,6 +154,7 @@ class Company:
             number=_str(d.get("companyNumber")).strip(),
             tax_region_id=_int(d.get("taxRegionID")),
             is_tax_exempt=bool(d.get("isTaxExempt")),
+            currency_id=_int(d.get("currencyID")),
         )
 
 
@@ -308,6 +310,12 @@ class ReferenceData:
     lob: LobAccess = field(default_factory=LobAccess)
     # Xero's active tracking categories and their active options (None: not read, none chosen)
     tracking: dict[str, tuple[str, ...]] | None = None
+    # Autotask Currencies by id (core.currency.AutotaskCurrency; empty: no multi-currency), the Xero
+    # organisation's name and base currency, and the currencies it added (None: not read)
+    currencies: dict[int, Any] = field(default_factory=dict)
+    organisation: str = ""
+    base_currency: str = ""
+    xero_currencies: tuple[str, ...] | None = None
 
     def account(self, code: str) -> XeroAccount | None:
         for acc in self.accounts:

@@ -35,6 +35,7 @@ def draft_to_dict(d: XeroDraft) -> dict[str, Any]:
         "contact": {"name": d.contact.name, "account_number": d.contact.account_number, "contact_id": d.contact.contact_id},
         "date": d.date.isoformat() if d.date else None, "due_date": d.due_date.isoformat() if d.due_date else None,
         "lines": [line_to_dict(ln) for ln in d.lines], "warnings": list(d.warnings),
+        "currency_code": d.currency_code, "currency_rate": _s(d.currency_rate),
     }
 
 
@@ -53,6 +54,7 @@ def draft_from_dict(d: dict[str, Any]) -> XeroDraft:
             for x in d["lines"]
         ),
         warnings=tuple(d.get("warnings", ())),
+        currency_code=d.get("currency_code") or "", currency_rate=_d(d.get("currency_rate")),
     )
 
 
@@ -72,6 +74,7 @@ def result_to_dict(r: AuditResult) -> dict[str, Any]:
         ],
         "warnings": list(r.warnings), "notes": list(r.notes), "xero_invoice_id": r.xero_invoice_id,
         "extra": r.extra, "unchecked": list(r.unchecked),
+        "currency": r.currency, "organisation": r.organisation,
     }
 
 
@@ -99,4 +102,5 @@ def result_from_dict(d: dict[str, Any]) -> AuditResult:
         lines=tuple(lines), warnings=tuple(d.get("warnings", ())), notes=tuple(d.get("notes", ())),
         xero_invoice_id=d.get("xero_invoice_id"), extra=d.get("extra") or {},
         unchecked=tuple(d.get("unchecked", ())),
+        currency=d.get("currency") or "", organisation=d.get("organisation") or "",
     )

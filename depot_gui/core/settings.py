@@ -145,6 +145,13 @@ SPECS: dict[str, SettingSpec] = {
             "How an Autotask company is found among Xero contacts.",
         ),
         SettingSpec(
+            "exchange_rate",
+            "Exchange rate of invoices in another currency",
+            _choice("XERO", "AUTOTASK"),
+            lambda v: v.lower(),
+            "xero: Xero's rate of the day; autotask: the exchange rate of the currency in Autotask.",
+        ),
+        SettingSpec(
             "payments_back",
             "Payments back to Autotask",
             _on_off,
@@ -183,6 +190,7 @@ class Settings:
     fresh_minutes: int = 15
     payments_back: bool = True
     audit_months: int = 2
+    exchange_rate: str = "XERO"
 
     def with_value(self, key: str, text: str) -> "Settings":
         """A copy with one setting parsed from user text (SettingError when invalid)."""

@@ -38,10 +38,13 @@ __all__ = [
 ]
 
 
-# The invoice row plus what the last audit could not check (kept inside its result JSON),
+# The invoice row plus what the last audit could not check, its currency and Xero organisation (kept
+# inside its result JSON),
 # and its payment state (payments table, issue 14) as ``payment_state``.
 _ROW_COLUMNS = (
     "i.*, CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.unchecked') END AS unchecked_json, "
+    "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.currency') END AS currency, "
+    "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.organisation') END AS organisation, "
     "p.state AS payment_state"
 )
 

@@ -75,6 +75,8 @@ class InvoiceRow:
     # Payments back (issue 14): "paid", "part_paid", "overdue", "unpaid", or None when unknown
     # (never checked, or the Xero document no longer asks for money). From the payments table.
     payment_state: str | None = None
+    currency: str = ""  # ISO code of the amounts ("" before the audit that knew it)
+    organisation: str = ""  # the Xero organisation it goes (or went) to
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,18 @@ def invoice_row(r: sqlite3.Row) -> InvoiceRow:
         bool(r["voided"]), text("audited_at", r["audited_at"]),
         tuple(codes(r["unchecked_json"] or "[]")) if "unchecked_json" in r.keys() else (),
         payment_state_of(r["payment_state"]) if "payment_state" in r.keys() else None,
+        optional_text("currency", r, 3), optional_text("organisation", r, 255),
     )
+
+
+def optional_text(name: str, r: sqlite3.Row, longest: int) -> str:
+    """A short text kept inside the result JSON ("" when absent); ValueError when it is not text."""
+    value = r[name] if name in r.keys() else None
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > longest:
+        raise ValueError(f"{name} {str(value)[:40]!r} is not a {name}")
+    return value
 
 
 def payment_state_of(value: object) -> str | None:

@@ -77,6 +77,29 @@ class XeroCache:
         self.session[memo] = True
         return rows
 
+    # -- the organisation and its currencies -------------------------------------------------
+
+    def organisation(self) -> dict:
+        """Name, base currency and country, read once per organisation (Xero never changes a base
+        currency) and kept until the cache is forgotten."""
+        kept = self.store.xero_cache.rows(self.tenant, "organisation").get("organisation")
+        if kept:
+            return kept
+        org = self.xero.organisation()
+        kept = {k: org[k] for k in ("Name", "BaseCurrency", "CountryCode", "OrganisationID") if k in org}
+        self.store.xero_cache.put(self.tenant, "organisation", {"organisation": kept}, replace_all=True,
+                             mark=self._mark_now())
+        return kept
+
+    def currencies(self, needed: set[str]) -> tuple[str, ...]:
+        """The codes of the currencies the organisation has added (asked for only when an invoice is
+        in another currency than the base one): read once a session, and again while one of
+        ``needed`` is missing, so a currency added in Xero since counts at the next audit."""
+        memo = ("currencies", self.tenant)
+        if memo not in self.session or not needed <= set(self.session[memo]):
+            self.session[memo] = tuple(sorted({str(c.get("Code") or "").upper() for c in self.xero.currencies()} - {""}))
+        return self.session[memo]
+
     # -- contacts --------------------------------------------------------------------------
 
     def directory(self) -> list[dict]:

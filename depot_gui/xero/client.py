@@ -114,6 +114,10 @@ class XeroClient(XeroBulkMixin):
         """The connected organisation (name, base currency, country, tax settings)."""
         return self._first(self._get("Organisation", "Organisations"), "the organisation")
 
+    def currencies(self) -> list[dict]:
+        """The currencies the organisation has added (``GET /Currencies``; the base one included)."""
+        return self._get("Currencies", "Currencies")
+
     def accounts(self) -> list[dict]:
         """The chart of accounts."""
         return self._get("Accounts", "Accounts")

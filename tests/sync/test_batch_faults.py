@@ -69,10 +69,11 @@ def batch_requests(tmp_path_factory, scenario):
         return [(r["api"], r["method"], r["path"]) for r in session.sandbox.state()["requests"][before:]]
 
 
-def test_a_batched_sync_of_four_costs_ten_xero_calls(batch_requests):
+def test_a_batched_sync_of_four_costs_eleven_xero_calls(batch_requests):
     xero = [f"{m} {p.split('/2.0/')[-1]}" for a, m, p in batch_requests if a == "xero"]
     assert sorted(xero) == sorted([
         "GET Accounts", "GET TaxRates", "GET Contacts", "GET Invoices", "GET CreditNotes",  # the audit
+        "GET Organisation",  # its base currency, once per organisation (kept in the store)
         "GET Invoices", "GET CreditNotes",  # right before writing: what changed since the audit
         "PUT Contacts", "PUT Invoices", "PUT CreditNotes",  # one batch each
     ]), xero
@@ -86,7 +87,7 @@ def test_fault_at_every_xero_request_of_a_batched_sync(tmp_path, scenario, batch
         if api == "xero":
             cases += [{"api": api, "method": method, "path": "^" + re.escape(path) + "$",
                        "nth": seen[(api, method, path)], **k} for k in KINDS]
-    assert len(cases) == 40
+    assert len(cases) == 44  # 11 Xero requests x 4 fault kinds
     failures = []
     for n, fault in enumerate(cases):
         session, syncer = open_syncer(tmp_path / f"case{n}", scenario)
@@ -140,9 +141,10 @@ def test_a_batch_with_one_invalid_invoice(tmp_path, scenario):
 def test_the_daily_limit_ends_the_batch_cleanly(tmp_path, scenario):
     session, syncer = open_syncer(tmp_path / "d", scenario)
     with session:
-        # A Starter organisation with 8 calls left today: the audit and the look-up take 7, the
-        # contacts' batch the 8th; the invoices' batch gets Xero's 429 "day".
-        session.sandbox.set_option("xero_daily_limit", 8)
+        # A Starter organisation with 9 calls left today: the audit and the look-up take 8 (the
+        # organisation's base currency read once), the contacts' batch the 9th; the invoices' batch
+        # gets Xero's 429 "day".
+        session.sandbox.set_option("xero_daily_limit", 9)
         before = len(session.sandbox.state()["requests"])
         outcomes = {o.result.invoice_number: o for o in syncer.sync(NUMBERS)}
         log = session.sandbox.state()["requests"][before:]

@@ -63,7 +63,8 @@ def test_cli_audit_json_contract(tmp_path, demo_scenario, capsys):
     assert code == 0
     assert [o["invoice_number"] for o in out] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
     keys = {"invoice_number", "autotask_id", "status", "autotask_total", "xero_total", "difference",
-            "rounding_line", "causes", "explanation", "xero_invoice_id", "unchecked"}
+            "rounding_line", "causes", "explanation", "xero_invoice_id", "unchecked", "currency",
+            "xero_organisation"}
     for o in out:
         assert set(o) == keys
         for k in ("autotask_total", "xero_total", "difference", "rounding_line"):
@@ -74,6 +75,9 @@ def test_cli_audit_json_contract(tmp_path, demo_scenario, capsys):
     assert m["INV-5005"]["rounding_line"] == "0.02"
     assert m["INV-5001"]["causes"] == [] and m["INV-5001"]["xero_invoice_id"] is None
     assert [o["unchecked"] for o in out] == [[], [], [], [], []]
+    # every amount in the organisation's base currency (no company has another), all to the one organisation
+    assert [o["currency"] for o in out] == ["AUD"] * 5
+    assert [o["xero_organisation"] for o in out] == ["Acme MSP Pty Ltd"] * 5
 
 
 def test_cli_settings_roundtrip_and_bad_value(tmp_path, capsys):

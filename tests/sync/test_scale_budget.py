@@ -25,16 +25,17 @@ def month_end(tmp_path, demo_scenario):
     return open_
 
 
-def test_audit_of_200_invoices_over_40_companies_costs_9_xero_calls_then_4(month_end):
+def test_audit_of_200_invoices_over_40_companies_costs_10_xero_calls_then_4(month_end):
     with month_end(200, 40) as s:
         start = len(s.sandbox.state()["requests"])
         results = s.auditor().audit()
         first = xero_calls(s, start)
         assert len(results) == 200 and {r.status for r in results} == {"ready"}
-        # the contacts are the organisation's whole directory, in one call (1,000 a page)
+        # the contacts are the organisation's whole directory, in one call (1,000 a page); the
+        # organisation (its base currency) once, kept in the store
         assert sorted(first) == sorted(
             ["GET /api.xro/2.0/Accounts", "GET /api.xro/2.0/TaxRates", "GET /api.xro/2.0/Contacts",
-             "GET /api.xro/2.0/CreditNotes"] + ["GET /api.xro/2.0/Invoices"] * 5
+             "GET /api.xro/2.0/Organisation", "GET /api.xro/2.0/CreditNotes"] + ["GET /api.xro/2.0/Invoices"] * 5
         ), first
         again_start = len(s.sandbox.state()["requests"])
         again = s.auditor().audit()
@@ -68,9 +69,9 @@ def test_forgetting_the_cache_reads_everything_again(month_end):
         s.auditor().audit()
         calls = xero_calls(s, start)
     assert calls.count("GET /api.xro/2.0/Accounts") == 1 and calls.count("GET /api.xro/2.0/Invoices") == 1
-    # accounts, tax rates, contacts by OR, invoices by number (no credits among these 10)
+    # accounts, tax rates, contacts by OR, the organisation, invoices by number (no credits among these 10)
     assert sorted(calls) == ["GET /api.xro/2.0/Accounts", "GET /api.xro/2.0/Contacts", "GET /api.xro/2.0/Invoices",
-                             "GET /api.xro/2.0/TaxRates"]
+                             "GET /api.xro/2.0/Organisation", "GET /api.xro/2.0/TaxRates"]
 
 
 def test_rows_are_reported_as_they_are_recorded(month_end):

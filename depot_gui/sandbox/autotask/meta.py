@@ -50,6 +50,9 @@ _FIELDS = {
     "OrganizationalLevel2s": "id:long name:string description:string isActive:boolean",
     "OrganizationalLevelAssociations": "id:long organizationalLevel1ID:integer organizationalLevel2ID:integer isActive:boolean",
     "OrganizationalResources": "id:long resourceID:integer organizationalLevelAssociationID:integer",
+    "Currencies": "id:long name:string description:string displaySymbol:string exchangeRate:double "
+                  "isActive:boolean isInternalCurrency:boolean currencyPositiveFormat:string "
+                  "currencyNegativeFormat:string lastModifiedDateTime:datetime",
     "Contracts": "id:long companyID:integer billToCompanyID:integer billToCompanyContactID:integer "
                  "contractName:string contractNumber:string contractType:integer contractCategory:integer "
                  "status:integer startDate:datetime endDate:datetime billingPreference:integer "

@@ -18,7 +18,7 @@ from depot_gui.store.db import Store
 
 from depot_gui.sync.cancel import Cancelled, CancelToken
 from depot_gui.sync.session.connections import Connections
-from depot_gui.sync.invoices.reference_data import load_contacts, load_reference
+from depot_gui.sync.invoices.reference_data import load_contacts, load_currencies, load_reference
 from depot_gui.sync.lines_of_business.access import check_lob_access
 from depot_gui.sync.mapping.tracking import load_tracking
 from depot_gui.sync.xero_cache import XeroCache
@@ -133,6 +133,7 @@ class Auditor:
             ref = load_reference(self.conn.autotask, self.conn.xero,
                                  {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
             load_contacts(self.conn.xero, ref, cache)
+            load_currencies(self.conn.xero, ref, cache, self.conn.tenant_name)
             ref.contact_links = self.store.contact_links.of(self.conn.tenant_id)
             load_tracking(self.conn.xero, ref, self.overrides)
         else:
@@ -205,6 +206,11 @@ class Auditor:
                     self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
             results.append(result)
         self.recorded(pending_rows)
+        if any(not r.organisation for r in results):  # not found in Autotask: where it would have gone
+            if not ref.organisation:
+                load_currencies(self.conn.xero, ref, self.xero_cache(), self.conn.tenant_name)
+            results = [r if r.organisation else replace(r, currency=r.currency or ref.base_currency,
+                                                         organisation=ref.organisation) for r in results]
         results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
         log.info("audit of %d invoice(s): %s", len(results),
                  ", ".join(f"{r.invoice_number} {r.status}" for r in results[:50]) + (" ..." if len(results) > 50 else ""))
