@@ -21,7 +21,6 @@ from depot_gui.sync.reports.csv_writer import lines_path_for
 from depot_gui.sync.reports.files import export_table, period_reports
 
 from depot_gui.ui.dialogs.errors import friendly_message
-from depot_gui.ui.models import OBJECT_ROLE
 from depot_gui.ui.ops.workers import Op
 
 log = logging.getLogger("depot_gui.ui")
@@ -94,9 +93,7 @@ class ReportActions(QObject):
 
     def shown_rows(self) -> list[InvoiceRow]:
         """The rows the table shows, in its order (its filter and sort)."""
-        proxy, model = self.list.proxy, self.list.model
-        ids = [proxy.index(i, 0).data(OBJECT_ROLE) for i in range(proxy.rowCount())]
-        return [r for r in (model.row_for(i) for i in ids) if r is not None]
+        return self.list.model.shown_rows()
 
     # ------------------------------------------------------------------ actions
     def export(self, path: str | None = None) -> Op | None:

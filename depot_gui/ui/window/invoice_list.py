@@ -63,6 +63,8 @@ class InvoiceList(QWidget):
         sel = self.view.selectionModel()
         sel.currentRowChanged.connect(self._on_selection_current_changed)
         sel.selectionChanged.connect(self._on_selection_changed)
+        self._row_before = -1  # the current row before a filter or sort change
+        self.proxy.layoutAboutToBeChanged.connect(self._on_proxy_layout_about_to_change)
         for signal in (self.proxy.rowsRemoved, self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged):
             signal.connect(self._on_proxy_rows_changed)
 
@@ -147,8 +149,8 @@ class InvoiceList(QWidget):
             self.view.selectionModel().select(index, keep | rows_flag)
 
     def visible_rows(self) -> list[InvoiceRow]:
-        """The rows the search and filters let show, in source order."""
-        return [r for r in self.model.rows() if self.proxy.accepts(r)]
+        """The rows the search and filters let show, in the table's order."""
+        return self.model.shown_rows()
 
     def is_filtering(self) -> bool:
         return self.proxy.is_filtering()
@@ -209,6 +211,12 @@ class InvoiceList(QWidget):
         """
         current = self.view.currentIndex()
         selection = self.view.selectionModel()
+        row_before, self._row_before = self._row_before, -1
+        if not current.isValid() and row_before >= 0 and self.proxy.rowCount():
+            # The filter hid the current invoice: its neighbour becomes current (as Qt does for removed rows).
+            current = self.proxy.index(min(row_before, self.proxy.rowCount() - 1), 0)
+            selection.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
         if current.isValid() and not selection.isRowSelected(current.row(), current.parent()):
             if not selection.hasSelection():
                 flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
@@ -217,6 +225,9 @@ class InvoiceList(QWidget):
         if autotask_id != self._shown_id:
             self._emit_current(autotask_id)
         self.visible_changed.emit()
+
+    def _on_proxy_layout_about_to_change(self, *_args) -> None:
+        self._row_before = self.view.currentIndex().row()
 
     def _on_selection_changed(self, *_args) -> None:
         self.selection_changed.emit(self.selected_ids())

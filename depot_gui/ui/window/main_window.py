@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _on_invoices_visible_changed(self) -> None:
-        total, shown = self.invoices.model.rowCount(), self.invoices.proxy.rowCount()
+        total, shown = self.invoices.model.total(), self.invoices.proxy.rowCount()
         if not total:
             text = "No invoices yet: Refresh from Autotask downloads the ones not yet in Xero."
         elif not shown:

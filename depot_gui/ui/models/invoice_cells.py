@@ -1,0 +1,132 @@
+"""The invoice table's columns: headers, the texts a row shows and the keys it sorts by.
+
+Texts are made only for rows on screen (the model caches them); sort keys are plain floats,
+strings and ints computed when a sort asks, never Decimal and never stored for every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from enum import IntEnum
+from functools import partial
+from itertools import repeat
+from operator import add, attrgetter
+from typing import Any
+
+from depot_gui.core.money import fmt_money
+from depot_gui.core.payments import label as payment_label
+from depot_gui.store.db import InvoiceRow
+
+from depot_gui.ui.contacts.text import row_status_text
+from depot_gui.ui.resources import local_time
+
+
+class Col(IntEnum):
+    NUMBER = 0
+    COMPANY = 1
+    DATE = 2
+    AUTOTASK_TOTAL = 3
+    XERO_TOTAL = 4
+    DIFFERENCE = 5
+    STATUS = 6
+    SYNCED_AT = 7
+    PAYMENT = 8
+
+
+HEADERS = {
+    Col.NUMBER: "Invoice",
+    Col.COMPANY: "Company",
+    Col.DATE: "Date",
+    Col.AUTOTASK_TOTAL: "Autotask\ntotal",
+    Col.XERO_TOTAL: "Xero\ntotal",
+    Col.DIFFERENCE: "Difference",
+    Col.STATUS: "Status",
+    Col.SYNCED_AT: "Synced",
+    Col.PAYMENT: "Payment",
+}
+MONEY_COLS = (Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
+HEADER_TIPS = {
+    Col.AUTOTASK_TOTAL: "The invoice total in Autotask, tax included.",
+    Col.XERO_TOTAL: "The total Xero will hold: the lines with Xero's rounding, plus the rounding line when one "
+                    "is added (marked *; the detail pane shows it).",
+    Col.DIFFERENCE: "Autotask total minus what Xero's rounding alone gives. Above the maximum rounding difference "
+                    "the invoice is not synced; within it, a rounding line makes Xero equal Autotask to the cent.",
+    Col.SYNCED_AT: "When Depot GUI put the invoice into Xero.",
+    Col.PAYMENT: "Payment state in Xero at the last payments check (File › Check payments): paid, part paid, "
+                 "overdue (due date past, money still due) or unpaid.",
+}
+# Payment column order: the ones needing attention first when sorted ascending.
+_PAYMENT_RANK = {"overdue": 0, "part_paid": 1, "unpaid": 2, "paid": 3}
+
+
+def _dec(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, TypeError):
+        return Decimal(0)
+
+
+def display_texts(row: InvoiceRow) -> tuple[str, ...]:
+    """What each column shows for ``row`` (money with thousands separators, a '*' for a rounding line)."""
+    rounding = _dec(row.rounding_line)
+    money = [fmt_money(_dec(row.autotask_total)), fmt_money(_dec(row.xero_total) + rounding),
+             fmt_money(_dec(row.difference))]
+    if rounding:
+        money[1] += " *"  # includes a rounding line (header tip, detail pane)
+    return (
+        row.invoice_number,
+        row.company,
+        row.invoice_date or "",
+        *money,
+        row_status_text(row),  # "Choose contact" for an invoice waiting for its contact
+        local_time(row.synced_at) or "—",
+        payment_label(row.payment_state),
+    )
+
+
+def _money(text: str | None) -> float:
+    """A stored amount ("1633.50") as a float: exact enough to order cents, and far cheaper than Decimal."""
+    try:
+        return float(text or 0)
+    except ValueError:
+        return 0.0
+
+
+def _floats(texts: Iterable[str | None]) -> list[float]:
+    texts = list(texts)
+    try:
+        return list(map(float, texts))  # C speed for the usual case: every amount a number
+    except (TypeError, ValueError):
+        return [_money(t) for t in texts]
+
+
+_get = attrgetter
+_KEYS: dict[int, Callable[[list[InvoiceRow]], list[Any]]] = {
+    Col.NUMBER: lambda rows: list(map(_get("invoice_number"), rows)),
+    Col.COMPANY: lambda rows: list(map(str.casefold, map(_get("company"), rows))),
+    Col.DATE: lambda rows: [r.invoice_date or "" for r in rows],
+    Col.AUTOTASK_TOTAL: lambda rows: _floats(map(_get("autotask_total"), rows)),
+    Col.XERO_TOTAL: lambda rows: list(map(round, map(add, _floats(map(_get("xero_total"), rows)),
+                                                     _floats(map(_get("rounding_line"), rows))), repeat(2, len(rows)))),
+    Col.DIFFERENCE: lambda rows: _floats(map(_get("difference"), rows)),
+    Col.STATUS: lambda rows: list(map(_get("status"), rows)),
+    Col.SYNCED_AT: lambda rows: [r.synced_at or "" for r in rows],
+    Col.PAYMENT: lambda rows: [_PAYMENT_RANK.get(r.payment_state or "", 4) for r in rows],
+}
+
+
+def sort_keys(column: int, rows: list[InvoiceRow]) -> list[Any]:
+    """The sort key of each row for ``column``: floats for money, casefolded company, ISO strings, ranks."""
+    return _KEYS[column](rows)
+
+
+def sort_key(column: int, row: InvoiceRow) -> Any:
+    return _KEYS[column]([row])[0]
+
+
+def sorted_rows(rows: list[InvoiceRow], column: int, descending: bool) -> list[InvoiceRow]:
+    """``rows`` in ``column``'s order; stable (equal keys keep their order, descending too)."""
+    # sorted() asks for each row's key once, in the list's order: hand it the precomputed keys in
+    # that order. next(keys, row) is a C-level call (no Python frame per row, no index permutation).
+    return sorted(rows, key=partial(next, iter(sort_keys(column, rows))), reverse=descending)
