@@ -9,19 +9,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import PySide6
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from depot_gui import __version__
-from depot_gui.sync.session.session import Session, SessionError
-from depot_gui.ui.dialogs.errors import install_excepthook
-from depot_gui.ui.window.first_paint import quit_after_first_paint
+from depot_gui.store.paths import resource_path
 from depot_gui.ui.ops.garbage import install_gui_gc
-from depot_gui.ui.window.log_view import install_log_handler
-from depot_gui.ui.window.main_window import MainWindow
-from depot_gui.ui.dialogs.repair import DAMAGED_TEXT, REPAIR_EXIT, ask_repair, run_repair
-from depot_gui.ui.resources import icon
+from depot_gui.ui.window.first_paint import quit_after_first_paint
+from depot_gui.ui.window.shell import Shell
+
+if TYPE_CHECKING:  # imported after the shell has painted (issue 22: start-up)
+    from depot_gui.sync.session.session import Session, SessionError
 
 ORGANISATION = "Depot GUI"
 APPLICATION = "Depot GUI"
@@ -40,7 +42,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="open on the built-in sandbox loaded from this scenario, like depot-sync --sandbox "
                              "(in a temporary folder unless --data-dir is given)")
     parser.add_argument("--data-dir", metavar="DIR", help="use this data directory instead of the standard one")
-    parser.add_argument("--version", action="version", version=f"depot-gui {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     # Packaging smoke test: quit MS ms after the window's first paint (exit 3 if it never paints, 4 if stuck),
     # optionally saving that paint as a PNG.
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
@@ -48,17 +50,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class _VersionAction(argparse.Action):
+    """--version, with the version looked up only when asked (no package metadata read at start-up)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from depot_gui import version
+
+        print(f"depot-gui {version()}")
+        parser.exit()
+
+
 def make_app(argv: list[str]) -> QApplication:
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationDisplayName(APPLICATION)
-    app.setWindowIcon(icon("app"))
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
     return app  # type: ignore[return-value]
+
+
+def ask_repair(parent, message: str) -> bool:
+    from depot_gui.ui.dialogs import repair
+
+    return repair.ask_repair(parent, message)
+
+
+def run_repair(parent, data_dir, scenario):
+    from depot_gui.ui.dialogs import repair
+
+    return repair.run_repair(parent, data_dir, scenario)
+
+
+def shell_title(args: argparse.Namespace) -> str:
+    """The title the window will have (main_window.window_title), known before the session opens."""
+    name = "demo.json" if args.demo else (Path(args.sandbox).name if args.sandbox else None)
+    if name is None:
+        return "Depot GUI"
+    return "Demo (sandbox data)" if name == "demo.json" else f"Sandbox: {name}"
 
 
 def open_session(args: argparse.Namespace) -> tuple[Session, Path | None]:
     """The session to show; a demo gets a fresh temp dir (the user's real data is never touched)."""
+    from depot_gui.sync.session.session import Session, SessionError
+
     scenario = demo_scenario() if args.demo else (Path(args.sandbox).expanduser() if args.sandbox else None)
     if scenario is not None and not (args.sandbox and args.data_dir):
         tmp = Path(tempfile.mkdtemp(prefix="depot-gui-demo-" if args.demo else "depot-gui-sandbox-"))
@@ -76,9 +110,28 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:  # the terminal gets warnings; the log file and view get all
         handler.setLevel(logging.WARNING)
-    install_log_handler()
     app = make_app([sys.argv[0]])
     install_gui_gc(app)  # cyclic GC on the GUI thread only: never a Qt object destroyed on a worker
+    # The window's outline is on screen before the session, httpx, keyring and the full window are
+    # imported (issue 22: first paint within 2x a bare PySide6 window).
+    shell = Shell(shell_title(args))
+    shell.show_and_paint(report=args.quit_after is not None)
+    try:
+        return _open_and_run(app, args, shell)
+    finally:
+        if shiboken6.isValid(shell):  # not handed over (the data could not be opened): it goes too
+            shell.close()
+            shell.deleteLater()
+
+
+def _open_and_run(app: QApplication, args: argparse.Namespace, shell: Shell | None) -> int:
+    """Open the session (repairing it if asked), then run the window until it closes for good."""
+    from depot_gui.sync.session.session import Session, SessionError
+    from depot_gui.ui.dialogs.errors import install_excepthook
+    from depot_gui.ui.dialogs.repair import DAMAGED_TEXT, REPAIR_EXIT
+    from depot_gui.ui.window.log_view import install_log_handler
+
+    install_log_handler()
     install_excepthook()
     from depot_gui.ui.qt_compat import void_call_leaks
 
@@ -101,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
     try:
         while True:
-            code = _run_window(app, args, session)
+            code = _run_window(app, args, session, shell)
+            shell = None
             if not _close(session) or code != REPAIR_EXIT:
                 return code
             report = run_repair(None, session.paths.data_dir, session.scenario)
@@ -123,8 +177,11 @@ def _cannot_open(exc: SessionError) -> int:
     return 2
 
 
-def _run_window(app: QApplication, args: argparse.Namespace, session: Session) -> int:
+def _run_window(app: QApplication, args: argparse.Namespace, session: Session, shell: Shell | None) -> int:
     """Show the window over ``session`` until it closes: the exit code (REPAIR_EXIT for a repair)."""
+    from depot_gui.ui.dialogs.repair import REPAIR_EXIT
+    from depot_gui.ui.window.main_window import MainWindow
+
     window = MainWindow(session)
     app.setQuitOnLastWindowClosed(True)
 
@@ -135,6 +192,8 @@ def _run_window(app: QApplication, args: argparse.Namespace, session: Session) -
 
     window.repair_requested.connect(close_for_repair)
     window.show()
+    if shell is not None:
+        shell.hand_over(window)
     window.start()
     if not session.is_set_up():
         QTimer.singleShot(0, window.open_setup_wizard)  # first run: the setup wizard

@@ -8,7 +8,7 @@ import re
 import sys
 from logging.handlers import RotatingFileHandler
 
-from depot_gui import APP_NAME, __version__
+from depot_gui import APP_NAME, version
 
 from depot_gui.store.paths import Paths
 
@@ -69,4 +69,4 @@ def configure_file_log(paths: Paths, level: int = logging.INFO) -> logging.Handl
 def start_line() -> str:
     """The first line a run writes to the log: which build is talking (the one version)."""
     kind = "installed bundle" if getattr(sys, "frozen", False) else "Python package"
-    return f"{APP_NAME} {__version__} started ({kind}; Python {sys.version.split()[0]}; {platform.platform()})"
+    return f"{APP_NAME} {version()} started ({kind}; Python {sys.version.split()[0]}; {platform.platform()})"

@@ -5,6 +5,7 @@ import gc
 import threading
 import weakref
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -118,6 +119,7 @@ def test_the_worker_signal_object_is_owned_by_the_application(qtbot):
         wait_for_ops(5000)
 
 
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")  # the start-up shell shows
 def test_the_app_entry_point_installs_the_collector(monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 

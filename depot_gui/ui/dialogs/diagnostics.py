@@ -9,7 +9,7 @@ from collections import Counter
 import PySide6
 from PySide6.QtCore import qVersion
 
-from depot_gui import __version__
+from depot_gui import version
 from depot_gui.store.db import StoreError
 from depot_gui.sync.session.session import Session
 
@@ -20,7 +20,7 @@ def diagnostics_text(session: Session | None, connection: str, handler: QtLogHan
     """Plain text for support. Settings and connection names only; secrets live in the keyring."""
     lines = [
         "Depot GUI diagnostics",
-        f"App {__version__}; Python {sys.version.split()[0]}; PySide6 {PySide6.__version__}; Qt {qVersion()}",
+        f"App {version()}; Python {sys.version.split()[0]}; PySide6 {PySide6.__version__}; Qt {qVersion()}",
         f"System {platform.platform()}",
         f"Connection: {connection}",
     ]

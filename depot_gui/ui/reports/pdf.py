@@ -18,7 +18,7 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from depot_gui import __version__
+from depot_gui import version
 from depot_gui.core.money import fmt_money
 from depot_gui.sync.reports.month_end import CHECK_LABEL, NO_PAYMENT_STATE, MonthEndReport, ReportInvoice, invoice_label
 from depot_gui.sync.reports.csv_writer import atomic_write, check_target
@@ -98,7 +98,7 @@ def report_html(r: MonthEndReport) -> str:
     """The whole report as Qt rich text (the subset of HTML QTextDocument lays out)."""
     out = [f"<h1>Month-end report: Autotask to Xero</h1>"
            f"<p>Invoice dates {escape(_period(r))} · generated {escape(r.generated_at)} by Depot GUI "
-           f"{escape(__version__)} from its local records (the last check of each invoice) · maximum rounding "
+           f"{escape(version())} from its local records (the last check of each invoice) · maximum rounding "
            f"difference {escape(r.tolerance)}</p>"]
     out.append("<h2>Invoices by status</h2>")
     rows = [[escape(c.label), str(c.invoices), _m(c.autotask_total)] for c in r.counts]
@@ -149,7 +149,7 @@ def write_pdf(r: MonthEndReport, path: str | Path) -> int:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(RESOLUTION)
         writer.setTitle(f"Month-end report {_period(r)}")
-        writer.setCreator(f"Depot GUI {__version__}")
+        writer.setCreator(f"Depot GUI {version()}")
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                          QMarginsF(8, 8, 8, 8), QPageLayout.Unit.Millimeter))
         doc.print_(writer)  # lays out on the PDF's own metrics, 2 cm margins, page numbers at the foot

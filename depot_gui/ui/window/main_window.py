@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from depot_gui import __version__
+from depot_gui import version
 from depot_gui.core.audit import READY
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session.session import Session
@@ -277,6 +277,6 @@ class MainWindow(QMainWindow):
             self.repair_requested.emit()
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(self, "About Depot GUI", f"<b>Depot GUI {__version__}</b><p>Depot GUI moves invoices from "
+        QMessageBox.about(self, "About Depot GUI", f"<b>Depot GUI {version()}</b><p>Depot GUI moves invoices from "
                           "Autotask PSA into Xero, one at a time, and refuses any whose Xero total would not match "
                           "Autotask.</p>")
