@@ -60,7 +60,7 @@ class XeroCache:
             self.store.xero_cache.put(self.tenant, "account", {str(a.get("AccountID")): a for a in rows},
                                       replace_all=True, mark=self._mark_now())
             return rows
-        changed = self.xero.accounts_changed_since(mark)
+        changed = self.xero.bulk.accounts_changed_since(mark)
         self.store.xero_cache.put(self.tenant, "account", {str(a.get("AccountID")): a for a in changed},
                                   mark=self._mark_now())
         return list(self.store.xero_cache.rows(self.tenant, "account").values())
@@ -110,12 +110,12 @@ class XeroCache:
         mark = self.store.xero_cache.mark(self.tenant, "contact")
         whole = self.store.xero_cache.mark(self.tenant, "contact_directory")
         if mark is None or whole is None or self._xero_now() - mark > STALE:
-            rows = self.xero.all_contacts()
+            rows = self.xero.bulk.all_contacts()
             at = self._mark_now()
             self.store.xero_cache.put(self.tenant, "contact", _kept(rows), replace_all=True, mark=at)
             self.store.xero_cache.put(self.tenant, "contact_directory", {}, replace_all=True, mark=at)
         else:
-            changed = self.xero.contacts_changed_since(mark)
+            changed = self.xero.bulk.contacts_changed_since(mark)
             self.store.xero_cache.put(self.tenant, "contact", _kept(changed), mark=self._mark_now())
         return list(self.store.xero_cache.rows(self.tenant, "contact").values())
 
@@ -157,15 +157,15 @@ class XeroCache:
         docs: list[dict] = []
         marks: list[datetime] = []
         if known:
-            changed = (self.xero.invoices_changed_since(mark) if kind == "invoice"
-                       else self.xero.credit_notes_changed_since(mark))
+            changed = (self.xero.bulk.invoices_changed_since(mark) if kind == "invoice"
+                       else self.xero.bulk.credit_notes_changed_since(mark))
             marks.append(self._mark_now())
             wanted = {n.lower() for n in known}
             docs.extend(d for d in changed if self._number(d).lower() in wanted)
             seen = {self._number(d).lower() for d in changed if d.get("Status") != "DELETED"}
             self.store.xero_cache.drop(self.tenant, absent_kind, [n for n in absent if n in seen])
         if unknown:
-            lookup = self.xero.invoices_by_number if kind == "invoice" else self.xero.credit_notes_by_number
+            lookup = self.xero.invoices_by_number if kind == "invoice" else self.xero.bulk.credit_notes_by_number
             docs.extend(lookup(unknown))
             marks.append(self._mark_now())
         live = [d for d in docs if d.get("Status") != "DELETED" and d.get("Type", "ACCREC") in ("ACCREC", "ACCRECCREDIT")]

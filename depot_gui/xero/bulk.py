@@ -1,7 +1,7 @@
 """Month-end calls whose count does not grow per invoice: OR lookups, changes since, batch creates.
 
-Mixed into :class:`~depot_gui.xero.client.XeroClient` (needs its ``_request``, ``_get_pages``,
-``_url``, ``_records`` and ``limits``).
+``XeroBulk`` is ``XeroClient.bulk``: it sends through the client's public calls (``get``,
+``get_pages``, ``put_records``), so its retries, pacing and errors are the client's.
 
 * Contacts of many companies: ``where`` with ``Name=="…" OR AccountNumber=="…"`` clauses, as
   many per call as fit in ``WHERE_BUDGET`` characters.
@@ -16,45 +16,25 @@ Mixed into :class:`~depot_gui.xero.client.XeroClient` (needs its ``_request``, `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
+from typing import Protocol
 
 from depot_gui.xero import _mapping
 from depot_gui.xero.errors import XeroProtocolError
+from depot_gui.xero.query import or_chunks, since_header, where_equals
 
 BATCH_SIZE = 50
 DIRECTORY_PAGE = 1000  # Xero's largest pageSize
-WHERE_BUDGET = 1800  # characters of where clause per call (keeps URLs well under common 8 KB limits)
 
 
-def where_equals(field_name: str, value: str) -> str:
-    """A ``where`` clause ``Field=="value"`` with backslashes and quotes escaped."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'{field_name}=="{escaped}"'
+class XeroCalls(Protocol):
+    """What the bulk calls need of the client."""
 
-
-def or_chunks(clauses: Iterable[str], budget: int = WHERE_BUDGET) -> Iterator[str]:
-    """``A OR B OR …`` expressions of at most ``budget`` characters (one clause may exceed it alone)."""
-    chunk: list[str] = []
-    size = 0
-    for clause in dict.fromkeys(clauses):
-        extra = len(clause) + (4 if chunk else 0)
-        if chunk and size + extra > budget:
-            yield " OR ".join(chunk)
-            chunk, size = [], 0
-            extra = len(clause)
-        chunk.append(clause)
-        size += extra
-    if chunk:
-        yield " OR ".join(chunk)
-
-
-def since_header(when: datetime) -> dict[str, str]:
-    """``If-Modified-Since`` for an aware (or naive UTC) time, as Xero documents it: ISO UTC, whole seconds."""
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
-    return {"If-Modified-Since": when.strftime("%Y-%m-%dT%H:%M:%S")}
+    def get(self, path: str, key: str, params: dict | None = None, headers: dict | None = None) -> list[dict]: ...
+    def get_pages(self, path: str, key: str, params: dict, headers: dict | None = None) -> list[dict]: ...
+    def put_records(self, key: str, records: list[dict], idempotency_key: str, params: dict) -> list[dict]: ...
 
 
 @dataclass(frozen=True)
@@ -70,8 +50,11 @@ class BatchElement:
         return not self.errors
 
 
-class XeroBulkMixin:
-    """Lookups and creates for many documents at once."""
+class XeroBulk:
+    """Lookups and creates for many documents at once, over one client."""
+
+    def __init__(self, client: XeroCalls) -> None:
+        self._client = client
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -82,7 +65,7 @@ class XeroBulkMixin:
         ]
         found: dict[str, dict] = {}
         for where in or_chunks(clauses):
-            for c in self._get_pages("Contacts", "Contacts", {"where": where}):
+            for c in self._client.get_pages("Contacts", "Contacts", {"where": where}):
                 found[str(c.get("ContactID"))] = c
         return list(found.values())
 
@@ -93,34 +76,33 @@ class XeroBulkMixin:
         and a missing ``AccountNumber`` would hide an account-number match (and let a second
         contact be made). The directory is read whole once, then only by what changed."""
         params = {"includeArchived": "true", "pageSize": str(DIRECTORY_PAGE)}
-        return self._get_pages("Contacts", "Contacts", params)
+        return self._client.get_pages("Contacts", "Contacts", params)
 
     def contacts_changed_since(self, since: datetime) -> list[dict]:
         """Every contact created or changed since ``since``, archived ones included (1,000 a call, whole records)."""
         params = {"includeArchived": "true", "pageSize": str(DIRECTORY_PAGE)}
-        return self._get_pages("Contacts", "Contacts", params, headers=since_header(since))
+        return self._client.get_pages("Contacts", "Contacts", params, headers=since_header(since))
 
     def accounts_changed_since(self, since: datetime) -> list[dict]:
         """Accounts created or changed since ``since``."""
-        data = self._request("GET", self._url("Accounts"), headers=since_header(since), what="Accounts")
-        return self._records(data, "Accounts")
+        return self._client.get("Accounts", "Accounts", headers=since_header(since))
 
     def invoices_changed_since(self, since: datetime) -> list[dict]:
         """Sales invoices created or changed since ``since`` (deleted ones included), 4 dp unit amounts."""
         params = {"where": 'Type=="ACCREC"', "unitdp": "4"}
-        return self._get_pages("Invoices", "Invoices", params, headers=since_header(since))
+        return self._client.get_pages("Invoices", "Invoices", params, headers=since_header(since))
 
     def credit_notes_changed_since(self, since: datetime) -> list[dict]:
         """Sales credit notes created or changed since ``since`` (deleted ones included)."""
         params = {"where": 'Type=="ACCRECCREDIT"', "unitdp": "4"}
-        return self._get_pages("CreditNotes", "CreditNotes", params, headers=since_header(since))
+        return self._client.get_pages("CreditNotes", "CreditNotes", params, headers=since_header(since))
 
     def credit_notes_by_number(self, numbers: Iterable[str]) -> list[dict]:
         """Non-deleted credit notes with these CreditNoteNumbers (OR clauses, chunked)."""
         clauses = [where_equals("CreditNoteNumber", n) for n in dict.fromkeys(numbers) if n]
         found: list[dict] = []
         for where in or_chunks(clauses):
-            found.extend(self._get_pages("CreditNotes", "CreditNotes", {"where": where, "unitdp": "4"}))
+            found.extend(self._client.get_pages("CreditNotes", "CreditNotes", {"where": where, "unitdp": "4"}))
         return [note for note in found if note.get("Status") != "DELETED"]
 
     # -- batch creates ------------------------------------------------------------------------
@@ -138,35 +120,12 @@ class XeroBulkMixin:
         return self._batch("Contacts", contacts, idempotency_key, unitdp=False)
 
     def _batch(self, key: str, records: list[dict], idempotency_key: str, *, unitdp: bool) -> list[BatchElement]:
-        from depot_gui.xero.client import check_idempotency_key
-
         if not records:
             return []
         if len(records) > BATCH_SIZE:
             raise ValueError(f"at most {BATCH_SIZE} {key} per call, not {len(records)}")
-        check_idempotency_key(idempotency_key)
         params = {"summarizeErrors": "false", **({"unitdp": "4"} if unitdp else {})}
-        data = self._request("PUT", self._url(key), params=params, body={key: records}, key=idempotency_key, what=key)
-        answers = self._records(data, key)
+        answers = self._client.put_records(key, records, idempotency_key, params)
         if len(answers) != len(records):
             raise XeroProtocolError(detail=f"{key}: sent {len(records)}, Xero answered {len(answers)} elements")
         return [BatchElement(sent, answer, _mapping.element_errors(answer)) for sent, answer in zip(records, answers)]
-
-    # -- limits -------------------------------------------------------------------------------
-
-    @property
-    def day_remaining(self) -> int | None:
-        """Calls left today for this organisation, from the last answer's ``X-DayLimit-Remaining``."""
-        return _int(self.limits.get("X-DayLimit-Remaining"))
-
-    @property
-    def minute_remaining(self) -> int | None:
-        """Calls left this minute, from the last answer's ``X-MinLimit-Remaining``."""
-        return _int(self.limits.get("X-MinLimit-Remaining"))
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(str(text).strip()) if text is not None else None
-    except ValueError:
-        return None

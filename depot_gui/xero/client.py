@@ -13,7 +13,8 @@ import httpx
 
 from depot_gui.core import wire as _wire
 from depot_gui.xero import _mapping
-from depot_gui.xero.bulk import XeroBulkMixin, where_equals
+from depot_gui.xero.bulk import XeroBulk
+from depot_gui.xero.query import check_idempotency_key, where_equals
 from depot_gui.xero.throttle import Throttle
 from depot_gui.xero.dates import parse_xero_date, parse_xero_datetime
 from depot_gui.xero.errors import (
@@ -29,7 +30,6 @@ __all__ = ["DEFAULT_API_ROOT", "XeroClient", "parse_xero_date", "parse_xero_date
 DEFAULT_API_ROOT = "https://api.xero.com"
 NUMBERS_PER_CALL = 40
 PAGE_SIZE = 100
-MAX_KEY_LENGTH = 128
 RATE_LIMIT_WAIT = "Waiting for Xero rate limit"
 PACING_WAIT = "Xero allows 60 calls a minute; waiting"  # our own pacing, before Xero has to say 429
 LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-Remaining")
@@ -37,19 +37,10 @@ LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-
 OnWait = Callable[[str, float], None]
 
 
-def check_idempotency_key(key: str) -> str:
-    """Refuse empty, over-long (>128) or non-printable-ASCII Idempotency-Key values."""
-    if not isinstance(key, str) or not key.strip():
-        raise ValueError("Idempotency-Key must not be empty")
-    if len(key) > MAX_KEY_LENGTH:
-        raise ValueError(f"Idempotency-Key is {len(key)} characters; Xero allows at most {MAX_KEY_LENGTH}")
-    if not all(32 < ord(ch) < 127 for ch in key):
-        raise ValueError("Idempotency-Key must be printable ASCII without spaces")
-    return key
+class XeroClient:
+    """Synchronous Xero Accounting client for one tenant; safe to share between threads.
 
-
-class XeroClient(XeroBulkMixin):
-    """Synchronous Xero Accounting client for one tenant; safe to share between threads."""
+    ``bulk`` holds the month-end calls whose count does not grow per invoice (``xero.bulk``)."""
 
     def __init__(
         self,
@@ -82,6 +73,7 @@ class XeroClient(XeroBulkMixin):
         self._http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
         self._lock = threading.Lock()
         self._last_token = ""
+        self.bulk = XeroBulk(self)
 
     def close(self) -> None:
         """Close the underlying HTTP connection pool."""
@@ -112,23 +104,23 @@ class XeroClient(XeroBulkMixin):
 
     def organisation(self) -> dict:
         """The connected organisation (name, base currency, country, tax settings)."""
-        return self._first(self._get("Organisation", "Organisations"), "the organisation")
+        return self._first(self.get("Organisation", "Organisations"), "the organisation")
 
     def currencies(self) -> list[dict]:
         """The currencies the organisation has added (``GET /Currencies``; the base one included)."""
-        return self._get("Currencies", "Currencies")
+        return self.get("Currencies", "Currencies")
 
     def accounts(self) -> list[dict]:
         """The chart of accounts."""
-        return self._get("Accounts", "Accounts")
+        return self.get("Accounts", "Accounts")
 
     def tax_rates(self) -> list[dict]:
         """Tax rates (TaxType codes, effective rates, CanApplyToRevenue...)."""
-        return self._get("TaxRates", "TaxRates")
+        return self.get("TaxRates", "TaxRates")
 
     def tracking_categories(self) -> list[dict]:
         """Active tracking categories with their active options (``GET /TrackingCategories``)."""
-        return self._get("TrackingCategories", "TrackingCategories")
+        return self.get("TrackingCategories", "TrackingCategories")
 
     # -- contacts -----------------------------------------------------------------------------
 
@@ -141,7 +133,7 @@ class XeroClient(XeroBulkMixin):
             if name is not None
             else where_equals("AccountNumber", account_number or "")
         )
-        found = self._get("Contacts", "Contacts", {"where": clause})
+        found = self.get("Contacts", "Contacts", {"where": clause})
         if name is not None and account_number is not None:
             found = [c for c in found if c.get("AccountNumber") == account_number]
         return found
@@ -160,10 +152,10 @@ class XeroClient(XeroBulkMixin):
         for start in range(0, len(plain), NUMBERS_PER_CALL):
             chunk = plain[start : start + NUMBERS_PER_CALL]
             params = {"InvoiceNumbers": ",".join(chunk), "where": 'Status!="DELETED"', "unitdp": "4"}
-            found.extend(self._get_pages("Invoices", "Invoices", params))
+            found.extend(self.get_pages("Invoices", "Invoices", params))
         for number in (n for n in wanted if "," in n):
             params = {"where": where_equals("InvoiceNumber", number), "unitdp": "4"}
-            found.extend(self._get_pages("Invoices", "Invoices", params))
+            found.extend(self.get_pages("Invoices", "Invoices", params))
         return [inv for inv in found if inv.get("Status") != "DELETED"]
 
     def invoices_by_ids(self, invoice_ids: Iterable[str]) -> list[dict]:
@@ -175,13 +167,13 @@ class XeroClient(XeroBulkMixin):
         wanted = [i for i in dict.fromkeys(str(i) for i in invoice_ids if i) if "," not in i]
         found: list[dict] = []
         for start in range(0, len(wanted), NUMBERS_PER_CALL):
-            found.extend(self._get("Invoices", "Invoices", {"IDs": ",".join(wanted[start : start + NUMBERS_PER_CALL])}))
+            found.extend(self.get("Invoices", "Invoices", {"IDs": ",".join(wanted[start : start + NUMBERS_PER_CALL])}))
         return found
 
     def get_invoice(self, invoice_id: str) -> dict:
         """One invoice by InvoiceID, unit amounts at 4 dp (XeroNotFoundError if absent)."""
         path = f"Invoices/{quote(str(invoice_id), safe='')}"
-        return self._first(self._get(path, "Invoices", {"unitdp": "4"}), f"invoice {invoice_id}")
+        return self._first(self.get(path, "Invoices", {"unitdp": "4"}), f"invoice {invoice_id}")
 
     def create_invoice(self, invoice: dict, idempotency_key: str) -> dict:
         """Create one invoice (``PUT /Invoices?unitdp=4``); never retried except after a 429."""
@@ -203,16 +195,32 @@ class XeroClient(XeroBulkMixin):
         path = f"CreditNotes/{quote(str(credit_note_id), safe='')}"
         return self._write("POST", path, "CreditNotes", note, idempotency_key)
 
-    # -- plumbing -----------------------------------------------------------------------------
+    # -- limits -------------------------------------------------------------------------------
 
-    def _url(self, path: str) -> str:
-        return f"{self.api_root}/api.xro/2.0/{path}"
+    @property
+    def day_remaining(self) -> int | None:
+        """Calls left today for this organisation, from the last answer's ``X-DayLimit-Remaining``."""
+        return _int(self.limits.get("X-DayLimit-Remaining"))
 
-    def _get(self, path: str, key: str, params: dict | None = None) -> list[dict]:
-        data = self._request("GET", self._url(path), params=params, what=path)
+    @property
+    def minute_remaining(self) -> int | None:
+        """Calls left this minute, from the last answer's ``X-MinLimit-Remaining``."""
+        return _int(self.limits.get("X-MinLimit-Remaining"))
+
+    # -- calls the bulk lookups and creates are made of --------------------------------------
+
+    def get(self, path: str, key: str, params: dict | None = None, headers: dict | None = None) -> list[dict]:
+        """``GET`` one unpaged list; the records under ``key``."""
+        data = self._request("GET", self._url(path), params=params, headers=headers, what=path)
         return self._records(data, key)
 
-    def _get_pages(self, path: str, key: str, params: dict, headers: dict | None = None) -> list[dict]:
+    def put_records(self, key: str, records: list[dict], idempotency_key: str, params: dict) -> list[dict]:
+        """``PUT /{key}`` of several records under one Idempotency-Key; Xero's answer, one element each."""
+        check_idempotency_key(idempotency_key)
+        data = self._request("PUT", self._url(key), params=params, body={key: records}, key=idempotency_key, what=key)
+        return self._records(data, key)
+
+    def get_pages(self, path: str, key: str, params: dict, headers: dict | None = None) -> list[dict]:
         """All pages of a paged list (paging also makes Xero include line items)."""
         found: list[dict] = []
         page = 1
@@ -230,6 +238,11 @@ class XeroClient(XeroBulkMixin):
             if not more or not records:
                 return found
             page += 1
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return f"{self.api_root}/api.xro/2.0/{path}"
 
     def _write(
         self, method: str, path: str, key: str, record: dict, idempotency_key: str, unitdp: bool = True
@@ -363,3 +376,10 @@ class XeroClient(XeroBulkMixin):
         error.user_message = self._scrub(error.user_message)
         error.args = (error.user_message,)
         return error
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(str(text).strip()) if text is not None else None
+    except ValueError:
+        return None

@@ -120,19 +120,19 @@ def test_a_batch_with_one_invalid_invoice(tmp_path, scenario):
     session, syncer = open_syncer(tmp_path / "d", scenario)
     with session:
         xero = session._conn.xero
-        real = xero.create_invoices
+        real = xero.bulk.create_invoices
 
         def one_bad(invoices, key):
             bad = [dict(i) for i in invoices]
             bad[1] = {**bad[1], "LineItems": [{**bad[1]["LineItems"][0], "AccountCode": "999"}]}
             return real(bad, key)
 
-        xero.create_invoices = one_bad
+        xero.bulk.create_invoices = one_bad
         outcomes = {o.result.invoice_number: o for o in syncer.sync(NUMBERS)}
         assert [outcomes[n].action for n in NUMBERS] == ["created", "failed", "created", "created"]
         assert outcomes["ME-00002"].message.startswith("Xero refused the invoice: ")
         assert session.store.invoice_by_number("ME-00002").status == "error"
-        xero.create_invoices = real
+        xero.bulk.create_invoices = real
         [again] = syncer.sync(["ME-00002"])
         assert again.action == "created"
         assert not all_synced_once(session)
@@ -170,9 +170,9 @@ def test_a_document_not_ours_that_appears_before_the_write_is_never_in_the_batch
 
         def someone_else_first(ready):
             # Between the audit and the write, another app creates ME-00003 (without our mark).
-            xero.create_invoices([{"Type": "ACCREC", "InvoiceNumber": "ME-00003", "Contact": {"Name": "Walk-in"},
-                                   "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 5,
-                                                  "AccountCode": "200"}]}], "someone-else-1")
+            xero.bulk.create_invoices([{"Type": "ACCREC", "InvoiceNumber": "ME-00003", "Contact": {"Name": "Walk-in"},
+                                        "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 5,
+                                                       "AccountCode": "200"}]}], "someone-else-1")
             return real(ready)
 
         syncer._sync_many = someone_else_first

@@ -52,9 +52,9 @@ def test_the_cache_sees_what_changed_in_xero_between_audits(month_end):
         assert first["ME-00002"].draft.contact.exists is False  # company 2 has no Xero contact yet
         xero = s.connections().xero
         s.sandbox.advance_clock(5)
-        created = xero.create_contacts([{"Name": "Scale Client 002 Pty Ltd"}], "test-contact-1")[0].answer
+        created = xero.bulk.create_contacts([{"Name": "Scale Client 002 Pty Ltd"}], "test-contact-1")[0].answer
         doc = first["ME-00001"].draft.payload("DRAFT")
-        xero.create_invoices([doc], "test-invoice-1")
+        xero.bulk.create_invoices([doc], "test-invoice-1")
         second = {r.invoice_number: r for r in s.auditor().audit()}
     assert second["ME-00002"].draft.contact.contact_id == created["ContactID"]
     assert second["ME-00001"].status == "synced"

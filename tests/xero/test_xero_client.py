@@ -24,7 +24,7 @@ from depot_gui.xero import (
     parse_xero_date,
     parse_xero_datetime,
 )
-from depot_gui.xero.client import check_idempotency_key, where_equals
+from depot_gui.xero.query import check_idempotency_key, where_equals
 
 ACC = f"{ROOT}/api.xro/2.0/"
 INVOICE = {
@@ -374,7 +374,7 @@ def test_credit_notes_and_contacts_writes():
             reply(body={"Contacts": [{"ContactID": "c9"}]}),
         )
     )
-    assert len(client.credit_notes_by_number(["CN-1"])) == 1
+    assert len(client.bulk.credit_notes_by_number(["CN-1"])) == 1
     assert client.handler.requests[0].url.params["where"] == 'CreditNoteNumber=="CN-1"'
     assert client.create_credit_note({"Type": "ACCRECCREDIT"}, "k1")["CreditNoteID"] == "n1"
     assert client.create_contact({"Name": "Acme"}, "k2")["ContactID"] == "c9"

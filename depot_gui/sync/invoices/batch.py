@@ -154,7 +154,7 @@ class BatchSyncMixin:
             key = "depot-contacts-" + hashlib.sha256(
                 json.dumps([self.conn.tenant_id, chunk], sort_keys=True).encode()).hexdigest()[:40]
             try:
-                answers = xero.create_contacts(chunk, key)
+                answers = xero.bulk.create_contacts(chunk, key)
             except (XeroOutcomeUnknown, XeroServerError, XeroProtocolError):
                 answers = []  # looked up below: a contact is harmless to find rather than create
             except XeroRateLimited:
@@ -168,7 +168,7 @@ class BatchSyncMixin:
         left = [b["Name"] for b in bodies if b["Name"].strip().lower() not in ids and b["Name"].strip().lower()
                 not in refused]
         if left:  # already there (another window, or a name Xero matched): find them
-            for c in xero.contacts_matching(left, ()):
+            for c in xero.bulk.contacts_matching(left, ()):
                 if c.get("ContactStatus", "ACTIVE") == "ACTIVE":
                     ids.setdefault(str(c.get("Name", "")).strip().lower(), c["ContactID"])
         out, errors = {}, {}
@@ -192,7 +192,7 @@ class BatchSyncMixin:
             attempts = {r.autotask_id: self.store.attempts.begin(r.autotask_id, r.invoice_number, key, "create",
                                                                  _jsonable(payloads[r.autotask_id]), self.conn.actor)
                         for r in pending}
-            send = xero.create_credit_notes if kind == "CreditNotes" else xero.create_invoices
+            send = xero.bulk.create_credit_notes if kind == "CreditNotes" else xero.bulk.create_invoices
             try:
                 answers = send([payloads[r.autotask_id] for r in pending], key)
             except XeroRateLimited as exc:

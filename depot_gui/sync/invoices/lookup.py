@@ -12,7 +12,7 @@ def find_in_xero(xero, numbers: list[str]) -> dict[str, list[dict]]:
     for inv in xero.invoices_by_number(numbers):
         if inv.get("Status") != "DELETED" and inv.get("Type", "ACCREC") == "ACCREC":
             found.setdefault(str(inv.get("InvoiceNumber")), []).append(inv)
-    for note in xero.credit_notes_by_number(numbers):
+    for note in xero.bulk.credit_notes_by_number(numbers):
         if note.get("Status") != "DELETED":
             found.setdefault(str(note.get("CreditNoteNumber")), []).append(note)
     return found
