@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from depot_gui.autotask import _mapping
+from depot_gui.autotask._mapping import Retry, error_text, map_error, network_error, transient_error, zone_error
 from depot_gui.core import wire as _wire
 from depot_gui.autotask.errors import (
     AutotaskError,
@@ -92,7 +92,7 @@ class AutotaskClient:
             data = self._call("GET", url, entity=None, auth=False, params=params)
         except AutotaskQueryError as exc:
             if "zone information" in exc.detail.lower() or not self.credentials.username:
-                raise _mapping.zone_error(self.credentials.username, exc.detail, exc.status) from None
+                raise zone_error(self.credentials.username, exc.detail, exc.status) from None
             raise
         try:
             zone = Zone.from_json(data)
@@ -293,7 +293,7 @@ class AutotaskClient:
                         continue
                 return self._handle(resp, entity, read=read, allow_404=allow_404)
             except httpx.TransportError as exc:
-                error = _mapping.network_error(exc, url, self._scrub)
+                error = network_error(exc, url, self._scrub)
                 if (
                     not read
                     or attempt >= self._max_attempts
@@ -301,7 +301,7 @@ class AutotaskClient:
                 ):
                     raise error from None
                 self._wait(_wire.backoff_delay(attempt, self._jitter), "Autotask did not answer; retrying")
-            except _mapping.Retry as retry:
+            except Retry as retry:
                 if attempt >= self._max_attempts:
                     raise retry.error from None
                 delay = retry.retry_after
@@ -359,15 +359,15 @@ class AutotaskClient:
             return self._json(resp)
         if status == 404 and allow_404:
             return None
-        text = self._scrub(_mapping.error_text(resp))
+        text = self._scrub(error_text(resp))
         retry_after = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date)
-        transient = _mapping.transient_error(status, text)
+        transient = transient_error(status, text)
         if transient is not None:
             message, error = transient
             if read or not isinstance(error, AutotaskServerError):
-                raise _mapping.Retry(message, error, retry_after)
+                raise Retry(message, error, retry_after)
             raise error
-        raise _mapping.map_error(status, text, entity, self.credentials.username)
+        raise map_error(status, text, entity, self.credentials.username)
 
     def _json(self, resp: httpx.Response) -> Any:
         try:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from depot_gui.xero import _mapping
+from depot_gui.xero._mapping import element_errors
 from depot_gui.xero.errors import XeroProtocolError
 from depot_gui.xero.query import or_chunks, since_header, where_equals
 
@@ -128,4 +128,4 @@ class XeroBulk:
         answers = self._client.put_records(key, records, idempotency_key, params)
         if len(answers) != len(records):
             raise XeroProtocolError(detail=f"{key}: sent {len(records)}, Xero answered {len(answers)} elements")
-        return [BatchElement(sent, answer, _mapping.element_errors(answer)) for sent, answer in zip(records, answers)]
+        return [BatchElement(sent, answer, element_errors(answer)) for sent, answer in zip(records, answers)]

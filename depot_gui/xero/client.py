@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from depot_gui.core import wire as _wire
-from depot_gui.xero import _mapping
+from depot_gui.xero._mapping import body_json, element_errors, status_error, transport_error
 from depot_gui.xero.bulk import XeroBulk
 from depot_gui.xero.query import check_idempotency_key, where_equals
 from depot_gui.xero.throttle import Throttle
@@ -253,7 +253,7 @@ class XeroClient:
             method, self._url(path), params=params, body={key: [record]}, key=idempotency_key, what=path
         )
         element = self._first(self._records(data, key), path)
-        problems = _mapping.element_errors(element)
+        problems = element_errors(element)
         if problems:
             raise XeroValidationError(problems, status=200)
         return element
@@ -319,7 +319,7 @@ class XeroClient:
                         resp = self._http.request(method, url, params=params, content=content, headers=sent)
                         resp.read()
             except httpx.TransportError as exc:
-                error = _mapping.transport_error(exc, url, write=write, scrub=self._scrub)
+                error = transport_error(exc, url, write=write, scrub=self._scrub)
                 if write or attempt >= self._max_attempts or isinstance(exc, httpx.UnsupportedProtocol):
                     raise error from None
                 self._wait(_wire.backoff_delay(attempt, self._jitter), "Xero did not answer; retrying")
@@ -334,10 +334,10 @@ class XeroClient:
             day_limit = status == 429 and resp.headers.get("X-Rate-Limit-Problem", "").lower() == "day"
             retryable = (status == 429 and not day_limit) or (not write and status >= 500 and status != 501)
             if not retryable or attempt >= self._max_attempts:
-                raise self._scrubbed(_mapping.status_error(resp, write=write, what=what))
+                raise self._scrubbed(status_error(resp, write=write, what=what))
             delay = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date)
             if delay is not None and delay > self._max_retry_after:
-                raise self._scrubbed(_mapping.status_error(resp, write=write, what=what))
+                raise self._scrubbed(status_error(resp, write=write, what=what))
             if delay is None:
                 delay = _wire.backoff_delay(attempt, self._jitter)
             message = RATE_LIMIT_WAIT if status == 429 else f"Xero is busy (HTTP {status}); retrying"
@@ -355,7 +355,7 @@ class XeroClient:
     def _json(self, resp: httpx.Response) -> Any:
         if not resp.content.strip():
             return {}
-        data = _mapping.body_json(resp)
+        data = body_json(resp)
         if data is None:
             raise XeroProtocolError(detail=f"HTTP {resp.status_code} body is not JSON")
         return data
