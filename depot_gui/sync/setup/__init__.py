@@ -7,8 +7,8 @@ which page comes next. Secrets go to the keyring only (``SecretStore``), never t
 
 One module per step: ``common`` (constants, ``Page``, ``Endpoints``, ``keyring_problem``),
 ``autotask_step``, ``lob_step``, ``xero_step``, ``mapping_step``, ``flow`` (``SetupFlow``), ``jobs``
-(``Job``, ``Tagged``, ``XeroSignIn``, the flow's token stores), ``commit`` (``SetupFlow.commit``) and
-``cli`` (``depot-sync connect``). Everything is re-exported here; a test that monkeypatches a
+(``Job``, ``Tagged``, ``XeroSignIn``, the flow's new tokens and token store) and ``commit``
+(``SetupCommit``, which ``SetupFlow.commit`` uses); ``depot-sync connect`` lives in the CLI. Everything is re-exported here; a test that monkeypatches a
 name must patch the submodule that looks it up.
 """
 

@@ -31,9 +31,9 @@ from depot_gui.sync.session.connections import (
     MemoryTokenStore,
 )
 from depot_gui.sync.setup.autotask_step import AutotaskCheck, validate_autotask_input, verify_autotask
-from depot_gui.sync.setup.commit import FlowCommitMixin
+from depot_gui.sync.setup.commit import SetupCommit
 from depot_gui.sync.setup.common import CONTACT_RULES, DEFAULT_CALLBACK_PORT, Endpoints, Page, keyring_problem
-from depot_gui.sync.setup.jobs import Job, Tagged, XeroSignIn, _FlowTokenStore
+from depot_gui.sync.setup.jobs import FlowTokenStore, Job, NewXeroTokens, Tagged, XeroSignIn
 from depot_gui.sync.setup.lob_step import LobVerdict, check_lines_of_business
 from depot_gui.sync.mapping.mapping_step import (
     MappingChoice,
@@ -47,8 +47,8 @@ from depot_gui.sync.setup.xero_step import Organisation, XeroLogin, fetch_organi
 __all__ = ["Job", "SetupFlow", "Tagged", "XeroSignIn"]
 
 
-class SetupFlow(FlowCommitMixin):
-    """What the user entered and verified so far; which page is next; committing it.
+class SetupFlow:
+    """What the user entered and verified so far; which page is next; committing it (``SetupCommit``).
 
     Holds the Autotask secret, integration code and new Xero tokens in memory only until
     ``commit()`` puts them in the keyring; str()/repr() never show them.
@@ -58,6 +58,7 @@ class SetupFlow(FlowCommitMixin):
         self.store = store
         self.secrets = secrets
         self.endpoints = endpoints
+        self._commit = SetupCommit(store, secrets)
         raw = store.raw_settings()
         self.username = raw.get(K_AT_USER, "")
         self._secret = ""
@@ -74,8 +75,7 @@ class SetupFlow(FlowCommitMixin):
         self.tenant_name = raw.get(K_XERO_TENANT_NAME, "")
         self.xero_connected = False
         self.xero_message = ""
-        self._xero_tokens: oauth.TokenSet | None = None  # from a sign-in in this run, not yet committed
-        self._xero_client = ""  # the client id those tokens belong to
+        self._new_xero = NewXeroTokens()  # from a sign-in in this run, not yet committed
         self.mapping_data: MappingData | None = None
         self.mapping: MappingChoice | None = None
         self.mapping_saved = False
@@ -98,7 +98,7 @@ class SetupFlow(FlowCommitMixin):
         return bool(self.tenant_id) and self.secrets.get(S_XERO_TOKENS) is not None
 
     def has_new_xero_tokens(self) -> bool:
-        return self._xero_tokens is not None
+        return self._new_xero.tokens is not None
 
     def autotask_credentials(self) -> tuple[str, str, str]:
         """(username, secret, code): what was typed, else what the keyring holds."""
@@ -161,10 +161,10 @@ class SetupFlow(FlowCommitMixin):
     # -- page 3 -----------------------------------------------------------------------------
     def token_store(self) -> oauth.TokenStore:
         """This run's new tokens if any, else the saved ones (read now)."""
-        return _FlowTokenStore(self)
+        return FlowTokenStore(self._new_xero, self.secrets)
 
     def token_manager(self, clock: oauth.Clock | None = None) -> oauth.TokenManager:
-        client_id = self._xero_client if self._xero_tokens is not None else (
+        client_id = self._new_xero.client_id if self._new_xero.tokens is not None else (
             self.store.raw_settings().get(K_XERO_CLIENT) or self.endpoints.default_client_id
         )
         return self.endpoints.token_manager(client_id, self.token_store(), clock)
@@ -183,7 +183,7 @@ class SetupFlow(FlowCommitMixin):
         return job
 
     def apply_xero_sign_in(self, result: XeroSignIn) -> list[Organisation]:
-        self._xero_tokens, self._xero_client = result.tokens, result.client_id
+        self._new_xero.tokens, self._new_xero.client_id = result.tokens, result.client_id
         self.organisations = list(result.organisations)
         return self.organisations
 
@@ -248,7 +248,27 @@ class SetupFlow(FlowCommitMixin):
         assert self.mapping is not None and self.mapping_data is not None
         mapping_settings(self.store, self.mapping.overrides(self.mapping_data), self.mapping.contact_match)
 
+    # -- committing -------------------------------------------------------------------------
+    def pending_changes(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(keyring entries, settings) that ``commit()`` would write: only what was verified."""
+        verified = self.autotask_check is not None and self.autotask_check.ok
+        mapping, data = self.mapping, self.mapping_data
+        return self._commit.changes(
+            username=self.username if verified else None, secret=self._secret, code=self._code,
+            tenant=(self.tenant_id, self.tenant_name) if self.is_complete(Page.XERO) else None,
+            new_tokens=self._new_xero.tokens, client_id=self._new_xero.client_id,
+            mapping=(mapping, data) if mapping is not None and data is not None else None,
+        )
 
+    def commit(self) -> None:
+        """Write everything at once: secrets to the keyring only, then the settings in one
+        transaction. If anything fails, the keyring entries written are put back and no setting
+        changes (raises SecretStoreUnavailable, StoreError or SettingError)."""
+        self._commit.write(*self.pending_changes())
+        self._secret = self._code = ""
+        self._new_xero.tokens, self._new_xero.client_id = None, ""
+        self.mapping_saved = self.mapping is not None
+        self.committed = True
 
     # -- navigation -------------------------------------------------------------------------
     def start_page(self, problem: BaseException | None = None) -> Page:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
 
 from depot_gui.sync.session.connections import KeyringTokenStore
 from depot_gui.sync.setup.xero_step import Organisation
-
-if TYPE_CHECKING:
-    from depot_gui.sync.setup.flow import SetupFlow
 
 T = TypeVar("T")
 
@@ -58,24 +56,37 @@ class XeroSignIn:
     organisations: list[Organisation] = field(default_factory=list)
 
 
-class _FlowTokenStore:
+class NewXeroTokens:
+    """The tokens of a Xero sign-in made in this run, not yet committed (memory only), and the
+    client id they belong to; ``tokens`` is None when there was no such sign-in."""
+
+    def __init__(self) -> None:
+        self.tokens: oauth.TokenSet | None = None
+        self.client_id = ""
+
+    def __repr__(self) -> str:  # the tokens never show
+        return f"NewXeroTokens(signed_in={self.tokens is not None}, client_id={self.client_id!r})"
+
+
+class FlowTokenStore:
     """The tokens a job uses, read when the job is made: the flow's new (uncommitted) tokens, else
     the saved ones. A refresh of new tokens stays in memory; a refresh of the saved connection is
     written back to the keyring (the old refresh token stops working once rotated)."""
 
-    def __init__(self, flow: SetupFlow) -> None:
-        self._flow = flow
-        self._pending = flow._xero_tokens
-        self._tokens = self._pending or KeyringTokenStore(flow.secrets).load()
+    def __init__(self, new: NewXeroTokens, secrets: SecretStore) -> None:
+        self._new = new
+        self._secrets = secrets
+        self._pending = new.tokens
+        self._tokens = self._pending or KeyringTokenStore(secrets).load()
 
     def load(self) -> oauth.TokenSet | None:
         return self._tokens
 
     def save(self, tokens: oauth.TokenSet) -> None:
         if self._pending is None:
-            KeyringTokenStore(self._flow.secrets).save(tokens)
-        elif self._flow._xero_tokens is self._pending:
-            self._flow._xero_tokens = self._pending = tokens
+            KeyringTokenStore(self._secrets).save(tokens)
+        elif self._new.tokens is self._pending:
+            self._new.tokens = self._pending = tokens
         self._tokens = tokens
 
     def clear(self) -> None:
