@@ -18,6 +18,10 @@ from depot_gui.sandbox.state import StateStore
 from depot_gui.sandbox.xero.api import XeroAPI
 from depot_gui.sandbox.xero.identity import XeroIdentity
 
+# The state sections each service's requests may change (the rest is read-only to them).
+SECTIONS: dict[str | None, tuple[str, ...]] = {
+    "autotask": ("autotask",), "identity": ("identity",), "xero": ("xero", "identity"), None: ()}
+
 DEFAULT_OPTIONS = {
     "missing_by_id": "404",              # "404" | "null": GET {E}/{id} for a missing/hidden id
     "timestamps": "naive",               # "naive" | "z": Autotask datetime wire form
@@ -95,19 +99,19 @@ class Sandbox:
 
     def now(self):
         """Scenario time now (aware UTC datetime)."""
-        with self.store.transaction() as data:
+        with self.store.transaction(()) as data:
             return self._clock(data).now()
 
     def advance_clock(self, seconds: float) -> None:
         """Test hook: move the scenario clock forward (token expiry, grace periods, windows)."""
-        with self.store.transaction() as data:
+        with self.store.transaction(("clock",)) as data:
             data["clock"]["offset"] = float(data["clock"].get("offset", 0)) + seconds
 
     def add_fault(self, fault: dict) -> None:
         """Test hook: inject a fault (same shape as the scenario's ``faults`` entries)."""
         from depot_gui.sandbox.scenario import _Validator
         _Validator(Path("<add_fault>")).fault(fault, "$")
-        with self.store.transaction() as data:
+        with self.store.transaction(("faults",)) as data:
             data["faults"]["added"].append(dict(fault))
 
     def set_option(self, name: str, value) -> None:
@@ -118,7 +122,7 @@ class Sandbox:
 
     def attach_pending(self, billing_item_id: int | None = None) -> None:
         """Test hook: finish attaching one pending billing item (or all of them) at once."""
-        with self.store.transaction() as data:
+        with self.store.transaction(("autotask",)) as data:
             ids = [billing_item_id] if billing_item_id is not None else list(self.autotask.pending)
             for i in ids:
                 if i not in data["autotask"]["attached"]:
@@ -135,7 +139,7 @@ class Sandbox:
         from depot_gui.sandbox.xero.document_routes import XeroDocuments
         from depot_gui.sandbox.xero.payments import pay
 
-        with self.store.transaction() as data:
+        with self.store.transaction(("xero",)) as data:
             now = self._clock(data).now()
             tid = (tenant_id or self.scenario["xero"]["tenants"][0]["tenantId"]).lower()
             doc = XeroDocuments.find_doc(INVOICE, data["xero"]["tenants"][tid]["Invoices"], str(ref))
@@ -148,18 +152,18 @@ class Sandbox:
         canon = self.autotask.by_lower.get(entity.lower())
         if canon is None or item_id not in self.autotask.index[canon]:
             raise KeyError(f"no {entity} record with id {item_id}")
-        with self.store.transaction() as data:
+        with self.store.transaction(("autotask",)) as data:
             bucket = data["autotask"]["changes"].setdefault(canon, {}).setdefault(str(item_id), {})
             bucket.update(fields)
 
     def revoke_connection(self, tenant_id: str | None = None) -> int:
         """Test hook: disconnect a tenant (all when None) as if the user removed the app in Xero."""
-        with self.store.transaction() as data:
+        with self.store.transaction(("identity",)) as data:
             return self.identity.revoke_connection(data["identity"], tenant_id)
 
     def state(self) -> dict:
         """The scenario format with everything created or changed, plus ``requests`` oldest first."""
-        with self.store.transaction() as data:
+        with self.store.transaction(()) as data:
             out = {k: copy.deepcopy(v) for k, v in self.scenario.items() if k not in ("autotask", "xero", "faults")}
             out["now"] = self._clock(data).now().isoformat().replace("+00:00", "Z")
             out["autotask"] = copy.deepcopy(self.autotask.state_view(data["autotask"]))
@@ -196,12 +200,14 @@ class Sandbox:
         with self.gate.slot(key, limit) as acquired:
             if not acquired:
                 return self._answer(api, req, lambda data, now: refuse())
-            fault = self._take_fault(api, req)
-            if fault is None:
-                return self._answer(api, req, None)
-            kind = fault["kind"]
-            if kind == "status":
-                return self._answer(api, req, lambda data, now: status_response(api, fault), fault=kind)
+            touch = SECTIONS[api] + ("faults",)
+            with self.store.transaction(touch) as data:  # one transaction for the usual request
+                fault = self._take_fault(api, req, data)
+                if fault is None:
+                    return self._answer(api, req, None)
+                kind = fault["kind"]
+                if kind == "status":
+                    return self._answer(api, req, lambda data, now: status_response(api, fault), fault=kind)
             if kind == "drop":
                 self._log_only(api, req, None, kind)
                 raise ConnectionDropped()
@@ -226,22 +232,22 @@ class Sandbox:
     def _answer(self, api: str | None, req: Request, run=None, *, fault: str | None = None,
                 log_status: bool = True) -> Response:
         """Route (or ``run(data, now)``) inside one state transaction, stamp ``Date``, log the request."""
-        with self.store.transaction() as data:
+        with self.store.transaction(SECTIONS[api]) as data:
             now = self._clock(data).now()
             if run is None:
-                resp = self._route(api, req, data, now)
+                resp = self._route(api, req, {k: data[k] for k in SECTIONS[api]}, now)
             else:
                 resp = run(data, now)
             resp.headers["Date"] = http_date(now)
             if api == "xero" or api == "identity":
                 resp.headers.setdefault("Xero-Correlation-Id", _correlation())
-            data["requests"].append(self._log_entry(api, req, resp.status if log_status else None, fault))
+            self.store.log(self._log_entry(api, req, resp.status if log_status else None, fault))
             return resp
 
     def _log_only(self, api: str | None, req: Request, status: int | None, fault: str) -> None:
         """Record a request that got no answer."""
-        with self.store.transaction() as data:
-            data["requests"].append(self._log_entry(api, req, status, fault))
+        with self.store.transaction(()):
+            self.store.log(self._log_entry(api, req, status, fault))
 
     def _log_entry(self, api: str | None, req: Request, status: int | None, fault: str | None) -> dict:
         """One ``requests`` entry: api, method, path, status; then what else changes the request's meaning.
@@ -265,7 +271,7 @@ class Sandbox:
         return entry
 
     def _route(self, api: str | None, req: Request, data: dict, now) -> Response:
-        """Hand the request to its service."""
+        """Hand the request to its service (``data`` holds only the sections that service may change)."""
         if api == "autotask":
             return self.autotask.handle(req, data, now)
         if api == "identity":
@@ -274,13 +280,12 @@ class Sandbox:
             return self.xero.handle(req, data, now)
         return Response.text(404, "Not Found")
 
-    def _take_fault(self, api: str | None, req: Request) -> dict | None:
+    def _take_fault(self, api: str | None, req: Request, data: dict) -> dict | None:
         """The fault that fires for this request, if any (counters persist)."""
-        with self.store.transaction() as data:
-            faults = self.scenario_faults + data["faults"]["added"]
-            if not faults:
-                return None
-            return match_fault(faults, data["faults"]["counters"], api, req)
+        faults = self.scenario_faults + data["faults"]["added"]
+        if not faults:
+            return None
+        return match_fault(faults, data["faults"]["counters"], api, req)
 
     # -- transports ------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from depot_gui.sandbox.http.messages import dumps, loads
 
@@ -31,8 +31,17 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+REQUEST_LOG_LIMIT = 20_000  # the request log keeps the newest this many requests
+
+
 class StateStore:
-    """Holds the mutable state; with a directory, every transaction re-reads and saves ``state.json``."""
+    """Holds the mutable state; with a directory, transactions share ``state.json`` across processes.
+
+    A transaction names the top-level sections it may change (``touch``; None = any). At its end
+    only those are encoded again and compared with what was last saved; the file is written
+    (replaced atomically, without fsync: a simulator) only when something changed. The request
+    log (``requests``) is append-only: :meth:`log` adds an entry, and each entry is encoded once.
+    """
 
     def __init__(self, state_dir: Path | None, scenario_hash: str, initial) -> None:
         """``initial()`` builds a fresh state document when none (or a stale one) exists."""
@@ -41,7 +50,10 @@ class StateStore:
         self._initial = initial
         self._lock = threading.RLock()
         self._depth = 0
+        self._touched: set[str] | None = set()
         self._stamp: tuple | None = None
+        self._encoded: dict[str, str] = {}  # section -> its JSON text as last saved
+        self._log_text: list[str] = []      # the JSON text of each request log entry as last saved
         self.data: dict = {}
         if self.state_dir is None:
             self.data = self._fresh()
@@ -57,6 +69,7 @@ class StateStore:
         data = self._initial()
         data["version"] = STATE_VERSION
         data["scenario_hash"] = self.scenario_hash
+        data.setdefault("requests", [])
         return data
 
     def _file_stamp(self) -> tuple | None:
@@ -82,27 +95,79 @@ class StateStore:
                 raise StateDamaged(self.path, "not valid JSON") from None
             if not isinstance(data, dict) or not isinstance(data.get("scenario_hash"), str):
                 raise StateDamaged(self.path, "not a sandbox state")
+        self._encoded, self._log_text = {}, []
         if data is None or data.get("scenario_hash") != self.scenario_hash or data.get("version") != STATE_VERSION:
             data = self._fresh()  # no state yet, or another scenario (or format): start from the scenario
+        elif isinstance(data.get("requests"), list):  # as saved: what a save compares with
+            self._encoded = {k: dumps(v) for k, v in data.items() if k != "requests"}
+            self._log_text = [dumps(e) for e in data["requests"]]
+            self._encoded["requests"] = "[" + ",".join(self._log_text) + "]"
+        else:
+            data["requests"] = []
         self.data = data
         self._stamp = stamp
 
-    def _save(self) -> None:
-        """Atomic write: temporary file in the same directory, fsync, then os.replace."""
+    def log(self, entry: dict) -> None:
+        """Append one request to the log (inside a transaction); past the limit the oldest go."""
+        with self._lock:
+            log = self.data["requests"]
+            log.append(entry)
+            excess = len(log) - REQUEST_LOG_LIMIT
+            if excess > 0:
+                del log[:excess]
+                del self._log_text[:excess]
+
+    def _log_json(self) -> str | None:
+        """The request log as JSON text, or None when no entry came since the last save.
+
+        ``_log_text[i]`` is entry ``i`` as saved; only entries appended since are encoded.
+        """
+        log, text = self.data["requests"], self._log_text
+        if len(text) > len(log) or (text and "requests" not in self._encoded):
+            text.clear()  # the log was replaced: encode it again
+        if len(text) == len(log) and "requests" in self._encoded:
+            return None
+        text.extend(dumps(e) for e in log[len(text):])
+        return "[" + ",".join(text) + "]"
+
+    def _save(self, touched: set[str] | None) -> None:
+        """Encode what may have changed; when anything did, replace the file (atomic, no fsync)."""
+        changed = False
+        for key, value in self.data.items():
+            if key == "requests" or (touched is not None and key not in touched and key in self._encoded):
+                continue
+            text = dumps(value)
+            if self._encoded.get(key) != text:
+                self._encoded[key] = text
+                changed = True
+        for key in [k for k in self._encoded if k not in self.data]:
+            del self._encoded[key]
+            changed = True
+        log = self._log_json()
+        if log is not None:
+            self._encoded["requests"] = log
+            changed = True
+        if not changed and self._stamp is not None:
+            return
+        payload = "{" + ",".join(f"{dumps(str(k))}:{self._encoded[k]}" for k in self.data) + "}"
         tmp = self.path.with_name(f"state.json.{os.getpid()}.{threading.get_ident()}.tmp")
-        payload = dumps(self.data).encode("utf-8")
-        with open(tmp, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+        tmp.write_bytes(payload.encode("utf-8"))
         os.replace(tmp, self.path)
         self._stamp = self._file_stamp()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[dict]:
-        """Exclusive access to the state document; saved on exit (re-entrant)."""
+    def transaction(self, touch: Iterable[str] | None = None) -> Iterator[dict]:
+        """Exclusive access to the state document (re-entrant); ``touch`` names what may change."""
         with self._lock:
-            if self.state_dir is None or self._depth:
+            if self._depth:
+                self._touch(touch)
+                self._depth += 1
+                try:
+                    yield self.data
+                finally:
+                    self._depth -= 1
+                return
+            if self.state_dir is None:
                 self._depth += 1
                 try:
                     yield self.data
@@ -113,6 +178,8 @@ class StateStore:
                 fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
                 try:
                     self._reload()
+                    self._touched = set()
+                    self._touch(touch)
                     self._depth += 1
                     try:
                         yield self.data
@@ -120,8 +187,15 @@ class StateStore:
                         self._stamp = None  # discard half-made changes: re-read the file next time
                         raise
                     else:
-                        self._save()
+                        self._save(self._touched)
                     finally:
                         self._depth -= 1
                 finally:
                     fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+    def _touch(self, touch: Iterable[str] | None) -> None:
+        """Widen the sections the running transaction may change."""
+        if touch is None:
+            self._touched = None
+        elif self._touched is not None:
+            self._touched.update(touch)

@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 _encode_str = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_DECIMAL_MARK = "\x00decimal:"
+_MARKED = re.compile(r'"\\u0000decimal:(-?[0-9]+(?:\.[0-9]+)?)"')
 
 
 def dumps(obj: object) -> str:
-    """JSON text where Decimals are written as plain JSON numbers (never strings, never floats)."""
+    """JSON text where Decimals are written as plain JSON numbers (never strings, never floats).
+
+    The C encoder does the work: each Decimal becomes a marked string, and the marks are then
+    replaced by the number's digits. When the count of replaced marks is not the count of
+    Decimals (a string that happened to look like a mark), or the C encoder refuses something,
+    the exact pure-Python encoder below answers instead.
+    """
+    decimals = [0]
+
+    def number(o: object) -> str:
+        if isinstance(o, Decimal):
+            if not o.is_finite():
+                raise ValueError(f"cannot encode {o!r} as JSON")
+            decimals[0] += 1
+            digits = str(o)
+            return _DECIMAL_MARK + (format(o, "f") if "E" in digits else digits)
+        raise TypeError(f"cannot encode {type(o).__name__} as JSON")
+
+    try:
+        text = json.JSONEncoder(separators=(",", ":"), default=number).encode(obj)
+    except TypeError:
+        text = None
+    if text is not None:
+        if not decimals[0]:
+            return text
+        text, replaced = _MARKED.subn(r"\1", text)
+        if replaced == decimals[0]:
+            return text
     out: list[str] = []
     _encode(obj, out.append)
     return "".join(out)
