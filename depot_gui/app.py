@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         handler.setLevel(logging.WARNING)
     app = make_app([sys.argv[0]])
     install_gui_gc(app)  # cyclic GC on the GUI thread only: never a Qt object destroyed on a worker
-    # The window's outline is on screen before the session, httpx, keyring and the full window are
+    # The window's outline is on screen before the session, httpx2, keyring and the full window are
     # imported (issue 22: first paint within 2x a bare PySide6 window).
     shell = Shell(shell_title(args))
     shell.show_and_paint(report=args.quit_after is not None)

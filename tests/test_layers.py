@@ -15,7 +15,7 @@ ALLOWED = {
     "sandbox": {"sandbox"},
     "sync": {"core", "autotask", "xero", "store", "sandbox", "sync"},
 }
-NO_IO_IN_CORE = {"socket", "sqlite3", "httpx", "requests", "urllib.request", "subprocess", "keyring", "platformdirs"}
+NO_IO_IN_CORE = {"socket", "sqlite3", "httpx", "httpx2", "requests", "urllib.request", "subprocess", "keyring", "platformdirs"}
 
 
 def imports(path: Path, text: str | None = None) -> set[str]:

@@ -1,4 +1,4 @@
-"""autotask layer (see docs/ARCHITECTURE.md): the httpx AutotaskClient and its typed errors."""
+"""autotask layer (see docs/ARCHITECTURE.md): the httpx2 AutotaskClient and its typed errors."""
 
 from depot_gui.autotask.client import DEFAULT_ZONE_ROOT, AutotaskClient
 from depot_gui.autotask.errors import (

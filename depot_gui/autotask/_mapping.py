@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2
 
 from depot_gui.core import wire as _wire
 from depot_gui.autotask.errors import (
@@ -57,7 +57,7 @@ def transient_error(status: int, text: str) -> tuple[str, AutotaskError] | None:
     return None
 
 
-def error_text(resp: httpx.Response) -> str:
+def error_text(resp: httpx2.Response) -> str:
     """The server's error text: ``errors[]`` joined, ASP.NET ``Message``, or a short plain body."""
     text = ""
     try:
@@ -117,11 +117,11 @@ def zone_error(username: str, detail: str, status: int | None) -> AutotaskZoneEr
     )
 
 
-def network_error(exc: httpx.TransportError, url: str, scrub: Callable[[str], str]) -> AutotaskNetworkError:
+def network_error(exc: httpx2.TransportError, url: str, scrub: Callable[[str], str]) -> AutotaskNetworkError:
     """Describe a request that got no HTTP answer (DNS, connect, TLS, timeout)."""
     host = urlsplit(url).hostname or url
     raw = scrub(str(exc)) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx2.TimeoutException):
         reason = f"no answer in time ({type(exc).__name__})"
     elif "ssl" in raw.lower() or "certificate" in raw.lower():
         reason = f"the secure (TLS) connection failed: {raw}"

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+import httpx2
 
 from depot_gui.autotask._mapping import Retry, error_text, map_error, network_error, transient_error, zone_error
 from depot_gui.core import wire as _wire
@@ -41,7 +41,7 @@ class AutotaskClient:
         credentials: AutotaskCredentials,
         *,
         zone_root: str = DEFAULT_ZONE_ROOT,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx2.BaseTransport | None = None,
         timeout: float = 30.0,
         on_wait: OnWait | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -62,7 +62,7 @@ class AutotaskClient:
         self._jitter = jitter
         self._max_retry_after = max_retry_after
         self._per_entity = max(1, per_entity_concurrency)
-        self._http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+        self._http = httpx2.Client(transport=transport, timeout=timeout, follow_redirects=False)
         self._state_lock = threading.Lock()
         self._zone_lock = threading.Lock()
         self._entity_locks: dict[str, threading.BoundedSemaphore] = {}
@@ -292,12 +292,12 @@ class AutotaskClient:
                         attempt -= 1
                         continue
                 return self._handle(resp, entity, read=read, allow_404=allow_404)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 error = network_error(exc, url, self._scrub)
                 if (
                     not read
                     or attempt >= self._max_attempts
-                    or isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError))
+                    or isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.LocalProtocolError))
                 ):
                     raise error from None
                 self._wait(_wire.backoff_delay(attempt, self._jitter), "Autotask did not answer; retrying")
@@ -319,7 +319,7 @@ class AutotaskClient:
         content: str | None,
         params: dict | None,
         auth: bool,
-    ) -> httpx.Response:
+    ) -> httpx2.Response:
         with self._state_lock:
             self.calls += 1
         with self._entity_slot(entity):
@@ -353,7 +353,7 @@ class AutotaskClient:
             self._on_wait(message, seconds)
         self._sleep(seconds)
 
-    def _handle(self, resp: httpx.Response, entity: str | None, *, read: bool, allow_404: bool) -> Any:
+    def _handle(self, resp: httpx2.Response, entity: str | None, *, read: bool, allow_404: bool) -> Any:
         status = resp.status_code
         if 200 <= status < 300:
             return self._json(resp)
@@ -369,7 +369,7 @@ class AutotaskClient:
             raise error
         raise map_error(status, text, entity, self.credentials.username)
 
-    def _json(self, resp: httpx.Response) -> Any:
+    def _json(self, resp: httpx2.Response) -> Any:
         try:
             data = _wire.loads(resp.content)
         except (ValueError, UnicodeDecodeError):

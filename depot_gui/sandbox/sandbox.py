@@ -6,7 +6,7 @@ import copy
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from depot_gui.sandbox.autotask.api import AutotaskAPI
 from depot_gui.sandbox.clock import Clock, http_date, parse_iso
@@ -289,8 +289,8 @@ class Sandbox:
 
     # -- transports ------------------------------------------------------------------------------
 
-    def transport(self) -> httpx.BaseTransport:
-        """An in-process httpx transport: every host routes here."""
+    def transport(self) -> httpx2.BaseTransport:
+        """An in-process httpx2 transport: every host routes here."""
         from depot_gui.sandbox.http.transport import SandboxTransport
         return SandboxTransport(self)
 

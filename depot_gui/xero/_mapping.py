@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2
 
 from depot_gui.core import wire as _wire
 from depot_gui.xero.errors import (
@@ -24,10 +24,10 @@ from depot_gui.xero.errors import (
 )
 
 # Transport failures that happen before any byte of the request left this machine.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout, httpx2.UnsupportedProtocol)
 
 
-def body_json(resp: httpx.Response) -> Any:
+def body_json(resp: httpx2.Response) -> Any:
     """The response body as Decimal-exact JSON, or None if it is not JSON."""
     try:
         return _wire.loads(resp.content)
@@ -35,7 +35,7 @@ def body_json(resp: httpx.Response) -> Any:
         return None
 
 
-def problem_detail(resp: httpx.Response) -> str:
+def problem_detail(resp: httpx2.Response) -> str:
     """Short server explanation: problem-JSON Detail/Title, Message, or a plain-text body."""
     data = body_json(resp)
     if isinstance(data, dict):
@@ -87,7 +87,7 @@ def element_errors(element: Any) -> list[str]:
     return list(dict.fromkeys(_messages(element))) or ["Xero flagged the record as having errors"]
 
 
-def rate_limited(resp: httpx.Response) -> XeroRateLimited:
+def rate_limited(resp: httpx2.Response) -> XeroRateLimited:
     """The error for a 429 that will not (or no longer) be waited out."""
     problem = resp.headers.get("X-Rate-Limit-Problem", "").lower()
     reset_at = None
@@ -107,7 +107,7 @@ def rate_limited(resp: httpx.Response) -> XeroRateLimited:
     return error
 
 
-def status_error(resp: httpx.Response, *, write: bool, what: str) -> XeroError:
+def status_error(resp: httpx2.Response, *, write: bool, what: str) -> XeroError:
     """Map a final (non-retried) error response to an XeroError subclass."""
     status = resp.status_code
     detail = problem_detail(resp)
@@ -154,12 +154,12 @@ def status_error(resp: httpx.Response, *, write: bool, what: str) -> XeroError:
 
 
 def transport_error(
-    exc: httpx.TransportError, url: str, *, write: bool, scrub: Callable[[str], str]
+    exc: httpx2.TransportError, url: str, *, write: bool, scrub: Callable[[str], str]
 ) -> XeroError:
     """Map an exception with no HTTP answer: writes that may have been sent become OutcomeUnknown."""
     host = urlsplit(url).hostname or url
     raw = scrub(str(exc)) or type(exc).__name__
-    reason = f"no answer in time ({type(exc).__name__})" if isinstance(exc, httpx.TimeoutException) else raw
+    reason = f"no answer in time ({type(exc).__name__})" if isinstance(exc, httpx2.TimeoutException) else raw
     if write and not isinstance(exc, NOT_SENT):
         return XeroOutcomeUnknown(
             f"The connection to Xero failed before it confirmed the change ({reason}): Depot GUI will "

@@ -1,4 +1,4 @@
-"""XeroClient: Accounting API reads and writes over httpx, with rate-limit waits and typed errors."""
+"""XeroClient: Accounting API reads and writes over httpx2, with rate-limit waits and typed errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import httpx
+import httpx2
 
 from depot_gui.core import wire as _wire
 from depot_gui.xero._mapping import body_json, element_errors, status_error, transport_error
@@ -48,7 +48,7 @@ class XeroClient:
         tenant_id: str | None,
         *,
         api_root: str = DEFAULT_API_ROOT,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx2.BaseTransport | None = None,
         timeout: float = 30.0,
         on_wait: OnWait | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -70,7 +70,7 @@ class XeroClient:
         self._max_attempts = max(1, max_attempts)
         self._jitter = jitter
         self._max_retry_after = max_retry_after
-        self._http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+        self._http = httpx2.Client(transport=transport, timeout=timeout, follow_redirects=False)
         self._lock = threading.Lock()
         self._last_token = ""
         self.bulk = XeroBulk(self)
@@ -318,9 +318,9 @@ class XeroClient:
                     with throttle.slot(lambda s: self._wait(s, PACING_WAIT)):
                         resp = self._http.request(method, url, params=params, content=content, headers=sent)
                         resp.read()
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 error = transport_error(exc, url, write=write, scrub=self._scrub)
-                if write or attempt >= self._max_attempts or isinstance(exc, httpx.UnsupportedProtocol):
+                if write or attempt >= self._max_attempts or isinstance(exc, httpx2.UnsupportedProtocol):
                     raise error from None
                 self._wait(_wire.backoff_delay(attempt, self._jitter), "Xero did not answer; retrying")
                 continue
@@ -343,7 +343,7 @@ class XeroClient:
             message = RATE_LIMIT_WAIT if status == 429 else f"Xero is busy (HTTP {status}); retrying"
             self._wait(delay, message)
 
-    def _note(self, resp: httpx.Response) -> None:
+    def _note(self, resp: httpx2.Response) -> None:
         date = _wire.parse_http_date(resp.headers.get("Date"))
         with self._lock:
             if date is not None:
@@ -352,7 +352,7 @@ class XeroClient:
                 if name in resp.headers:
                     self.limits[name] = resp.headers[name]
 
-    def _json(self, resp: httpx.Response) -> Any:
+    def _json(self, resp: httpx2.Response) -> Any:
         if not resp.content.strip():
             return {}
         data = body_json(resp)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote, urlencode
 
-import httpx
+import httpx2
 
 from depot_gui.core import wire as _wire
 from depot_gui.xero._mapping import transport_error
@@ -151,14 +151,14 @@ def _token_call(
     identity_root: str,
     path: str,
     form: dict[str, str],
-    transport: httpx.BaseTransport | None,
+    transport: httpx2.BaseTransport | None,
     timeout: float,
-) -> httpx.Response:
+) -> httpx2.Response:
     url = f"{identity_root.rstrip('/')}{path}"
-    with httpx.Client(transport=transport, timeout=timeout) as http:
+    with httpx2.Client(transport=transport, timeout=timeout) as http:
         try:
             return http.post(url, data=form, headers={"Accept": "application/json"})
-        except httpx.TransportError as exc:
+        except httpx2.TransportError as exc:
             secrets_in_form = [
                 v for k, v in form.items() if k in ("code", "code_verifier", "refresh_token", "token")
             ]
@@ -171,7 +171,7 @@ def _token_call(
             raise transport_error(exc, url, write=False, scrub=scrub) from None
 
 
-def _token_error(resp: httpx.Response) -> XeroError:
+def _token_error(resp: httpx2.Response) -> XeroError:
     try:
         data = _wire.loads(resp.content)
     except (ValueError, UnicodeDecodeError):
@@ -197,7 +197,7 @@ def _token_error(resp: httpx.Response) -> XeroError:
     return XeroAuthError(status=resp.status_code, detail=code or f"HTTP {resp.status_code}")
 
 
-def _token_set(resp: httpx.Response, now: datetime, previous_refresh: str = "") -> TokenSet:
+def _token_set(resp: httpx2.Response, now: datetime, previous_refresh: str = "") -> TokenSet:
     if resp.status_code != 200:
         raise _token_error(resp)
     try:
@@ -217,7 +217,7 @@ def exchange_code(
     verifier: str,
     *,
     identity_root: str = DEFAULT_IDENTITY_ROOT,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx2.BaseTransport | None = None,
     timeout: float = 30.0,
     clock: Clock = _utcnow,
 ) -> TokenSet:
@@ -237,7 +237,7 @@ def refresh(
     refresh_token: str,
     *,
     identity_root: str = DEFAULT_IDENTITY_ROOT,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx2.BaseTransport | None = None,
     timeout: float = 30.0,
     clock: Clock = _utcnow,
 ) -> TokenSet:
@@ -252,7 +252,7 @@ def revoke(
     token: str,
     *,
     identity_root: str = DEFAULT_IDENTITY_ROOT,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx2.BaseTransport | None = None,
     timeout: float = 30.0,
 ) -> None:
     """Revoke a refresh token (removes all of this user's connections to the app)."""
@@ -270,7 +270,7 @@ class TokenManager:
         client_id: str,
         store: TokenStore,
         identity_root: str = DEFAULT_IDENTITY_ROOT,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx2.BaseTransport | None = None,
         clock: Clock = _utcnow,
         *,
         refresh_margin: float = REFRESH_MARGIN,

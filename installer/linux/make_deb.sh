@@ -26,7 +26,7 @@ cp -r "$icons/hicolor" "$stage/usr/share/icons/"
 cat > "$stage/usr/share/doc/depot-gui/copyright" <<EOF
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: depot-gui
-Comment: Depot GUI $version. Bundles Python, Qt for Python (PySide6, LGPLv3), httpx, keyring,
+Comment: Depot GUI $version. Bundles Python, Qt for Python (PySide6, LGPLv3), httpx2, keyring,
  platformdirs and their dependencies; see /opt/depot-gui/_internal/*.dist-info for their licences.
 
 Files: *
@@ -57,6 +57,9 @@ libc_version=$(dpkg-query -W -f='${Version}' libc6 | cut -d- -f1)
 depends=$(for p in $packages; do
   if [ "$p" = libc6 ]; then echo "libc6 (>= $libc_version)"; else echo "$p"; fi
 done | paste -sd, - | sed 's/,/, /g')
+# TLS: httpx2 verifies servers against the system's certificate store (no bundled certifi), which
+# ca-certificates provides.
+depends="$depends, ca-certificates"
 
 cat > "$stage/DEBIAN/control" <<EOF
 Package: depot-gui

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import httpx
+import httpx2
 
 from depot_gui.autotask import AutotaskClient, AutotaskCredentials, Zone
 
@@ -18,21 +18,21 @@ DATE = "Fri, 31 May 2024 12:00:00 GMT"
 
 
 def reply(status: int = 200, body: object = None, headers: dict | None = None, text: str | None = None):
-    """An httpx.Response with a JSON (or raw text) body and a Date header."""
+    """An httpx2.Response with a JSON (or raw text) body and a Date header."""
     hdrs = {"Date": DATE, **(headers or {})}
     if text is not None:
-        return httpx.Response(status, text=text, headers=hdrs)
-    return httpx.Response(status, content=json.dumps(body if body is not None else {}), headers=hdrs)
+        return httpx2.Response(status, text=text, headers=hdrs)
+    return httpx2.Response(status, content=json.dumps(body if body is not None else {}), headers=hdrs)
 
 
 class Recorder:
     """Wraps a handler, recording every request it saw."""
 
-    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+    def __init__(self, handler: Callable[[httpx2.Request], httpx2.Response]) -> None:
         self.handler = handler
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         request.read()
         self.requests.append(request)
         return self.handler(request)
@@ -46,7 +46,7 @@ def make_client(handler, *, zone: Zone | None = ZONE, **kwargs):
     client = AutotaskClient(
         CREDS,
         zone_root="https://bootstrap.example.test",
-        transport=httpx.MockTransport(rec),
+        transport=httpx2.MockTransport(rec),
         zone=zone,
         sleep=sleeps.append,
         on_wait=lambda msg, secs: waits.append((msg, secs)),

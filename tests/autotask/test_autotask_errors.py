@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 from autotask_stubs import CREDS, HOST, SECRET, make_client, page, reply
 
@@ -129,7 +129,7 @@ def test_error_mapping_without_retry(answer, error, phrase):
 
 
 def test_network_error_on_read_is_retried_then_reported():
-    fail = httpx.ConnectError("[Errno 111] Connection refused")
+    fail = httpx2.ConnectError("[Errno 111] Connection refused")
     client = make_client(sequence(fail, fail, fail), max_attempts=3)
     with pytest.raises(AutotaskNetworkError) as info:
         client.query("Invoices", [])
@@ -139,13 +139,13 @@ def test_network_error_on_read_is_retried_then_reported():
 
 
 def test_network_error_then_success():
-    client = make_client(sequence(httpx.ReadTimeout("timed out"), reply(body=page([{"id": 3}]))))
+    client = make_client(sequence(httpx2.ReadTimeout("timed out"), reply(body=page([{"id": 3}]))))
     assert client.query("Invoices", []) == [{"id": 3}]
     assert client.waits[0][0] == "Autotask did not answer; retrying"
 
 
 def test_network_error_on_patch_is_not_retried():
-    client = make_client(sequence(httpx.ReadTimeout("timed out"), reply(body={"itemId": 1})))
+    client = make_client(sequence(httpx2.ReadTimeout("timed out"), reply(body={"itemId": 1})))
     with pytest.raises(AutotaskNetworkError):
         client.patch("Invoices", {"id": 1, "webServiceDate": "2024-05-31T00:00:00"})
     assert client.calls == 1
@@ -174,8 +174,8 @@ def _all_failures():
             reply(200, {"items": [], "pageDetails": {"nextPageUrl": "https://elsewhere.test/x?" + SECRET}}),
             AutotaskProtocolError,
         ),
-        (httpx.ConnectError(leak), AutotaskNetworkError),
-        (httpx.ConnectError("SSL: CERTIFICATE_VERIFY_FAILED " + SECRET), AutotaskNetworkError),
+        (httpx2.ConnectError(leak), AutotaskNetworkError),
+        (httpx2.ConnectError("SSL: CERTIFICATE_VERIFY_FAILED " + SECRET), AutotaskNetworkError),
     ]
 
 

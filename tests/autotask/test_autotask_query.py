@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import httpx
+import httpx2
 import pytest
 from autotask_stubs import BASE, CREDS, HOST, SECRET, ZONE, make_client, page, reply
 
@@ -109,7 +109,7 @@ def test_paging_posts_same_body_to_next_url_and_get_would_405():
             "IncludeFields": ["id", "invoiceNumber"],
         }
     )
-    assert str(reqs[1].url) == str(httpx.URL(next1))
+    assert str(reqs[1].url) == str(httpx2.URL(next1))
 
 
 def test_foreign_next_page_url_is_refused_without_sending_credentials():

@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "tests" / "scenarios"
@@ -21,9 +21,9 @@ REDIRECT = "http://localhost:8765/callback"
 SCOPE = "offline_access accounting.invoices accounting.contacts accounting.settings.read"
 
 
-def client(sandbox, base_url: str = "http://sandbox.invalid", **kw) -> httpx.Client:
-    """An httpx client on the in-process transport."""
-    return httpx.Client(transport=sandbox.transport(), base_url=base_url, **kw)
+def client(sandbox, base_url: str = "http://sandbox.invalid", **kw) -> httpx2.Client:
+    """An httpx2 client on the in-process transport."""
+    return httpx2.Client(transport=sandbox.transport(), base_url=base_url, **kw)
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -33,7 +33,7 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-def authorize(c: httpx.Client, challenge: str, state: str = "xyz", **over) -> httpx.Response:
+def authorize(c: httpx2.Client, challenge: str, state: str = "xyz", **over) -> httpx2.Response:
     """GET the authorize endpoint (no redirect following)."""
     params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT, "scope": SCOPE,
               "state": state, "code_challenge": challenge, "code_challenge_method": "S256"}
@@ -41,12 +41,12 @@ def authorize(c: httpx.Client, challenge: str, state: str = "xyz", **over) -> ht
     return c.get("/identity/connect/authorize", params=params, follow_redirects=False)
 
 
-def code_from(resp: httpx.Response) -> str:
+def code_from(resp: httpx2.Response) -> str:
     """The ``code`` in an authorize redirect."""
     return parse_qs(urlsplit(resp.headers["location"]).query)["code"][0]
 
 
-def connect(c: httpx.Client) -> dict:
+def connect(c: httpx2.Client) -> dict:
     """Run the whole PKCE flow; returns the token response JSON."""
     verifier, challenge = pkce_pair()
     code = code_from(authorize(c, challenge))

@@ -7,7 +7,7 @@ import threading
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.sandbox import Sandbox
@@ -381,7 +381,7 @@ def test_request_log(at):
 
 def test_client_timeout_types_are_httpx(at):
     _, c = at
-    assert isinstance(c, httpx.Client)
+    assert isinstance(c, httpx2.Client)
 
 
 # -- strict filter values (one conversion per dataType) ----------------------------------------

@@ -1,10 +1,10 @@
-"""Fault injection, in-process (httpx exceptions) and over loopback (real sockets)."""
+"""Fault injection, in-process (httpx2 exceptions) and over loopback (real sockets)."""
 
 from __future__ import annotations
 
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.sandbox import Sandbox
@@ -35,7 +35,7 @@ def setup(request):
 
 def make_client(setup, **kw):
     sb, base, transport = setup
-    return httpx.Client(base_url=base, transport=transport, **kw)
+    return httpx2.Client(base_url=base, transport=transport, **kw)
 
 
 def xero_client(setup):
@@ -75,7 +75,7 @@ def test_timeout_after_commit_applies_then_never_answers(setup):
     c = xero_client(setup)
     sb.add_fault({"api": "xero", "method": "PUT", "path": "/Invoices", "nth": 1, "kind": "timeout_after_commit"})
     started = time.monotonic()
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(httpx2.ReadTimeout):
         c.put(f"{API}/Invoices", json={"Invoices": [INVOICE]}, headers={"Idempotency-Key": "t-1"})
     assert time.monotonic() - started < 4
     assert [i["InvoiceNumber"] for i in sb.state()["xero"]["Invoices"]] == ["INV-F1"]
@@ -90,7 +90,7 @@ def test_drop_closes_without_applying(setup):
     sb = setup[0]
     c = xero_client(setup)
     sb.add_fault({"api": "xero", "method": "PUT", "path": "/Invoices", "kind": "drop"})
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(httpx2.RemoteProtocolError):
         c.put(f"{API}/Invoices", json={"Invoices": [INVOICE]})
     assert sb.state()["xero"]["Invoices"] == []
     assert last(sb)["status"] is None and last(sb)["fault"] == "drop"
@@ -108,10 +108,10 @@ def test_delay_answers_late(setup):
 
 def test_delay_beyond_read_timeout_times_out(setup):
     sb = setup[0]
-    c = make_client(setup, headers=AT_HEADERS, timeout=httpx.Timeout(5.0, read=0.3))
+    c = make_client(setup, headers=AT_HEADERS, timeout=httpx2.Timeout(5.0, read=0.3))
     sb.add_fault({"api": "autotask", "method": "GET", "path": "/Invoices/5001$", "kind": "delay", "seconds": 1.0,
                   "nth": 1})
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(httpx2.ReadTimeout):
         c.get(f"{V}/Invoices/5001")
     time.sleep(0.8)  # loopback: let the server finish the late answer
     assert c.get(f"{V}/Invoices/5001").status_code == 200

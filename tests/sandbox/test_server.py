@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-import httpx
+import httpx2
 
 from depot_gui.sandbox import Sandbox, serve_forever
 
@@ -22,7 +22,7 @@ def test_serve_port_zero_and_real_http(demo):
     server = demo.serve("127.0.0.1", 0)
     try:
         assert server.base_url.startswith("http://127.0.0.1:") and server.port > 0
-        with httpx.Client(base_url=server.base_url) as c:
+        with httpx2.Client(base_url=server.base_url) as c:
             zone = c.get(f"{V}/zoneInformation", params={"user": "depot.api@acme-msp.example"}).json()
             assert zone["url"] == f"{server.base_url}/ATServicesRest/"
             r = c.post(f"{V}/BillingItems/query", headers=AT_HEADERS,
@@ -45,7 +45,7 @@ def test_concurrency_limit_over_loopback(demo):
         results = []
 
         def slow():
-            with httpx.Client(base_url=server.base_url, headers=AT_HEADERS) as c:
+            with httpx2.Client(base_url=server.base_url, headers=AT_HEADERS) as c:
                 results.append(c.get(f"{V}/Companies/100").status_code)
 
         threads = [threading.Thread(target=slow) for _ in range(3)]
@@ -54,7 +54,7 @@ def test_concurrency_limit_over_loopback(demo):
         deadline = time.monotonic() + 10
         while sum(demo.gate._counts.values()) < 3 and time.monotonic() < deadline:  # all three are in flight
             time.sleep(0.01)
-        with httpx.Client(base_url=server.base_url, headers=AT_HEADERS) as c:
+        with httpx2.Client(base_url=server.base_url, headers=AT_HEADERS) as c:
             fourth = c.get(f"{V}/Companies/101")
         for t in threads:
             t.join()
@@ -75,7 +75,7 @@ def test_serve_forever_prints_one_json_line(tmp_path):
     line = out.getvalue()
     base = json.loads(line)["base_url"]
     assert line.count("\n") == 1 and base.startswith("http://127.0.0.1:")
-    assert httpx.get(f"{base}/atservicesrest/versioninformation").status_code == 200
+    assert httpx2.get(f"{base}/atservicesrest/versioninformation").status_code == 200
     stop.set()
     t.join(5)
     assert not t.is_alive()
@@ -87,7 +87,7 @@ def test_python_dash_m(tmp_path):
                              "--state-dir", str(tmp_path)], stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         base = json.loads(proc.stdout.readline())["base_url"]
-        assert httpx.get(f"{base}/atservicesrest/versioninformation").json() == {"apiVersions": ["1.0"]}
+        assert httpx2.get(f"{base}/atservicesrest/versioninformation").json() == {"apiVersions": ["1.0"]}
     finally:
         proc.terminate()
         proc.wait(10)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.sandbox import Sandbox
@@ -54,13 +54,13 @@ def test_partial_commit_lands_the_first_k_then_no_answer(way):
     sb = Sandbox.open(DEMO, hold_seconds=3)
     server = sb.serve("127.0.0.1", 0) if way == "loopback" else None
     try:
-        c = (httpx.Client(base_url=server.base_url, timeout=1.0) if server
-             else client(sb, timeout=1.0))
+        c = (httpx2.Client(base_url=server.base_url, timeout=1.0) if server
+              else client(sb, timeout=1.0))
         c.headers.update(xero_headers(connect(c)["access_token"]))
         sb.add_fault({"api": "xero", "method": "PUT", "path": "/Invoices$", "nth": 1, "kind": "partial_commit",
                       "elements": 3})
         body = {"Invoices": [inv(f"P-{n}") for n in range(1, 11)]}
-        with pytest.raises(httpx.ReadTimeout):
+        with pytest.raises(httpx2.ReadTimeout):
             c.put(f"{API}/Invoices?summarizeErrors=false", json=body, headers={"Idempotency-Key": "batch-1"})
         assert numbers(sb) == ["P-1", "P-2", "P-3"]
         assert sb.state()["requests"][-1] == {
@@ -83,7 +83,7 @@ def test_partial_commit_of_zero_lands_nothing(xero):
     sb, c = xero
     sb.add_fault({"api": "xero", "method": "PUT", "path": "/Invoices$", "nth": 1, "kind": "partial_commit",
                   "elements": 0})
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(httpx2.ReadTimeout):
         c.put(f"{API}/Invoices", json={"Invoices": [inv("Z-1"), inv("Z-2")]})
     assert numbers(sb) == []
 

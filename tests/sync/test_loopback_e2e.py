@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.store.db import Store
@@ -36,7 +36,7 @@ def test_sync_over_loopback_survives_a_real_timeout_after_commit(tmp_path, demo_
     store = Store(tmp_path / "db.sqlite3")
     try:
         # Make Xero apply the PUT and then hold the socket open without answering.
-        with httpx.Client(base_url=served) as raw:
+        with httpx2.Client(base_url=served) as raw:
             assert raw.get("/atservicesrest/versioninformation").status_code == 200
         sandbox_fault = {"api": "xero", "method": "PUT", "path": "/Invoices$", "nth": 1, "kind": "timeout_after_commit"}
         _add_fault_via_state(tmp_path, demo_scenario, sandbox_fault)
@@ -46,8 +46,8 @@ def test_sync_over_loopback_survives_a_real_timeout_after_commit(tmp_path, demo_
         assert time.monotonic() - t0 < 20
         # One write whose answer never came, then found by lookup: no second PUT was sent.
         assert [a.state for a in store.attempts.all()] == ["reconciled"]
-        with httpx.Client(base_url=served, headers={"Authorization": f"Bearer {conn.xero._token()}",
-                                                    "xero-tenant-id": conn.tenant_id}) as x:
+        with httpx2.Client(base_url=served, headers={"Authorization": f"Bearer {conn.xero._token()}",
+                                                     "xero-tenant-id": conn.tenant_id}) as x:
             found = x.get("/api.xro/2.0/Invoices", params={"InvoiceNumbers": "INV-5001"}).json()["Invoices"]
         assert len(found) == 1
     finally:

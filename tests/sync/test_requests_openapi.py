@@ -3,7 +3,7 @@
 import json
 import re
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.sync.session.session import Session
@@ -19,7 +19,7 @@ def spec(xero_spec):
     return xero_spec
 
 
-class Recorder(httpx.BaseTransport):
+class Recorder(httpx2.BaseTransport):
     def __init__(self, inner):
         self.inner, self.seen, self.statuses = inner, [], []
 

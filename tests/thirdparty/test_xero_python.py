@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 import pytest
 from xero_python.accounting import AccountingApi, Contact, Invoice, Invoices, LineItem
 from xero_python.accounting.models import AccountType, CurrencyCode, LineAmountTypes
@@ -39,7 +39,7 @@ def pkce_token(base: str) -> dict:
     """The PKCE authorization-code flow against the sandbox's identity; returns the token response."""
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    with httpx.Client(base_url=base, timeout=10) as c:
+    with httpx2.Client(base_url=base, timeout=10) as c:
         r = c.get("/identity/connect/authorize", follow_redirects=False, params={
             "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT, "scope": SCOPE,
             "state": "tp-state", "code_challenge": challenge, "code_challenge_method": "S256"})

@@ -1,4 +1,4 @@
-"""Start-up (issue 22): the window's shell paints before the session, httpx and keyring are imported.
+"""Start-up (issue 22): the window's shell paints before the session, httpx2 and keyring are imported.
 
 Speed itself is measured by bench/bench_startup.py; these tests pin the order that makes it fast.
 """
@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("httpx", "keyring", "importlib.metadata", "depot_gui.sync.session.session", "depot_gui.ui.window.main_window")
+HEAVY = ("httpx2", "keyring", "importlib.metadata", "depot_gui.sync.session.session", "depot_gui.ui.window.main_window")
 
 PROBE = """
 import sys

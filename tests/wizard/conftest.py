@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.sandbox import Sandbox
@@ -108,10 +108,10 @@ def browser(sandbox):
 def offline_endpoints(exc: Exception) -> Endpoints:
     """Endpoints whose every request fails before an HTTP answer (network down, proxy, TLS)."""
 
-    def fail(request: httpx.Request) -> httpx.Response:
+    def fail(request: httpx2.Request) -> httpx2.Response:
         raise exc
 
-    return Endpoints(transport=httpx.MockTransport(fail), sleep=lambda s: None)
+    return Endpoints(transport=httpx2.MockTransport(fail), sleep=lambda s: None)
 
 
 def grep_tree(root: Path, needles: list[str]) -> list[tuple[Path, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.store.secrets import SecretStore
@@ -39,10 +39,10 @@ def test_each_autotask_failure_has_its_own_message(flow):
         "unknown user": check(flow, user="nobody@elsewhere.example"),
         "bad code": check(flow, code="WRONGCODE"),
         "missing code": check(flow, code=""),
-        "network": verify_autotask(offline_endpoints(httpx.ConnectError("Name or service not known")), USER, SECRET, CODE),
-        "proxy": verify_autotask(offline_endpoints(httpx.ProxyError("407 Proxy Authentication Required")), USER, SECRET, CODE),
+        "network": verify_autotask(offline_endpoints(httpx2.ConnectError("Name or service not known")), USER, SECRET, CODE),
+        "proxy": verify_autotask(offline_endpoints(httpx2.ProxyError("407 Proxy Authentication Required")), USER, SECRET, CODE),
         "tls": verify_autotask(
-            offline_endpoints(httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")),
+            offline_endpoints(httpx2.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")),
             USER, SECRET, CODE,
         ),
     }
@@ -100,7 +100,7 @@ def test_unrestricted_user_is_green(unrestricted_scenario, open_sandbox, store):
 
 
 def test_lob_check_failure_is_reported_not_raised(store):
-    flow = SetupFlow(store, SecretStore(), offline_endpoints(httpx.ConnectError("down")))
+    flow = SetupFlow(store, SecretStore(), offline_endpoints(httpx2.ConnectError("down")))
     flow.set_autotask_input(USER, SECRET, CODE)
     verdict = flow.check_lines_of_business()
     assert verdict.level == "unchecked"

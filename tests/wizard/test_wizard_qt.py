@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import httpx
+import httpx2
 import pytest
 from PySide6.QtWidgets import QWizard
 
@@ -133,7 +133,7 @@ def test_autotask_page_messages(qtbot, make_wizard, flow, user, secret, code, ex
 
 
 def test_network_error_message(qtbot, make_wizard, store):
-    flow = SetupFlow(store, SecretStore(), offline_endpoints(httpx.ConnectError("[Errno -2] Name or service not known")))
+    flow = SetupFlow(store, SecretStore(), offline_endpoints(httpx2.ConnectError("[Errno -2] Name or service not known")))
     wizard = make_wizard(flow)
     page = fill_autotask(qtbot, wizard)
     assert "offline" in page.error

@@ -41,13 +41,13 @@ def test_pkce_flow_completes_through_the_loopback_redirect(flow, browser, store)
 
 
 def test_state_mismatch_is_refused(flow):
-    import httpx
+    import httpx2
 
     login = flow.start_xero_login()
     port = login.receiver.port
     import threading
 
-    t = threading.Thread(target=lambda: httpx.get(f"http://127.0.0.1:{port}/callback?code=x&state=forged", trust_env=False))
+    t = threading.Thread(target=lambda: httpx2.get(f"http://127.0.0.1:{port}/callback?code=x&state=forged", trust_env=False))
     t.start()
     with pytest.raises(XeroLoginError, match="state mismatch"):
         login.finish(KeyringTokenStore(flow.secrets), timeout=10)

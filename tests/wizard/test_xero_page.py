@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextOption
@@ -112,7 +112,7 @@ def test_an_error_on_the_callback_shows_at_once(qtbot, make_wizard, flow):
     login = page._login
     state = parse_qs(urlsplit(login.url).query)["state"][0]
     started = time.monotonic()
-    reply = httpx.get(login.redirect_uri.replace("localhost", "127.0.0.1"), trust_env=False, timeout=10, params={
+    reply = httpx2.get(login.redirect_uri.replace("localhost", "127.0.0.1"), trust_env=False, timeout=10, params={
         "error": "access_denied", "error_description": "The user denied <b>access</b>", "state": state,
     })
     assert reply.status_code == 400 and "&lt;b&gt;access&lt;/b&gt;" in reply.text  # escaped on the page

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import httpx
+import httpx2
 import pytest
 from xero_stubs import ROOT, TENANT, TOKEN, make_client, reply, sequence
 
@@ -241,9 +241,9 @@ def test_daily_limit_is_not_waited_out():
 @pytest.mark.parametrize(
     "failure",
     [
-        httpx.ReadTimeout("timed out"),
-        httpx.RemoteProtocolError("Server disconnected"),
-        httpx.WriteTimeout("w"),
+        httpx2.ReadTimeout("timed out"),
+        httpx2.RemoteProtocolError("Server disconnected"),
+        httpx2.WriteTimeout("w"),
     ],
 )
 def test_write_without_answer_is_outcome_unknown_and_not_retried(failure):
@@ -254,7 +254,7 @@ def test_write_without_answer_is_outcome_unknown_and_not_retried(failure):
 
 
 def test_write_connect_error_is_network_error():
-    client = make_client(sequence(httpx.ConnectError("refused")))
+    client = make_client(sequence(httpx2.ConnectError("refused")))
     with pytest.raises(XeroNetworkError):
         client.create_invoice(INVOICE, "key-6")
     assert client.calls == 1
@@ -277,7 +277,7 @@ def test_reads_retry_5xx_and_network_errors():
     client = make_client(
         sequence(
             reply(503, text="maintenance"),
-            httpx.ConnectError("refused"),
+            httpx2.ConnectError("refused"),
             reply(500, text="x"),
             reply(body={"Accounts": [{"Code": "200"}]}),
         )
@@ -347,8 +347,8 @@ def test_token_never_in_errors():
         reply(401, {"Detail": f"bad token {TOKEN}"}),
         reply(400, {"Message": f"echo {TOKEN}"}),
         reply(503, text=TOKEN),
-        httpx.ConnectError(f"fail {TOKEN}"),
-        httpx.ReadTimeout(TOKEN),
+        httpx2.ConnectError(f"fail {TOKEN}"),
+        httpx2.ReadTimeout(TOKEN),
     ]
     for answer in answers:
         client = make_client(sequence(answer), max_attempts=1)

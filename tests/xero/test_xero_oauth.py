@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 import pytest
 
 from depot_gui.xero import XeroAuthError, XeroLoginCancelled, XeroLoginError, XeroLoginTimeout
@@ -89,9 +89,9 @@ def token_endpoint(answers, seen):
         req.read()
         seen.append((str(req.url), {k: v[0] for k, v in parse_qs(req.content.decode()).items()}, req.headers))
         status, body = answers.pop(0)
-        return httpx.Response(status, json=body)
+        return httpx2.Response(status, json=body)
 
-    return httpx.MockTransport(handler)
+    return httpx2.MockTransport(handler)
 
 
 def test_exchange_refresh_revoke_forms():
@@ -215,7 +215,7 @@ def test_token_manager_retries_failed_save():
 
 
 def _browser(url: str, result: dict) -> None:
-    result["response"] = httpx.get(url, timeout=5, trust_env=False)
+    result["response"] = httpx2.get(url, timeout=5, trust_env=False)
 
 
 def run_callback(receiver: LoopbackReceiver, query: str):
@@ -252,10 +252,10 @@ def test_loopback_receiver_ignores_other_paths_and_reports_denial():
     result: dict = {}
 
     def browser():
-        result["favicon"] = httpx.get(
+        result["favicon"] = httpx2.get(
             f"http://127.0.0.1:{receiver.port}/favicon.ico", timeout=5, trust_env=False
         )
-        result["cb"] = httpx.get(
+        result["cb"] = httpx2.get(
             f"http://127.0.0.1:{receiver.port}/callback?error=access_denied&state=s1",
             timeout=5,
             trust_env=False,

@@ -3,7 +3,7 @@
 import threading
 import time
 
-import httpx
+import httpx2
 
 from depot_gui.xero.client import XeroClient
 from depot_gui.xero.throttle import Throttle
@@ -23,9 +23,9 @@ class FakeClock:
 def ok_transport(counter):
     def handle(request):
         counter.append(request.url.path)
-        return httpx.Response(200, json={"Accounts": []})
+        return httpx2.Response(200, json={"Accounts": []})
 
-    return httpx.MockTransport(handle)
+    return httpx2.MockTransport(handle)
 
 
 def test_sixty_first_call_in_a_minute_waits_for_the_window():
@@ -52,9 +52,9 @@ def test_at_most_five_calls_in_flight():
         release.wait(2)
         with lock:
             inside[0] -= 1
-        return httpx.Response(200, json={"Accounts": []})
+        return httpx2.Response(200, json={"Accounts": []})
 
-    client = XeroClient(lambda: "tok", "tenant", transport=httpx.MockTransport(handle))
+    client = XeroClient(lambda: "tok", "tenant", transport=httpx2.MockTransport(handle))
     threads = [threading.Thread(target=client.accounts) for _ in range(8)]
     for t in threads:
         t.start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import httpx
+import httpx2
 
 from depot_gui.xero import XeroClient
 
@@ -15,18 +15,18 @@ DATE = "Fri, 31 May 2024 12:00:00 GMT"
 
 
 def reply(status: int = 200, body: object = None, headers: dict | None = None, text: str | None = None):
-    """An httpx.Response with a JSON (or raw text) body and a Date header."""
+    """An httpx2.Response with a JSON (or raw text) body and a Date header."""
     hdrs = {"Date": DATE, **(headers or {})}
     if text is not None:
-        return httpx.Response(status, text=text, headers=hdrs)
-    return httpx.Response(status, content=json.dumps(body if body is not None else {}), headers=hdrs)
+        return httpx2.Response(status, text=text, headers=hdrs)
+    return httpx2.Response(status, content=json.dumps(body if body is not None else {}), headers=hdrs)
 
 
 def sequence(*answers):
     """Handler giving answers in order (exceptions raised); records requests on .requests."""
     queue = list(answers)
 
-    def handler(req: httpx.Request):
+    def handler(req: httpx2.Request):
         req.read()
         handler.requests.append(req)
         item = queue.pop(0)
@@ -46,7 +46,7 @@ def make_client(handler, **kwargs) -> XeroClient:
         lambda: TOKEN,
         TENANT,
         api_root=ROOT,
-        transport=httpx.MockTransport(handler),
+        transport=httpx2.MockTransport(handler),
         sleep=sleeps.append,
         on_wait=lambda msg, secs: waits.append((msg, secs)),
         jitter=lambda delay: 0.0,

@@ -1,19 +1,19 @@
-"""In-process httpx transport: requests go straight to ``Sandbox.handle`` (any host)."""
+"""In-process httpx2 transport: requests go straight to ``Sandbox.handle`` (any host)."""
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 
 from depot_gui.sandbox.http.messages import ConnectionDropped, NoAnswer
 
 
-class SandboxTransport(httpx.BaseTransport):
-    """Routes every request to the sandbox; faults surface as httpx's own network errors."""
+class SandboxTransport(httpx2.BaseTransport):
+    """Routes every request to the sandbox; faults surface as httpx2's own network errors."""
 
     def __init__(self, sandbox) -> None:
         self.sandbox = sandbox
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         """Answer ``request`` or raise ReadTimeout / RemoteProtocolError like a real socket would."""
         body = request.read()
         timeout = (request.extensions.get("timeout") or {}).get("read")
@@ -21,9 +21,9 @@ class SandboxTransport(httpx.BaseTransport):
         try:
             resp = self.sandbox.handle(request.method, str(request.url), headers, body, read_timeout=timeout)
         except ConnectionDropped:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
-                                            request=request) from None
+            raise httpx2.RemoteProtocolError("Server disconnected without sending a response.",
+                                             request=request) from None
         except NoAnswer:
-            raise httpx.ReadTimeout("The read operation timed out", request=request) from None
-        return httpx.Response(resp.status, headers=list(resp.headers.items()), content=resp.body,
-                              request=request)
+            raise httpx2.ReadTimeout("The read operation timed out", request=request) from None
+        return httpx2.Response(resp.status, headers=list(resp.headers.items()), content=resp.body,
+                               request=request)

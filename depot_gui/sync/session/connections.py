@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 
 from depot_gui.autotask.client import AutotaskClient
 from depot_gui.autotask.models import AutotaskCredentials
@@ -140,7 +140,7 @@ class Connections:
 
 
 def sandbox_pkce_tokens(
-    client_id: str, root: str, transport: httpx.BaseTransport | None, store: oauth.TokenStore
+    client_id: str, root: str, transport: httpx2.BaseTransport | None, store: oauth.TokenStore
 ) -> oauth.TokenManager:
     """Run the real PKCE flow against the sandbox (which approves at once) without a browser."""
     verifier = oauth.new_verifier()
@@ -149,7 +149,7 @@ def sandbox_pkce_tokens(
     url = oauth.build_authorize_url(
         client_id, redirect, oauth.DEFAULT_SCOPES, state, oauth.code_challenge(verifier), login_root=root
     )
-    with httpx.Client(transport=transport, follow_redirects=False, timeout=30) as http:
+    with httpx2.Client(transport=transport, follow_redirects=False, timeout=30) as http:
         resp = http.get(url)
     location = resp.headers.get("location", "")
     query = parse_qs(urlsplit(location).query)
@@ -173,7 +173,7 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
 
 
 def scenario_connections(
-    scenario_path, root: str, transport: httpx.BaseTransport | None = None, *, sleep=None, timeout: float = 30.0,
+    scenario_path, root: str, transport: httpx2.BaseTransport | None = None, *, sleep=None, timeout: float = 30.0,
     sandbox=None,
 ) -> Connections:
     """Clients for a sandbox at ``root`` (in-process transport, or a real loopback server)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
+import httpx2
 
 from depot_gui.autotask.errors import (
     AutotaskAuthError,
@@ -83,7 +83,7 @@ def describe_autotask_error(exc: AutotaskError, username: str) -> AutotaskCheck:
 def _network_check(exc: AutotaskNetworkError) -> AutotaskCheck:
     cause = exc.__cause__ or exc.__context__
     text = f"{type(cause).__name__} {cause}".lower() if cause is not None else exc.user_message.lower()
-    if isinstance(cause, httpx.ProxyError) or "proxy" in text:
+    if isinstance(cause, httpx2.ProxyError) or "proxy" in text:
         return AutotaskCheck(
             "proxy",
             "The proxy server refused or failed the connection to Autotask. Check the proxy settings "
@@ -95,7 +95,7 @@ def _network_check(exc: AutotaskNetworkError) -> AutotaskCheck:
             "The secure (TLS) connection to Autotask failed, often because a firewall or antivirus "
             "inspects HTTPS. Ask IT to allow webservices*.autotask.net, or check the computer's clock.",
         )
-    if isinstance(cause, httpx.TimeoutException):
+    if isinstance(cause, httpx2.TimeoutException):
         return AutotaskCheck(
             "network", "Autotask did not answer in time. Check the internet connection and try again."
         )

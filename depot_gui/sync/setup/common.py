@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import httpx2
 
 from depot_gui.autotask.client import DEFAULT_ZONE_ROOT, AutotaskClient
 from depot_gui.autotask.models import AutotaskCredentials
@@ -51,7 +51,7 @@ class Endpoints:
     xero_api_root: str = DEFAULT_API_ROOT
     xero_login_root: str = oauth.DEFAULT_LOGIN_ROOT
     xero_identity_root: str = oauth.DEFAULT_IDENTITY_ROOT
-    transport: httpx.BaseTransport | None = None
+    transport: httpx2.BaseTransport | None = None
     sandbox: bool = False
     # The build's registered Xero app (publisher.json or DEPOT_XERO_CLIENT_ID); "" when it has none.
     default_client_id: str = field(default_factory=lambda: xero_client_id() or "")
@@ -60,7 +60,7 @@ class Endpoints:
     timeout: float = 20.0
 
     @classmethod
-    def single_root(cls, root: str, transport: httpx.BaseTransport | None = None, **kw: Any) -> Endpoints:
+    def single_root(cls, root: str, transport: httpx2.BaseTransport | None = None, **kw: Any) -> Endpoints:
         """Every service under one base URL (the sandbox, in-process or on loopback)."""
         root = root.rstrip("/")
         return cls(root, root, root, root, transport, sandbox=True, **kw)

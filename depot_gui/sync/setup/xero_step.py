@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
+import httpx2
 
 from depot_gui.xero import oauth
 from depot_gui.xero.errors import XeroAuthError, XeroError, XeroLoginError
@@ -79,18 +79,18 @@ def fetch_organisations(endpoints: Endpoints, token: Callable[[], str]) -> list[
     ]
 
 
-def sandbox_browser(transport: httpx.BaseTransport) -> Callable[[str], None]:
+def sandbox_browser(transport: httpx2.BaseTransport) -> Callable[[str], None]:
     """A stand-in browser for sandbox sessions: the sandbox's authorize page approves at once;
     follow its redirect to the app's loopback receiver over real HTTP (in a thread, like a browser)."""
 
     def visit(url: str) -> None:
-        with httpx.Client(transport=transport, follow_redirects=False, timeout=30) as http:
+        with httpx2.Client(transport=transport, follow_redirects=False, timeout=30) as http:
             resp = http.get(url)
         location = resp.headers.get("location", "")
         if resp.status_code in (301, 302, 303, 307) and location:
             try:
-                httpx.get(location, timeout=30, trust_env=False)
-            except httpx.HTTPError:
+                httpx2.get(location, timeout=30, trust_env=False)
+            except httpx2.HTTPError:
                 pass
 
     def open_url(url: str) -> None:

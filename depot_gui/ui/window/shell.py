@@ -1,6 +1,6 @@
 """The window's first paint: a light shell in the window's place while the session opens.
 
-Importing the session (httpx, keyring, the store, the sync use cases) and the full main window
+Importing the session (httpx2, keyring, the store, the sync use cases) and the full main window
 takes several times as long as a bare Qt window (issue 22); the shell needs only QtWidgets, so
 a person sees the window at once, where it will be, saying what is happening.
 """
