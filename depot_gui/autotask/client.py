@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +34,11 @@ _ENTITY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 OnWait = Callable[[str, float], None]
 
 
+def random_jitter(delay: float) -> float:
+    """Random extra wait of up to a quarter of a back-off delay, so parallel clients spread out."""
+    return random.uniform(0.0, delay / 4)
+
+
 class AutotaskClient:
     """Synchronous Autotask REST client; safe to share between threads."""
 
@@ -46,7 +52,7 @@ class AutotaskClient:
         on_wait: OnWait | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 5,
-        jitter: _wire.Jitter = _wire.default_jitter,
+        jitter: _wire.Jitter = random_jitter,
         zone: Zone | None = None,
         max_retry_after: float = 600.0,
         per_entity_concurrency: int = 1,
@@ -360,7 +366,7 @@ class AutotaskClient:
         if status == 404 and allow_404:
             return None
         text = self._scrub(error_text(resp))
-        retry_after = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date)
+        retry_after = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date or datetime.now(timezone.utc))
         transient = transient_error(status, text)
         if transient is not None:
             message, error = transient

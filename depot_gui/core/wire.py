@@ -1,16 +1,17 @@
-"""Wire helpers: Decimal-exact JSON, HTTP dates, Retry-After and back-off arithmetic."""
+"""Wire helpers: Decimal-exact JSON, HTTP dates, Retry-After and back-off arithmetic.
+
+No clock and no randomness here: the time ``now`` and the back-off ``jitter`` are the caller's."""
 
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-Jitter = Callable[[float], float]
+Jitter = Callable[[float], float]  # extra wait for a delay (the clients: random, up to a quarter of it)
 
 
 def loads(text: str | bytes) -> Any:
@@ -57,8 +58,8 @@ def parse_http_date(value: str | None) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds, or an HTTP-date less ``now``), or None."""
     if value is None or not value.strip():
         return None
     text = value.strip()
@@ -67,13 +68,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     when = parse_http_date(text)
     if when is None:
         return None
-    now = now or datetime.now(timezone.utc)
     return max(0.0, (when - now).total_seconds())
-
-
-def default_jitter(delay: float) -> float:
-    """Random extra wait of up to a quarter of the delay, so parallel clients spread out."""
-    return random.uniform(0.0, delay / 4)
 
 
 def backoff_delay(attempt: int, jitter: Jitter, *, base: float = 1.0, cap: float = 60.0) -> float:

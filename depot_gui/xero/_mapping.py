@@ -92,7 +92,7 @@ def rate_limited(resp: httpx2.Response) -> XeroRateLimited:
     problem = resp.headers.get("X-Rate-Limit-Problem", "").lower()
     reset_at = None
     if problem == "day":
-        seconds = _wire.parse_retry_after(resp.headers.get("Retry-After"), None)
+        seconds = _wire.parse_retry_after(resp.headers.get("Retry-After"), datetime.now(timezone.utc))
         server_now = _wire.parse_http_date(resp.headers.get("Date")) or datetime.now(timezone.utc)
         if seconds is not None:
             reset_at = (server_now + timedelta(seconds=seconds)).replace(microsecond=0)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -37,6 +38,11 @@ LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-
 OnWait = Callable[[str, float], None]
 
 
+def random_jitter(delay: float) -> float:
+    """Random extra wait of up to a quarter of a back-off delay, so parallel clients spread out."""
+    return random.uniform(0.0, delay / 4)
+
+
 class XeroClient:
     """Synchronous Xero Accounting client for one tenant; safe to share between threads.
 
@@ -53,7 +59,7 @@ class XeroClient:
         on_wait: OnWait | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 5,
-        jitter: _wire.Jitter = _wire.default_jitter,
+        jitter: _wire.Jitter = random_jitter,
         max_retry_after: float = 600.0,
         throttle: Throttle | None = None,
     ) -> None:
@@ -335,7 +341,7 @@ class XeroClient:
             retryable = (status == 429 and not day_limit) or (not write and status >= 500 and status != 501)
             if not retryable or attempt >= self._max_attempts:
                 raise self._scrubbed(status_error(resp, write=write, what=what))
-            delay = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date)
+            delay = _wire.parse_retry_after(resp.headers.get("Retry-After"), self.server_date or datetime.now(timezone.utc))
             if delay is not None and delay > self._max_retry_after:
                 raise self._scrubbed(status_error(resp, write=write, what=what))
             if delay is None:
