@@ -276,10 +276,6 @@ class LobAccess:
     note: str = ""
 
     @property
-    def sees_everything(self) -> bool:
-        return self.checked and not self.restricted and not self.restricted_entities
-
-    @property
     def item_hiding_entities(self) -> tuple[str, ...]:
         """Restricted entities that can hide billing items (Invoices, BillingItems); Restricted
         access to Taxes or BillingCodes cannot leave items out of a download."""

@@ -36,12 +36,6 @@ class ConcurrencyGate:
                     if not self._counts[key]:
                         del self._counts[key]
 
-    def in_flight(self, key: tuple) -> int:
-        """Requests currently holding a slot for ``key``."""
-        with self._lock:
-            return self._counts.get(key, 0)
-
-
 class XeroLimits:
     """Xero's per-tenant minute and day windows and the app-wide minute window (state-backed)."""
 

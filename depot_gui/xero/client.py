@@ -103,11 +103,6 @@ class XeroClient:
             raise XeroProtocolError(detail="/connections did not return a list")
         return data
 
-    def delete_connection(self, connection_id: str) -> None:
-        """Disconnect one organisation (``DELETE /connections/{id}``)."""
-        url = f"{self.api_root}/connections/{quote(connection_id, safe='')}"
-        self._request("DELETE", url, tenant=False, what="that connection")
-
     def organisation(self) -> dict:
         """The connected organisation (name, base currency, country, tax settings)."""
         return self._first(self.get("Organisation", "Organisations"), "the organisation")

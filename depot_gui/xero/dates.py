@@ -34,8 +34,3 @@ def parse_xero_date(value: str | None) -> date | None:
     """Parse a Xero date field (``/Date(...)/``, ``YYYY-MM-DD`` or ISO datetime) into a date."""
     moment = parse_xero_datetime(value)
     return moment.date() if moment is not None else None
-
-
-def format_xero_date(value: date) -> str:
-    """The ``YYYY-MM-DD`` form Xero accepts for Date/DueDate in request bodies."""
-    return value.isoformat()[:10]

@@ -307,11 +307,6 @@ class TokenManager:
             self._tokens = tokens
             return tokens.access_token
 
-    def set_tokens(self, tokens: TokenSet) -> None:
-        """Adopt and persist a freshly exchanged TokenSet (after Connect Xero)."""
-        with self._lock:
-            self._persist(tokens)
-
     def disconnect(self) -> None:
         """Revoke the refresh token (best effort) and forget the tokens."""
         with self._lock:

@@ -130,9 +130,9 @@ class Auditor:
         self.cancel.check()
         if downloads:
             cache = self.xero_cache()
-            ref = load_reference(self.conn.autotask, self.conn.xero,
+            ref = load_reference(self.conn.autotask,
                                  {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
-            load_contacts(self.conn.xero, ref, cache)
+            load_contacts(ref, cache)
             load_currencies(self.conn.xero, ref, cache, self.conn.tenant_name)
             ref.contact_links = self.store.contact_links.of(self.conn.tenant_id)
             load_tracking(self.conn.xero, ref, self.overrides)

@@ -61,10 +61,6 @@ class Recheck:
     def became_ready(self) -> list[AuditResult]:
         return [r for r in self.results if r.status == READY]
 
-    @property
-    def still_pending(self) -> list[AuditResult]:
-        return [r for r in self.results if is_pending(r.status, r.cause_codes)]
-
     def message(self) -> str:
         """One line for the status bar or the terminal ('' when nothing changed)."""
         ready = [r.invoice_number for r in self.became_ready]

@@ -1,5 +1,5 @@
 """Download what the mapping needs, both sides: Autotask companies, billing codes and taxes; Xero
-accounts, tax rates and contacts (the Xero side through the organisation's cache when given)."""
+accounts, tax rates and contacts (the Xero side through the organisation's cache)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from depot_gui.core.models import (
     XeroTaxRate,
 )
 
+from depot_gui.sync.xero_cache import XeroCache
 
-def load_reference(autotask, xero, company_ids: set[int], cache=None) -> ReferenceData:
-    """Companies of these invoices, billing codes, taxes; Xero accounts and tax rates.
 
-    With ``cache`` (a ``XeroCache``) the Xero side comes from the store, refreshed by what changed."""
+def load_reference(autotask, company_ids: set[int], cache: XeroCache) -> ReferenceData:
+    """Companies of these invoices, billing codes, taxes; Xero accounts and tax rates (from the
+    organisation's cache in the store, refreshed by what changed)."""
     ref = ReferenceData()
     if company_ids:
         for c in autotask.query_in("Companies", "id", sorted(company_ids)):
@@ -32,33 +33,16 @@ def load_reference(autotask, xero, company_ids: set[int], cache=None) -> Referen
         ref.currencies = {c.id: c for c in map(AutotaskCurrency.from_api, autotask.query("Currencies", []))}
     if any(c.tax_region_id is None for c in ref.companies.values()):
         ref.tax_regions = {int(r["id"]): str(r.get("name") or "") for r in autotask.query("TaxRegions", [])}
-    ref.accounts = [XeroAccount.from_api(a) for a in (cache.accounts() if cache else xero.accounts())]
-    ref.tax_rates = [XeroTaxRate.from_api(t) for t in (cache.tax_rates() if cache else xero.tax_rates())]
+    ref.accounts = [XeroAccount.from_api(a) for a in cache.accounts()]
+    ref.tax_rates = [XeroTaxRate.from_api(t) for t in cache.tax_rates()]
     return ref
 
 
-def load_contacts(xero, ref: ReferenceData, cache=None) -> None:
-    """Look up the Xero contacts for the invoices' companies (by name and account number).
-
-    With ``cache`` it is the organisation's whole contact directory, kept by one "changed
-    since" call an audit once read (so close names can be offered, see core.contacts)."""
-    if cache is not None:  # the whole directory: exact matches, close names and chosen contacts
-        ref.contacts = [XeroContact.from_api(c) for c in cache.directory()]
-        ref.contacts_complete = True
-        return
-    seen: set[str] = set()
-    found: dict[str, XeroContact] = {}
-    for company in ref.companies.values():
-        for kind, value in (("name", company.name), ("account_number", company.number)):
-            if not value or (kind, value) in seen:
-                continue
-            seen.add((kind, value))  # type: ignore[arg-type]
-            for c in xero.find_contacts(**{kind: value}):
-                contact = XeroContact.from_api(c)
-                found[contact.contact_id] = contact
-            if found and kind == "name":
-                break
-    ref.contacts = list(found.values())
+def load_contacts(ref: ReferenceData, cache: XeroCache) -> None:
+    """The organisation's whole Xero contact directory, kept by one "changed since" call an audit
+    once read: exact matches, close names (see core.contacts) and chosen contacts are all in it."""
+    ref.contacts = [XeroContact.from_api(c) for c in cache.directory()]
+    ref.contacts_complete = True
 
 
 def load_currencies(xero, ref: ReferenceData, cache=None, organisation: str = "") -> None:

@@ -7,7 +7,7 @@ import sys
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from depot_gui.core.settings import SettingError
 from depot_gui.store.db import StoreError
@@ -34,16 +34,6 @@ def friendly_message(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"Depot GUI could not use a file or the network: {exc.strerror or exc}."
     return UNEXPECTED
-
-
-def show_error(parent: QWidget | None, title: str, exc: BaseException) -> str:
-    """Log the exception and show a friendly message box (non-blocking); returns the message."""
-    message = friendly_message(exc)
-    log.error("%s: %s", title, message, exc_info=(type(exc), exc, exc.__traceback__))
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName("error_box")
-    box.open()
-    return message
 
 
 _shown = False
