@@ -12,7 +12,7 @@ from depot_gui import __version__
 from depot_gui.core.settings import SPECS, SettingError
 
 from depot_gui.cli.cache import add_cache_parser
-from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, Parser, UsageError, date_arg, folder_arg, guarded, minutes_arg
+from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, Parser, UsageError, date_arg, folder_arg, guarded, last_resort, minutes_arg, sigterm_as_interrupt, stopped
 from depot_gui.cli.connect import add_connect_parser, connect_command
 from depot_gui.cli.contacts import add_contacts_parser
 from depot_gui.cli.invoices import audit_or_sync_command, check_audit, link_command, result_json, status_command
@@ -88,16 +88,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         _names_given(args)
-        return _run(args, out)
+        with sigterm_as_interrupt():
+            return _run(args, out)
     except UsageError as exc:
         print(str(exc), file=err)
         log = logging.getLogger("depot_gui.cli.commands")
         if log.hasHandlers():  # once logging runs; before that the line above is the only record
             log.warning("%s", exc)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("depot-sync: interrupted", file=err)
-        return 130
+    except KeyboardInterrupt as exc:
+        return stopped(exc, err)
     except BrokenPipeError:  # `depot-sync ... | head`: the reader left; not an error of ours
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
@@ -105,9 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the last resort: one line, the details in the log
-        logging.getLogger("depot_gui.cli.commands").error("unexpected error", exc_info=True)
-        print(f"depot-sync: unexpected error ({type(exc).__name__}); nothing more was done. "
-              "The log file in the data directory has the details.", file=err)
+        print(last_resort(exc), file=err)
         return EXIT_USAGE
 
 

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE = 0, 1, 2
@@ -69,3 +74,68 @@ def guarded(run) -> int:
         raise UsageError(f"depot-sync: {exc.user_message}") from None
     except (SessionError, StoreError, Cancelled, NothingNamed) as exc:
         raise UsageError(f"depot-sync: {exc}") from None
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """An OSError as the file it is about, what went wrong and what to do."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, PermissionError):
+        return f"{where}{reason}; give your user write access to it and its folder (is the data directory read-only?)"
+    return f"{where}{reason}"
+
+
+def last_resort(exc: BaseException) -> str:
+    """The one line for an error no command caught: its reason when it has one (a store or file
+    error), else its kind; the log file is named only when the record reached it."""
+    from depot_gui.store.records import StoreError
+
+    logged = _log(exc)
+    if isinstance(exc, StoreError):
+        return f"depot-sync: {exc}"
+    if isinstance(exc, OSError):
+        return f"depot-sync: {os_error_sentence(exc)}"
+    where = ("The log file in the data directory has the details." if logged
+             else "No log file could be written either; run the command again from a terminal to see it.")
+    return f"depot-sync: unexpected error ({type(exc).__name__}); nothing more was done. {where}"
+
+
+def _log(exc: BaseException) -> bool:
+    """Log ``exc`` with its traceback; True when a log file took the record."""
+    from depot_gui.store.logs import SafeFileHandler
+
+    files = [h for h in logging.getLogger("depot_gui").handlers if isinstance(h, SafeFileHandler)]
+    dropped = sum(h.dropped for h in files)
+    logging.getLogger("depot_gui.cli.commands").error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    return bool(files) and sum(h.dropped for h in files) == dropped
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: the system or another program asked depot-sync to end (handled like Ctrl+C)."""
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM stops it as Ctrl+C does (the work in hand unwinds and is
+    recorded) instead of ending the process without a word."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        raise Terminated()
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def stopped(exc: KeyboardInterrupt, err) -> int:
+    """The line and the log record for a command stopped by Ctrl+C or SIGTERM; its exit code."""
+    how = "by a termination signal (SIGTERM)" if isinstance(exc, Terminated) else "by Ctrl+C"
+    print(f"depot-sync: stopped {how} before it finished; what was done so far is recorded, and the same command "
+          "run again does the rest", file=err)
+    logging.getLogger("depot_gui.cli.commands").warning("stopped %s", how)
+    return 143 if isinstance(exc, Terminated) else 130

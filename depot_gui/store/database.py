@@ -13,8 +13,9 @@ from depot_gui.store.guard import store_error
 class Database:
     """One open connection: transactions, single-statement writes and reads, one lock for all threads."""
 
-    def __init__(self, path: str, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: str, conn: sqlite3.Connection, waited: float = 15.0) -> None:
         self.path = path
+        self.waited = waited  # seconds a lock is waited for (the connection's timeout), for the message
         self.conn = conn
         self.lock = threading.RLock()
 
@@ -36,11 +37,11 @@ class Database:
                 c.execute("BEGIN IMMEDIATE")
                 return c.execute(sql, params)
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self.path, self.waited) from None
 
     def read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         try:
             with self.lock:
                 return self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self.path, self.waited) from None

@@ -25,6 +25,7 @@ from depot_gui.store.choices import LINK_COLUMNS, Choices, write_copy
 from depot_gui.store.contact_links import ContactLinks
 from depot_gui.store.database import Database
 from depot_gui.store.guard import store_error
+from depot_gui.store.paths import not_a_file
 from depot_gui.store.leases import Leases
 from depot_gui.store.payments import PaymentRow, Payments
 from depot_gui.store.xero_cache import XeroCacheTable
@@ -56,11 +57,15 @@ class Store:
         """Open (and migrate) the database; ``timeout`` is how long a locked database is waited for."""
         self.path = str(path)
         self.warnings: list[str] = []  # what opening could not do (a backup not taken): said, not fatal
+        kind = _not_a_file(self.path)
+        if kind:
+            raise StoreError(f"the local database {self.path} is {kind}, not a file; run `depot-sync repair` (or "
+                             "Repair local database in the window): it keeps it aside and starts from the last backup")
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
-        self._db = Database(self.path, self._conn)
+            raise store_error(exc, self.path, timeout) from None
+        self._db = Database(self.path, self._conn, timeout)
         self.attempts = SyncAttempts(self._db)
         self.leases = Leases(self._db)
         self.payments = Payments(self._db)
@@ -74,7 +79,7 @@ class Store:
             self._migrate()
         except sqlite3.Error as exc:
             self._conn.close()
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self.path, self._db.waited) from None
         except StoreError:
             self._conn.close()
             raise
@@ -150,7 +155,7 @@ class Store:
                     c.executemany(f"INSERT INTO contact_links({', '.join(LINK_COLUMNS)}) VALUES({', '.join('?' * len(LINK_COLUMNS))})",
                                   [tuple(r[col] for col in LINK_COLUMNS) for r in links])
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self.path, self._db.waited) from None
         self.keep_choices_copy()
 
     # invoices ---------------------------------------------------------------
@@ -168,7 +173,7 @@ class Store:
         try:
             self._save_audit(result, invoice_date, at, causes, data)
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
+            raise store_error(exc, self.path, self._db.waited) from None
 
     def _save_audit(self, result: AuditResult, invoice_date: str | None, at: str, causes: str, data: str) -> None:
         with self.transaction() as c:
@@ -259,3 +264,12 @@ class Store:
             return invoice_row(r)
         except ValueError as exc:
             raise StoreDamaged(self.path, f"the row of invoice {r['autotask_id']!r} is unreadable: {exc}") from None
+
+
+def _not_a_file(path: str) -> str:
+    if path == ":memory:":
+        return ""
+    try:
+        return not_a_file(path)
+    except OSError:
+        return ""  # sqlite says what is wrong

@@ -64,7 +64,7 @@ class Leases:
                         )
                         break
             except sqlite3.Error as exc:
-                raise store_error(exc, self._db.path) from None
+                raise store_error(exc, self._db.path, self._db.waited) from None
             if time.monotonic() > deadline:
                 raise StoreError("Another Depot GUI window is syncing this invoice; try again in a minute.")
             time.sleep(0.2)

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from depot_gui import __version__
 from depot_gui.store.records import StoreDamaged, StoreError
 
 MIGRATIONS: list[str] = [
@@ -158,7 +159,8 @@ def _version(conn: sqlite3.Connection, path: str) -> int:
         raise StoreDamaged(path, f"impossible schema version {version}")
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"The local database was written by a newer Depot GUI (schema {version}); update the app."
+            f"The local database {path} was written by a newer Depot GUI (database schema {version}; this "
+            f"Depot GUI {__version__} knows schemas up to {SCHEMA_VERSION}); update the app"
         )
     return version
 

@@ -48,7 +48,7 @@ class XeroCacheTable:
                         (tenant, kind, mark.isoformat()),
                     )
         except sqlite3.Error as exc:
-            raise store_error(exc, self._db.path) from None
+            raise store_error(exc, self._db.path, self._db.waited) from None
 
     def drop(self, tenant: str, kind: str, keys: Iterable[str]) -> None:
         """Forget some rows of a kind."""
@@ -61,7 +61,7 @@ class XeroCacheTable:
                 c.executemany("DELETE FROM xero_cache WHERE tenant_id=? AND kind=? AND key=?",
                               [(tenant.lower(), kind, k) for k in keys])
         except sqlite3.Error as exc:
-            raise store_error(exc, self._db.path) from None
+            raise store_error(exc, self._db.path, self._db.waited) from None
 
     def mark(self, tenant: str, kind: str) -> datetime | None:
         """The Xero time up to which this kind is known complete (None: never read)."""
@@ -86,5 +86,5 @@ class XeroCacheTable:
                 rows = c.execute(f"DELETE FROM xero_cache{where}", params).rowcount
                 c.execute(f"DELETE FROM xero_cache_marks{where}", params)
         except sqlite3.Error as exc:
-            raise store_error(exc, self._db.path) from None
+            raise store_error(exc, self._db.path, self._db.waited) from None
         return rows, tenants

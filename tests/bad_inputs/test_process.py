@@ -100,3 +100,29 @@ def test_killed_mid_write_leaves_a_sound_database(cli, synced_dir):
     ran = cli("--data-dir", synced_dir, "status", "--json")
     assert ran.code == 0 and ran.err == ""
     assert '"INV-5001"' in ran.out
+
+
+def test_sigterm_stops_a_sync_with_a_line_and_a_record(tmp_path):
+    import json
+    import signal
+    import time
+
+    scenario = json.loads(DEMO.read_text())
+    scenario["faults"] = [{"api": "xero", "method": "PUT", "path": "/Invoices$", "nth": 1, "kind": "delay", "seconds": 30}]
+    slow = tmp_path / "slow.json"
+    slow.write_text(json.dumps(scenario))
+    data = tmp_path / "data"
+    cli = [sys.executable, "-m", "depot_gui.cli.commands", "--data-dir", str(data), "--sandbox", str(slow)]
+    assert subprocess.run([*cli, "audit"], capture_output=True, timeout=120).returncode == 0
+    proc = subprocess.Popen([*cli, "sync", "INV-5005"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)  # in the audit or waiting on Xero's answer: either way it is stopped the same
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert err.splitlines() == ["depot-sync: stopped by a termination signal (SIGTERM) before it finished; what was done "
+                                "so far is recorded, and the same command run again does the rest"]
+    assert "stopped by a termination signal (SIGTERM)" in (data / "logs" / "depot.log").read_text()
+    again = subprocess.run([*cli, "sync", "INV-5005"], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    tenants = json.loads((data / "sandbox" / "state.json").read_text())["xero"]["tenants"].values()
+    assert [i["InvoiceNumber"] for t in tenants for i in t["Invoices"]].count("INV-5005") == 1

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from depot_gui import __version__
+
 from .conftest import DEMO, Before
 
 DAMAGED = "is damaged ("
@@ -95,7 +97,9 @@ def test_newer_schema_says_update(cli, synced_dir):
     before = Before(synced_dir)
     ran = cli("--data-dir", synced_dir, "status")
     assert ran.code == 2
-    assert ran.line == "depot-sync: The local database was written by a newer Depot GUI (schema 7); update the app."
+    db = synced_dir / "depot.sqlite3"
+    assert ran.line == (f"depot-sync: The local database {db} was written by a newer Depot GUI (database schema 7; this "
+                        f"Depot GUI {__version__} knows schemas up to 5); update the app")
     before.assert_unchanged()
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.audit import CONFLICT, SYNCED
-from depot_gui.store.db import Store, StoreError
+from depot_gui.store.db import Store, StoreDamaged, StoreError
 from depot_gui.store.logs import configure_file_log
-from depot_gui.store.paths import paths_for
+from depot_gui.store.paths import not_a_file, paths_for
 from depot_gui.store.recovery import diagnose, restore_backup, set_aside
 from depot_gui.xero.errors import XeroError
 
@@ -102,7 +102,10 @@ def repair(data_dir: str | Path | None, scenario: str | Path | None = None) -> R
     except (ValueError, OSError) as exc:
         raise RepairError(str(exc)) from None
     report = RepairReport(paths.database)
-    damage = diagnose(paths.database) if paths.database.exists() else None
+    try:
+        damage = _damage(paths.database)
+    except StoreError as exc:  # a newer version's database, a locked one: not ours to set aside
+        raise RepairError(f"{str(exc).rstrip('.')}; repair changed nothing") from None
     if damage is not None:
         report.damage = damage.problem
         try:
@@ -136,7 +139,20 @@ def repair(data_dir: str | Path | None, scenario: str | Path | None = None) -> R
             report.connection_missing = not exc.service_failed
         except (AutotaskError, XeroError) as exc:
             report.not_rebuilt = exc.user_message
+        except StoreError as exc:  # locked by another program while the states were written back
+            report.not_rebuilt = _sentence(str(exc))
     return report
+
+
+def _damage(database: Path) -> StoreDamaged | None:
+    """What is wrong with the database file (a folder or a device in its place counts as damage)."""
+    try:
+        kind = not_a_file(database)
+    except OSError as exc:
+        raise RepairError(f"the local database {database} cannot be looked at: {exc.strerror or exc}") from None
+    if kind:
+        return StoreDamaged(str(database), f"it is {kind}, not a file")
+    return diagnose(database) if database.exists() else None
 
 
 def _sentence(text: str) -> str:

@@ -47,6 +47,10 @@ def open_sandbox(paths: Paths, scenario: Path):
         return Sandbox.open(scenario, state_dir=paths.sandbox_state)
     except (ScenarioError, StateDamaged) as exc:
         raise SessionError(str(exc)) from None
+    except OSError as exc:  # a read-only data dir: the sandbox keeps its state (and a lock file) there
+        what = "it is read-only for your user" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+        raise SessionError(f"the sandbox state in {paths.sandbox_state} cannot be written: {what}; "
+                           "give your user write access to the data directory") from None
 
 
 class Session:

@@ -32,6 +32,9 @@ def friendly_message(exc: BaseException) -> str:
         msg = str(exc)
         return msg[:1].upper() + msg[1:] if msg else UNEXPECTED
     if isinstance(exc, OSError):
+        if exc.filename:  # which file, and why (a read-only folder says so)
+            advice = "; give your user write access to it and its folder" if isinstance(exc, PermissionError) else ""
+            return f"Depot GUI could not use {exc.filename}: {exc.strerror or exc}{advice}."
         return f"Depot GUI could not use a file or the network: {exc.strerror or exc}."
     return UNEXPECTED
 
