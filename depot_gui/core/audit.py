@@ -185,7 +185,7 @@ def _audit(
             settings.tolerance, causes, explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
             unchecked=unchecked,
         )
-    blocker = _cannot_send(items, draft, evidence)
+    blocker = _cannot_send(items, draft, evidence) or _unknown_account(draft, ref, settings, difference)
     if blocker:
         extra = {}
         if draft.contact.needs_choice or draft.contact.problem:
@@ -241,6 +241,27 @@ def _cannot_send(items: list[BillingItem], draft: XeroDraft, evidence: Evidence)
     if draft.contact.needs_choice:
         return choice_text(draft.contact.name, draft.contact.candidates)
     return ""
+
+
+def _unknown_account(draft: XeroDraft, ref: ReferenceData, settings: Settings, difference: Decimal) -> str:
+    """Why an account the invoice would use is not in the organisation's chart of accounts ("" when all are)."""
+    if not ref.accounts:  # the chart was not read: Xero itself refuses an unknown code
+        return ""
+    used = [ln.account_code for ln in draft.lines if not ln.is_rounding]
+    if settings.default_account in used and ref.account(settings.default_account) is None:
+        return account_problem("default_account", settings.default_account, "Re-sync")
+    if difference and settings.rounding_account and ref.account(settings.rounding_account) is None:
+        return account_problem("rounding_account", settings.rounding_account, "Re-sync")
+    return ""
+
+
+def account_problem(key: str, code: str, then: str = "") -> str:
+    """A setting naming an account the Xero organisation does not have (or not as an active one)."""
+    what = {"default_account": "default sales account", "rounding_account": "rounding account"}[key]
+    shown = code if len(code) <= 40 else code[:40] + "…"
+    return (f"Not synced: the {what} \u201c{shown}\u201d in Settings is not an active account in this Xero "
+            "organisation's chart of accounts. Choose one of its account codes (window: Settings; command line: "
+            f"depot-sync settings set {key} CODE){', then press ' + then if then else ''}.")
 
 
 def _rounding_account(ref: ReferenceData, settings: Settings):

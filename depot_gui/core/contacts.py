@@ -146,9 +146,14 @@ def describe(c: Candidate) -> str:
 def choice_text(company_name: str, candidates: tuple[Candidate, ...]) -> str:
     """Why an invoice waits for a contact choice, and the ways on."""
     named = "; ".join(describe(c) for c in candidates)
+    if len(candidates) > 1 and all(exact_name(c.name, company_name) for c in candidates):
+        found = (f"Xero has more than one contact named \u201c{company_name}\u201d (apart from spacing or "
+                 "case), so none is taken for you")
+    else:
+        found = (f"Xero has no contact named \u201c{company_name}\u201d, but has "
+                 f"{'a close one' if len(candidates) == 1 else 'close ones'}")
     return (
-        f"Not synced yet: Xero has no contact named \u201c{company_name}\u201d, but has "
-        f"{'a close one' if len(candidates) == 1 else 'close ones'}: {named}. "
+        f"Not synced yet: {found}: {named}. "
         "Choose the contact once for this company: link an existing one, or create a new contact "
         "(window: Choose Xero contact\u2026; command line: depot-sync contacts link / contacts create). "
         "Nothing is created in Xero until you choose."
@@ -160,7 +165,7 @@ CHOOSE_LABEL = "Choose contact"  # how people read the status of an invoice that
 
 def waits_for_choice(status: str, explanation: str) -> bool:
     """An invoice the audit held back (status ``error``) until its company's contact is chosen."""
-    return status == "error" and (explanation or "").startswith(_CHOICE_PREFIX)
+    return status == "error" and (explanation or "").startswith(_CHOICE_PREFIXES)
 
 
 def broken_link_text(company_name: str, link: ContactLink, found: XeroContact | None) -> str:
@@ -172,5 +177,7 @@ def broken_link_text(company_name: str, link: ContactLink, found: XeroContact | 
     )
 
 
-# "Not synced yet: Xero has no contact named " (the start of choice_text, however it is worded)
-_CHOICE_PREFIX = choice_text("", ()).partition("\u201c")[0]
+# "Not synced yet: Xero has no contact named " and "... has more than one contact named " (the
+# starts of choice_text, however it is worded)
+_TWIN = Candidate("", "", "", SAME_NAME, 99)
+_CHOICE_PREFIXES = tuple(choice_text("", c).partition("\u201c")[0] for c in ((), (_TWIN, _TWIN)))

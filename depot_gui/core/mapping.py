@@ -240,14 +240,20 @@ def _contact_for(
     by_name = settings.contact_match in ("NAME", "NAME_OR_ACCOUNT_NUMBER")
     by_number = settings.contact_match in ("ACCOUNT_NUMBER", "NAME_OR_ACCOUNT_NUMBER")
     active = [c for c in ref.contacts if c.status == "ACTIVE"]
-    if by_name and company_name:
-        for c in active:
-            if exact_name(c.name, company_name):
-                return ContactRef(c.name, c.account_number, c.contact_id, decision="match")
-    if by_number and company_number:
-        for c in active:
-            if c.account_number and c.account_number.strip() == company_number:
-                return ContactRef(c.name, c.account_number, c.contact_id, decision="match")
+    # One exact match is the contact; two or more (names apart only by spacing or case, a shared
+    # account number) are the user's choice, like a near match: never the first one silently.
+    for matches, wanted in ((by_name and company_name, lambda c: exact_name(c.name, company_name)),
+                            (by_number and company_number,
+                             lambda c: bool(c.account_number) and c.account_number.strip() == company_number)):
+        if not matches:
+            continue
+        found = [c for c in active if wanted(c)]
+        if len(found) > 1 and company_number:  # the account number may tell them apart
+            found = [c for c in found if (c.account_number or "").strip() == company_number] or found
+        if len(found) == 1:
+            return ContactRef(found[0].name, found[0].account_number, found[0].contact_id, decision="match")
+        if found:
+            return ContactRef(company_name, company_number, candidates=closest(company_name, company_number, found))
     return ContactRef(company_name, company_number, candidates=closest(company_name, company_number, active))
 
 

@@ -55,6 +55,25 @@ def _text(text: str) -> str:
     return str(text).strip()
 
 
+MAX_ACCOUNT_CODE = 10  # Xero: "alpha numeric account code e.g 200 or SALES (max length = 10)"
+
+
+def _account_code(required: bool) -> Callable[[str], str]:
+    """A Xero account code as written: up to 10 characters; empty only where it means "Xero's own"."""
+
+    def parse(text: str) -> str:
+        code = str(text).strip()
+        if not code and required:
+            raise SettingError("an account code is needed; give a Xero account code like 200")
+        if len(code) > MAX_ACCOUNT_CODE or any(not ch.isprintable() for ch in code):
+            shown = code if len(code) <= 20 else code[:20] + "…"
+            raise SettingError(f"{shown!r} is not a Xero account code (up to {MAX_ACCOUNT_CODE} letters or digits, "
+                               "like 200)")
+        return code
+
+    return parse
+
+
 def _minutes(text: str) -> int:
     try:
         if not str(text).isascii():  # int() reads other scripts' digits; minutes are plain 0-9
@@ -126,14 +145,14 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec(
             "default_account",
             "Default sales account code",
-            _text,
+            _account_code(required=True),
             str,
             "Used for billing codes without an external number.",
         ),
         SettingSpec(
             "rounding_account",
             "Rounding account code",
-            _text,
+            _account_code(required=False),
             str,
             "Empty: the Xero account marked as the rounding system account.",
         ),

@@ -29,6 +29,13 @@ class XeroCacheTable:
         rows = self._db.read("SELECT key, json FROM xero_cache WHERE tenant_id=? AND kind=?", (tenant.lower(), kind))
         return {r["key"]: json.loads(r["json"]) for r in rows}
 
+    def by_tenant(self, kind: str) -> dict[str, list[Any]]:
+        """Every cached row of this kind, per organisation."""
+        out: dict[str, list[Any]] = {}
+        for r in self._db.read("SELECT tenant_id, json FROM xero_cache WHERE kind=? ORDER BY tenant_id, key", (kind,)):
+            out.setdefault(r["tenant_id"], []).append(json.loads(r["json"]))
+        return out
+
     def put(self, tenant: str, kind: str, rows: dict[str, Any], *, replace_all: bool = False,
             mark: datetime | None = None) -> None:
         """Store rows (replacing same keys, or the whole kind) and optionally the kind's mark, atomically."""

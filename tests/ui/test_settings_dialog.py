@@ -59,3 +59,15 @@ def test_the_audit_period_round_trips_including_all_dates(qtbot, demo_session):
     dialog.audit_months.setValue(6)
     press_ok(qtbot, dialog)
     assert demo_session.settings().audit_months == 6
+
+
+def test_an_account_the_organisation_does_not_have_is_refused_in_the_dialog(qtbot, demo_session):
+    demo_session.auditor().audit(["INV-5001"])  # reads (and keeps) the chart of accounts
+    dialog = open_dialog(qtbot, demo_session)
+    dialog.default_account.setText("ZZZ")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert dialog.error.text() == (
+        "Default sales account code: 'ZZZ' is not an active account in the Xero organisation's chart of accounts (as "
+        "read at the last audit); its sales accounts include 200 (Sales), 260 (Other Revenue)")
+    assert demo_session.settings().default_account == "200"

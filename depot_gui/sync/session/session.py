@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depot_gui.autotask.errors import AutotaskError
-from depot_gui.core.settings import Settings
+from depot_gui.core.settings import SettingError, Settings
 from depot_gui.store.db import Store, StoreDamaged, StoreError
 from depot_gui.store.opening import open_store, settings_from
 from depot_gui.store.logs import configure_file_log
@@ -15,6 +15,7 @@ from depot_gui.store.paths import Paths, not_a_file, paths_for
 from depot_gui.store.secrets import SecretStoreUnavailable
 from depot_gui.xero.errors import XeroError
 
+from depot_gui.sync.mapping.known_accounts import check_account_settings
 from depot_gui.sync.session.connections import Connections, NotConnected, saved_connections, sandbox_connections
 from depot_gui.sync.invoices.audit import CancelToken, Auditor, Progress
 
@@ -183,7 +184,12 @@ class Session:
         is reported (BadStoredSetting), never silently replaced by its default.
         """
         for key, value in texts.items():
-            Settings().with_value(key, value)  # SettingError naming the value the user gave
+            try:
+                Settings().with_value(key, value)  # SettingError naming the value the user gave
+            except SettingError as exc:
+                exc.key = key
+                raise
+        check_account_settings(self.store, texts)  # an account code the organisation does not have
         settings = settings_from(self.store.raw_settings(), texts)
         self.store.save_settings(settings)
         return settings

@@ -158,7 +158,8 @@ class SettingsDialog(QDialog):
         try:
             self.session.set_settings({key: texts[key] for key in changed})  # all or nothing
         except (SettingError, Exception) as exc:  # noqa: BLE001 - shown inline, the dialog stays open
-            self.error.setText(friendly_message(exc))
+            key = getattr(exc, "key", "")  # which field: the sentence alone may not say
+            self.error.setText(f"{SPECS[key].label}: {friendly_message(exc)}" if key in SPECS else friendly_message(exc))
             self.error.setVisible(True)
             return
         self.accept()
