@@ -43,7 +43,7 @@ CASES = {
     "audit-until-compact-date": (["--sandbox", SCENARIO, "audit", "--until", "20261201"],
                                  "depot-sync audit: argument --until: '20261201' is not a date like 2026-11-01 "
                                  "(see depot-sync --help)"),
-    "report-since-iso-week-day": (["report", "--since", "2026-W01-1", "--csv", "x.csv"],
+    "report-since-iso-week-day": (["report", "--since", "2026-W01-1", "--csv", "/nonexistent/x.csv"],
                                   "depot-sync report: argument --since: '2026-W01-1' is not a date like 2026-11-01 "
                                   "(see depot-sync --help)"),
     "audit-every-without-wait-pending": (["--sandbox", SCENARIO, "audit", "--every", "5"],
