@@ -53,14 +53,14 @@ class ContactLinks:
 
     def remember(self, tenant: str, link: ContactLink) -> None:
         """Keep a contact a sync used (decision ``auto``) unless a choice is already kept for the company."""
-        added = self._db.write(
+        # Not a choice of the user's (the audit finds it again), so the copy is not rewritten for it:
+        # a sync of many companies does not rewrite the copy once per company.
+        self._db.write(
             """INSERT OR IGNORE INTO contact_links(tenant_id, company_id, company_name, contact_id, contact_name,
                    decision, decided_at) VALUES(?,?,?,?,?,?,?)""",
             ((tenant or "").lower(), link.company_id, link.company_name, link.contact_id, link.contact_name,
              link.decision, now_iso()),
-        ).rowcount
-        if added:
-            self._changed()
+        )
 
     def drop(self, tenant: str, company_id: int) -> bool:
         """Forget the choice for one company; False when there was none."""

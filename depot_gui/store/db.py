@@ -58,9 +58,8 @@ class Store:
         self.path = str(path)
         self.warnings: list[str] = []  # what opening could not do (a backup not taken): said, not fatal
         kind = _not_a_file(self.path)
-        if kind:
-            raise StoreError(f"the local database {self.path} is {kind}, not a file; run `depot-sync repair` (or "
-                             "Repair local database in the window): it keeps it aside and starts from the last backup")
+        if kind:  # repair keeps it aside like a damaged file and starts from the newest backup
+            raise StoreDamaged(self.path, f"it is {kind}, not a file")
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as exc:

@@ -48,8 +48,9 @@ def test_a_folder_where_the_database_belongs(cli, synced_dir):
     for command in ("status", "audit"):
         ran = cli("--data-dir", synced_dir, "--sandbox", DEMO, command)
         assert ran.code == 2
-        assert ran.line == (f"depot-sync: the local database {db} is a folder, not a file; run `depot-sync repair` (or "
-                            "Repair local database in the window): it keeps it aside and starts from the last backup")
+        assert ran.line == (f"depot-sync: the local database {db} is damaged (it is a folder, not a file). Run "
+                            "`depot-sync repair` (or Repair local database in the window): it keeps the damaged file "
+                            "aside and rebuilds the invoice states from Autotask and Xero.")
         before.assert_unchanged()
     ran = cli("--data-dir", synced_dir, "--sandbox", DEMO, "repair")
     assert ran.code == 0, ran.err
