@@ -118,3 +118,27 @@ def test_a_backup_that_could_not_be_taken_is_said(cli, synced_dir):
                         "older backup")
     assert ran.out.startswith("Invoice ")
     before.assert_unchanged()
+
+
+def test_a_read_only_backups_folder_is_said(synced_dir):
+    import os
+    import shutil as sh
+
+    for old in backups(synced_dir / "backups"):
+        old.unlink()  # today's copy is to be taken
+    (synced_dir / "backups").chmod(0o555)
+    prefix = []
+    if os.geteuid() == 0:  # root writes anywhere: run without that right
+        assert sh.which("setpriv"), "root without setpriv cannot be made to respect a read-only folder"
+        prefix = ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+    before = Before(synced_dir)
+    try:
+        p = subprocess.run([*prefix, sys.executable, "-m", "depot_gui.cli.commands", "--data-dir", str(synced_dir),
+                            "status"], capture_output=True, text=True, timeout=120)
+    finally:
+        (synced_dir / "backups").chmod(0o755)
+    assert p.returncode == 0
+    assert p.stderr.splitlines() == [
+        f"depot-sync: warning: today's backup of the local database was not taken ({synced_dir / 'backups'}: the "
+        "folder is read-only); the database itself is fine, but repair can only go back to an older backup"]
+    before.assert_unchanged()
