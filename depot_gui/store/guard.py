@@ -43,6 +43,8 @@ def store_error(exc: sqlite3.Error, path: str, waited: float = 15.0) -> StoreErr
 def lock_holder(path: str) -> str:
     """'process 1234 (depot-sync audit)' holding a lock on the database or its WAL/SHM files, where
     the system says (Linux's /proc/locks); '' when it cannot be known."""
+    if not hasattr(os, "major") or not os.path.exists("/proc/locks"):  # Windows, macOS: not knowable this way
+        return ""
     try:
         inodes = {}
         for suffix in ("", "-wal", "-shm"):

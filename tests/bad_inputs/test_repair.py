@@ -201,3 +201,17 @@ def test_repair_names_each_setting_it_could_not_restore(cli, synced_dir):
             "rounding_account, contact_match, exchange_rate, payments_back, audit_months, fresh_minutes, mapping.accounts, "
             "mapping.tax_types, mapping.tracking.") in ran.out.splitlines()
     assert "Contact choices restored: 3, from the damaged file." in ran.out.splitlines()
+
+
+def test_repair_says_when_the_kept_copy_itself_is_unreadable(cli, synced_dir):
+    _choices_set(cli, synced_dir)
+    (synced_dir / "depot-choices.json").write_text("{half a copy")
+    db = synced_dir / "depot.sqlite3"
+    _overwrite_page(db, _root_page(db, "settings"))
+    ran = cli("--data-dir", synced_dir, "--sandbox", DEMO, "repair")
+    assert ran.code == 0, ran.err
+    lines = ran.out.splitlines()
+    assert any(line.startswith("Settings not restored (back at the backup's value or the default; ") for line in lines)
+    assert ("Note: the copy depot-choices.json could not be read (Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)).") in lines
+    assert "tolerance = 3.00" in cli("--data-dir", synced_dir, "settings", "show").out.splitlines()  # the backup's
