@@ -141,3 +141,15 @@ def test_a_row_changed_while_filtered_is_in_its_place_when_the_filter_is_cleared
     pane.update_row(row(1, total="550.00", company="Bluegum"))  # hidden, and its total changes
     pane.search.setText("")
     assert [r.autotask_id for r in pane.visible_rows()] == [2, 3, 4, 5, 1, 6]
+
+
+def test_an_update_keeping_its_sort_key_keeps_its_place_among_equal_keys(qtbot):
+    model = InvoiceTableModel()
+    proxy = InvoiceFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows([row(i, "ready") for i in range(1, 6)])
+    proxy.sort(Col.STATUS, Qt.SortOrder.AscendingOrder)
+    heard = Signals(proxy)
+    model.update_row(row(1, "ready", total="555.00"))  # still "ready": no move past the other four
+    assert heard.take() == {"changed": 1}
+    assert [r.autotask_id for r in model.rows()] == [1, 2, 3, 4, 5]

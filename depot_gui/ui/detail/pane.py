@@ -121,6 +121,11 @@ class DetailPane(QScrollArea):
     def refresh(self) -> None:
         self.show_invoice(self.autotask_id)
 
+    def refresh_for(self, rows: list) -> None:
+        """Rows changed: read the shown invoice again only when it is one of them (5 store reads saved)."""
+        if self.autotask_id is not None and any(r.autotask_id == self.autotask_id for r in rows):
+            self.refresh()
+
     def set_empty_text(self, text: str) -> None:
         """What the pane says when no invoice is shown (nothing selected, or the search matches none)."""
         self.empty_text = text

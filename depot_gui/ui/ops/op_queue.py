@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from depot_gui.sync.session.session import Session, SessionError
@@ -36,8 +36,10 @@ class OpQueue(QObject):
         finished_message(str): a one-line summary for the status bar.
     """
 
+    ROWS_EVERY_MS = 100
     busy_changed = Signal(bool)
     rows_updated = Signal(list)
+    _rows_relayed = Signal(list)  # (worker -> GUI thread) rows as the work records them
     disconnected = Signal(str)
     failed = Signal(str, str)
     finished_message = Signal(str)
@@ -50,6 +52,15 @@ class OpQueue(QObject):
         self._when_idle: list = []
         self._said = False
         self._last_said = ""
+        self.progress_view = None  # the window's ProgressStrip: its own ops show progress there, not in a dialog
+        # Rows recorded by the work reach the window at most every ROWS_EVERY_MS, many at once (issue 22:
+        # one table/counts/actions update per batch of rows, not per invoice).
+        self._pending_rows: dict[int, object] = {}
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(self.ROWS_EVERY_MS)
+        self._rows_timer.timeout.connect(self.flush_rows)
+        self._rows_relayed.connect(self._on_rows_relayed)
 
     def when_idle(self, fn, cancel_current: bool = False) -> None:
         """Run ``fn`` now when nothing runs, else right after the current operation ends."""
@@ -74,8 +85,11 @@ class OpQueue(QObject):
             return False
         self.current = op
         self._said = False
+        if self.progress_view is not None and op.owner is self.window:
+            op.in_window(self.progress_view)
 
         def finished() -> None:
+            self.flush_rows()
             if after is not None:
                 after()
             if what and not self._said and op.cancel.cancelled:  # a cancelled action says so too
@@ -117,15 +131,31 @@ class OpQueue(QObject):
     def _fresh(self, ids: list[int]) -> list:
         return [r for r in (self.session.store.invoice(i) for i in ids) if r is not None]
 
-    def _reload(self, ids: list[int]) -> None:
-        """The given invoices as the store now has them (after an op ended), to the window."""
-        self.rows_updated.emit(self._fresh(ids))
+    def _reload(self, ids: list[int], rows: list | None = None) -> None:
+        """The given invoices as the store now has them (after an op ended), to the window.
+
+        ``rows``: already read on the worker (the GUI thread then reads nothing: issue 22).
+        """
+        self.rows_updated.emit(self._fresh(ids) if rows is None else rows)
 
     def relay_rows(self, autotask_ids: list[int]) -> None:
         """(Worker thread) rows whose state was just recorded: the window updates them as they come."""
         rows = self._fresh(autotask_ids)
         if rows:
-            self.rows_updated.emit(rows)  # queued to the GUI thread
+            self._rows_relayed.emit(rows)  # queued to the GUI thread, coalesced there
+
+    def _on_rows_relayed(self, rows: list) -> None:
+        for row in rows:
+            self._pending_rows[row.autotask_id] = row
+        if not self._rows_timer.isActive():
+            self._rows_timer.start()
+
+    def flush_rows(self) -> None:
+        """Hand the rows gathered since the last flush to the window now (one rows_updated)."""
+        self._rows_timer.stop()
+        rows, self._pending_rows = list(self._pending_rows.values()), {}
+        if rows:
+            self.rows_updated.emit(rows)
 
 
 __all__ = ["OpQueue"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from depot_gui.core.audit import SYNCED
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session.session import Session
 
@@ -36,6 +37,16 @@ class ConnectionInfo:
         zone = f" ({self.zone_name})" if self.zone_name else ""
         demo = "Demo sandbox · " if self.sandbox else ""
         return f"{demo}Autotask: {self.api_user}{zone} · Xero: {self.tenant_name or 'connected'}"
+
+
+def cancelled_text(label: str, total: int, before: int, sent: int) -> str:
+    """What a cancelled sync did: sent before the cancel, finished because already on their way, not sent."""
+    def n(k: int) -> str:
+        return f"{k} invoice{'s' if k != 1 else ''}"
+
+    on_way = max(sent - before, 0)
+    return (f"{label}: cancelled. {n(before)} sent before you cancelled, {n(on_way)} already on their way "
+            f"then sent too, {n(max(total - sent, 0))} not sent.")
 
 
 class SessionOps(OpQueue):
@@ -143,16 +154,31 @@ class SessionOps(OpQueue):
             return False
         numbers = [r.invoice_number for r in rows]
         ids = [r.autotask_id for r in rows]
+        sent: set[int] = set()  # invoices this sync put into Xero (filled on the worker as they are recorded)
+        reloaded: list[list[InvoiceRow]] = []
+        at_cancel: list[int] = []
+
+        def recorded(autotask_ids: list[int]) -> None:  # worker thread
+            fresh = self._fresh(autotask_ids)
+            sent.update(r.autotask_id for r in fresh if r.status == SYNCED)
+            if fresh:
+                self._rows_relayed.emit(fresh)
 
         def work(cancel, progress):
             syncer = session.syncer(progress, cancel)
-            syncer.auditor.on_recorded = self.relay_rows
+            syncer.auditor.on_recorded = recorded
             outcomes = syncer.sync(numbers)
             self._sync_notes = list(syncer.warnings)
             left = syncer.conn.xero.day_remaining
             if left is not None:
                 self._sync_notes.append(f"Xero calls left today for this organisation: {left}.")
+            reloaded.append(self._fresh(ids))  # read here, not on the GUI thread (issue 22)
             return outcomes
+
+        def after() -> None:
+            self._reload(ids, reloaded[0] if reloaded else None)
+            if at_cancel:
+                self._say(cancelled_text(label, len(ids), at_cancel[0], len(sent)))
 
         op = (
             Op(self.window, work)
@@ -160,7 +186,8 @@ class SessionOps(OpQueue):
             .failure(lambda e: self._fail("Sync to Xero", e))
             .with_progress(label, cancellable=True)
         )
-        return self._start(op, after=lambda: self._reload(ids), what=label)
+        op.on_cancel_requested = lambda: at_cancel.append(len(sent))
+        return self._start(op, after=after, what=label)
 
     # ------------------------------------------------------------------ link
     def link_preview(self, row: InvoiceRow) -> bool:

@@ -91,6 +91,8 @@ class Op:
         self._cancellable = False
         self.cancel = CancelToken()
         self.dialog: QProgressDialog | None = None
+        self.on_cancel_requested: Callable[[], None] | None = None  # the person confirmed Cancel
+        self.strip = None  # a ProgressStrip-like view in the window instead of a dialog (in_window)
         self._signals: _Signals | None = None
         self._mailbox: list[tuple[bool, Any]] = []
 
@@ -117,16 +119,29 @@ class Op:
         self._label, self._cancellable = label, cancellable
         return self
 
+    def in_window(self, strip) -> "Op":
+        """Show the progress in ``strip`` (begin/report/end, the window's status bar) instead of a
+        window-modal dialog: the window stays usable while the work runs (issue 22)."""
+        self.strip = strip
+        return self
+
     # ----------------------------------------------------------------- running
     def run(self, pool: QThreadPool | None = None) -> "Op":
         self._signals = _Signals(QCoreApplication.instance())
         self._signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
         self._signals.progressed.connect(self._report, Qt.ConnectionType.QueuedConnection)
-        if self._label is not None:
+        if self._label is not None and self.strip is not None:
+            self.strip.begin(self._label, self._on_strip_canceled if self._cancellable else None)
+        elif self._label is not None:
             self._make_dialog()
         _RUNNING.add(self)
         (pool or QThreadPool.globalInstance()).start(_Runnable(self._fn, self.cancel, self._signals, self._mailbox))
         return self
+
+    @property
+    def owner(self) -> QWidget | None:
+        """The widget the op reports to (its parent)."""
+        return self._parent
 
     @property
     def running(self) -> bool:
@@ -147,9 +162,17 @@ class Op:
 
     def _on_dialog_canceled(self) -> None:
         log.info("Cancel requested: %s", self._label)
+        if self.on_cancel_requested is not None:
+            self.on_cancel_requested()
         self.cancel.cancel()
         if self.dialog is not None:
             self.dialog.setLabelText("Cancelling after the current step…")
+
+    def _on_strip_canceled(self) -> None:
+        log.info("Cancel requested: %s", self._label)
+        if self.on_cancel_requested is not None:
+            self.on_cancel_requested()
+        self.cancel.cancel()
 
     def _owner_gone(self) -> bool:
         """The parent was deleted (a closed dialog, page or window): its callbacks must not run."""
@@ -163,6 +186,8 @@ class Op:
             dialog.setLabelText(f"{self._label}\n{message}" if message else self._label or "")
             dialog.setMaximum(max(total, 0))
             dialog.setValue(min(done, total) if total else 0)
+        if self.strip is not None and not self.cancel.cancelled:
+            self.strip.report(message, done, total)
         if self._on_progress is not None:
             self._on_progress(message, done, total)
 
@@ -173,6 +198,8 @@ class Op:
             self.dialog.hide()
             self.dialog.deleteLater()
         self.dialog = None
+        if self.strip is not None and self._label is not None and shiboken6.isValid(self.strip):
+            self.strip.end()
         # Let queued progress signals drain before the signal object goes away.
         signals, self._signals = self._signals, None
         if signals is not None:

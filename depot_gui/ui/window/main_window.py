@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
+        self.ops.progress_view = self.status.progress  # batches show progress in the window, not a modal dialog
         self.log_dock = LogDock(self.log_handler, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.log_dock.hide()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.invoices.pending import next_check
+from depot_gui.sync.invoices.pending import next_check, pending_rows
 
 from depot_gui.ui.resources import icon
 
@@ -44,7 +44,12 @@ class PendingWatcher(QObject):
     def schedule(self, rows: list[InvoiceRow]) -> None:
         """Arm the timer for the next pending invoice to fall due (or stop it: none pending)."""
         now = self.clock()
-        due, later = next_check(rows, self.minutes(), now)
+        pending = pending_rows(rows)
+        if not pending:  # the usual case: no settings read (a store read on the GUI thread while a batch writes)
+            self.next_due = None
+            self.timer.stop()
+            return
+        due, later = next_check(pending, self.minutes(), now)
         self.next_due = now if due else later
         if due:
             self.timer.start(0)

@@ -57,7 +57,7 @@ class OpResults(QObject):
         for row in rows:
             w.invoices.update_row(row)
         w.status.counts.set_rows(w.rows())
-        w.detail.refresh()
+        w.detail.refresh_for(rows)  # only when the invoice it shows is among them (issue 22)
         w._update_actions()
         w.pending.schedule(w.rows())
 

@@ -12,6 +12,7 @@ from depot_gui.core.audit import ERROR, STATUSES
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.contacts.text import CHOOSE_STATUS, waits_for_contact
+from depot_gui.ui.window.progress_strip import ProgressStrip
 from depot_gui.ui.resources import status_icon, status_text
 
 
@@ -84,7 +85,9 @@ class AppStatusBar(QStatusBar):
         super().__init__(parent)
         self.connection = ElidedLabel("Connecting…")
         self.counts = StatusCounts()
+        self.progress = ProgressStrip()  # the running operation, with Cancel… (hidden when idle)
         self.addWidget(self.connection, 1)
+        self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.counts)
 
     def set_connection(self, text: str) -> None:

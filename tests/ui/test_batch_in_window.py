@@ -1,0 +1,126 @@
+"""A batch leaves the window usable (issue 22): progress in the status bar, Escape never cancels,
+Cancel asks and counts, row updates coalesced, the detail pane read again only for its invoice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+
+from depot_gui.ui.ops.operations import cancelled_text
+from depot_gui.ui.window.progress_strip import ProgressStrip
+
+from .conftest import demo_session, temp_qsettings, window  # noqa: F401 - the window fixtures
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+def slow_sync_all(win) -> None:
+    win.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 30})
+    win.ask = lambda box: True
+    win.act_sync_all.trigger()
+    assert win.ops.busy
+
+
+def test_a_batch_shows_its_progress_in_the_window_and_the_table_keeps_working(window, qtbot):
+    win = window
+    slow_sync_all(win)
+    op = win.ops.current
+    strip = win.status.progress
+    assert op.dialog is None and strip.isVisible() and strip.cancel_button.isVisible()
+    assert strip.label.text() == "Syncing 3 ready invoices to Xero"
+    assert win.invoices.select_number("INV-5002")  # the list and the detail pane answer meanwhile
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5002")
+    win.invoices.view.setFocus()
+    qtbot.keyClick(win.invoices.view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: win.detail.row.invoice_number == "INV-5003")
+    qtbot.keyClick(win.invoices.view, Qt.Key.Key_Escape)  # Escape (closing a menu, say) never cancels
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
+    assert not op.cancel.cancelled and win.ops.busy
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+    assert not strip.isVisible()
+    assert re.fullmatch(r"3 of 3 invoices in Xero\..*", win.status.currentMessage())
+
+
+def test_cancel_asks_then_counts_sent_on_their_way_and_not_sent(window, qtbot):
+    win = window
+    slow_sync_all(win)
+    op, strip = win.ops.current, win.status.progress
+    asked = []
+    strip.ask = lambda question: asked.append(question) or False  # "No": the batch goes on
+    strip.cancel_button.click()
+    assert not op.cancel.cancelled and asked == [
+        "Stop syncing 3 ready invoices to Xero?\n\nInvoices already on their way to Xero are finished; "
+        "no further ones are sent. What was done stays done."]
+    strip.ask = lambda question: True
+    strip.cancel_button.click()
+    assert op.cancel.cancelled and strip.cancel_button.text() == "Cancelling…"
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+    message = win.status.currentMessage()
+    found = re.fullmatch(r"Syncing 3 ready invoices to Xero: cancelled\. (\d) invoices? sent before you cancelled, "
+                         r"(\d) invoices? already on their way then sent too, (\d) invoices? not sent\.", message)
+    assert found, message
+    before, on_way, not_sent = (int(g) for g in found.groups())
+    synced = sum(1 for r in win.rows() if r.status == "synced")
+    assert before + on_way == synced and before + on_way + not_sent == 3
+
+
+def test_the_cancelled_line_counts_each_kind():
+    assert cancelled_text("Syncing 200 ready invoices to Xero", 200, 57, 107) == (
+        "Syncing 200 ready invoices to Xero: cancelled. 57 invoices sent before you cancelled, "
+        "50 invoices already on their way then sent too, 93 invoices not sent.")
+    assert cancelled_text("Re-syncing", 2, 0, 1) == (
+        "Re-syncing: cancelled. 0 invoices sent before you cancelled, 1 invoice already on their way then sent "
+        "too, 1 invoice not sent.")
+
+
+def test_progress_reports_are_shown_at_most_every_100_ms(qtbot):
+    strip = ProgressStrip()
+    qtbot.addWidget(strip)
+    strip.begin("Syncing", cancel=None)
+    assert strip.cancel_button.isHidden()  # this one cannot be cancelled
+    for k in range(1, 201):
+        strip.report(f"INV-{k}", k, 200)
+    assert strip.shown_updates == 0  # none shown synchronously
+    qtbot.waitUntil(lambda: strip.shown_updates == 1, timeout=1000)
+    assert strip.label.text() == "Syncing: INV-200" and strip.bar.value() == 200 and strip.bar.maximum() == 200
+    qtbot.wait(250)
+    assert strip.shown_updates == 1  # nothing new: nothing redrawn
+    strip.end()
+    assert not strip.active
+
+
+def test_rows_recorded_close_together_reach_the_window_once(window, qtbot):
+    win = window
+    rows = win.rows()
+    heard = []
+    win.ops.rows_updated.connect(lambda r: heard.append([x.autotask_id for x in r]))
+    for row in rows[:3]:
+        win.ops._rows_relayed.emit([row])
+    win.ops._rows_relayed.emit([rows[0]])  # the same invoice again: once
+    assert heard == []
+    qtbot.waitUntil(lambda: heard != [], timeout=1000)
+    qtbot.wait(150)
+    assert heard == [[r.autotask_id for r in rows[:3]]]
+
+
+def test_the_detail_pane_reads_the_store_again_only_for_its_invoice(window, qtbot, monkeypatch):
+    win = window
+    assert win.invoices.select_number("INV-5001")
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5001")
+    shown = []
+    real = win.detail.show_invoice
+    monkeypatch.setattr(win.detail, "show_invoice", lambda i: shown.append(i) or real(i))
+    others = [r for r in win.rows() if r.invoice_number != "INV-5001"]
+    win.ops.rows_updated.emit(others)
+    assert shown == []
+    win.ops.rows_updated.emit([r for r in win.rows() if r.invoice_number == "INV-5001"])
+    assert shown == [win.detail.autotask_id]
+
+
+def test_rows_without_pending_invoices_arm_no_timer_and_read_no_settings(window, monkeypatch):
+    win = window
+    monkeypatch.setattr(win.session.store, "settings", lambda: pytest.fail("settings read on the GUI thread"))
+    win.pending.schedule(win.rows())  # the demo has no invoice Autotask is still attaching items to
+    assert win.pending.next_due is None and not win.pending.timer.isActive()
