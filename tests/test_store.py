@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from depot_gui.core.contacts import LINKED, ContactLink
 from depot_gui.store.db import SCHEMA_VERSION, Store, StoreError
 
 
@@ -78,3 +79,11 @@ def test_xero_cache_rows_and_marks_per_organisation(tmp_path):
     assert s.xero_cache.rows("tenant-a", "account") == {}
     s.xero_cache.forget("tenant-b")
     assert s.xero_cache.rows("tenant-b", "account") == {} and s.xero_cache.mark("tenant-a", "account") == when
+
+
+def test_an_organisation_is_the_same_whatever_the_case_of_its_id(tmp_path):
+    s = Store(tmp_path / "db.sqlite3")
+    s.xero_cache.put("tenant-a", "account", {"a1": {"Code": "200"}})
+    assert s.xero_cache.forget("TENANT-A") == (1, 1)
+    s.contact_links.save("TENANT-A", ContactLink(101, "c-1", "Acme", LINKED, "Acme Ltd"))
+    assert list(s.contact_links.of("Tenant-A")) == [101]

@@ -3,12 +3,19 @@ is written before ``commit()`` (which writes all of it, or nothing)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from depot_gui.store.db import StoreError
-from depot_gui.store.secrets import SecretStore
-from depot_gui.sync.session.connections import K_AT_USER, K_XERO_TENANT, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
+from depot_gui.store.secrets import MemorySecretStore, SecretStore
+from depot_gui.xero.oauth import TokenSet
+from depot_gui.sync.session.connections import (
+    K_AT_USER, K_XERO_CLIENT, K_XERO_TENANT, K_XERO_TENANT_NAME, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS,
+)
 from depot_gui.sync.setup import K_MAPPING_ACCOUNTS, Organisation, Page, SetupFlow
+from depot_gui.sync.setup.commit import SetupCommit
+from depot_gui.sync.setup.jobs import FlowTokenStore, NewXeroTokens
 
 from .conftest import CODE, SECRET, USER
 
@@ -136,3 +143,28 @@ def test_commit_writes_only_what_was_verified(flow, store, browser, memory_keyri
     assert store.raw_settings()[K_AT_USER] == "earlier@example.com"
     assert not any(name in (S_AT_SECRET, S_AT_CODE) for _service, name in memory_keyring.data)
     assert flow.is_complete(Page.XERO)
+
+
+# -- 5. the collaborators: token store of a new sign-in, what a commit writes ---------------------
+def _tokens(access: str) -> TokenSet:
+    return TokenSet(access, f"refresh-{access}", datetime(2026, 12, 7, 15, 0, tzinfo=UTC))
+
+
+def test_a_refresh_of_new_tokens_stays_in_memory_and_a_refresh_of_saved_ones_is_written_back():
+    secrets, new = MemorySecretStore(), NewXeroTokens()
+    new.tokens = _tokens("a1")
+    FlowTokenStore(new, secrets).save(_tokens("a2"))
+    assert (new.tokens.access_token, secrets.get(S_XERO_TOKENS)) == ("a2", None)
+    FlowTokenStore(NewXeroTokens(), secrets).save(_tokens("b2"))  # no sign-in this run: the saved connection
+    assert secrets.get_json(S_XERO_TOKENS)["access_token"] == "b2"
+
+
+def test_what_a_commit_writes_is_only_what_was_verified(store):
+    commit = SetupCommit(store, MemorySecretStore())
+    assert commit.changes(username=None, secret="s", code="c", tenant=None, new_tokens=_tokens("a1"),
+                          client_id="app-1", mapping=None) == ({}, {})
+    keyring, settings = commit.changes(username="api@example.com", secret="s", code="", tenant=("t-1", "Demo Ltd"),
+                                       new_tokens=_tokens("a1"), client_id="app-1", mapping=None)
+    assert sorted(keyring) == [S_AT_SECRET, S_XERO_TOKENS]
+    assert settings == {K_AT_USER: "api@example.com", K_XERO_CLIENT: "app-1", K_XERO_TENANT: "t-1",
+                        K_XERO_TENANT_NAME: "Demo Ltd"}

@@ -94,3 +94,10 @@ def test_day_limit_429_is_not_retried_and_says_when_it_resets():
     assert info.value.user_message == (
         "Xero's daily API limit for this organisation is used up: it resets at 2024-05-31 12:05 UTC."
     )
+
+
+def test_batch_with_a_bad_idempotency_key_is_refused_before_sending():
+    client = make_client(sequence())
+    with pytest.raises(ValueError, match="printable ASCII"):
+        client.bulk.create_invoices([{"InvoiceNumber": "A"}], "has space")
+    assert client.handler.requests == []
