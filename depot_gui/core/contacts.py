@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -28,6 +28,10 @@ LEGAL_SUFFIXES: tuple[tuple[str, ...], ...] = tuple(
         "ab", "oy", "as", "aps", "kk",
     )
 )
+_SUFFIXES_ENDING: dict[str, tuple[tuple[str, ...], ...]] = {}  # last word -> the suffixes ending so, in order
+for _suffix in LEGAL_SUFFIXES:
+    _SUFFIXES_ENDING[_suffix[-1]] = _SUFFIXES_ENDING.get(_suffix[-1], ()) + (_suffix,)
+_NOT_WORD = re.compile(r"[^\w]+|_")
 SIMILAR = 0.88  # SequenceMatcher ratio of normalised names from which one is a typo of the other
 MAX_CANDIDATES = 5
 
@@ -38,16 +42,18 @@ SIMILAR_NAME = "similar name"
 
 def normalise(name: str) -> str:
     """A company name with case, accents, punctuation, "the" and legal suffixes set aside."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = name or ""
+    if not text.isascii():  # ASCII has nothing to decompose and no combining marks
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = text.casefold()
     text = text.replace("&", " and ")
-    words = re.sub(r"[^\w]+|_", " ", text).split()
+    words = _NOT_WORD.sub(" ", text).split()
     if words[:1] == ["the"] and len(words) > 1:
         words = words[1:]
     stripped = True
     while stripped and len(words) > 1:
         stripped = False
-        for suffix in LEGAL_SUFFIXES:
+        for suffix in _SUFFIXES_ENDING.get(words[-1], ()):
             n = len(suffix)
             if len(words) > n and tuple(words[-n:]) == suffix:
                 words = words[:-n]
@@ -90,7 +96,7 @@ def closest(company_name: str, company_number: str, contacts: Iterable[XeroConta
             reason, score = SAME_NUMBER, 100
         elif key and other == key:
             reason, score = SAME_NAME, 99
-        elif similar(key, other) and not _other_numbers(number, c.account_number):
+        elif similar(key, other) and not other_numbers(number, c.account_number):
             reason, score = SIMILAR_NAME, min(98, int(SequenceMatcher(None, key, other).ratio() * 100))
         else:
             continue
@@ -105,16 +111,28 @@ def similar(a: str, b: str) -> bool:
     ("client 001" and "client 002")."""
     if not a or not b or a == b:
         return False
-    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+    if digits(a) != digits(b):
         return False
-    words_a, words_b = set(a.split()), set(b.split())
+    return alike(a, set(a.split()), b, set(b.split()))
+
+
+def digits(name: str) -> tuple[str, ...]:
+    """The numbers in a name, in order (names with other numbers are other companies)."""
+    return tuple(re.findall(r"\d+", name))
+
+
+def alike(a: str, words_a: AbstractSet[str], b: str, words_b: AbstractSet[str]) -> bool:
+    """:func:`similar` for two different non-empty names with the same numbers, given their words."""
     shorter = words_a if len(words_a) <= len(words_b) else words_b
     if (words_a <= words_b or words_b <= words_a) and any(len(w) >= 3 and not w.isdigit() for w in shorter):
         return True
+    # SequenceMatcher's ratio is 2 * matches / (len(a) + len(b)), and matches <= the shorter length
+    if 2 * min(len(a), len(b)) < (SIMILAR - 1e-9) * (len(a) + len(b)):
+        return False
     return SequenceMatcher(None, a, b).ratio() >= SIMILAR
 
 
-def _other_numbers(number: str, other: str) -> bool:
+def other_numbers(number: str, other: str) -> bool:
     """Both have account numbers and they differ: different customers, whatever the names."""
     return bool(number) and bool(other) and other.strip().casefold() != number
 

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from depot_gui.core.contacts import Candidate, broken_link_text, closest, exact_name
+from depot_gui.core.contact_index import index_of
+from depot_gui.core.contacts import Candidate, broken_link_text, closest
 from depot_gui.core.currency import InvoiceCurrency, invoice_currency
 from depot_gui.core.ownership import ownership_mark
 from depot_gui.core.models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
@@ -228,8 +229,9 @@ def _contact_for(
     company_name: str, company_number: str, ref: ReferenceData, settings: Settings, company_id: int | None
 ) -> ContactRef:
     link = ref.contact_links.get(company_id) if company_id is not None else None
+    directory = index_of(ref)
     if link is not None and link.contact_id:
-        found = next((c for c in ref.contacts if c.contact_id == link.contact_id), None)
+        found = directory.by_id(link.contact_id)
         if found is not None and found.status == "ACTIVE":
             return ContactRef(found.name, found.account_number, found.contact_id, decision=link.decision)
         if found is not None or ref.contacts_complete:
@@ -239,22 +241,20 @@ def _contact_for(
         return ContactRef(link.contact_name, "", link.contact_id, decision=link.decision)
     by_name = settings.contact_match in ("NAME", "NAME_OR_ACCOUNT_NUMBER")
     by_number = settings.contact_match in ("ACCOUNT_NUMBER", "NAME_OR_ACCOUNT_NUMBER")
-    active = [c for c in ref.contacts if c.status == "ACTIVE"]
     # One exact match is the contact; two or more (names apart only by spacing or case, a shared
     # account number) are the user's choice, like a near match: never the first one silently.
-    for matches, wanted in ((by_name and company_name, lambda c: exact_name(c.name, company_name)),
-                            (by_number and company_number,
-                             lambda c: bool(c.account_number) and c.account_number.strip() == company_number)):
+    for matches, exact, key in ((by_name and company_name, directory.named, company_name),
+                                (by_number and company_number, directory.numbered, company_number)):
         if not matches:
             continue
-        found = [c for c in active if wanted(c)]
+        found = exact(key)
         if len(found) > 1 and company_number:  # the account number may tell them apart
             found = [c for c in found if (c.account_number or "").strip() == company_number] or found
         if len(found) == 1:
             return ContactRef(found[0].name, found[0].account_number, found[0].contact_id, decision="match")
         if found:
             return ContactRef(company_name, company_number, candidates=closest(company_name, company_number, found))
-    return ContactRef(company_name, company_number, candidates=closest(company_name, company_number, active))
+    return ContactRef(company_name, company_number, candidates=directory.closest(company_name, company_number))
 
 
 def map_invoice(

@@ -312,6 +312,8 @@ class ReferenceData:
     organisation: str = ""
     base_currency: str = ""
     xero_currencies: tuple[str, ...] | None = None
+    # core.contact_index.ContactIndex of ``contacts``, built by core.mapping when first needed
+    contact_index: Any = field(default=None, repr=False, compare=False)
 
     def account(self, code: str) -> XeroAccount | None:
         for acc in self.accounts:
