@@ -22,6 +22,9 @@ from depot_gui.sandbox.xero.identity import XeroIdentity
 SECTIONS: dict[str | None, tuple[str, ...]] = {
     "autotask": ("autotask",), "identity": ("identity",), "xero": ("xero", "identity"), None: ()}
 
+# Whose ``latency`` (scenario) each kind of request pays: Xero's identity service is Xero's.
+LATENCY_OF = {"autotask": "autotask", "xero": "xero", "identity": "xero"}
+
 DEFAULT_OPTIONS = {
     "missing_by_id": "404",              # "404" | "null": GET {E}/{id} for a missing/hidden id
     "timestamps": "naive",               # "naive" | "z": Autotask datetime wire form
@@ -70,6 +73,7 @@ class Sandbox:
         self.xero = XeroAPI(self.scenario, self.options, self.identity)
         self.gate = ConcurrencyGate()
         self.scenario_faults = list(self.scenario.get("faults", []))
+        self.latency = {k: float(v) for k, v in self.scenario.get("latency", {}).items()}
         self.store = StateStore(state_dir, scenario_hash(self.scenario_path), self._initial_state)
         self._servers: list = []
 
@@ -197,9 +201,12 @@ class Sandbox:
         elif api == "xero":
             key, limit = XeroAPI.concurrency_key(req), int(self.options["xero_concurrent_limit"])
             refuse = self.xero.concurrency_response
+        latency = self.latency.get(LATENCY_OF.get(api), 0.0)
         with self.gate.slot(key, limit) as acquired:
             if not acquired:
+                time.sleep(latency)
                 return self._answer(api, req, lambda data, now: refuse())
+            time.sleep(latency)  # the service's round trip, holding its slot (outside the state lock)
             touch = SECTIONS[api] + ("faults",)
             with self.store.transaction(touch) as data:  # one transaction for the usual request
                 fault = self._take_fault(api, req, data)

@@ -215,6 +215,17 @@ class _Validator:
         if "faults" in d:
             for i, f in enumerate(self.arr(d["faults"], "$.faults")):
                 self.fault(f, f"$.faults[{i}]")
+        if "latency" in d:
+            self.latency(self.obj(d["latency"], "$.latency"))
+
+    def latency(self, lat: dict) -> None:
+        """``latency``: seconds each service's answers take (``autotask``, ``xero``)."""
+        for key, v in lat.items():
+            if key not in ("autotask", "xero"):
+                self.fail(f"$.latency.{key}", 'only "autotask" and "xero" have a latency')
+            self.number(lat, key, "$.latency")
+            if not 0 <= v <= 60:
+                self.fail(f"$.latency.{key}", f"must be seconds from 0 to 60, got {_show(v)}")
 
     def autotask(self, a: dict) -> None:
         """The ``autotask`` section."""
