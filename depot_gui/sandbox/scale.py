@@ -19,8 +19,12 @@ _RATES = (Decimal("45"), Decimal("12.3456"), Decimal("120"))
 
 
 def scale_scenario(base: dict, n_invoices: int, n_companies: int, *, contacts_every: int = 2,
-                   credit_every: int = 25, items_per_invoice: int = 3) -> dict:
-    """A copy of ``base`` whose Autotask invoices, items and companies are replaced."""
+                   credit_every: int = 25, items_per_invoice: int = 3, directory: int = 0) -> dict:
+    """A copy of ``base`` whose Autotask invoices, items and companies are replaced.
+
+    ``directory``: the Xero contact directory's size; other businesses' contacts are added to
+    the companies' own until it has that many (a real organisation's customers and suppliers).
+    """
     sc = copy.deepcopy(base)
     ents = sc["autotask"]["entities"]
     ents["OrganizationalResources"], sc["autotask"]["pending"] = [], []
@@ -54,10 +58,30 @@ def scale_scenario(base: dict, n_invoices: int, n_companies: int, *, contacts_ev
         invoices.append({**inv_tpl, "id": inv_id, "invoiceNumber": f"ME-{k + 1:05d}", "companyID": company["id"],
                          "invoiceTotal": total, "totalTaxValue": tax_total, "webServiceDate": None})
     ents["Companies"], ents["Invoices"], ents["BillingItems"] = companies, invoices, items
-    sc["xero"]["Contacts"] = contacts
+    sc["xero"]["Contacts"] = contacts + other_contacts(directory - len(contacts))
     sc["xero"]["Invoices"] = []
     sc["xero"].pop("CreditNotes", None)
     return sc
+
+
+_FIRST = ("Acacia", "Banksia", "Coastal", "Summit", "Harbour", "Redgum", "Granite", "Silver", "Northern",
+          "Western", "Eastside", "Riverside", "Ironbark", "Wattle", "Kestrel", "Lakeside", "Meridian", "Pinnacle",
+          "Saltbush", "Tasman", "Urban", "Valley", "Willow", "Yarra", "Zenith")
+_SECOND = ("Legal", "Dental", "Plumbing", "Logistics", "Accounting", "Builders", "Cafe", "Motors", "Medical",
+           "Electrical", "Design", "Freight", "Veterinary", "Pharmacy", "Printing", "Roofing", "Security",
+           "Travel", "Catering", "Engineering")
+_THIRD = ("Pty Ltd", "Group", "Partners", "Holdings", "Services", "& Co", "Studio", "Supplies")
+
+
+def other_contacts(n: int) -> list[dict]:
+    """``n`` Xero contacts of other businesses (names without numbers, no account number)."""
+    out = []
+    for k in range(max(0, n)):
+        a, b, c = _FIRST[k % 25], _SECOND[(k // 25) % 20], _THIRD[(k // 500) % 8]
+        name = f"{a} {b} {c}" + ("" if k < 4000 else f" {_FIRST[(k // 4000) % 25]}")
+        out.append({"ContactID": f"0c0e0000-0000-4000-8000-{k:012d}", "Name": name, "ContactStatus": "ACTIVE",
+                    "IsCustomer": k % 3 == 0, "IsSupplier": k % 3 != 0})
+    return out
 
 
 def write_scale_scenario(base_path: str | Path, path: str | Path, n_invoices: int, n_companies: int,
