@@ -104,6 +104,10 @@ class Store:
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._db.transaction()
 
+    def grouped(self) -> AbstractContextManager[None]:
+        """This thread's writes inside are one transaction (durable at the end); no network calls inside."""
+        return self._db.group()
+
     def _write(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self._db.write(sql, params)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
@@ -25,6 +26,8 @@ from depot_gui.sync.xero_cache import XeroCache
 
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
+
+RECORDED_EVERY = 25  # invoices saved in one transaction, then announced (the window shows them)
 
 
 class NothingNamed(ValueError):
@@ -174,37 +177,42 @@ class Auditor:
                 )
                 first_pass[d.invoice.id] = audit_invoice(d.invoice, d.items, ref, settings, ev, self.overrides)
         pending_rows: list[int] = []
-        for d in downloads:
-            result = first_pass[d.invoice.id]
-            result = replace(
-                result,
-                extra={**result.extra, "audit_status": result.status, "stamped": d.invoice.web_service_date is not None},
-            )
-            ours, foreign = split_ours(existing.get(d.invoice.number, []), d.invoice.id)
-            xero = ours
-            if ours is not None:  # in Xero and ours: its state, even if another invoice took the number since
-                result = self._with_xero(result, ours)
-                self.seen_in_xero[d.invoice.id] = ours
-            elif d.invoice.number in holders:
-                result = self._conflict(result, shared_number_text(d.invoice.number, holders[d.invoice.number]),
-                                        {"shared_with": [i for i, _ in holders[d.invoice.number]]})
-            elif foreign:
-                facts = document_facts(foreign[0])
-                row = self.store.invoice(d.invoice.id)
-                recorded = row is not None and bool(row.xero_invoice_id) and row.xero_invoice_id == facts["id"]
-                result = self._conflict(
-                    result, foreign_document_text(d.invoice.number, facts, d.invoice.id, recorded), {"document": facts}
+        with ExitStack() as group:  # a failure rolls back only the invoices not yet announced
+            for d in downloads:
+                result = first_pass[d.invoice.id]
+                result = replace(
+                    result,
+                    extra={**result.extra, "audit_status": result.status, "stamped": d.invoice.web_service_date is not None},
                 )
-            if record and len(pending_rows) >= 25:
-                self.recorded(pending_rows)
-                pending_rows.clear()
-            if record:
-                pending_rows.append(d.invoice.id)
-                self.store.save_download(d.invoice.id, d.raw, d.raw_items)
-                self.store.save_audit(result, d.invoice.invoice_date.date().isoformat() if d.invoice.invoice_date else None)
-                if result.status == SYNCED:
-                    self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
-            results.append(result)
+                ours, foreign = split_ours(existing.get(d.invoice.number, []), d.invoice.id)
+                xero = ours
+                if ours is not None:  # in Xero and ours: its state, even if another invoice took the number since
+                    result = self._with_xero(result, ours)
+                    self.seen_in_xero[d.invoice.id] = ours
+                elif d.invoice.number in holders:
+                    result = self._conflict(result, shared_number_text(d.invoice.number, holders[d.invoice.number]),
+                                            {"shared_with": [i for i, _ in holders[d.invoice.number]]})
+                elif foreign:
+                    facts = document_facts(foreign[0])
+                    row = self.store.invoice(d.invoice.id)
+                    recorded = row is not None and bool(row.xero_invoice_id) and row.xero_invoice_id == facts["id"]
+                    result = self._conflict(
+                        result, foreign_document_text(d.invoice.number, facts, d.invoice.id, recorded), {"document": facts}
+                    )
+                if record and len(pending_rows) >= RECORDED_EVERY:
+                    group.close()  # one transaction per RECORDED_EVERY invoices, committed before they are announced
+                    self.recorded(pending_rows)
+                    pending_rows.clear()
+                if record:
+                    if not pending_rows:
+                        group.enter_context(self.store.grouped())
+                    pending_rows.append(d.invoice.id)
+                    self.store.save_download(d.invoice.id, d.raw, d.raw_items)
+                    self.store.save_audit(result, d.invoice.invoice_date.date().isoformat() if d.invoice.invoice_date else None)
+                    if result.status == SYNCED:
+                        self.store.mark_synced(d.invoice.id, result.xero_invoice_id or "", str(xero.get("Status") or ""))
+                results.append(result)
+            group.close()
         self.recorded(pending_rows)
         if any(not r.organisation for r in results):  # not found in Autotask: where it would have gone
             if not ref.organisation:
