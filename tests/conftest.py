@@ -11,7 +11,10 @@ import pytest  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "tests" / "scenarios"
 # Everything the tests read lives in the repository, so a plain clone runs them all (tests/test_plain_clone.py).
-DEMO_PATH = REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+# The contract's five-invoice demo (the packaged demo, depot_gui/sandbox/scenarios/demo.json, is the
+# same tenant plus one customer invoiced in NZD: tests/currency/test_packaged_demo.py pins that).
+DEMO_PATH = SCENARIOS / "demo.json"
+PACKAGED_DEMO_PATH = REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 XERO_SPEC_PATH = REPO / "tests" / "data" / "xero" / "xero_accounting.yaml"
 
 

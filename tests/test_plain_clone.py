@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from .conftest import DEMO_PATH, REPO, XERO_SPEC_PATH
+from .conftest import DEMO_PATH, PACKAGED_DEMO_PATH, REPO, XERO_SPEC_PATH
 
 TESTS = Path(__file__).resolve().parent
 
@@ -20,5 +20,6 @@ def test_test_data_is_in_the_repository():
     assert XERO_SPEC_PATH.is_relative_to(REPO) and XERO_SPEC_PATH.stat().st_size == 926459
     licence = (XERO_SPEC_PATH.parent / "LICENSE").read_text()
     assert licence.startswith("MIT License") and "Copyright (c) 2017 Xero Developer API" in licence
-    assert DEMO_PATH == REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json" and DEMO_PATH.is_file()
+    assert DEMO_PATH == REPO / "tests" / "scenarios" / "demo.json" and DEMO_PATH.is_file()
+    assert PACKAGED_DEMO_PATH == REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json" and PACKAGED_DEMO_PATH.is_file()
 

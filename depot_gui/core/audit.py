@@ -134,6 +134,10 @@ def audit_invoice(
     currency = currency_of(invoice, ref)
     result = _audit(invoice, items, ref, settings, evidence, overrides)
     result = replace(result, currency=currency.code, organisation=ref.organisation)
+    if currency.code and ref.base_currency and currency.code != ref.base_currency:  # for the exchange-rate preview
+        rate = currency.autotask_rate
+        result = replace(result, extra={**result.extra, "base_currency": ref.base_currency,
+                                        "autotask_rate": None if rate is None else str(rate)})
     problem = currency_problem(currency, ref.base_currency, ref.xero_currencies, ref.organisation)
     if problem and not invoice.is_voided:
         extra = {k: v for k, v in result.extra.items() if k != "contact_choice"}

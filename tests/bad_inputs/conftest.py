@@ -16,7 +16,7 @@ import pytest
 
 from depot_gui.cli.commands import main
 
-DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+DEMO = Path(__file__).resolve().parents[2] / "tests" / "scenarios" / "demo.json"  # the five-invoice demo
 
 
 @dataclass

@@ -15,7 +15,7 @@ from depot_gui.core.contacts import AUTO, CREATED, LINKED, ContactLink
 from depot_gui.sync.contacts.desk import BROKEN, CHOOSE, NEW, ContactDesk, ContactError
 from depot_gui.sync.session.session import Session
 
-DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+DEMO = Path(__file__).resolve().parents[2] / "tests" / "scenarios" / "demo.json"  # the five-invoice demo
 HARBOUR = "9a0b1c2d-0000-4000-8000-000000000102"
 
 

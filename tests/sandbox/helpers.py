@@ -12,7 +12,7 @@ import httpx2
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "tests" / "scenarios"
-DEMO = REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+DEMO = SCENARIOS / "demo.json"  # the five-invoice demo (tests/conftest.py)
 AT_HEADERS = {"ApiIntegrationCode": "SANDBOXINTEGRATIONCODE00001", "UserName": "depot.api@acme-msp.example",
               "Secret": "sandbox-secret"}
 CLIENT_ID = "SANDBOXXEROCLIENTID"

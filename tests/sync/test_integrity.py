@@ -17,7 +17,7 @@ from depot_gui.cli.commands import main as cli
 from depot_gui.sync.invoices.audit import NothingNamed
 from depot_gui.sync.session.session import Session
 
-DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+DEMO = Path(__file__).resolve().parents[2] / "tests" / "scenarios" / "demo.json"  # the five-invoice demo
 ACME = "9a0b1c2d-0000-4000-8000-000000000100"
 OTHER = "9a0b1c2d-0000-4000-8000-00000000beef"
 HAND_MADE_ID = "0c1d2e3f-0000-4000-8000-00000000a001"

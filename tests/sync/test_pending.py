@@ -13,7 +13,7 @@ from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.invoices.pending import next_check, pending_rows
 from depot_gui.sync.session.session import Session
 
-DEMO = Path(__file__).resolve().parents[2] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
+DEMO = Path(__file__).resolve().parents[2] / "tests" / "scenarios" / "demo.json"  # the five-invoice demo
 
 
 def slow_attach(tmp_path: Path) -> Path:

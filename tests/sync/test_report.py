@@ -16,7 +16,7 @@ from .test_integrity import hand_made_draft, scenario
 BOM = b"\xef\xbb\xbf"
 HEADER = (
     "Invoice,Company,Invoice date,Status,Autotask total,Xero total,Rounding line,Difference,Causes,Not checked,"
-    "Xero number,Xero invoice ID,Synced at (UTC),Payment,Voided in Autotask,Explanation\r\n"
+    "Xero number,Xero invoice ID,Synced at (UTC),Payment,Voided in Autotask,Explanation,Currency,Xero organisation\r\n"
 )
 # Every column but the explanation (its wording is the audit's; its start is pinned below).
 INVOICE_ROWS = [
@@ -80,6 +80,7 @@ def test_invoice_csv_is_what_the_store_holds_with_a_bom(store, tmp_path):
     rows = list(csv.reader(io.StringIO(raw[len(BOM):].decode("utf-8"), newline="")))
     assert [r[:15] for r in rows[1:]] == INVOICE_ROWS
     assert [r[15][: len(s)] for r, s in zip(rows[1:], EXPLANATION_STARTS)] == EXPLANATION_STARTS
+    assert {tuple(r[16:]) for r in rows[1:]} == {("AUD", "Acme MSP Pty Ltd")}
     assert [(w.path.name, w.count) for w in written] == [("nov.csv", 5), ("nov-lines.csv", 13)]
 
 
@@ -100,11 +101,11 @@ def test_export_keeps_the_given_order_and_rows(store, tmp_path):
 def test_month_end_report_counts_and_mismatches(store):
     rows, undated = period_rows(store, NOV_1, NOV_30)
     r = month_end_report(store, rows, NOV_1, NOV_30, "2026-11-30 18:00 UTC", undated)
-    assert [(c.label, c.invoices, c.autotask_total) for c in r.counts] == [
-        ("Ready", 3, "4713.50"), ("Synced", 0, "0.00"), ("Mismatch", 2, "7285.30"), ("Conflict", 0, "0.00"),
-        ("Error", 0, "0.00"),
+    assert [(c.label, c.invoices, c.totals) for c in r.counts] == [
+        ("Ready", 3, (("AUD", "4713.50"),)), ("Synced", 0, ()), ("Mismatch", 2, (("AUD", "7285.30"),)),
+        ("Conflict", 0, ()), ("Error", 0, ()),
     ]
-    assert (r.total_invoices, r.total_amount, r.undated) == (5, "11998.80", 0)
+    assert (r.total_invoices, r.totals, r.undated) == (5, (("AUD", "11998.80"),), 0)
     assert [(i.number, [(c.code, c.amount) for c in i.causes]) for i in r.attention] == [
         ("INV-5002", [("lob_access", "4177.80")]), ("INV-5004", [("service_adjustment", "137.50")]),
     ]

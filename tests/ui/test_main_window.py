@@ -35,7 +35,7 @@ def test_demo_invoices_explained(window, qtbot):
     assert win.detail.sync_button.isEnabled() and win.detail.resync_button.isEnabled()
 
     text = show(win, qtbot, "INV-5002")
-    assert "Mismatch" in text and "difference: 4,177.80" in text
+    assert "Mismatch" in text and "difference: AUD 4,177.80" in text
     assert "The Autotask API user cannot see every line of business" in text
     assert "Sydney / Hardware" in text and "Explains 4,177.80" in text
     assert "Line of Business section" in text  # the exact fix
@@ -303,6 +303,9 @@ def test_the_status_column_sits_beside_the_company_and_columns_can_be_moved(wind
     header = window.invoices.view.horizontalHeader()
     model = window.invoices.view.model()
     shown = [model.headerData(header.logicalIndex(v), Qt.Orientation.Horizontal) for v in range(header.count())]
-    assert shown == ["Invoice", "Company", "Status", "Date", "Autotask\ntotal", "Xero\ntotal", "Difference",
-                     "Synced", "Payment"]
+    assert shown == ["Invoice", "Company", "Status", "Date", "Currency", "Autotask\ntotal", "Xero\ntotal",
+                     "Difference", "Synced", "Payment", "Xero\norganisation"]
+    # one organisation: its column and filter stay hidden
+    assert window.invoices.view.isColumnHidden(header.logicalIndex(10))
+    assert window.invoices.organisation_filter.isHidden()
     assert header.sectionsMovable()

@@ -32,8 +32,8 @@ def test_list_and_detail_show_the_total_xero_will_hold(window, qtbot):
     assert cell(win, "INV-5005", Col.DIFFERENCE) == "0.02"
     assert cell(win, "INV-5001", Col.XERO_TOTAL) == "1,633.50"
     text = show(win, qtbot, "INV-5005")
-    assert "xero: 110.00 *" in text
-    assert "* The Xero total includes a rounding line of 0.02 (Xero's rounding of the lines alone gives 109.98)." in text
+    assert "xero: AUD 110.00 *" in text
+    assert "* The Xero total includes a rounding line of AUD 0.02 (Xero's rounding of the lines alone gives AUD 109.98)." in text
 
 
 def test_one_name_for_the_tolerance_and_hints_in_order(window, qtbot):
@@ -42,7 +42,7 @@ def test_one_name_for_the_tolerance_and_hints_in_order(window, qtbot):
     text = win.detail.verdict.text() + win.detail.notes.text() + win.detail.button_hint.text()
     assert "tolerance" not in text.lower() and "allowed" not in text.lower()
     assert "within the 3.00 maximum rounding difference" in text
-    assert win.detail.figures["tolerance"].text() == "3.00"
+    assert win.detail.figures["tolerance"].text() == "AUD 3.00"
     show(win, qtbot, "INV-5004")
     assert win.detail.button_hint.text() == "Fix the cause described below, then press Re-sync."
     assert "more than the 3.00 maximum rounding difference" in win.detail.verdict.text()
@@ -57,10 +57,10 @@ def test_no_command_lines_in_the_window(window, qtbot):
 def test_synced_invoice_says_lines_sent(window, qtbot):
     win = window
     show(win, qtbot, "INV-5001")
-    assert win.detail.lines_heading.text() == "Line by line: Autotask billing items and the Xero lines we would send"
+    assert win.detail.lines_heading.text() == "Line by line: Autotask billing items and the Xero lines we would send (amounts in AUD)"
     win.detail.sync_button.click()
     qtbot.waitUntil(lambda: not win.ops.busy and win.detail.row.status == "synced", timeout=30000)
-    assert win.detail.lines_heading.text() == "Line by line: Autotask billing items and the Xero lines sent"
+    assert win.detail.lines_heading.text() == "Line by line: Autotask billing items and the Xero lines sent (amounts in AUD)"
 
 
 def test_not_connected_banner_has_no_command_line(qtbot, tmp_path, caplog):

@@ -77,6 +77,8 @@ class ReportInvoice:
     synced_at: str
     payment: str
     voided_in_autotask: bool
+    currency: str = ""  # ISO code of every amount above
+    organisation: str = ""  # the Xero organisation it goes (or went) to
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,23 @@ class LineRow:
     note: str
 
 
+Totals = tuple[tuple[str, str], ...]  # (currency, 2-decimal total) per currency: never summed across currencies
+
+
+def per_currency(rows: Sequence[InvoiceRow]) -> Totals:
+    """The rows' Autotask totals, one per currency (alphabetical; "" for rows audited before currencies)."""
+    sums: dict[str, Decimal] = {}
+    for r in rows:
+        sums[r.currency] = sums.get(r.currency, Decimal(0)) + _dec(r.autotask_total)
+    return tuple((c, fmt2(sums[c])) for c in sorted(sums))
+
+
 @dataclass(frozen=True)
 class StatusCount:
     status: str
     label: str
     invoices: int
-    autotask_total: str
+    totals: Totals  # the Autotask totals of these invoices, per currency
 
 
 @dataclass(frozen=True)
@@ -114,7 +127,7 @@ class MonthEndReport:
     tolerance: str
     counts: tuple[StatusCount, ...]
     total_invoices: int
-    total_amount: str
+    totals: Totals  # every invoice's Autotask total, per currency
     attention: tuple[ReportInvoice, ...]  # mismatches, conflicts, errors
     synced: tuple[ReportInvoice, ...]
     ready: tuple[ReportInvoice, ...]
@@ -151,7 +164,7 @@ def report_invoice(store: Store, row: InvoiceRow) -> ReportInvoice:
         explanation=row.explanation, unchecked=tuple(row.unchecked),
         xero_number=xero_number, xero_invoice_id=row.xero_invoice_id or "",
         synced_at=row.synced_at or "", payment=payment_state(row) if row.status == "synced" else "",
-        voided_in_autotask=row.voided,
+        voided_in_autotask=row.voided, currency=row.currency, organisation=row.organisation,
     )
 
 
@@ -222,14 +235,13 @@ def month_end_report(
     statuses = list(STATUS_ORDER) + sorted({r.status for r in rows} - set(STATUS_ORDER))
     counts = tuple(
         StatusCount(s, status_label(s), sum(1 for r in rows if r.status == s),
-                    fmt2(sum((_dec(r.autotask_total) for r in rows if r.status == s), Decimal(0))))
+                    per_currency([r for r in rows if r.status == s]))
         for s in statuses
     )
     by = {s: tuple(i for i in invoices if i.status == s) for s in statuses}
     return MonthEndReport(
         since=since, until=until, generated_at=generated_at, tolerance=str(store.settings().tolerance),
-        counts=counts, total_invoices=len(rows),
-        total_amount=fmt2(sum((_dec(r.autotask_total) for r in rows), Decimal(0))),
+        counts=counts, total_invoices=len(rows), totals=per_currency(rows),
         attention=tuple(i for s in ATTENTION for i in by.get(s, ())),
         synced=by["synced"], ready=by["ready"], undated=undated,
     )

@@ -25,9 +25,31 @@ FIGURES = (("autotask", "Autotask total"), ("xero", "Xero total"), ("difference"
 def xero_holds(row: InvoiceRow, result: AuditResult | None) -> str:
     """The total Xero will hold: Xero's rounding of the lines plus any rounding line (marked *)."""
     if result is None:
-        return row.xero_total
+        return _with(row.currency, row.xero_total)
     total = result.xero_total + result.rounding_line
-    return fmt_money(total) + (" *" if result.rounding_line else "")
+    return fmt_money(total, result.currency) + (" *" if result.rounding_line else "")
+
+
+def _with(currency: str, amount: str) -> str:
+    return f"{currency} {amount}".strip()
+
+
+def where_it_goes(result: AuditResult | None) -> str:
+    """The organisation and currency it goes in, and at which exchange rate (the setting's preview)."""
+    if result is None or not result.organisation:
+        return ""
+    text = f"Xero organisation: {result.organisation}"
+    base = result.extra.get("base_currency")
+    if not base or not result.currency:
+        return text + (f" · {result.currency}" if result.currency else "") + "."
+    at_rate = result.extra.get("autotask_rate")
+    autotask = f"1 {base} = {at_rate} {result.currency}" if at_rate else ""
+    if result.draft is not None and result.draft.currency_rate is not None:
+        how = f"at Autotask's exchange rate, {autotask}"
+    else:
+        how = "at Xero's rate of the day" + (f" (Autotask's rate: {autotask})" if autotask else "")
+    return (f"{text} · sent in {result.currency}, not converted; Xero converts to {base} {how}. "
+            "Settings › Exchange rate chooses which rate.")
 
 
 def scaled(label: QLabel, factor: float, bold: bool = False) -> QLabel:
@@ -79,6 +101,11 @@ class InvoiceHeader:
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
+        self.where = QLabel()  # the organisation, the currency and the exchange rate it goes with
+        self.where.setWordWrap(True)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.where.setAccessibleName("Xero organisation and currency")
+        layout.addWidget(self.where)
         self.payment = QLabel()  # payments back (issue 14): Xero's payment state at the last check
         self.payment.setWordWrap(True)
         self.payment.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -89,6 +116,7 @@ class InvoiceHeader:
         self.title.setText("No invoice selected")
         for label in self.figures.values():
             label.setText("")
+        self.where.setText("")
         self.verdict.setText(empty_text)
         self.notes.setText("")
 
@@ -97,11 +125,14 @@ class InvoiceHeader:
         self.title.setText(f"{row.invoice_number} · {row.company}" if row.company else row.invoice_number)
         self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
         self.status_chip.setText(row_status_text(row))
-        self.figures["autotask"].setText(fmt_money(result.autotask_total) if result else row.autotask_total)
+        cur = result.currency if result else row.currency  # every amount with its currency
+        self.figures["autotask"].setText(fmt_money(result.autotask_total, cur) if result else _with(cur, row.autotask_total))
         self.figures["xero"].setText(xero_holds(row, result))
         diff = result.difference if result else None
-        self.figures["difference"].setText(fmt_money(diff) if diff is not None else row.difference)
-        self.figures["tolerance"].setText(fmt_money(result.tolerance) if result else "")
+        self.figures["difference"].setText(fmt_money(diff, cur) if diff is not None else _with(cur, row.difference))
+        self.figures["tolerance"].setText(fmt_money(result.tolerance, cur) if result else "")
+        self.where.setText(where_it_goes(result))
+        self.where.setVisible(bool(self.where.text()))
         colour = color_for("warning", self.figures["difference"]).name() if row.status == MISMATCH else ""
         self.figures["difference"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         explanation = row.explanation if row.status != MISMATCH or not result else result.explanation
@@ -114,8 +145,8 @@ class InvoiceHeader:
         if result:
             if result.rounding_line:
                 extra.append(
-                    f"* The Xero total includes a rounding line of {fmt_money(result.rounding_line)} "
-                    f"(Xero's rounding of the lines alone gives {fmt_money(result.xero_total)})."
+                    f"* The Xero total includes a rounding line of {fmt_money(result.rounding_line, result.currency)} "
+                    f"(Xero's rounding of the lines alone gives {fmt_money(result.xero_total, result.currency)})."
                 )
             extra += list(result.notes) + [f"⚠ {w}" for w in result.warnings]
         self.notes.setText("\n".join(extra))

@@ -62,7 +62,7 @@ class DetailPane(QScrollArea):
         self.header = InvoiceHeader(self.layout_)  # title, status chip, totals, verdict, notes, payment
         h = self.header
         self.title, self.status_icon, self.status_chip, self.figures = h.title, h.status_icon, h.status_chip, h.figures
-        self.verdict, self.notes, self.payment = h.verdict, h.notes, h.payment
+        self.verdict, self.notes, self.payment, self.where = h.verdict, h.notes, h.payment, h.where
 
     def _build_buttons(self) -> None:
         buttons = QHBoxLayout()
@@ -230,7 +230,8 @@ class DetailPane(QScrollArea):
     def text(self) -> str:
         """Everything the pane says, as plain text (tests, copy to clipboard)."""
         parts = [self.title.text(), self.status_chip.text(), *(f"{k}: {v.text()}" for k, v in self.figures.items()),
-                 self.verdict.text(), self.notes.text(), self.payment.text(), *(c.text() for c in self.cards)]
+                 self.verdict.text(), self.notes.text(), self.where.text(), self.payment.text(),
+                 *(c.text() for c in self.cards)]
         return "\n".join(p for p in parts if p)
 
 

@@ -110,6 +110,7 @@ class DetailSections:
         self.line_model.set_result(result)
         self.lines_heading.setText(
             "Line by line: Autotask billing items and the Xero lines " + ("sent" if row.status == SYNCED else "we would send")
+            + (f" (amounts in {result.currency})" if result and result.currency else "")
         )
         self.history_model.set_history(audits, attempts)
         self.history_heading.setText(f"History ({len(audits) + len(attempts)})")

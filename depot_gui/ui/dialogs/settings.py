@@ -100,6 +100,12 @@ class SettingsDialog(QDialog):
             self.contact_match.addItem(text, value)
         self.contact_match.setCurrentIndex(max(0, self.contact_match.findData(s.contact_match.lower())))
         form.addRow(SPECS["contact_match"].label, self.contact_match)
+        self.exchange_rate = QComboBox()  # the detail pane previews which rate an invoice in another currency gets
+        self.exchange_rate.addItem("Xero's rate of the day", "xero")
+        self.exchange_rate.addItem("Autotask's exchange rate of the currency", "autotask")
+        self.exchange_rate.setCurrentIndex(max(0, self.exchange_rate.findData(s.exchange_rate.lower())))
+        self.exchange_rate.setAccessibleName(SPECS["exchange_rate"].label)
+        form.addRow(SPECS["exchange_rate"].label, self.exchange_rate)
         self.fresh_minutes = QSpinBox()
         self.fresh_minutes.setRange(0, MAX_FRESH_MINUTES)
         self.fresh_minutes.setSuffix(" min")
@@ -146,6 +152,7 @@ class SettingsDialog(QDialog):
             "default_account": self.default_account.text().strip(),
             "rounding_account": self.rounding_account.text().strip(),
             "contact_match": self.contact_match.currentData(),
+            "exchange_rate": self.exchange_rate.currentData(),
             "fresh_minutes": str(self.fresh_minutes.value()),
             "payments_back": "on" if self.payments_back.isChecked() else "off",
             "audit_months": str(self.audit_months.value()) if self.audit_months.value() else "all",

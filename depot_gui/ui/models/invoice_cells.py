@@ -32,6 +32,8 @@ class Col(IntEnum):
     STATUS = 6
     SYNCED_AT = 7
     PAYMENT = 8
+    CURRENCY = 9
+    ORGANISATION = 10
 
 
 HEADERS = {
@@ -44,6 +46,8 @@ HEADERS = {
     Col.STATUS: "Status",
     Col.SYNCED_AT: "Synced",
     Col.PAYMENT: "Payment",
+    Col.CURRENCY: "Currency",
+    Col.ORGANISATION: "Xero\norganisation",
 }
 MONEY_COLS = (Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
 HEADER_TIPS = {
@@ -53,6 +57,9 @@ HEADER_TIPS = {
     Col.DIFFERENCE: "Autotask total minus what Xero's rounding alone gives. Above the maximum rounding difference "
                     "the invoice is not synced; within it, a rounding line makes Xero equal Autotask to the cent.",
     Col.SYNCED_AT: "When Depot GUI put the invoice into Xero.",
+    Col.CURRENCY: "The currency of the invoice's amounts: its Autotask company's currency. It goes to Xero in "
+                  "that currency, never converted.",
+    Col.ORGANISATION: "The Xero organisation the invoice goes (or went) to.",
     Col.PAYMENT: "Payment state in Xero at the last payments check (File › Check payments): paid, part paid, "
                  "overdue (due date past, money still due) or unpaid.",
 }
@@ -82,6 +89,8 @@ def display_texts(row: InvoiceRow) -> tuple[str, ...]:
         row_status_text(row),  # "Choose contact" for an invoice waiting for its contact
         local_time(row.synced_at) or "—",
         payment_label(row.payment_state),
+        row.currency,
+        row.organisation,
     )
 
 
@@ -113,6 +122,8 @@ _KEYS: dict[int, Callable[[list[InvoiceRow]], list[Any]]] = {
     Col.STATUS: lambda rows: list(map(_get("status"), rows)),
     Col.SYNCED_AT: lambda rows: [r.synced_at or "" for r in rows],
     Col.PAYMENT: lambda rows: [_PAYMENT_RANK.get(r.payment_state or "", 4) for r in rows],
+    Col.CURRENCY: lambda rows: list(map(_get("currency"), rows)),
+    Col.ORGANISATION: lambda rows: list(map(str.casefold, map(_get("organisation"), rows))),
 }
 
 

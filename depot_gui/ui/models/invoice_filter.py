@@ -16,16 +16,19 @@ class InvoiceFilter:
 
     text: str = ""
     status: str | None = None
+    organisation: str | None = None  # the Xero organisation's name
     start: str = ""  # ISO dates; "" = open
     end: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.text or self.status or self.start or self.end)
+        return bool(self.text or self.status or self.organisation or self.start or self.end)
 
     def accepts(self, row: InvoiceRow) -> bool:
         """Whether ``row`` shows (plain Python, no Qt calls)."""
         if self.status and row.status != self.status:
+            return False
+        if self.organisation and row.organisation != self.organisation:
             return False
         if self.start or self.end:
             day = row.invoice_date or ""
@@ -41,6 +44,9 @@ class InvoiceFilter:
         if self.status:
             status = self.status
             rows = [r for r in rows if r.status == status]
+        if self.organisation:
+            organisation = self.organisation
+            rows = [r for r in rows if r.organisation == organisation]
         if self.start or self.end:
             start, end = self.start, self.end or "\uffff"
             rows = [r for r in rows if r.invoice_date and start <= r.invoice_date <= end]
@@ -52,6 +58,7 @@ class InvoiceFilter:
     def narrows(self, before: InvoiceFilter) -> bool:
         """True when every row this filter lets show, ``before`` let show too (typing more of a search)."""
         return (before.text in self.text and (before.status or None) in (None, self.status)
+                and (before.organisation or None) in (None, self.organisation)
                 and before.start == self.start and before.end == self.end)
 
 
@@ -75,6 +82,9 @@ class InvoiceFilterProxy(QIdentityProxyModel):
 
     def set_status(self, status: str | None) -> None:
         self._change(status=status or None)
+
+    def set_organisation(self, name: str | None) -> None:
+        self._change(organisation=name or None)
 
     def set_date_range(self, start: date | None, end: date | None) -> None:
         self._change(start=start.isoformat() if start else "", end=end.isoformat() if end else "")

@@ -53,8 +53,13 @@ def ensure_gui_app() -> None:
 _APP: QApplication | None = None
 
 
-def _m(text: str) -> str:
-    return _nb(fmt_money(Decimal(text))) if text else ""
+def _m(text: str, currency: str = "") -> str:
+    return _nb(fmt_money(Decimal(text), currency)) if text else ""
+
+
+def _totals(totals) -> str:
+    """Totals per currency, one line each (never added up across currencies); 0.00 when none."""
+    return "<br>".join(_m(amount, currency) for currency, amount in totals) or _m("0")
 
 
 def _table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
@@ -82,11 +87,12 @@ def _period(r: MonthEndReport) -> str:
 
 def _attention(i: ReportInvoice) -> str:
     head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}</h3>"
-            f"<p>Invoice date {escape(i.invoice_date or 'none')} · Autotask {_m(i.autotask_total)} · "
-            f"Xero {_m(i.xero_total)} · Difference {_m(i.difference)}</p>")
+            f"<p>Invoice date {escape(i.invoice_date or 'none')} · Autotask {_m(i.autotask_total, i.currency)} · "
+            f"Xero {_m(i.xero_total, i.currency)} · Difference {_m(i.difference, i.currency)}</p>")
     parts = [head]
     if i.causes:
-        parts.append(_table(["Cause", "Explains"], [[escape(f"{c.title} ({c.code})"), _m(c.amount)] for c in i.causes], {1}))
+        parts.append(_table(["Cause", "Explains"], [[escape(f"{c.title} ({c.code})"), _m(c.amount, i.currency)]
+                                                    for c in i.causes], {1}))
     parts.append("".join(f"<p>{escape(line)}</p>" for line in i.explanation.split("\n") if line.strip()))
     if i.unchecked and not any(line.startswith("Not checked") for line in i.explanation.split("\n")):
         named = ", ".join(CHECK_LABEL.get(c, c) for c in i.unchecked)
@@ -101,8 +107,8 @@ def report_html(r: MonthEndReport) -> str:
            f"{escape(version())} from its local records (the last check of each invoice) · maximum rounding "
            f"difference {escape(r.tolerance)}</p>"]
     out.append("<h2>Invoices by status</h2>")
-    rows = [[escape(c.label), str(c.invoices), _m(c.autotask_total)] for c in r.counts]
-    rows.append(["<b>Total</b>", f"<b>{r.total_invoices}</b>", f"<b>{_m(r.total_amount)}</b>"])
+    rows = [[escape(c.label), str(c.invoices), _totals(c.totals)] for c in r.counts]
+    rows.append(["<b>Total</b>", f"<b>{r.total_invoices}</b>", f"<b>{_totals(r.totals)}</b>"])
     out.append(_table(["Status", "Invoices", "Autotask total"], rows, {1, 2}))
     if r.undated:
         out.append(f"<p class=small>{r.undated} invoice{'s' if r.undated != 1 else ''} without an invoice date "
@@ -113,7 +119,7 @@ def report_html(r: MonthEndReport) -> str:
     if r.synced:
         out.append(_table(
             ["Invoice", "Company", "Date", "Autotask total", "Xero number", "Synced on", "Payment"],
-            [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total), escape(i.xero_number),
+            [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total, i.currency), escape(i.xero_number),
               _nb(i.synced_at[:10]), escape(i.payment or NO_PAYMENT_STATE)] for i in r.synced],
             {3}))
     else:
@@ -121,8 +127,8 @@ def report_html(r: MonthEndReport) -> str:
     out.append("<h2>Ready, not yet in Xero</h2>")
     if r.ready:
         out.append(_table(["Invoice", "Company", "Date", "Autotask total", "Rounding line"],
-                          [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total),
-                            _m(i.rounding_line)] for i in r.ready], {3, 4}))
+                          [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total, i.currency),
+                            _m(i.rounding_line, i.currency)] for i in r.ready], {3, 4}))
     else:
         out.append("<p>None.</p>")
     return "<html><body>" + "".join(out) + "</body></html>"

@@ -55,6 +55,8 @@ class InvoiceList(QWidget):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)  # the desk may order the columns (remembered with the window)
         header.moveSection(header.visualIndex(Col.STATUS), Col.DATE)  # the status beside the company: no scrolling
+        header.moveSection(header.visualIndex(Col.CURRENCY), header.visualIndex(Col.AUTOTASK_TOTAL))  # before the amounts
+        self.view.setColumnHidden(Col.ORGANISATION, True)  # shown once invoices go to more than one organisation
         self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.view.setAccessibleName("Invoices")
         self.view.setAccessibleDescription("Arrow keys move between invoices; Shift or Ctrl with them selects several.")
@@ -83,6 +85,12 @@ class InvoiceList(QWidget):
         self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
         self.status_filter.setAccessibleName("Status filter")
         row.addWidget(self.status_filter)
+        self.organisation_filter = QComboBox()
+        self.organisation_filter.addItem("All organisations", "")
+        self.organisation_filter.setAccessibleName("Xero organisation filter")
+        self.organisation_filter.currentIndexChanged.connect(self._on_organisation_filter_changed)
+        self.organisation_filter.hide()  # shown once invoices go to more than one organisation
+        row.addWidget(self.organisation_filter)
         self.date_check = QCheckBox("Date &range")
         self.date_from = QDateEdit(calendarPopup=True)
         self.date_to = QDateEdit(calendarPopup=True)
@@ -107,6 +115,7 @@ class InvoiceList(QWidget):
         """Replace all rows, keeping the current invoice selected when it is still there."""
         keep, chosen = self.current_id(), self.selected_ids()
         self.model.set_rows(rows)
+        self._show_organisations(rows)
         if not self._sized and rows:
             self.fit_columns()
         if keep is not None:
@@ -117,6 +126,24 @@ class InvoiceList(QWidget):
             index = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
             if index is not None and index.isValid() and autotask_id != keep:
                 selection.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _show_organisations(self, rows: list[InvoiceRow]) -> None:
+        """The organisation column and filter: shown when the invoices go to more than one organisation."""
+        names = sorted({r.organisation for r in rows if r.organisation}, key=str.casefold)
+        several = len(names) > 1
+        self.view.setColumnHidden(Col.ORGANISATION, not several)
+        box = self.organisation_filter
+        chosen = box.currentData() or ""
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("All organisations", "")
+        for name in names:
+            box.addItem(name, name)
+        box.setCurrentIndex(max(0, box.findData(chosen)))
+        box.blockSignals(False)
+        box.setVisible(several)
+        if (box.currentData() or "") != chosen:
+            self.proxy.set_organisation(box.currentData())
 
     def fit_columns(self) -> None:
         """Fit columns to the text once (skipped for huge lists and after the user's own widths)."""
@@ -135,6 +162,8 @@ class InvoiceList(QWidget):
         selected = before is not None and before.isValid() and self.view.selectionModel().isRowSelected(
             before.row(), QModelIndex())
         self.model.update_row(row)
+        if row.organisation and self.organisation_filter.findData(row.organisation) < 0:
+            self._show_organisations(self.model.rows())
         if current != row.autotask_id and not selected:
             return
         src = self.model.source_row(row.autotask_id)
@@ -184,6 +213,9 @@ class InvoiceList(QWidget):
     # ------------------------------------------------------------------ slots
     def _on_status_filter_changed(self, _index: int) -> None:
         self.proxy.set_status(self.status_filter.currentData())
+
+    def _on_organisation_filter_changed(self, _index: int) -> None:
+        self.proxy.set_organisation(self.organisation_filter.currentData())
 
     def _on_dates_changed(self, *_args) -> None:
         on = self.date_check.isChecked()
