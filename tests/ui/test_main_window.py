@@ -218,14 +218,14 @@ def test_excepthook_logs_and_does_not_raise(qtbot, monkeypatch):
 
 @pytest.mark.parametrize("argv", [["--demo"]])
 def test_app_main_demo_smoke(argv, qtbot, monkeypatch):
-    """`depot-gui --demo` opens the window with all five demo invoices, then quits."""
+    """`depot-gui --demo` opens the window with all six demo invoices (one in NZD), then quits."""
     from depot_gui import app as app_module
 
     seen = {}
 
     def fake_exec():
         win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
-        qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 5, timeout=30000)
+        qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 6, timeout=30000)
         seen["rows"] = [r.invoice_number for r in win.rows()]
         seen["title"] = win.windowTitle()
         win.close()
@@ -234,7 +234,7 @@ def test_app_main_demo_smoke(argv, qtbot, monkeypatch):
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert app_module.main(argv) == 0
-    assert seen["rows"] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
+    assert seen["rows"] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005", "INV-5006"]
     assert seen["title"] == "Demo (sandbox data)"  # Qt appends " — Depot GUI" once
 
 

@@ -86,7 +86,7 @@ def test_repair_from_the_window_closes_repairs_and_reopens(qtbot, monkeypatch):
 
     def fake_exec():
         win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
-        qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 5, timeout=30000)
+        qtbot.waitUntil(lambda: not win.ops.busy and len(win.rows()) == 6, timeout=30000)
         seen.append([r.status for r in win.rows()])
         win.close()
         win.deleteLater()
