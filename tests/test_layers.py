@@ -56,7 +56,7 @@ def test_layers_import_one_way():
 
 
 # Deliberate exception: `depot-sync report --pdf` prints through Qt (the only PDF writer without a
-# new dependency), so cli.py may load exactly this UI module, and only inside a function (lazily),
+# new dependency), so cli/report.py may load exactly this UI module, and only inside a function (lazily),
 # so every other command stays free of Qt.
 CLI_UI_IMPORTS = {"depot_gui.ui.reports.pdf"}
 
@@ -65,13 +65,13 @@ def test_nothing_imports_ui():
     for f in PKG.rglob("*.py"):
         if "ui" in f.relative_to(PKG).parts or f.name == "app.py":
             continue
-        allowed = CLI_UI_IMPORTS if f == PKG / "cli" / "commands.py" else set()
+        allowed = CLI_UI_IMPORTS if f == PKG / "cli" / "report.py" else set()
         for mod in imports(f):
             assert not mod.startswith("depot_gui.ui") or mod in allowed, f"{f} imports the UI ({mod})"
 
 
 def test_cli_loads_the_pdf_renderer_lazily():
-    tree = ast.parse((PKG / "cli" / "commands.py").read_text())
+    tree = ast.parse((PKG / "cli" / "report.py").read_text())
     top = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
     top |= {n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module}
     assert not {m for m in top if m.startswith(("depot_gui.ui", "PySide6"))}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from depot_gui.cli.common import EXIT_OK, SESSION, Command
+
 
 def add_cache_parser(sub) -> None:
     """Register ``cache`` and its one subcommand on the top-level subparsers."""
@@ -15,4 +17,7 @@ def cache_command(session, args, out) -> int:
     from depot_gui.sync.maintenance.forget_xero_cache import forget_xero_data
 
     print(forget_xero_data(session.store).line(), file=out)
-    return 0
+    return EXIT_OK
+
+
+CACHE = Command("cache", add_cache_parser, cache_command, needs=SESSION, guarded=True)

@@ -9,19 +9,29 @@ import sys
 from collections.abc import Sequence
 
 from depot_gui import __version__
-from depot_gui.core.settings import SPECS, SettingError
 
-from depot_gui.cli.cache import add_cache_parser
-from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, Parser, UsageError, date_arg, folder_arg, guarded, last_resort, minutes_arg, sigterm_as_interrupt, stopped
-from depot_gui.cli.connect import add_connect_parser, connect_command
-from depot_gui.cli.contacts import add_contacts_parser
-from depot_gui.cli.invoices import audit_or_sync_command, check_audit, link_command, result_json, status_command
-from depot_gui.cli.report import add_report_parser, check_report, report_command
-from depot_gui.cli.repair import add_repair_parser, repair_command
-from depot_gui.cli.sandbox import add_sandbox_parser, serve_command, state_command
-from depot_gui.cli.tracking import add_tracking_parser
+from depot_gui.cli.cache import CACHE
+from depot_gui.cli.common import (
+    CONNECTIONS, EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, NOTHING, Command, Parser, UsageError, folder_arg, guarded,
+    last_resort, sigterm_as_interrupt, stopped,
+)
+from depot_gui.cli.connect import CONNECT
+from depot_gui.cli.contacts import CONTACTS
+from depot_gui.cli.invoices import AUDIT, LINK, STATUS, SYNC, result_json
+from depot_gui.cli.payments import PAYMENTS
+from depot_gui.cli.repair import REPAIR
+from depot_gui.cli.report import REPORT
+from depot_gui.cli.sandbox import SANDBOX
+from depot_gui.cli.settings import SETTINGS
+from depot_gui.cli.tracking import TRACKING
 
-__all__ = ["EXIT_OK", "EXIT_SYNC_FAILED", "EXIT_USAGE", "UsageError", "build_parser", "main", "result_json"]
+__all__ = ["COMMANDS", "EXIT_OK", "EXIT_SYNC_FAILED", "EXIT_USAGE", "UsageError", "build_parser", "main", "result_json"]
+
+# The command table, in the order `depot-sync --help` lists the commands.
+COMMANDS: tuple[Command, ...] = (
+    AUDIT, SYNC, LINK, STATUS, PAYMENTS, TRACKING, CACHE, CONTACTS, SETTINGS, SANDBOX, REPAIR, REPORT, CONNECT,
+)
+_BY_NAME = {c.name: c for c in COMMANDS}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,55 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=folder_arg, help="where the local database, settings and logs live")
     p.add_argument("--sandbox", metavar="SCENARIO.json", help="use the built-in sandbox loaded from this scenario")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
-
-    a = sub.add_parser("audit", help="download, compare totals, diagnose; writes nothing to Xero")
-    a.add_argument("numbers", nargs="*", metavar="INVOICE_NUMBER")
-    a.add_argument("--json", action="store_true")
-    a.add_argument("--wait-pending", action="store_true",
-                   help="check invoices Autotask is still attaching items to again after each attach window "
-                        "(the fresh_minutes setting) until they are complete; never syncs")
-    a.add_argument("--every", type=minutes_arg, metavar="MINUTES",
-                   help="with --wait-pending: minutes between checks (default: the fresh_minutes setting)")
-    a.add_argument("--since", type=date_arg, metavar="YYYY-MM-DD",
-                   help="audit unsynced invoices dated from this day (default: the audit_months setting)")
-    a.add_argument("--until", type=date_arg, metavar="YYYY-MM-DD", help="... up to and including this day")
-
-    s = sub.add_parser("sync", help="re-audit each invoice from fresh data and create it in Xero when it matches")
-    s.add_argument("numbers", nargs="+", metavar="INVOICE_NUMBER")
-    s.add_argument("--json", action="store_true")
-
-    lk = sub.add_parser(
-        "link", help="preview, then (with --yes) make a conflicting Xero document this invoice's own"
-    )
-    lk.add_argument("numbers", nargs=1, metavar="INVOICE_NUMBER")
-    lk.add_argument("--yes", action="store_true", help="link after the preview (without it nothing is written)")
-
-    st = sub.add_parser("status", help="the local view of every known invoice (no network)")
-    st.add_argument("--json", action="store_true")
-
-    pay = sub.add_parser(
-        "payments",
-        help="read every synced invoice's payment state from Xero; set Autotask's paid date when paid in full",
-    )
-    pay.add_argument("--json", action="store_true")
-    pay.add_argument("--recheck-paid", action="store_true",
-                     help="read invoices found paid at an earlier check from Xero again (a payment removed later)")
-
-    add_tracking_parser(sub)
-    add_cache_parser(sub)
-    add_contacts_parser(sub)
-
-    se = sub.add_parser("settings", help="show or change settings")
-    se_sub = se.add_subparsers(dest="settings_command", required=True, parser_class=Parser)
-    se_sub.add_parser("show")
-    ss = se_sub.add_parser("set")
-    ss.add_argument("key", choices=sorted(SPECS))
-    ss.add_argument("value")
-
-    add_sandbox_parser(sub)
-    add_repair_parser(sub)
-    add_report_parser(sub)
-    add_connect_parser(sub)
+    for command in COMMANDS:
+        command.add_parser(sub)
     return p
 
 
@@ -124,73 +87,27 @@ def _run(args: argparse.Namespace, out) -> int:
     from depot_gui.store.db import StoreError
     from depot_gui.sync.session.session import SessionError
 
-    if args.command == "sandbox" and args.sandbox_command == "serve":
-        return serve_command(args, out)
-    if args.command == "repair":
-        return repair_command(args, out)
-    if args.command == "report":
-        check_report(args)
-    if args.command == "audit":
-        check_audit(args)
+    command = _BY_NAME[args.command]
+    need = command.need(args)
+    if need == NOTHING:
+        return command.run(None, args, out)
+    if command.check is not None:
+        command.check(args)
     try:
-        return _in_session(args, out)
+        return _in_session(command, need == CONNECTIONS, args, out)
     except (SessionError, StoreError) as exc:
         raise UsageError(f"depot-sync: {exc}") from None
 
 
-def _in_session(args: argparse.Namespace, out) -> int:
+def _in_session(command: Command, need_connections: bool, args: argparse.Namespace, out) -> int:
     from depot_gui.sync.session.session import Session
 
-    session = Session.open(args.data_dir, args.sandbox, need_connections=args.command in ("audit", "sync", "link"))
-    with session:
+    with Session.open(args.data_dir, args.sandbox, need_connections=need_connections) as session:
         for warning in session.store.warnings:  # a backup not taken: said every time, not only in the log
             print(f"depot-sync: warning: {warning}", file=sys.stderr)
-        if args.command == "settings":
-            return _settings(session, args, out)
-        if args.command == "status":
-            return status_command(session, args, out)
-        if args.command == "sandbox":
-            return state_command(session, out)
-        if args.command == "connect":
-            return connect_command(session, args, out)
-        if args.command == "report":
-            return report_command(session, args, out, _pdf_writer() if args.pdf else None)
-        if args.command == "link":
-            return guarded(lambda: link_command(session, args, out))
-        if args.command == "payments":
-            from depot_gui.cli.payments import payments_command
-
-            return guarded(lambda: payments_command(session, args.json, out, args.recheck_paid))
-        if args.command == "contacts":
-            from depot_gui.cli.contacts import contacts_command
-
-            return guarded(lambda: contacts_command(session, args, out))
-        if args.command == "cache":
-            from depot_gui.cli.cache import cache_command
-
-            return guarded(lambda: cache_command(session, args, out))
-        if args.command == "tracking":
-            from depot_gui.cli.tracking import tracking_command
-
-            return guarded(lambda: tracking_command(session, args, out))
-        return guarded(lambda: audit_or_sync_command(session, args, out))
-
-
-def _pdf_writer():
-    from depot_gui.ui.reports.pdf import write_pdf  # the one UI module the CLI loads (lazily): Qt printing
-
-    return write_pdf
-
-
-def _settings(session, args, out) -> int:
-    if args.settings_command == "set":
-        try:
-            session.set_setting(args.key, args.value)
-        except SettingError as exc:
-            raise UsageError(f"depot-sync: {args.key}: {exc}") from None
-    for key, value in session.store.settings().shown().items():
-        print(f"{key} = {value}", file=out)
-    return EXIT_OK
+        if command.guarded:
+            return guarded(lambda: command.run(session, args, out))
+        return command.run(session, args, out)
 
 
 if __name__ == "__main__":

@@ -7,11 +7,33 @@ import logging
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE = 0, 1, 2
+
+# What a command needs before it runs (Command.needs).
+NOTHING = "nothing"  # no data directory opened: it opens what it needs itself (sandbox serve, repair)
+SESSION = "session"  # the data directory's Session; connections only when the command asks for them
+CONNECTIONS = "connections"  # the Session with Autotask and Xero connected first (a missing one: exit 2)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One row of the ``depot-sync`` command table (``depot_gui.cli.commands.COMMANDS``)."""
+
+    name: str
+    add_parser: Callable[[Any], None]  # registers the command on the top-level subparsers
+    run: Callable[[Any, argparse.Namespace, Any], int]  # run(session, args, out) -> exit code; session None for NOTHING
+    needs: str | Callable[[argparse.Namespace], str] = SESSION  # NOTHING, SESSION or CONNECTIONS, or per arguments
+    guarded: bool = False  # the services' failures become one line, exit 2 (``guarded``)
+    check: Callable[[argparse.Namespace], None] | None = None  # the request checked before the data dir opens
+
+    def need(self, args: argparse.Namespace) -> str:
+        return self.needs(args) if callable(self.needs) else self.needs
 
 
 class UsageError(Exception):

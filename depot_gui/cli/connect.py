@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from depot_gui.cli.common import port_arg
+from depot_gui.cli.common import SESSION, Command, port_arg
 
 
 def add_connect_parser(sub) -> None:
@@ -19,3 +19,6 @@ def connect_command(session, args, out) -> int:
     from depot_gui.cli.connect_flow import connect_cli
 
     return connect_cli(session, args, out)
+
+
+CONNECT = Command("connect", add_connect_parser, connect_command, needs=SESSION)

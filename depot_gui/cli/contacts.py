@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from depot_gui.cli.common import SESSION, Command, UsageError
+
 HELP = "the Xero contact each invoiced company's invoices go to: list, link, create once, unlink"
 
 
@@ -56,8 +58,6 @@ def contacts_command(session, args, out) -> int:
             print(f"No Xero contact was chosen for {company.name}; nothing changed.", file=out)
             return 0
     except ContactError as exc:
-        from depot_gui.cli.common import UsageError
-
         raise UsageError(f"depot-sync contacts {command}: {exc}") from None
     verb = "Linked" if command == "link" else "Created the Xero contact"
     print(f"{verb} \u201c{row.contact_name}\u201d for {row.company_name}: its invoices go to it from now on.", file=out)
@@ -95,3 +95,6 @@ def _list(desk, include_all: bool, as_json: bool, out) -> int:
               "depot-sync contacts create COMPANY. A company marked new gets a contact with its own name "
               "at its first sync.", file=out)
     return 0
+
+
+CONTACTS = Command("contacts", add_contacts_parser, contacts_command, needs=SESSION, guarded=True)

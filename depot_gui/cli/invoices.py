@@ -9,7 +9,40 @@ from typing import Any
 from depot_gui.core.audit import AuditResult
 from depot_gui.core.money import fmt2
 
-from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, UsageError
+from depot_gui.cli.common import CONNECTIONS, EXIT_OK, EXIT_SYNC_FAILED, SESSION, Command, UsageError, date_arg, minutes_arg
+
+
+def add_audit_parser(sub) -> None:
+    a = sub.add_parser("audit", help="download, compare totals, diagnose; writes nothing to Xero")
+    a.add_argument("numbers", nargs="*", metavar="INVOICE_NUMBER")
+    a.add_argument("--json", action="store_true")
+    a.add_argument("--wait-pending", action="store_true",
+                   help="check invoices Autotask is still attaching items to again after each attach window "
+                        "(the fresh_minutes setting) until they are complete; never syncs")
+    a.add_argument("--every", type=minutes_arg, metavar="MINUTES",
+                   help="with --wait-pending: minutes between checks (default: the fresh_minutes setting)")
+    a.add_argument("--since", type=date_arg, metavar="YYYY-MM-DD",
+                   help="audit unsynced invoices dated from this day (default: the audit_months setting)")
+    a.add_argument("--until", type=date_arg, metavar="YYYY-MM-DD", help="... up to and including this day")
+
+
+def add_sync_parser(sub) -> None:
+    s = sub.add_parser("sync", help="re-audit each invoice from fresh data and create it in Xero when it matches")
+    s.add_argument("numbers", nargs="+", metavar="INVOICE_NUMBER")
+    s.add_argument("--json", action="store_true")
+
+
+def add_link_parser(sub) -> None:
+    lk = sub.add_parser(
+        "link", help="preview, then (with --yes) make a conflicting Xero document this invoice's own"
+    )
+    lk.add_argument("numbers", nargs=1, metavar="INVOICE_NUMBER")
+    lk.add_argument("--yes", action="store_true", help="link after the preview (without it nothing is written)")
+
+
+def add_status_parser(sub) -> None:
+    st = sub.add_parser("status", help="the local view of every known invoice (no network)")
+    st.add_argument("--json", action="store_true")
 
 
 def result_json(r: AuditResult) -> dict[str, Any]:
@@ -123,3 +156,10 @@ def emit(rows: list[dict[str, Any]], as_json: bool, out) -> None:
         out.write("\n")
     else:
         print_table(rows, out)
+
+
+
+AUDIT = Command("audit", add_audit_parser, audit_or_sync_command, needs=CONNECTIONS, guarded=True, check=check_audit)
+SYNC = Command("sync", add_sync_parser, audit_or_sync_command, needs=CONNECTIONS, guarded=True)
+LINK = Command("link", add_link_parser, link_command, needs=CONNECTIONS, guarded=True)
+STATUS = Command("status", add_status_parser, status_command, needs=SESSION)

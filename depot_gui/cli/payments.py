@@ -8,14 +8,26 @@ from typing import Any
 
 from depot_gui.core.payments import FAILED, KEPT, READ_ONLY, WRITTEN, label
 
+from depot_gui.cli.common import SESSION, Command
+
 _WRITTEN = {WRITTEN: "written earlier", KEPT: "already set", READ_ONLY: "read-only", FAILED: "failed"}
 
 
-def payments_command(session, as_json: bool, out, recheck_paid: bool = False) -> int:
+def add_payments_parser(sub) -> None:
+    pay = sub.add_parser(
+        "payments",
+        help="read every synced invoice's payment state from Xero; set Autotask's paid date when paid in full",
+    )
+    pay.add_argument("--json", action="store_true")
+    pay.add_argument("--recheck-paid", action="store_true",
+                     help="read invoices found paid at an earlier check from Xero again (a payment removed later)")
+
+
+def payments_command(session, args, out) -> int:
     """Run the check, print each invoice's payment state and what was written; exit 0."""
-    report = session.payments(recheck_paid=recheck_paid).run()
+    report = session.payments(recheck_paid=args.recheck_paid).run()
     rows = [payment_json(c) for c in report.checks]
-    if as_json:
+    if args.json:
         json.dump(rows, out, indent=1)
         out.write("\n")
         if not report.enabled:
@@ -63,3 +75,6 @@ def _table(rows: list[dict[str, Any]], out) -> None:
         print("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip(), file=out)
     for r in rows:
         print(f"\n{r['invoice_number']}: {r['message']}", file=out)
+
+
+PAYMENTS = Command("payments", add_payments_parser, payments_command, needs=SESSION, guarded=True)

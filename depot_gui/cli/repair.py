@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, UsageError
+from depot_gui.cli.common import EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, NOTHING, Command, UsageError
 
 
 def add_repair_parser(sub) -> None:
@@ -14,7 +14,7 @@ def add_repair_parser(sub) -> None:
     )
 
 
-def repair_command(args, out) -> int:
+def repair_command(_session, args, out) -> int:
     """0 when rebuilt; when not, what was done on stdout, why not in one line on stderr, and 2 (not
     connected yet) or 1 (Autotask or Xero failed or refused)."""
     from depot_gui.sync.maintenance.repair import RepairError, repair
@@ -31,3 +31,6 @@ def repair_command(args, out) -> int:
         print(line, file=out)
     print(f"depot-sync repair: {report.not_rebuilt_line()}", file=sys.stderr)
     return EXIT_USAGE if report.connection_missing else EXIT_SYNC_FAILED
+
+
+REPAIR = Command("repair", add_repair_parser, repair_command, needs=NOTHING)

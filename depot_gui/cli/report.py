@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from depot_gui.cli.common import EXIT_OK, UsageError, date_arg
+from depot_gui.cli.common import EXIT_OK, SESSION, Command, UsageError, date_arg
 
 
 def add_report_parser(sub) -> None:
@@ -24,15 +24,24 @@ def check_report(args) -> None:
         raise UsageError(f"depot-sync report: {exc}") from None
 
 
-def report_command(session, args, out, pdf_writer=None) -> int:
-    """Write the files asked for; ``pdf_writer`` prints the PDF (cli.py loads it, the CLI's one UI module)."""
+def report_command(session, args, out) -> int:
+    """Write the files asked for; the PDF is printed by the CLI's one UI module, loaded only for ``--pdf``."""
     from depot_gui.sync.reports.files import ReportFileError, period_reports
 
     try:
         written = period_reports(session.store, args.since, args.until, csv=args.csv, lines_csv=args.lines_csv,
-                                 pdf=args.pdf, pdf_writer=pdf_writer)
+                                 pdf=args.pdf, pdf_writer=_pdf_writer() if args.pdf else None)
     except ReportFileError as exc:
         raise UsageError(f"depot-sync report: {exc}") from None
     for w in written:
         print(w.line(), file=out)
     return EXIT_OK
+
+
+def _pdf_writer():
+    from depot_gui.ui.reports.pdf import write_pdf  # the one UI module the CLI loads (lazily): Qt printing
+
+    return write_pdf
+
+
+REPORT = Command("report", add_report_parser, report_command, needs=SESSION, check=check_report)

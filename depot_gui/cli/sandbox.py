@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from depot_gui.cli.common import EXIT_OK, Parser, UsageError, port_arg
+from depot_gui.cli.common import EXIT_OK, NOTHING, SESSION, Command, Parser, UsageError, port_arg
 
 
 def add_sandbox_parser(sub) -> None:
@@ -37,3 +37,15 @@ def state_command(session, out) -> int:
 
     out.write(dumps(session.sandbox.state()) + "\n")  # money stays JSON numbers, as on the wire
     return EXIT_OK
+
+
+def sandbox_command(session, args, out) -> int:
+    return serve_command(args, out) if args.sandbox_command == "serve" else state_command(session, out)
+
+
+def _needs(args) -> str:
+    """``serve`` needs no data directory (it uses one when given); ``state`` reads the session's sandbox."""
+    return NOTHING if args.sandbox_command == "serve" else SESSION
+
+
+SANDBOX = Command("sandbox", add_sandbox_parser, sandbox_command, needs=_needs)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from depot_gui.cli.common import SESSION, Command, UsageError
+
 HELP = "revenue by line of business: map Autotask lines of business to a Xero tracking category's options"
 
 
@@ -49,8 +51,6 @@ def tracking_command(session, args, out) -> int:
         elif command == "unmap":
             picture = tc.unmap_line(session.store, picture, args.line)
     except tc.TrackingChoiceError as exc:
-        from depot_gui.cli.common import UsageError
-
         raise UsageError(f"depot-sync tracking {command}: {exc}") from None
     if command == "show" and args.json:
         json.dump(picture.as_json(), out, indent=1)
@@ -90,3 +90,6 @@ def _print_picture(picture, out) -> None:
         print("", file=out)
     for warning in warnings:
         print(f"Warning: {warning}", file=out)
+
+
+TRACKING = Command("tracking", add_tracking_parser, tracking_command, needs=SESSION, guarded=True)
