@@ -31,8 +31,8 @@ def test_check_payments_fills_the_column_and_the_pane(window, qtbot):
     sync(win, qtbot, "INV-5001")
     win.session.sandbox.pay_invoice("INV-5005", on="2026-11-19")
     assert cell(win, "INV-5005", Col.PAYMENT) == ""
-    assert win.act_payments.isEnabled()
-    win.act_payments.trigger()
+    assert win.commands.act_payments.isEnabled()
+    win.commands.act_payments.trigger()
     assert win.ops.busy  # a worker, not the UI thread
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     assert (cell(win, "INV-5005", Col.PAYMENT), cell(win, "INV-5001", Col.PAYMENT), cell(win, "INV-5002", Col.PAYMENT)) \
@@ -53,7 +53,7 @@ def test_read_only_paid_date_is_said_in_the_window(window, qtbot):
     sync(win, qtbot, "INV-5005")
     win.session.sandbox.set_option("autotask_paid_date_writable", False)
     win.session.sandbox.pay_invoice("INV-5005")
-    win.act_payments.trigger()
+    win.commands.act_payments.trigger()
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     assert win.banner.isVisible() and win.banner.property("kind") == "payments"
     assert win.banner.text() == READ_ONLY_MESSAGE
@@ -66,9 +66,9 @@ def test_a_refresh_checks_payments_when_on_and_not_when_off(window, qtbot):
     sync(win, qtbot, "INV-5005")
     win.session.sandbox.pay_invoice("INV-5005")
     win.session.set_setting("payments_back", "off")
-    win.act_refresh.trigger()
+    win.commands.act_refresh.trigger()
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     assert cell(win, "INV-5005", Col.PAYMENT) == ""
     win.session.set_setting("payments_back", "on")
-    win.act_refresh.trigger()
+    win.commands.act_refresh.trigger()
     qtbot.waitUntil(lambda: not win.ops.busy and cell(win, "INV-5005", Col.PAYMENT) == "Paid", timeout=30000)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 def slow_sync_all(win) -> None:
     win.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 30})
     win.ask = lambda box: True
-    win.act_sync_all.trigger()
+    win.commands.act_sync_all.trigger()
     assert win.ops.busy
 
 

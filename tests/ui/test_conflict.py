@@ -40,7 +40,7 @@ def test_conflict_is_shown_with_the_document_and_cannot_be_sent(conflict_window,
     assert win.detail.resync_button.isEnabled()
     assert win.detail.link_button.isVisible() and win.detail.link_button.isEnabled()
     assert "Conflict 1" in win.status.counts.text()
-    assert not win.act_sync.isEnabled()
+    assert not win.commands.act_sync.isEnabled()
 
 
 def test_link_is_reviewed_then_recorded(conflict_window, qtbot):

@@ -80,7 +80,7 @@ def test_sync_all_ready_sends_only_visible_rows_after_asking(window, qtbot):
         return True
 
     win.ask = answer
-    win.act_sync_all.trigger()
+    win.commands.act_sync_all.trigger()
     assert asked == [(
         "Send 1 invoice to Xero?",
         "INV-5005  Bluegum Legal  110.00\n\n"
@@ -96,7 +96,7 @@ def test_sync_all_ready_sends_only_visible_rows_after_asking(window, qtbot):
 def test_sync_all_ready_cancelled_sends_nothing(window, qtbot):
     win = window
     win.ask = lambda box: False
-    win.act_sync_all.trigger()
+    win.commands.act_sync_all.trigger()
     assert not win.ops.busy
     assert [r.status for r in win.rows()].count("synced") == 0
     assert win.status.currentMessage() == "Sync all ready cancelled: nothing was sent."
@@ -106,7 +106,7 @@ def test_sync_all_ready_with_no_ready_row_shown(window, qtbot):
     win = window
     win.invoices.status_filter.setCurrentIndex(win.invoices.status_filter.findData("mismatch"))
     win.ask = lambda box: pytest.fail("nothing to ask about")
-    win.act_sync_all.trigger()
+    win.commands.act_sync_all.trigger()
     assert win.status.currentMessage() == (
         "No invoice in the list is ready to sync. 3 ready invoices are hidden by the search or filter."
     )
@@ -117,11 +117,12 @@ def test_filtering_out_the_current_invoice_keeps_pane_and_toolbar_agreeing(windo
     assert win.invoices.select_number("INV-5001")
     win.invoices.search.setText("bluegum")
     qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number != "INV-5001")
-    assert [r.invoice_number for r in win._selected_rows()] == [win.detail.row.invoice_number]
+    assert [r.invoice_number for r in win.invoices.selected_rows()] == [win.detail.row.invoice_number]
     win.invoices.search.setText("no such company")
     qtbot.waitUntil(lambda: win.detail.row is None)
     assert win.detail.verdict.text() == "No invoice matches the search or filter. Clear them to see all 5 invoices."
-    assert not win.act_sync.isEnabled() and not win.act_resync.isEnabled() and not win.act_sync_all.isEnabled()
+    c = win.commands
+    assert not c.act_sync.isEnabled() and not c.act_resync.isEnabled() and not c.act_sync_all.isEnabled()
 
 
 # -- every action ends with a status-bar line ---------------------------------------------------------
@@ -137,7 +138,7 @@ def test_status_bar_shows_each_actions_outcome(window, qtbot):
     win.copy_diagnostics()
     assert win.status.currentMessage() == "Diagnostics copied to the clipboard (no passwords or tokens)."
     assert win.invoices.select_number("INV-5004")
-    win.act_resync.trigger()  # refused: the totals still differ
+    win.commands.act_resync.trigger()  # refused: the totals still differ
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     assert re.fullmatch(r"0 of 1 invoice in Xero\. Not synced: INV-5004 \(select one to see why\)\. "
                         r"Xero calls left today for this organisation: 49\d\d\.", win.status.currentMessage())
@@ -146,7 +147,7 @@ def test_status_bar_shows_each_actions_outcome(window, qtbot):
 def test_a_cancelled_action_says_so(window, qtbot):
     win = window
     win.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 20})
-    win.act_refresh.trigger()
+    win.commands.act_refresh.trigger()
     win.ops.current.cancel.cancel()
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     assert win.status.currentMessage() == "Refresh from Autotask: cancelled. What was done before that stays done."

@@ -41,7 +41,7 @@ def test_a_window_that_never_paints_exits_3(qtbot, monkeypatch):
 def test_about_and_diagnostics_show_the_version(window, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((title, text)))
-    window._on_about_triggered()
+    window.commands.act_about.trigger()
     assert shown[0][0] == "About Depot GUI"
     assert shown[0][1].startswith(f"<b>Depot GUI {VERSION}</b>")
     assert f"App {VERSION}; Python " in window.copy_diagnostics()

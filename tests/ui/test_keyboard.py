@@ -62,5 +62,6 @@ def test_tab_leaves_the_invoice_table(window, qtbot):
 
 def test_every_action_has_a_shortcut_or_menu(window):
     menu_actions = {a for m in window.menuBar().actions() for a in m.menu().actions()}
-    for action in (window.act_refresh, window.act_sync, window.act_resync, window.act_sync_all, window.act_settings):
+    c = window.commands
+    for action in (c.act_refresh, c.act_sync, c.act_resync, c.act_sync_all, c.act_settings):
         assert action in menu_actions and action.shortcut().toString()

@@ -100,7 +100,7 @@ def test_service_adjustment_review_then_inv_5004_ready(window, qtbot):
 
 def test_cancelling_the_review_keeps_the_setting_off(window, qtbot):
     win = window
-    win.act_settings.trigger()
+    win.commands.act_settings.trigger()
     dialog = win.settings_dialog
     dialog.service.setChecked(True)
     qtbot.waitUntil(lambda: dialog.review.confirm.isEnabled(), timeout=30000)
@@ -131,7 +131,7 @@ def test_ui_stays_responsive_during_slow_batch_sync(window, qtbot):
     timer.start()
     started = time.perf_counter()
     win.ask = lambda box: True
-    win.act_sync_all.trigger()
+    win.commands.act_sync_all.trigger()
     assert win.ops.busy
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
     timer.stop()
@@ -146,7 +146,7 @@ def test_batch_sync_can_be_cancelled(window, qtbot):
     win = window
     win.session.sandbox.add_fault({"api": "autotask", "kind": "delay", "seconds": 0.3, "times": 20})
     win.ask = lambda box: True
-    win.act_sync_all.trigger()
+    win.commands.act_sync_all.trigger()
     op = win.ops.current
     assert op is not None and op.dialog is None and win.status.progress.isVisible()  # in the window (issue 22)
     win.status.progress.ask = lambda question: True
@@ -197,8 +197,8 @@ def test_keyboard_navigation_moves_selection(window, qtbot):
     win.invoices.select_number("INV-5001")
     qtbot.keyClick(win.invoices.view, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5002")
-    win.act_sync_all.setEnabled(True)
-    assert win.act_refresh.shortcut().toString() != ""
+    win.commands.act_sync_all.setEnabled(True)
+    assert win.commands.act_refresh.shortcut().toString() != ""
 
 
 def test_excepthook_logs_and_does_not_raise(qtbot, monkeypatch):
@@ -291,7 +291,7 @@ def test_rows_fill_in_while_a_sync_runs_and_the_status_says_what_was_read(window
     updates: list[list] = []
     win.ops.rows_updated.connect(lambda rows: updates.append([r.invoice_number for r in rows]))
     win.ask = lambda box: True
-    win.act_sync_all.trigger()
+    win.commands.act_sync_all.trigger()
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
     # While it ran: the sync's own audit (its three invoices), then their batch; then the final reload.
     assert updates[:2] == [["INV-5001", "INV-5003", "INV-5005"]] * 2

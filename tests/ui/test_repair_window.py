@@ -71,10 +71,10 @@ def test_damaged_database_at_start_quit_changes_nothing(tmp_path, monkeypatch):
 def test_file_menu_repair_asks_then_requests(window, qtbot, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(window.repair_requested, timeout=2000):
-        window.act_repair.trigger()
+        window.commands.act_repair.trigger()
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     with qtbot.assertNotEmitted(window.repair_requested):
-        window.act_repair.trigger()
+        window.commands.act_repair.trigger()
 
 
 def test_repair_from_the_window_closes_repairs_and_reopens(qtbot, monkeypatch):
@@ -111,7 +111,7 @@ def test_a_database_damaged_while_the_window_is_open_says_what_to_do_in_plain_wo
         with conn:
             conn.execute("UPDATE invoices SET causes='{not json' WHERE invoice_number='INV-5001'")
         conn.close()
-        win.act_refresh.trigger()
+        win.commands.act_refresh.trigger()
         qtbot.waitUntil(lambda: not win.ops.busy and win.banner.isVisible(), timeout=30000)
         assert win.banner.text() == (
             "Refresh from Autotask: Depot GUI's local database is damaged and cannot be read; use File › Repair "

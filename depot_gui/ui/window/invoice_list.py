@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
     QVBoxLayout, QWidget,
@@ -154,6 +154,11 @@ class InvoiceList(QWidget):
                 width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col))
                 header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
 
+    def restore_header(self, state: QByteArray) -> None:
+        """The columns' order and widths as the person left them (never fitted to the text again)."""
+        self.view.horizontalHeader().restoreState(state)
+        self._sized = True
+
     def update_row(self, row: InvoiceRow) -> None:
         """One invoice's row changed: update it in place; if it was current or selected, it stays so."""
         current = self.current_id()
@@ -191,6 +196,11 @@ class InvoiceList(QWidget):
     def selected_ids(self) -> list[int]:
         rows = self.view.selectionModel().selectedRows()
         return [i.data(OBJECT_ROLE) for i in sorted(rows, key=lambda i: i.row())]
+
+    def selected_rows(self) -> list[InvoiceRow]:
+        """The selected invoices, in the list's order."""
+        rows = [self.model.row_for(i) for i in self.selected_ids()]
+        return [r for r in rows if r is not None]
 
     def select(self, autotask_id: int) -> bool:
         src = self.model.source_row(autotask_id)

@@ -1,8 +1,10 @@
 """The main window: composes toolbar, invoice list, detail pane, banner, status bar and log dock.
 
-It owns the layout and the person's commands (sync, settings, repair…). Its parts live beside it:
-window_actions.py builds the actions, toolbar and menus; window_state.py remembers geometry,
-splitter and columns; window_results.py shows what background work did; operations.py runs it.
+It owns the layout and the person's commands (sync, settings, repair…), and composes its parts,
+which live beside it and tell it what happened by their signals: ``WindowActions`` (actions.py)
+builds the actions, toolbar and menus; ``WindowState`` (state.py) remembers geometry, splitter
+and columns; ``OpResults`` (results.py) shows what background work did; ``SessionOps``
+(ui/ops/operations.py) runs it.
 """
 
 from __future__ import annotations
@@ -18,21 +20,24 @@ from depot_gui.core.audit import READY
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session.session import Session
 
-from depot_gui.ui.window import state as window_state
-from depot_gui.ui.window.banner import Banner
-from depot_gui.ui.dialogs.batch_confirm import confirm_box
-from depot_gui.ui.detail.pane import SELECT_TEXT, DetailPane
-from depot_gui.ui.dialogs.diagnostics import diagnostics_text
-from depot_gui.ui.window.invoice_list import InvoiceList
+from depot_gui.ui.contacts.actions import ContactActions
 from depot_gui.ui.detail.link_dialog import review_link
-from depot_gui.ui.window.log_view import LogDock, install_log_handler
-from depot_gui.ui.ops.operations import SessionOps
-from depot_gui.ui.window.pending_watch import PendingWatcher
-from depot_gui.ui.resources import icon
+from depot_gui.ui.detail.pane import SELECT_TEXT, DetailPane
+from depot_gui.ui.dialogs.batch_confirm import confirm_box
+from depot_gui.ui.dialogs.diagnostics import diagnostics_text
 from depot_gui.ui.dialogs.settings import SettingsDialog
-from depot_gui.ui.window.status_bar import AppStatusBar
-from depot_gui.ui.window.actions import build_actions, build_menus, update_actions
+from depot_gui.ui.ops.operations import SessionOps
+from depot_gui.ui.reports.actions import ReportActions
+from depot_gui.ui.resources import icon
+from depot_gui.ui.window.actions import WindowActions
+from depot_gui.ui.window.banner import Banner
+from depot_gui.ui.window.invoice_list import InvoiceList
+from depot_gui.ui.window.log_view import LogDock, install_log_handler
+from depot_gui.ui.window.pending_watch import PendingWatcher
 from depot_gui.ui.window.results import OpResults
+from depot_gui.ui.window.state import WindowState
+from depot_gui.ui.window.status_bar import AppStatusBar
+from depot_gui.ui.window.xero_data_action import XeroDataActions
 
 log = logging.getLogger("depot_gui.ui")
 
@@ -64,17 +69,22 @@ class MainWindow(QMainWindow):
         self.log_handler = install_log_handler()
         self.ops = SessionOps(session, self)
         self._build_central()
-        build_actions(self)
-        build_menus(self)
+        self.commands = WindowActions(self)  # the toolbar now, the menus below
+        self.xero_data = XeroDataActions(self, session, self.ops)  # Read Xero data afresh at next refresh
+        self.contacts = ContactActions(self, session, self.ops)  # Xero contacts… and Choose Xero contact…
+        self.reports = ReportActions(self, session, self.invoices)  # Export…, Month-end report (PDF)…
+        self.commands.build_menus([self.xero_data.act_forget, self.contacts.act_contacts],
+                                  [self.reports.act_export, self.reports.act_month_end])
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
         self.ops.progress_view = self.status.progress  # batches show progress in the window, not a modal dialog
         self.log_dock = LogDock(self.log_handler, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.log_dock.hide()
-        self.menu_view.addAction(self.log_dock.toggleViewAction())
+        self.commands.menu_view.addAction(self.log_dock.toggleViewAction())
         self._connect()
-        window_state.restore_state(self)
+        self.state = WindowState(self, self.splitter, self.invoices)
+        self.state.restore()
         self._update_actions()
 
     # ------------------------------------------------------------------ build
@@ -97,6 +107,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _connect(self) -> None:
+        c = self.commands
+        c.refresh_triggered.connect(self._on_refresh_triggered)
+        c.sync_triggered.connect(self._on_sync_triggered)
+        c.resync_triggered.connect(self._on_resync_triggered)
+        c.sync_all_triggered.connect(self._on_sync_all_triggered)
+        c.payments_triggered.connect(self._on_payments_triggered)
+        c.settings_triggered.connect(self._on_settings_triggered)
+        c.repair_triggered.connect(self._on_repair_triggered)
+        c.find_triggered.connect(self._on_find_triggered)
+        c.diagnostics_triggered.connect(self.copy_diagnostics)
+        c.about_triggered.connect(self.show_about)
         self.invoices.current_changed.connect(self._on_invoices_current_changed)
         self.invoices.selection_changed.connect(self._on_invoices_selection_changed)
         self.invoices.visible_changed.connect(self._on_invoices_visible_changed)
@@ -107,14 +128,19 @@ class MainWindow(QMainWindow):
         self.detail.contact_requested.connect(self.contacts.choose_for_invoice)
         self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
         self.pending = PendingWatcher(self, self.ops)
-        self.results = OpResults(self)  # what the ops (and the File menu's action groups) did, in view
+        self.ops.busy_changed.connect(self._on_ops_busy_changed)
+        # what the ops (and the File menu's action groups) did, in view
+        self.results = OpResults(self.ops, (self.reports, self.xero_data, self.contacts), self.invoices, self.detail,
+                                 self.status, self.banner, self.pending, self)
+        self.results.rows_changed.connect(self._update_actions)
+        self.results.connection_changed.connect(self._on_results_connection_changed)
         self.banner.action_clicked.connect(self._on_banner_action_clicked)
 
     # ------------------------------------------------------------------ public
     def start(self) -> None:
         """Show what the store knows at once, then connect and refresh in the background."""
         rows = self.session.store.invoices()
-        self._set_rows(rows)
+        self.results.show_rows(rows)
         if self.session.store.warnings:  # a backup not taken: in view, not only in the log
             self.banner.setProperty("kind", "store")
             self.banner.show_message(" ".join(w[:1].upper() + w[1:] + "." for w in self.session.store.warnings))
@@ -144,21 +170,15 @@ class MainWindow(QMainWindow):
         return self.invoices.model.rows()
 
     # ------------------------------------------------------------------ state
-    def _set_rows(self, rows: list[InvoiceRow]) -> None:
-        self.invoices.set_rows(rows)
-        self.status.counts.set_rows(self.rows())
-        self.detail.refresh()
-        self._update_actions()
-
-    def _selected_rows(self) -> list[InvoiceRow]:
-        rows = [self.invoices.model.row_for(i) for i in self.invoices.selected_ids()]
-        return [r for r in rows if r is not None]
-
     def _update_actions(self) -> None:
-        update_actions(self)
+        """Enable what can run now (nothing that starts work while an operation runs)."""
+        busy = self.ops.busy
+        self.commands.enable(busy, self.invoices.selected_rows(), self.rows(), self.invoices.proxy.rowCount())
+        self.contacts.act_contacts.setEnabled(not busy)
+        self.detail.set_busy(busy)
 
     def save_state(self) -> None:
-        window_state.save_state(self)
+        self.state.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pending.timer.stop()
@@ -168,6 +188,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ slots
+    def _on_ops_busy_changed(self, _busy: bool) -> None:
+        self._update_actions()
+
+    def _on_results_connection_changed(self, text: str) -> None:
+        self.connection_text = text
+
     def _on_invoices_current_changed(self, autotask_id) -> None:
         self.detail.show_invoice(autotask_id)
 
@@ -205,10 +231,10 @@ class MainWindow(QMainWindow):
         self.ops.check_payments()
 
     def _on_sync_triggered(self) -> None:
-        self.ops.sync([r for r in self._selected_rows() if r.status == READY])
+        self.ops.sync([r for r in self.invoices.selected_rows() if r.status == READY])
 
     def _on_resync_triggered(self) -> None:
-        self.ops.sync(self._selected_rows(), "Re-syncing")
+        self.ops.sync(self.invoices.selected_rows(), "Re-syncing")
 
     def _on_sync_all_triggered(self) -> None:
         """Send the ready invoices the list shows, after saying which (and which ready ones it hides)."""
@@ -277,7 +303,7 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes:
             self.repair_requested.emit()
 
-    def _on_about_triggered(self) -> None:
+    def show_about(self) -> None:
         QMessageBox.about(self, "About Depot GUI", f"<b>Depot GUI {version()}</b><p>Depot GUI moves invoices from "
                           "Autotask PSA into Xero, one at a time, and refuses any whose Xero total would not match "
                           "Autotask.</p>")

@@ -4,97 +4,109 @@
 the File menu's action groups (reports, Xero data, contacts), and puts their outcome in view:
 loaded or changed rows into the list, the status counts and the detail pane; who we are
 connected to in the status bar; a banner for no connection, a failure, or Autotask refusing the
-paid date; one-line summaries in the status bar.
+paid date; one-line summaries in the status bar. It tells the window by its signals.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
+from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.payments.payments_back import READ_ONLY_MESSAGE
 
-from depot_gui.ui.ops.operations import ConnectionInfo
-
-if TYPE_CHECKING:
-    from depot_gui.ui.window.main_window import MainWindow
+from depot_gui.ui.detail.pane import DetailPane
+from depot_gui.ui.ops.operations import ConnectionInfo, SessionOps
+from depot_gui.ui.window.banner import Banner
+from depot_gui.ui.window.invoice_list import InvoiceList
+from depot_gui.ui.window.pending_watch import PendingWatcher
+from depot_gui.ui.window.status_bar import AppStatusBar
 
 NOT_CONNECTED = "Not connected — open Settings › Connections to connect Autotask and Xero."
 
 
 class OpResults(QObject):
     """Args:
-        window: the main window (its ops, invoices, detail, status, banner and pending watcher).
+        ops: the window's SessionOps.
+        sources: the File menu's action groups whose ``failed`` and ``finished_message`` are shown too.
+        invoices, detail, status, banner: the window's invoice list, detail pane, status bar and banner.
+        pending: the window's pending watcher (scheduled again whenever rows change).
+        parent: the owner (the window).
+
+    Signals:
+        rows_changed: the list's rows were replaced or updated (the window enables its actions anew).
+        connection_changed(str): the connection as Settings and the diagnostics describe it.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        ops = window.ops
-        ops.busy_changed.connect(self._on_ops_busy_changed)
+    rows_changed = Signal()
+    connection_changed = Signal(str)
+
+    def __init__(self, ops: SessionOps, sources: Iterable[QObject], invoices: InvoiceList, detail: DetailPane,
+                 status: AppStatusBar, banner: Banner, pending: PendingWatcher, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.invoices, self.detail, self.status, self.banner, self.pending = invoices, detail, status, banner, pending
         ops.rows_loaded.connect(self._on_ops_rows_loaded)
         ops.rows_updated.connect(self._on_ops_rows_updated)
         ops.connected.connect(self._on_ops_connected)
         ops.disconnected.connect(self._on_ops_disconnected)
-        for source in (ops, window.reports, window.xero_data, window.contacts):
+        for source in (ops, *sources):
             source.failed.connect(self.show_failure)
             source.finished_message.connect(self.show_message)
         ops.payments_checked.connect(self._on_ops_payments_checked)
 
-    def _on_ops_busy_changed(self, _busy: bool) -> None:
-        self.window._update_actions()
+    def show_rows(self, rows: list[InvoiceRow]) -> None:
+        """All the invoices: into the list (the current one kept), the status counts and the detail pane."""
+        self.invoices.set_rows(rows)
+        self.status.counts.set_rows(self.invoices.model.rows())
+        self.detail.refresh()
+        self.rows_changed.emit()
 
     def _on_ops_rows_loaded(self, rows: list) -> None:
-        w = self.window
-        w._set_rows(rows)
-        if w.invoices.current_id() is None and rows:
-            w.invoices.view.selectRow(0)
-        w.pending.schedule(w.rows())
+        self.show_rows(rows)
+        if self.invoices.current_id() is None and rows:
+            self.invoices.view.selectRow(0)
+        self.pending.schedule(self.invoices.model.rows())
 
     def _on_ops_rows_updated(self, rows: list) -> None:
-        w = self.window
         for row in rows:
-            w.invoices.update_row(row)
-        w.status.counts.set_rows(w.rows())
-        w.detail.refresh_for(rows)  # only when the invoice it shows is among them (issue 22)
-        w._update_actions()
-        w.pending.schedule(w.rows())
+            self.invoices.update_row(row)
+        self.status.counts.set_rows(self.invoices.model.rows())
+        self.detail.refresh_for(rows)  # only when the invoice it shows is among them (issue 22)
+        self.rows_changed.emit()
+        self.pending.schedule(self.invoices.model.rows())
 
     def _on_ops_connected(self, info: ConnectionInfo) -> None:
-        w = self.window
-        w.connection_text = info.text()
-        w.status.set_connection(w.connection_text)
-        if w.banner.property("kind") == "connection":
-            w.banner.hide()
+        text = info.text()
+        self.connection_changed.emit(text)
+        self.status.set_connection(text)
+        if self.banner.property("kind") == "connection":
+            self.banner.hide()
 
     def _on_ops_disconnected(self, message: str) -> None:
-        w = self.window
-        w.connection_text = f"Not connected: {message}"
-        w.status.set_connection("Not connected")
-        w.banner.setProperty("kind", "connection")
-        w.banner.show_message(f"{NOT_CONNECTED}\n{message}", action="Open Settings…", action_key="connections")
+        self.connection_changed.emit(f"Not connected: {message}")
+        self.status.set_connection("Not connected")
+        self.banner.setProperty("kind", "connection")
+        self.banner.show_message(f"{NOT_CONNECTED}\n{message}", action="Open Settings…", action_key="connections")
 
     def _on_ops_payments_checked(self, report) -> None:
         """Say so in the window when Autotask will not take the paid date (the state stays local)."""
-        banner = self.window.banner
         if report.paid_date_read_only:
-            banner.setProperty("kind", "payments")
-            banner.show_message(READ_ONLY_MESSAGE)
-        elif banner.property("kind") == "payments" and report.paid_date_read_only is False:
-            banner.hide()
+            self.banner.setProperty("kind", "payments")
+            self.banner.show_message(READ_ONLY_MESSAGE)
+        elif self.banner.property("kind") == "payments" and report.paid_date_read_only is False:
+            self.banner.hide()
 
     def show_failure(self, title: str, message: str) -> None:
         """A failure in the banner, unless the connection banner already says what to do."""
-        banner = self.window.banner
-        if banner.property("kind") == "connection" and banner.isVisible():
+        if self.banner.property("kind") == "connection" and self.banner.isVisible():
             return
-        banner.setProperty("kind", "error")
-        banner.show_message(f"{title}: {message}")
+        self.banner.setProperty("kind", "error")
+        self.banner.show_message(f"{title}: {message}")
 
     def show_message(self, text: str) -> None:
         """A one-line summary in the status bar."""
-        self.window.status.showMessage(text, 10000)
+        self.status.showMessage(text, 10000)
 
 
 __all__ = ["NOT_CONNECTED", "OpResults"]

@@ -6,41 +6,47 @@ saved) gets a size that fits the screen (geometry.py) and the list/detail split 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QByteArray, QSettings, QSize
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from depot_gui.ui.window.geometry import restore_or_place
-
-if TYPE_CHECKING:
-    from depot_gui.ui.window.main_window import MainWindow
+from depot_gui.ui.window.invoice_list import InvoiceList
 
 PREFERRED_SIZE = QSize(1440, 860)  # on a large screen; smaller screens get 92% of theirs
 
 
-def restore_state(window: MainWindow) -> None:
-    """Put the window back as it was saved (what is missing or empty keeps its default)."""
-    qs = QSettings()
-    restore_or_place(window, qs.value("window/geometry"), PREFERRED_SIZE)
-    for key, restore in (("window/state", window.restoreState), ("window/splitter", window.splitter.restoreState),
-                         ("window/table_header", window.invoices.view.horizontalHeader().restoreState)):
-        value = qs.value(key)
-        if isinstance(value, QByteArray) and not value.isEmpty():
-            restore(value)
-            if key == "window/table_header":
-                window.invoices._sized = True  # keep the user's column widths
-    if not isinstance(qs.value("window/splitter"), QByteArray):
-        window.splitter.setSizes([window.width() * 54 // 100, window.width() * 46 // 100])
+class WindowState(QObject):
+    """Args:
+        window: the main window (geometry, toolbar and dock layout).
+        splitter: its list/detail splitter.
+        invoices: its invoice list (column order and widths).
+    """
+
+    def __init__(self, window: QMainWindow, splitter: QSplitter, invoices: InvoiceList) -> None:
+        super().__init__(window)
+        self.window, self.splitter, self.invoices = window, splitter, invoices
+
+    def restore(self) -> None:
+        """Put the window back as it was saved (what is missing or empty keeps its default)."""
+        qs = QSettings()
+        restore_or_place(self.window, qs.value("window/geometry"), PREFERRED_SIZE)
+        for key, restore in (("window/state", self.window.restoreState), ("window/splitter", self.splitter.restoreState),
+                             ("window/table_header", self.invoices.restore_header)):
+            value = qs.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+        if not isinstance(qs.value("window/splitter"), QByteArray):
+            width = self.window.width()
+            self.splitter.setSizes([width * 54 // 100, width * 46 // 100])
+
+    def save(self) -> None:
+        """Remember the window's geometry, layout, split and column order/widths."""
+        qs = QSettings()
+        qs.setValue("window/geometry", self.window.saveGeometry())
+        qs.setValue("window/state", self.window.saveState())
+        qs.setValue("window/splitter", self.splitter.saveState())
+        qs.setValue("window/table_header", self.invoices.view.horizontalHeader().saveState())
+        qs.sync()
 
 
-def save_state(window: MainWindow) -> None:
-    """Remember the window's geometry, layout, split and column order/widths."""
-    qs = QSettings()
-    qs.setValue("window/geometry", window.saveGeometry())
-    qs.setValue("window/state", window.saveState())
-    qs.setValue("window/splitter", window.splitter.saveState())
-    qs.setValue("window/table_header", window.invoices.view.horizontalHeader().saveState())
-    qs.sync()
-
-
-__all__ = ["PREFERRED_SIZE", "restore_state", "save_state"]
+__all__ = ["PREFERRED_SIZE", "WindowState"]
