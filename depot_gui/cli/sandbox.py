@@ -17,13 +17,14 @@ def add_sandbox_parser(sub) -> None:
 
 def serve_command(args, out) -> int:
     """Serve until interrupted (no data directory needed; its sandbox state when one is given)."""
-    from depot_gui.sandbox import ScenarioError, StateDamaged, serve_forever
     from depot_gui.store.paths import paths_for
+    from depot_gui.sync.session.serve import serve_sandbox
+    from depot_gui.sync.session.session import SessionError
 
     try:
         state_dir = paths_for(args.data_dir).ensure().sandbox_state if args.data_dir else None
-        serve_forever(args.scenario, host=args.host, port=args.port, state_dir=state_dir, out=out)
-    except (ScenarioError, StateDamaged) as exc:
+        serve_sandbox(args.scenario, args.host, args.port, state_dir, out)
+    except SessionError as exc:  # a bad scenario or sandbox state
         raise UsageError(f"depot-sync: {exc}") from None
     except OSError as exc:
         raise UsageError(f"depot-sync: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None

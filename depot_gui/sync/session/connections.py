@@ -172,6 +172,16 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
     )
 
 
+def sandbox_client_id(sandbox) -> str:
+    """The Xero app client id the sandbox's scenario registers ("" when it names none)."""
+    from depot_gui.sandbox import load_scenario
+
+    try:
+        return load_scenario(sandbox.scenario_path)["xero"].get("clientId") or ""
+    except Exception:  # noqa: BLE001 - the sandbox validated it already; keep the default
+        return ""
+
+
 def scenario_connections(
     scenario_path, root: str, transport: httpx2.BaseTransport | None = None, *, sleep=None, timeout: float = 30.0,
     sandbox=None,

@@ -18,7 +18,7 @@ from depot_gui.xero import oauth
 from depot_gui.xero.client import DEFAULT_API_ROOT, XeroClient
 
 from depot_gui.sync.mapping.keys import CONTACT_RULES, K_MAPPING_ACCOUNTS, K_MAPPING_TAX_TYPES, K_MAPPING_TRACKING  # noqa: F401 (re-exported)
-from depot_gui.sync.session.connections import S_AT_SECRET, SANDBOX_ROOT
+from depot_gui.sync.session.connections import S_AT_SECRET, SANDBOX_ROOT, sandbox_client_id
 
 DEFAULT_CALLBACK_PORT = 8765  # must match a redirect URI registered for the Xero app
 BIND_HOST = "127.0.0.1"
@@ -71,14 +71,7 @@ class Endpoints:
         sandbox = getattr(session, "sandbox", None)
         if sandbox is None:
             return cls()
-        client_id = ""
-        try:
-            from depot_gui.sandbox import load_scenario
-
-            client_id = load_scenario(sandbox.scenario_path)["xero"].get("clientId") or client_id
-        except Exception:  # noqa: BLE001 - the sandbox validated it already; keep the default
-            pass
-        return cls.single_root(SANDBOX_ROOT, sandbox.transport(), default_client_id=client_id)
+        return cls.single_root(SANDBOX_ROOT, sandbox.transport(), default_client_id=sandbox_client_id(sandbox))
 
     def autotask(self, username: str, secret: str, code: str) -> AutotaskClient:
         """An Autotask client that fails fast (the user is waiting on a setup page)."""
