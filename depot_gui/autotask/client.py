@@ -39,6 +39,11 @@ def random_jitter(delay: float) -> float:
     return random.uniform(0.0, delay / 4)
 
 
+# Autotask serves at most 3 requests at once per integration code and endpoint (entity); more is
+# refused with Itgenatr005, which the client waits out and retries.
+THREADS_PER_ENDPOINT = 3
+
+
 class AutotaskClient:
     """Synchronous Autotask REST client; safe to share between threads."""
 
@@ -55,7 +60,7 @@ class AutotaskClient:
         jitter: _wire.Jitter = random_jitter,
         zone: Zone | None = None,
         max_retry_after: float = 600.0,
-        per_entity_concurrency: int = 1,
+        per_entity_concurrency: int = THREADS_PER_ENDPOINT,
     ) -> None:
         self.credentials = credentials
         self.zone_root = zone_root.rstrip("/")

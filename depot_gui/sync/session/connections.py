@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -52,6 +52,13 @@ class WaitRelay:
             yield
         finally:
             self._local.listener, self._local.cancel = previous
+
+    def carry(self) -> Callable[[], AbstractContextManager[None]]:
+        """This thread's listener and cancel token, to install in a helper thread (``with relay.carry()():``)."""
+        listener, cancel = getattr(self._local, "listener", None), getattr(self._local, "cancel", None)
+        if listener is None:
+            return nullcontext
+        return lambda: self.listening(listener, cancel)
 
     def __call__(self, message: str, seconds: float) -> None:
         listener = getattr(self._local, "listener", None)
