@@ -30,6 +30,9 @@ def add_sync_parser(sub) -> None:
     s = sub.add_parser("sync", help="re-audit each invoice from fresh data and create it in Xero when it matches")
     s.add_argument("numbers", nargs="+", metavar="INVOICE_NUMBER")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--replace-edits", action="store_true",
+                   help="write Autotask's lines over a Xero draft that was edited in Xero since it was synced "
+                        "(without it such a draft is left as it is, and the edits are named)")
 
 
 def add_link_parser(sub) -> None:
@@ -61,6 +64,7 @@ def result_json(r: AuditResult) -> dict[str, Any]:
         "unchecked": list(r.unchecked),
         "currency": r.currency,
         "xero_organisation": r.organisation,
+        "warnings": list(r.warnings),
     }
 
 
@@ -78,6 +82,8 @@ def print_table(rows: list[dict[str, Any]], out) -> None:
     for r in rows:
         if r["status"] in ("mismatch", "conflict", "error") or r.get("rounding_line") not in (None, "0.00"):
             print(f"\n{r['invoice_number']}: {r['explanation']}", file=out)
+        for warning in r.get("warnings") or ():
+            print(f"{r['invoice_number']}: warning: {warning}", file=out)
 
 
 def check_audit(args) -> None:
@@ -103,7 +109,7 @@ def audit_or_sync_command(session, args, out) -> int:
         rows = [result_json(r) for r in results]
         code = EXIT_OK
     else:
-        syncer = session.syncer()
+        syncer = session.syncer(replace_edits=getattr(args, "replace_edits", False))
         outcomes = syncer.sync(args.numbers)
         for warning in syncer.warnings:
             print(f"depot-sync: {warning}", file=sys.stderr)
@@ -142,6 +148,7 @@ def status_command(session, args, out) -> int:
                 "rounding_line": r.rounding_line, "causes": r.causes if r.status == "mismatch" else [],
                 "explanation": r.explanation, "xero_invoice_id": r.xero_invoice_id,
                 "unchecked": list(r.unchecked), "currency": r.currency, "xero_organisation": r.organisation,
+                "warnings": list(r.warnings),
                 "synced_at": r.synced_at, "voided_in_autotask": r.voided, "checked_at": r.audited_at,
             }
         )

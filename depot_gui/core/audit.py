@@ -176,10 +176,14 @@ def _audit(
             settings.tolerance, (), "This invoice is voided in Autotask, so it is not synced.",
             draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
         )
-    if abs(difference) > settings.tolerance:
+    if draft.untaxed or abs(difference) > settings.tolerance:
         causes = tuple(diagnose(invoice, items, draft, settings, evidence))
+        if draft.untaxed:  # never absorbed by a rounding line, whatever the tolerance
+            found = next((c for c in causes if c.code == "tax_mapping"), None)
+            causes = (untaxed_cause(draft, difference, found),) + tuple(c for c in causes if c.code != "tax_mapping")
         unchecked = () if evidence.lob.checked else (LOB_CHECK,)
-        explanation = _mismatch_text(invoice, totals.total, difference, settings, causes)
+        explanation = (_untaxed_text(invoice, draft, totals.total, difference, causes) if draft.untaxed
+                       else _mismatch_text(invoice, totals.total, difference, settings, causes))
         if unchecked:
             explanation += "\nNot checked: whether the API user sees every line of business" + (
                 f" ({evidence.lob.note.rstrip('.')})." if evidence.lob.note else "."
@@ -288,6 +292,35 @@ def _ready_text(xero_total: Decimal, difference: Decimal, rounding: Decimal, dra
         f"Ready to sync: the Xero total {fmt_money(xero_total)} is {fmt_money(difference)} away from Autotask, "
         f"within the {fmt_money(settings.tolerance)} maximum rounding difference."
     )
+
+
+def untaxed_cause(draft: XeroDraft, difference: Decimal, found: Cause | None = None) -> Cause:
+    """The tax_mapping cause of lines whose Autotask tax rate Xero does not have (the diagnosis's own
+    line-by-line evidence kept when it found the same cause)."""
+    rates = " and ".join(dict.fromkeys(f"{rate.normalize():f}%" for _, rate in draft.untaxed))
+    lead = (f"No active Xero tax rate is {rates}, the Autotask tax rate of "
+            f"{len(draft.untaxed):,} line{'s' if len(draft.untaxed) != 1 else ''}.")
+    if found is not None:
+        return Cause("tax_mapping", found.amount, (lead, *found.evidence), found.fix)
+    fix = ("In Xero add a tax rate of that percentage (Settings > Tax rates), or in Settings > Connections > "
+           "Mapping map the Autotask tax to the Xero rate that is right for it.", "Then press Re-sync.")
+    return Cause("tax_mapping", difference, (lead,), fix)
+
+
+def _untaxed_text(invoice: AutotaskInvoice, draft: XeroDraft, xero_total: Decimal, difference: Decimal,
+                  causes: tuple[Cause, ...]) -> str:
+    rates = " and ".join(dict.fromkeys(f"{rate.normalize():f}%" for _, rate in draft.untaxed))
+    lines = [
+        f"Not synced: Autotask taxes some lines at {rates}, a rate Xero does not have, so Xero would tax them "
+        f"at another rate (its invoice would total {fmt_money(xero_total)} against Autotask's "
+        f"{fmt_money(invoice.total)}, a difference of {fmt_money(difference)}). Depot GUI never hides a tax "
+        "difference in a rounding line."
+    ]
+    for i, cause in enumerate(causes):
+        lead = "Most likely cause" if i == 0 else "Also"
+        lines.append(f"{lead}: {cause.title} ({fmt_money(cause.amount)}). {' '.join(cause.evidence)}")
+        lines.append(f"What to do: {' '.join(cause.fix)}")
+    return "\n".join(lines)
 
 
 def _mismatch_text(

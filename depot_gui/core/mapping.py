@@ -100,6 +100,9 @@ class XeroDraft:
     # with CurrencyRate only when the user chose Autotask's exchange rate (None: Xero's rate of the day)
     currency_code: str = ""
     currency_rate: Decimal | None = None
+    # Lines whose Autotask tax rate no active Xero tax rate has: (line, Autotask rate %). The
+    # audit never sends these (a tax_mapping mismatch whatever the tolerance).
+    untaxed: tuple[tuple[str, Decimal], ...] = ()
 
     def totals(self, include_rounding: bool = True) -> Totals:
         """SubTotal / TotalTax / Total as Xero will compute them for these lines."""
@@ -272,6 +275,7 @@ def map_invoice(
         problems.setdefault(message, []).append(label)
 
     lines: list[XeroLine] = []
+    untaxed: list[tuple[str, Decimal]] = []
     for item in sorted(items, key=lambda i: (i.line_item_id or 0, i.id)):
         account_code = _account_code(item, ref, settings, overrides, warn)
         account = ref.account(account_code)
@@ -291,6 +295,7 @@ def map_invoice(
             if chosen is None:
                 warn(f"No active Xero tax rate is {at_rate.normalize():f}%; the Xero account's default tax "
                      "rate is used", item.label)
+                untaxed.append((item.label, at_rate))
                 chosen = ref.tax_rate(account.tax_type) if account else None
         tax_type = chosen.tax_type if chosen else (account.tax_type if account else "")
         tax_rate = chosen.effective_rate if chosen else ZERO
@@ -331,6 +336,7 @@ def map_invoice(
         warnings=tuple(dict.fromkeys(warnings)),
         currency_code=foreign,
         currency_rate=currency.autotask_rate if foreign and settings.exchange_rate == "AUTOTASK" else None,
+        untaxed=tuple(untaxed),
     )
 
 

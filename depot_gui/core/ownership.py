@@ -34,9 +34,17 @@ def is_ours(doc: dict[str, Any], autotask_id: int) -> bool:
 
 
 def split_ours(docs: list[dict[str, Any]], autotask_id: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """(our document for this Autotask invoice or None, the documents under its number that are not ours)."""
-    ours = [d for d in docs if is_ours(d, autotask_id)]
-    return (ours[0] if ours else None), [d for d in docs if not is_ours(d, autotask_id)]
+    """(our live document for this Autotask invoice or None, the live documents under its number that
+    are not ours). Deleted documents are neither: see ``deleted_ours``."""
+    live = [d for d in docs if d.get("Status") != "DELETED"]
+    ours = [d for d in live if is_ours(d, autotask_id)]
+    return (ours[0] if ours else None), [d for d in live if not is_ours(d, autotask_id)]
+
+
+def deleted_ours(docs: list[dict[str, Any]], autotask_id: int) -> tuple[str, ...]:
+    """The ids of our documents for this Autotask invoice that Xero shows as deleted (sorted)."""
+    return tuple(sorted(str(d.get("InvoiceID") or d.get("CreditNoteID") or "") for d in docs
+                        if d.get("Status") == "DELETED" and is_ours(d, autotask_id)))
 
 
 def document_facts(doc: dict[str, Any]) -> dict[str, Any]:

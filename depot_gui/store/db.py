@@ -46,6 +46,7 @@ _ROW_COLUMNS = (
     "i.*, CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.unchecked') END AS unchecked_json, "
     "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.currency') END AS currency, "
     "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.organisation') END AS organisation, "
+    "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.warnings') END AS warnings_json, "
     "p.state AS payment_state"
 )
 

@@ -77,6 +77,7 @@ class InvoiceRow:
     payment_state: str | None = None
     currency: str = ""  # ISO code of the amounts ("" before the audit that knew it)
     organisation: str = ""  # the Xero organisation it goes (or went) to
+    warnings: tuple[str, ...] = ()  # the last audit's mapping warnings (a tax rate Xero lacks, ...)
 
 
 @dataclass(frozen=True)

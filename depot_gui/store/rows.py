@@ -62,6 +62,7 @@ def invoice_row(r: sqlite3.Row) -> InvoiceRow:
         tuple(codes(r["unchecked_json"] or "[]")) if "unchecked_json" in r.keys() else (),
         payment_state_of(r["payment_state"]) if "payment_state" in r.keys() else None,
         optional_text("currency", r, 3), optional_text("organisation", r, 255),
+        tuple(codes(r["warnings_json"] or "[]")) if "warnings_json" in r.keys() else (),
     )
 
 

@@ -135,16 +135,18 @@ class XeroCache:
 
     # -- documents by number ---------------------------------------------------------------
 
-    def documents(self, numbers: list[str], credit_numbers: list[str] = ()) -> dict[str, list[dict]]:
-        """Every live sales invoice (and, for ``credit_numbers``, credit note) under each number."""
+    def documents(self, numbers: list[str], credit_numbers: list[str] = (),
+                  with_deleted: bool = False) -> dict[str, list[dict]]:
+        """Every live sales invoice (and, for ``credit_numbers``, credit note) under each number; with
+        ``with_deleted`` the deleted ones Xero still lists too (the write path's look-up)."""
         found: dict[str, list[dict]] = {}
         for kind, wanted in (("invoice", numbers), ("credit", credit_numbers)):
-            for doc in self._documents(kind, [n for n in dict.fromkeys(wanted) if n]):
+            for doc in self._documents(kind, [n for n in dict.fromkeys(wanted) if n], with_deleted):
                 number = str(doc.get("InvoiceNumber") or doc.get("CreditNoteNumber") or "")
                 found.setdefault(number, []).append(doc)
         return found
 
-    def _documents(self, kind: str, numbers: list[str]) -> list[dict]:
+    def _documents(self, kind: str, numbers: list[str], with_deleted: bool = False) -> list[dict]:
         if not numbers:
             return []
         absent_kind = f"absent_{kind}"
@@ -162,19 +164,22 @@ class XeroCache:
             marks.append(self._mark_now())
             wanted = {n.lower() for n in known}
             docs.extend(d for d in changed if self._number(d).lower() in wanted)
-            seen = {self._number(d).lower() for d in changed if d.get("Status") != "DELETED"}
+            seen = {self._number(d).lower() for d in changed}
             self.store.xero_cache.drop(self.tenant, absent_kind, [n for n in absent if n in seen])
         if unknown:
             lookup = self.xero.invoices_by_number if kind == "invoice" else self.xero.bulk.credit_notes_by_number
-            docs.extend(lookup(unknown))
+            docs.extend(lookup(unknown, include_deleted=True))
             marks.append(self._mark_now())
-        live = [d for d in docs if d.get("Status") != "DELETED" and d.get("Type", "ACCREC") in ("ACCREC", "ACCRECCREDIT")]
-        present = {self._number(d).lower() for d in live}
+        sales = [d for d in docs if d.get("Type", "ACCREC") in ("ACCREC", "ACCRECCREDIT")]
+        live = [d for d in sales if d.get("Status") != "DELETED"]
+        # A number under which Xero holds only a deleted document is not "absent": the write path
+        # must see that deleted document (its create is a new intent, under a new key).
+        present = {self._number(d).lower() for d in sales}
         now_absent = {n.lower(): 1 for n in numbers if n.lower() not in present}
         self.store.xero_cache.drop(self.tenant, absent_kind, [n for n in present if n in absent])
         # Without a "changed since" read, the older absences were not checked again: drop them.
         self.store.xero_cache.put(self.tenant, absent_kind, now_absent, replace_all=not known, mark=min(marks))
-        return live
+        return sales if with_deleted else live
 
     @staticmethod
     def _number(doc: dict) -> str:

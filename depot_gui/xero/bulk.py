@@ -97,13 +97,14 @@ class XeroBulk:
         params = {"where": 'Type=="ACCRECCREDIT"', "unitdp": "4"}
         return self._client.get_pages("CreditNotes", "CreditNotes", params, headers=since_header(since))
 
-    def credit_notes_by_number(self, numbers: Iterable[str]) -> list[dict]:
-        """Non-deleted credit notes with these CreditNoteNumbers (OR clauses, chunked)."""
+    def credit_notes_by_number(self, numbers: Iterable[str], include_deleted: bool = False) -> list[dict]:
+        """Non-deleted credit notes with these CreditNoteNumbers (OR clauses, chunked; deleted ones too
+        with ``include_deleted``)."""
         clauses = [where_equals("CreditNoteNumber", n) for n in dict.fromkeys(numbers) if n]
         found: list[dict] = []
         for where in or_chunks(clauses):
             found.extend(self._client.get_pages("CreditNotes", "CreditNotes", {"where": where, "unitdp": "4"}))
-        return [note for note in found if note.get("Status") != "DELETED"]
+        return [note for note in found if include_deleted or note.get("Status") != "DELETED"]
 
     # -- batch creates ------------------------------------------------------------------------
 

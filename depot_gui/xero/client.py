@@ -145,19 +145,22 @@ class XeroClient:
 
     # -- invoices -----------------------------------------------------------------------------
 
-    def invoices_by_number(self, numbers: Iterable[str]) -> list[dict]:
-        """Non-deleted invoices with these InvoiceNumbers, ≤40 numbers per call, unit amounts at 4 dp."""
+    def invoices_by_number(self, numbers: Iterable[str], include_deleted: bool = False) -> list[dict]:
+        """Non-deleted invoices with these InvoiceNumbers, ≤40 numbers per call, unit amounts at 4 dp
+        (deleted ones too with ``include_deleted``: a write path needs to see its deleted drafts)."""
         wanted = [n for n in dict.fromkeys(numbers) if n]
         plain = [n for n in wanted if "," not in n]
         found: list[dict] = []
         for start in range(0, len(plain), NUMBERS_PER_CALL):
             chunk = plain[start : start + NUMBERS_PER_CALL]
-            params = {"InvoiceNumbers": ",".join(chunk), "where": 'Status!="DELETED"', "unitdp": "4"}
+            params = {"InvoiceNumbers": ",".join(chunk), "unitdp": "4"}
+            if not include_deleted:
+                params["where"] = 'Status!="DELETED"'
             found.extend(self.get_pages("Invoices", "Invoices", params))
         for number in (n for n in wanted if "," in n):
             params = {"where": where_equals("InvoiceNumber", number), "unitdp": "4"}
             found.extend(self.get_pages("Invoices", "Invoices", params))
-        return [inv for inv in found if inv.get("Status") != "DELETED"]
+        return [inv for inv in found if include_deleted or inv.get("Status") != "DELETED"]
 
     def invoices_by_ids(self, invoice_ids: Iterable[str]) -> list[dict]:
         """Invoices with these InvoiceIDs, any status, ≤40 ids per call (``GET /Invoices?IDs=``).

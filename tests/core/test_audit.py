@@ -264,7 +264,8 @@ def test_many_lines_with_the_same_problem_read_as_a_few_examples_and_a_count(sc)
     inv, its = one_invoice(s, raw)
     r = audit_invoice(inv, its, reference(s), Settings(), evidence())
     [cause] = r.causes
-    assert cause.code == "tax_mapping" and len(cause.evidence) == 6
+    assert cause.code == "tax_mapping" and len(cause.evidence) == 7
+    assert cause.evidence[0] == "No active Xero tax rate is 15%, the Autotask tax rate of 1,250 lines."
     assert cause.evidence[-1] == "... and 1,245 more lines like these."
     assert len(r.warnings) == 1 and "and 1,247 more lines" in r.warnings[0]
 

@@ -64,7 +64,7 @@ def test_cli_audit_json_contract(tmp_path, demo_scenario, capsys):
     assert [o["invoice_number"] for o in out] == ["INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005"]
     keys = {"invoice_number", "autotask_id", "status", "autotask_total", "xero_total", "difference",
             "rounding_line", "causes", "explanation", "xero_invoice_id", "unchecked", "currency",
-            "xero_organisation"}
+            "xero_organisation", "warnings"}
     for o in out:
         assert set(o) == keys
         for k in ("autotask_total", "xero_total", "difference", "rounding_line"):
@@ -78,6 +78,7 @@ def test_cli_audit_json_contract(tmp_path, demo_scenario, capsys):
     # every amount in the organisation's base currency (no company has another), all to the one organisation
     assert [o["currency"] for o in out] == ["AUD"] * 5
     assert [o["xero_organisation"] for o in out] == ["Acme MSP Pty Ltd"] * 5
+    assert [o["warnings"] for o in out] == [[], [], [], [], []]
 
 
 def test_cli_settings_roundtrip_and_bad_value(tmp_path, capsys):

@@ -16,7 +16,7 @@ from .test_integrity import hand_made_draft, scenario
 BOM = b"\xef\xbb\xbf"
 HEADER = (
     "Invoice,Company,Invoice date,Status,Autotask total,Xero total,Rounding line,Difference,Causes,Not checked,"
-    "Xero number,Xero invoice ID,Synced at (UTC),Payment,Voided in Autotask,Explanation,Currency,Xero organisation\r\n"
+    "Xero number,Xero invoice ID,Synced at (UTC),Payment,Voided in Autotask,Explanation,Currency,Xero organisation,Warnings\r\n"
 )
 # Every column but the explanation (its wording is the audit's; its start is pinned below).
 INVOICE_ROWS = [
@@ -80,7 +80,8 @@ def test_invoice_csv_is_what_the_store_holds_with_a_bom(store, tmp_path):
     rows = list(csv.reader(io.StringIO(raw[len(BOM):].decode("utf-8"), newline="")))
     assert [r[:15] for r in rows[1:]] == INVOICE_ROWS
     assert [r[15][: len(s)] for r, s in zip(rows[1:], EXPLANATION_STARTS)] == EXPLANATION_STARTS
-    assert {tuple(r[16:]) for r in rows[1:]} == {("AUD", "Acme MSP Pty Ltd")}
+    assert {tuple(r[16:18]) for r in rows[1:]} == {("AUD", "Acme MSP Pty Ltd")}
+    assert [r[18] for r in rows[1:]] == ["", "", "", "", ""]  # the demo's mapping warns of nothing
     assert [(w.path.name, w.count) for w in written] == [("nov.csv", 5), ("nov-lines.csv", 13)]
 
 

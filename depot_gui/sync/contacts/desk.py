@@ -9,12 +9,12 @@ once read); the Autotask side is one query for the companies.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from depot_gui.core.audit import SYNCED
+from depot_gui.core.idempotency import contact_key
 from depot_gui.core.contacts import AUTO, CREATED, LINKED, Candidate, ContactLink, closest, exact_name, normalise
 from depot_gui.core.mapping import XeroDraft, match_contact
 from depot_gui.core.models import Company, ReferenceData, XeroContact
@@ -205,7 +205,7 @@ class ContactDesk:
         body = {"Name": name}
         if company.number:
             body["AccountNumber"] = company.number
-        key = "depot-contact-" + hashlib.sha256(f"{self.tenant}|{company.id}|{name}".encode()).hexdigest()[:40]
+        key = contact_key(self.tenant, name, company.id)
         created = self.conn.xero.create_contact(body, key)
         self.cache.remember_contacts([created])
         self._read = None  # read again: the new contact is in it

@@ -15,10 +15,13 @@ from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess, Refer
 from depot_gui.core.money import ZERO, fmt_money, to_decimal
 from depot_gui.core.ownership import document_facts, foreign_document_text, shared_number_text, split_ours
 from depot_gui.core.settings import Settings, audit_window
+from depot_gui.core.written import doc_id
 from depot_gui.store.db import Store
 
 from depot_gui.sync.cancel import Cancelled, CancelToken
 from depot_gui.sync.session.connections import Connections
+from depot_gui.sync.invoices.edits import with_edits
+from depot_gui.sync.invoices.outcome import last_written
 from depot_gui.sync.invoices.reference_data import load_contacts, load_currencies, load_reference
 from depot_gui.sync.lines_of_business.access import check_lob_access
 from depot_gui.sync.mapping.tracking import load_tracking
@@ -187,7 +190,8 @@ class Auditor:
                 ours, foreign = split_ours(existing.get(d.invoice.number, []), d.invoice.id)
                 xero = ours
                 if ours is not None:  # in Xero and ours: its state, even if another invoice took the number since
-                    result = self._with_xero(result, ours)
+                    result = with_edits(self._with_xero(result, ours), ours,
+                                        last_written(self.store, d.invoice.id, doc_id(ours)))
                     self.seen_in_xero[d.invoice.id] = ours
                 elif d.invoice.number in holders:
                     result = self._conflict(result, shared_number_text(d.invoice.number, holders[d.invoice.number]),

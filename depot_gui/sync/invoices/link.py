@@ -12,10 +12,10 @@ is linked. Every link is a row in the invoice's history (sync attempt, action ``
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 
 from depot_gui.core.audit import CONFLICT, SYNCED, AuditResult
+from depot_gui.core.idempotency import link_key
 from depot_gui.core.ownership import describe, document_facts, ownership_mark, split_ours
 from depot_gui.xero.errors import XeroError
 
@@ -100,9 +100,7 @@ class Linker:
                 f"The Xero document {facts['number']} changed since the preview; look at it again before linking."
             )
         body = {"Reference": preview.new_reference}
-        key = "depot-link-" + hashlib.sha256(
-            f"{self.conn.tenant_id}|{r.autotask_id}|{facts['id']}|{preview.new_reference}".encode()
-        ).hexdigest()[:40]
+        key = link_key(self.conn.tenant_id, r.autotask_id, facts["id"], preview.new_reference)
         attempt = self.store.attempts.begin(r.autotask_id, r.invoice_number, key, "link",
                                             {"document": facts["id"], **body}, self.conn.actor)
         try:

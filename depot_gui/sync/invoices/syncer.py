@@ -1,46 +1,44 @@
-"""Sync (and re-sync) into Xero exactly once, whatever fails.
+"""Sync (and re-sync) into Xero exactly once, whatever fails: the one write path.
 
-Layers that keep one Autotask invoice = at most one Xero invoice:
-1. a lock per invoice, in this process and across processes (an SQLite lease row);
-2. a fresh audit and a lookup of the invoice number in Xero right before any write;
-3. the intent is recorded locally before the call and the outcome after it; an attempt whose
-   outcome never arrived (timeout, 5xx, crash) is reconciled by lookup before anything else;
-4. an `Idempotency-Key` derived from tenant + Autotask invoice id + payload hash, so a retry
-   of the same request within Xero's window replays instead of creating;
-5. Xero's own uniqueness of ACCREC invoice numbers: "must be unique" reads as "it exists".
+One invoice is a batch of one. For the invoices of one sync:
+1. a fresh audit; conflicts, mismatches and errors are refused, nothing is written for them;
+2. their locks and leases (this process and across processes), in Autotask-id order;
+3. no look-up for what the audit just saw in Xero unchanged; one batched look-up for the others
+   right before writing (what changed since the audit), deleted drafts of ours included. A look-up
+   that failed is not "not found": nothing is sent, the invoice says Xero could not confirm;
+4. our live document: same content -> nothing to do; a draft -> updated, unless it was edited in
+   Xero since this desk wrote it (then only with ``replace_edits``); approved and different -> left;
+5. not in Xero: missing contacts first (one PUT per 50), then PUTs of up to 50 (``writer``);
+   a document that is not ours under the number is never in a PUT;
+6. every answer is checked (``core.written``); every key comes from ``core.idempotency``;
+7. Xero's daily limit (429 ``day``) ends the sync: nothing more is sent, and the invoices not
+   written say when the limit resets.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
-from decimal import Decimal
-from typing import Any
+from contextlib import ExitStack
+from dataclasses import replace
 
-from depot_gui.core.contacts import choice_text
-from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
-from depot_gui.core.mapping import ACCRECCREDIT, XeroDraft
-from depot_gui.core.money import fmt2, to_decimal
-from depot_gui.core.ownership import document_facts, foreign_document_text, split_ours
 from depot_gui.autotask.errors import AutotaskError
+from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, AuditResult
+from depot_gui.core.contacts import choice_text
+from depot_gui.core.mapping import ACCRECCREDIT
+from depot_gui.core.money import fmt2, to_decimal
+from depot_gui.core.written import content, describe_differences, differences, doc_id
 from depot_gui.store.db import StoreError
-from depot_gui.xero.errors import (
-    XeroError,
-    XeroOutcomeUnknown,
-    XeroProtocolError,
-    XeroRateLimited,
-    XeroServerError,
-    XeroValidationError,
-)
+from depot_gui.xero.bulk import BATCH_SIZE
+from depot_gui.xero.errors import XeroError, XeroRateLimited
 
-from depot_gui.sync.invoices.batch import BatchSyncMixin
 from depot_gui.sync.contacts.desk import remember_created
 from depot_gui.sync.invoices.audit import Auditor, NothingNamed
-from depot_gui.sync.invoices.lookup import find_in_xero
+from depot_gui.sync.invoices.contacts_step import with_contacts
+from depot_gui.sync.invoices.outcome import Recorder, SyncOutcome, last_written
+from depot_gui.sync.invoices.reconcile import LookupFailed, Reconciler
+from depot_gui.sync.invoices.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -53,62 +51,26 @@ def _invoice_lock(autotask_id: int) -> threading.Lock:
         return _LOCKS.setdefault(autotask_id, threading.Lock())
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
+def estimate_write_calls(results: list[AuditResult]) -> int:
+    """Xero calls to create these invoices: contacts, invoices and credit notes, 50 a call each."""
+    new_contacts = {r.draft.contact.name.strip().lower() for r in results
+                    if r.draft is not None and not r.draft.contact.exists and r.draft.contact.name}
+    credits = sum(1 for r in results if r.draft is not None and r.draft.type == ACCRECCREDIT)
+    invoices = len(results) - credits
+    return sum(-(-n // BATCH_SIZE) for n in (len(new_contacts), invoices, credits))
 
 
-def idempotency_key(tenant_id: str, autotask_id: int, payload: dict) -> str:
-    """Same tenant + invoice + content -> same key (<=128 chars, never empty)."""
-    digest = hashlib.sha256(
-        json.dumps([tenant_id, autotask_id, _jsonable(payload)], sort_keys=True, separators=(",", ":")).encode()
-    ).hexdigest()
-    return f"depot-{autotask_id}-{digest[:40]}"
-
-
-def _content(lines: list[dict]) -> list[tuple]:
-    """Comparable content of Xero line items (what we send vs what Xero holds)."""
-    out = []
-    for ln in lines:
-        out.append(
-            (
-                str(ln.get("Description") or "").strip(),
-                to_decimal(ln.get("Quantity")).normalize(),
-                to_decimal(ln.get("UnitAmount")).normalize(),
-                str(ln.get("AccountCode") or ""),
-                str(ln.get("TaxType") or ""),
-            )
-        )
-    return sorted(out)
-
-
-@dataclass(frozen=True)
-class SyncOutcome:
-    """What a sync did for one invoice: the audit result plus the action taken."""
-
-    result: AuditResult
-    action: str  # created | updated | unchanged | refused | failed
-    message: str
-
-    @property
-    def ok(self) -> bool:
-        return self.action in ("created", "updated", "unchanged")
-
-
-class Syncer(BatchSyncMixin):
+class Syncer:
     """Sync named invoices: re-download, re-audit, then create/update in Xero at most once."""
 
-    def __init__(self, auditor: Auditor, *, reconcile_delays: tuple[float, ...] = (0.5, 2.0), sleep=time.sleep) -> None:
+    def __init__(self, auditor: Auditor, *, reconcile_delays: tuple[float, ...] = (0.5, 2.0), sleep=time.sleep,
+                 replace_edits: bool = False) -> None:
         self.auditor = auditor
         self.store = auditor.store
         self.conn = auditor.conn
-        self.reconcile_delays = reconcile_delays
-        self.sleep = sleep
+        self.replace_edits = replace_edits
+        self.reconciler = Reconciler(self.conn, delays=reconcile_delays, sleep=sleep)
+        self.recorder = Recorder(self.store, self.conn)
         self.warnings: list[str] = []  # what the last sync wants the user to know (Xero's daily limit)
 
     def sync(self, numbers: list[str]) -> list[SyncOutcome]:
@@ -119,312 +81,191 @@ class Syncer(BatchSyncMixin):
             return self._sync(numbers)
 
     def _sync(self, numbers: list[str]) -> list[SyncOutcome]:
-        self._day_limit = None
         self.warnings = []
+        self.writer = Writer(self.store, self.conn, self.reconciler, self.recorder, self.auditor.progress)
         results = self.auditor.audit(numbers)
-        batched = self._batch_many(results)
-        outcomes = []
-        for i, result in enumerate(results):
-            self.auditor.cancel.check()
-            outcome = batched.get(result.autotask_id)
-            if outcome is None and self._day_limit is not None and self._creatable(result):
-                outcome = self._not_sent(result, self._day_limit)
-            if outcome is None:
-                self.auditor.progress(f"Syncing {result.invoice_number}", i, len(results))
-                outcome = self._sync_one(result)
-            log.info("sync %s (Autotask %s): %s. %s", result.invoice_number, result.autotask_id, outcome.action,
+        writable = [r for r in results if self._writable(r)]
+        outcomes: dict[int, SyncOutcome] = {}
+        if writable:
+            try:
+                self._sync_many(writable, outcomes)
+            except (XeroError, AutotaskError, StoreError) as exc:
+                day = isinstance(exc, XeroRateLimited) and exc.problem == "day"
+                message = getattr(exc, "user_message", None) or str(exc)
+                log.warning("sync failed: %s", message)
+                for r in writable:
+                    if r.autotask_id not in outcomes:
+                        outcomes[r.autotask_id] = (self.recorder.not_sent(r, exc) if day else self.recorder.failed(
+                            r, f"{r.invoice_number} was not synced: {message}"))
+        final = []
+        for r in results:
+            outcome = outcomes.get(r.autotask_id) if self._writable(r) else SyncOutcome(r, "refused", r.explanation)
+            log.info("sync %s (Autotask %s): %s. %s", r.invoice_number, r.autotask_id, outcome.action,
                      outcome.message.split("\n", 1)[0])
-            outcomes.append(outcome)
-            if result.autotask_id not in batched:  # batched rows were reported batch by batch
-                self.auditor.recorded([result.autotask_id])
+            final.append(outcome)
+        self.auditor.recorded([r.autotask_id for r in results if not self._writable(r)])
         self.auditor.progress("Done", len(results), len(results))
-        return outcomes
+        return final
 
     @staticmethod
-    def _creatable(result: AuditResult) -> bool:
-        """Ready, not a conflict, and Xero had nothing under its number when the audit looked."""
-        return (result.status == READY and result.extra.get("audit_status", READY) == READY
-                and result.draft is not None)
-
-    def _batch_many(self, results: list[AuditResult]) -> dict[int, SyncOutcome]:
-        """Two or more invoices to create go in batches; one alone keeps the one-invoice path."""
-        ready = [r for r in results if self._creatable(r)]
-        if len(ready) < 2:
-            return {}
-        try:
-            return self._sync_many(ready)  # type: ignore[return-value]
-        except (XeroError, AutotaskError, StoreError) as exc:
-            if isinstance(exc, XeroRateLimited) and exc.problem == "day":
-                self._day_limit = exc
-                return {r.autotask_id: self._not_sent(r, exc) for r in ready}
-            message = getattr(exc, "user_message", None) or str(exc)
-            log.warning("batch sync failed: %s", message)
-            return {r.autotask_id: self._failed(r, f"{r.invoice_number} was not synced: {message}") for r in ready}
-
-    # ------------------------------------------------------------------ one invoice
-    def _sync_one(self, result: AuditResult) -> SyncOutcome:
+    def _writable(result: AuditResult) -> bool:
+        """Not a conflict, not a mismatch, not an error (a mismatch is refused even when Xero has the
+        invoice: never overwrite it with content whose total does not match Autotask)."""
         verdict = result.extra.get("audit_status", result.status)
-        if result.status == CONFLICT:  # a document that is not ours holds the number: never written
-            return SyncOutcome(result, "refused", result.explanation)
-        if result.status == ERROR or verdict in (ERROR, MISMATCH):
-            # A mismatch is refused even when Xero already has the invoice: never overwrite it with
-            # content whose total does not match Autotask.
-            return SyncOutcome(result, "refused", result.explanation)
-        try:
-            with _invoice_lock(result.autotask_id), self.store.leases.hold(result.autotask_id):
-                return self._write(result)
-        except (XeroError, AutotaskError, StoreError) as exc:
-            if isinstance(exc, XeroRateLimited) and exc.problem == "day":
-                self._day_limit = exc  # nothing more is sent today; this invoice is still ready
-                return self._not_sent(result, exc)
-            message = getattr(exc, "user_message", None) or str(exc)
-            log.warning("sync of %s failed: %s", result.invoice_number, message)
-            return self._failed(result, f"{result.invoice_number} was not synced: {message}")
+        return result.status not in (CONFLICT, ERROR) and verdict not in (ERROR, MISMATCH) \
+            and result.draft is not None
 
-    def _write(self, result: AuditResult) -> SyncOutcome:
-        assert result.draft is not None
-        settings = self.store.settings()
-        draft = result.draft
-        status = settings.xero_status
-        seen = self.auditor.seen_in_xero.get(result.autotask_id)
-        if seen is not None and not self.store.attempts.open(result.autotask_id) and self._same(result, draft, seen, status):
-            return self._done(result, seen, "unchanged")  # read by this sync's own audit: no second look-up
-        existing, foreign = self._lookup(draft, result.autotask_id)
-        if existing is None and not foreign and self.store.attempts.open(result.autotask_id):
-            # A previous attempt's answer never arrived: it may still land. Look again.
-            existing, foreign = self._reconcile(draft, result.autotask_id)
-        if existing is not None:
-            return self._existing(result, draft, existing, status)
-        if foreign:
-            return self._conflict(result, foreign[0])
-        if draft.contact.needs_choice or draft.contact.problem:  # the audit refuses these; never create one
-            return self._failed(result, draft.contact.problem or choice_text(draft.contact.name, draft.contact.candidates))
-        draft = self._with_contact(draft)
-        remember_created(self.store, self.conn.tenant_id, [(draft, result.company)])
-        payload = draft.payload(status)
-        key = idempotency_key(self.conn.tenant_id, result.autotask_id, payload)
-        return self._create(result, draft, payload, key)
-
-    def _create(self, result: AuditResult, draft: XeroDraft, payload: dict, key: str) -> SyncOutcome:
-        credit = draft.type == ACCRECCREDIT
-        for attempt_no in range(3):
-            attempt = self.store.attempts.begin(
-                result.autotask_id, result.invoice_number, key, "create", _jsonable(payload), self.conn.actor
-            )
+    def _sync_many(self, results: list[AuditResult], outcomes: dict[int, SyncOutcome]) -> None:
+        ordered = sorted(results, key=lambda r: r.autotask_id)
+        with ExitStack() as stack:
+            for r in ordered:
+                stack.enter_context(_invoice_lock(r.autotask_id))
+                stack.enter_context(self.store.leases.hold(r.autotask_id))
+            status = self.store.settings().xero_status
+            tried = {r.autotask_id for r in ordered if self.store.attempts.all(r.autotask_id)}
+            rest = []
+            for r in ordered:  # what the audit just saw unchanged needs no second look-up
+                seen = self.auditor.seen_in_xero.get(r.autotask_id)
+                if seen is not None and self._same(r, seen, status):
+                    outcomes[r.autotask_id] = self._existing(r, seen, status, self._open_create(r))
+                else:
+                    rest.append(r)
+            self.auditor.recorded([r.autotask_id for r in ordered if r.autotask_id in outcomes])
+            if not rest:
+                return
+            cache = self.auditor.xero_cache()
             try:
-                created = (
-                    self.conn.xero.create_credit_note(payload, key) if credit else self.conn.xero.create_invoice(payload, key)
-                )
-            except XeroValidationError as exc:
-                if any("must be unique" in m.lower() for m in exc.messages):
-                    # Xero has this number already: another attempt or window got there first.
-                    self.store.attempts.finish(attempt, "exists", "Xero already has this invoice number.")
-                    existing, foreign = self._reconcile(draft, result.autotask_id)
-                    if existing is not None:
-                        return self._existing(result, draft, existing, payload.get("Status", "DRAFT"))
-                    if foreign:
-                        return self._conflict(result, foreign[0])
-                    message = (
-                        f"Xero says {result.invoice_number} already exists but it could not be found by number "
-                        "(it may be archived or belong to another contact). Check Xero before syncing again."
-                    )
-                    return self._failed(result, message)
-                message = "Xero refused the invoice: " + "; ".join(exc.messages)
-                self.store.attempts.finish(attempt, "failed", message, {"errors": exc.messages})
-                return self._failed(result, message)
-            except (XeroOutcomeUnknown, XeroServerError, XeroProtocolError) as exc:
-                # The write may or may not have been applied: find out before anything else.
-                self.store.attempts.finish(attempt, "unknown", exc.user_message)
-                existing, foreign = self._reconcile(draft, result.autotask_id)
-                if existing is not None:
-                    return self._done(result, existing, "created")
-                if foreign:  # another document took the number meanwhile; ours never landed
-                    return self._conflict(result, foreign[0])
-                if attempt_no < 2:
-                    self.auditor.progress(f"Xero did not answer; trying {result.invoice_number} again", 0, 0)
-                    continue
-                message = (
-                    f"Xero did not confirm {result.invoice_number}, and looking it up by number did not find it. "
-                    "Press Sync again in a minute: Depot GUI looks it up first and resends the same request "
-                    "with the same idempotency key, so it cannot create a second copy."
-                )
-                return self._failed(result, message)
-            except XeroError as exc:
-                self.store.attempts.finish(attempt, "failed", exc.user_message)
-                return self._failed(result, exc.user_message)
-            self.store.attempts.finish(
-                attempt, "created", "Created in Xero.", _jsonable(created),
-                created.get("InvoiceID") or created.get("CreditNoteID"),
-            )
-            return self._done(result, created, "created")
-        raise AssertionError("unreachable")
+                seen_now = self.reconciler.before_write(cache, rest, tried)
+            except LookupFailed as exc:
+                for r in rest:
+                    outcomes[r.autotask_id] = self.recorder.unknown(r, f"looking it up failed: {exc.user_message}")
+                return
+            todo, gone = [], {}
+            for r in rest:
+                s = seen_now[r.autotask_id]
+                if s.ours is not None:
+                    outcomes[r.autotask_id] = self._existing(r, s.ours, status, self._open_create(r))
+                elif s.foreign:  # not ours: never written, never in a PUT
+                    outcomes[r.autotask_id] = self.recorder.conflict(r, s.foreign[0])
+                else:
+                    todo.append(r)
+                    gone[r.autotask_id] = s.gone
+            self.auditor.recorded([r.autotask_id for r in rest if r.autotask_id in outcomes])
+            if todo:
+                cache.forget_number([r.invoice_number for r in todo])
+                self._create(todo, gone, status, cache, outcomes, len(results))
 
-    def _existing(self, result: AuditResult, draft: XeroDraft, xero: dict, status: str) -> SyncOutcome:
-        """The invoice is already in Xero: same content, update a draft, or refuse."""
-        xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID")
-        self._close_open_attempts(result.autotask_id, xero_id)
-        is_credit = bool(xero.get("CreditNoteID")) or xero.get("Type") == ACCRECCREDIT
+    def _create(self, todo, gone, status, cache, outcomes, total) -> None:
+        self._check_day_budget(todo)
+        for r in [r for r in todo if r.draft.contact.needs_choice or r.draft.contact.problem]:
+            # the audit refuses these; a contact is never created while the user has to choose
+            outcomes[r.autotask_id] = self.recorder.failed(
+                r, r.draft.contact.problem or choice_text(r.draft.contact.name, r.draft.contact.candidates))
+        todo = [r for r in todo if r.autotask_id not in outcomes]
+        drafts, contact_errors = with_contacts(self.conn, cache, {r.autotask_id: r.draft for r in todo})
+        for r in [r for r in todo if r.autotask_id in contact_errors]:
+            outcomes[r.autotask_id] = self.recorder.failed(
+                r, f"{r.invoice_number} was not synced: its Xero contact could not be created: "
+                   f"{contact_errors[r.autotask_id]}")
+        todo = [r for r in todo if r.autotask_id not in contact_errors]
+        remember_created(self.store, self.conn.tenant_id, [(drafts[r.autotask_id], r.company) for r in todo])
+        for kind, credit_kind in (("Invoices", False), ("CreditNotes", True)):
+            group = [r for r in todo if (drafts[r.autotask_id].type == ACCRECCREDIT) == credit_kind]
+            for start in range(0, len(group), BATCH_SIZE):
+                self.auditor.cancel.check()
+                chunk = group[start:start + BATCH_SIZE]
+                if self.writer.day_limit is not None:
+                    for r in chunk:
+                        outcomes[r.autotask_id] = self.recorder.not_sent(r, self.writer.day_limit)
+                    continue
+                noun = "credit note" if credit_kind else "invoice"
+                self.auditor.progress(f"Sending {len(chunk)} {noun}{'s' if len(chunk) > 1 else ''} to Xero",
+                                      len(outcomes), total)
+                self.writer.create(kind, chunk, drafts, status, gone, outcomes, self._found_after_write)
+                self.auditor.recorded([r.autotask_id for r in chunk])
+
+    def _found_after_write(self, result: AuditResult, doc: dict, created_here: bool) -> SyncOutcome:
+        return self._existing(result, doc, self.store.settings().xero_status,
+                              created_here or self._open_create(result))
+
+    def _open_create(self, result: AuditResult) -> bool:
+        """This desk sent a create for the invoice whose answer never arrived."""
+        return any(a.action == "create" and a.state in ("intent", "unknown")
+                   for a in self.store.attempts.all(result.autotask_id))
+
+    # -- our document is in Xero ----------------------------------------------------------------
+    def _existing(self, result: AuditResult, doc: dict, status: str, created_here: bool) -> SyncOutcome:
+        """The invoice is already in Xero: same content, update a draft, or leave it."""
+        draft = result.draft
+        is_credit = bool(doc.get("CreditNoteID")) or doc.get("Type") == ACCRECCREDIT
+        number = result.invoice_number
         if is_credit != (draft.type == ACCRECCREDIT):
             have, want = ("a credit note", "an invoice") if is_credit else ("an invoice", "a credit note")
-            message = (
-                f"{result.invoice_number} is in Xero as {have}, but its Autotask total is now "
-                f"{fmt2(result.autotask_total)}, which needs {want}. Depot GUI does not turn one into the other: "
-                f"void or delete {have[3:] if have.startswith('an ') else have[2:]} {result.invoice_number} in Xero, "
-                "then press Re-sync."
-            )
-            return SyncOutcome(
-                replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "refused", message
-            )
-        ours = draft.payload(status)
-        if self._same(result, draft, xero, status):
-            return self._done(result, xero, "unchanged")
-        xero_status = str(xero.get("Status") or "")
-        if xero_status in ("DRAFT", "SUBMITTED") and draft.type != ACCRECCREDIT:
-            payload = {k: v for k, v in ours.items() if k not in ("Status",)}
-            payload["Status"] = xero_status
-            key = idempotency_key(self.conn.tenant_id, result.autotask_id, {"update": xero_id, **payload})
-            attempt = self.store.attempts.begin(
-                result.autotask_id, result.invoice_number, key, "update", _jsonable(payload), self.conn.actor
-            )
-            try:
-                updated = self.conn.xero.update_invoice(xero_id, payload, key)
-            except XeroError as exc:
-                state = "unknown" if isinstance(exc, (XeroOutcomeUnknown, XeroProtocolError)) else "failed"
-                self.store.attempts.finish(attempt, state, exc.user_message)
-                message = (
-                    f"{result.invoice_number} is in Xero, but Xero did not take the update: {exc.user_message} "
-                    "Press Re-sync to try again."
-                )
-                self.store.set_status(result.autotask_id, SYNCED, message)
-                return SyncOutcome(
-                    replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "failed", message
-                )
-            self.store.attempts.finish(attempt, "updated", "Updated the draft in Xero.", _jsonable(updated), xero_id)
-            return self._done(result, updated, "updated")
-        message = (
-            f"{result.invoice_number} is already in Xero as {xero_status.lower()} with different content "
-            f"(Xero total {xero.get('Total')}, Autotask {fmt2(result.autotask_total)}). Depot GUI does not change "
-            "approved invoices. In Xero, void it (or add a credit note) if it is wrong, then press Re-sync; "
-            "or leave it if Xero is right."
-        )
-        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), "refused", message)
+            return self.recorder.kept(result, doc, (
+                f"{number} is in Xero as {have}, but its Autotask total is now {fmt2(result.autotask_total)}, "
+                f"which needs {want}. Depot GUI does not turn one into the other: void or delete "
+                f"{have.split(' ', 1)[1]} {number} in Xero, then press Re-sync."))
+        if self._same(result, doc, status):
+            known = any(a.xero_invoice_id == doc_id(doc) for a in self.store.attempts.all(result.autotask_id))
+            action = "created" if created_here else ("unchanged" if known else "found")
+            return self.recorder.done(result, doc, action)
+        xero_status = str(doc.get("Status") or "")
+        if xero_status not in ("DRAFT", "SUBMITTED") or draft.type == ACCRECCREDIT:
+            return self.recorder.kept(result, doc, (
+                f"{number} is already in Xero as {xero_status.lower()} with different content (Xero total "
+                f"{doc.get('Total')}, Autotask {fmt2(result.autotask_total)}). Depot GUI does not change approved "
+                "invoices. In Xero, void it (or add a credit note) if it is wrong, then press Re-sync; or leave it "
+                "if Xero is right."))
+        payload = {k: v for k, v in draft.payload(status).items() if k != "Status"}
+        payload["Status"] = xero_status
+        edits = self._edits(result, doc, payload)
+        if edits and not self.replace_edits:
+            result = replace(result, extra={**result.extra, "edited_in_xero": True, "xero_edits": edits})
+            return self.recorder.kept(result, doc, (
+                f"{number} was edited in Xero since it was synced: {edits}. Depot GUI left the Xero draft as it is. "
+                "To write Autotask's lines over these edits, sync it again and confirm replacing them "
+                "(depot-sync sync --replace-edits)."))
+        answer, problem = self.writer.update(result, doc, payload)
+        if problem or answer is None:
+            return self.recorder.kept(result, answer or doc, (
+                f"{number} is in Xero, but Xero did not take the update: {problem.rstrip('.')}. Xero keeps its own "
+                "version. Press Re-sync to try again."), action="failed")
+        return self.recorder.done(result, answer, "updated")
 
-    # ------------------------------------------------------------------ helpers
+    def _edits(self, result: AuditResult, doc: dict, payload: dict) -> str:
+        """What was changed in Xero since this desk wrote the draft ('' when nothing, or never written here)."""
+        written = last_written(self.store, result.autotask_id, doc_id(doc))
+        if written is None or doc.get("LineItems") is None or content(doc["LineItems"]) == content(written):
+            return ""
+        return describe_differences(differences(doc, payload))
+
     @staticmethod
-    def _same(result: AuditResult, draft: XeroDraft, xero: dict, status: str) -> bool:
+    def _same(result: AuditResult, doc: dict, status: str) -> bool:
         """Xero's document already holds what would be sent (same kind, lines and total)."""
-        is_credit = bool(xero.get("CreditNoteID")) or xero.get("Type") == ACCRECCREDIT
-        if is_credit != (draft.type == ACCRECCREDIT):
+        draft = result.draft
+        is_credit = bool(doc.get("CreditNoteID")) or doc.get("Type") == ACCRECCREDIT
+        if is_credit != (draft.type == ACCRECCREDIT) or doc.get("Status") in ("DELETED", "VOIDED"):
             return False
-        total = fmt2(to_decimal(xero.get("Total")))
-        if not xero.get("LineItems"):
+        total = fmt2(to_decimal(doc.get("Total")))
+        if not doc.get("LineItems"):
             return total == fmt2(result.autotask_total)
-        return (_content(draft.payload(status)["LineItems"]) == _content(xero["LineItems"])
+        return (content(draft.payload(status)["LineItems"]) == content(doc["LineItems"])
                 and total == fmt2(draft.totals().total * (-1 if draft.type == ACCRECCREDIT else 1)))
 
-    def _lookup(self, draft: XeroDraft, autotask_id: int) -> tuple[dict | None, list[dict]]:
-        """(our Xero document for this invoice, the documents under its number that are not ours)."""
-        return split_ours(find_in_xero(self.conn.xero, [draft.invoice_number]).get(draft.invoice_number, []), autotask_id)
-
-    def _reconcile(self, draft: XeroDraft, autotask_id: int) -> tuple[dict | None, list[dict]]:
-        """Look the invoice up, waiting a little between tries for a write still landing."""
-        for delay in (0.0, *self.reconcile_delays):
-            if delay:
-                self.sleep(delay)
-            try:
-                ours, foreign = self._lookup(draft, autotask_id)
-            except XeroError:
-                continue
-            if ours is not None or foreign:
-                return ours, foreign
-        return None, []
-
-    def _conflict(self, result: AuditResult, doc: dict) -> SyncOutcome:
-        """A document that is not ours holds the number: refuse, record, say what to do."""
-        facts = document_facts(doc)
-        message = foreign_document_text(result.invoice_number, facts, result.autotask_id)
-        self.store.set_status(result.autotask_id, CONFLICT, message)
-        conflict = replace(result, status=CONFLICT, xero_invoice_id=None, explanation=message, causes=(),
-                           extra={**result.extra, "conflict": {"document": facts}})
-        return SyncOutcome(conflict, "refused", message)
-
-    def _with_contact(self, draft: XeroDraft) -> XeroDraft:
-        """Use the matched contact, or create it (once) when none matches."""
-        if draft.contact.exists or not draft.contact.name:
-            return draft
-        xero = self.conn.xero
-        for c in xero.find_contacts(name=draft.contact.name):
-            if c.get("ContactStatus", "ACTIVE") == "ACTIVE":
-                return replace(draft, contact=replace(draft.contact, contact_id=c["ContactID"]))
-        body = {"Name": draft.contact.name}
-        if draft.contact.account_number:
-            body["AccountNumber"] = draft.contact.account_number
-        key = "depot-contact-" + hashlib.sha256(f"{self.conn.tenant_id}|{draft.contact.name}".encode()).hexdigest()[:40]
-        try:
-            created = xero.create_contact(body, key)
-        except XeroValidationError:
-            found = xero.find_contacts(name=draft.contact.name)
-            if not found:
-                raise
-            created = found[0]
-        return replace(draft, contact=replace(draft.contact, contact_id=created["ContactID"]))
-
-    def _close_open_attempts(self, autotask_id: int, xero_id: str | None) -> None:
-        for a in self.store.attempts.open(autotask_id):
-            self.store.attempts.finish(a.id, "reconciled", "Found in Xero when reconciling.", None, xero_id)
-
-    def _done(self, result: AuditResult, xero: dict, action: str) -> SyncOutcome:
-        xero_id = xero.get("InvoiceID") or xero.get("CreditNoteID") or ""
-        self._close_open_attempts(result.autotask_id, xero_id)
-        number = xero.get("InvoiceNumber") or xero.get("CreditNoteNumber") or result.invoice_number
-        status = str(xero.get("Status") or "")
-        total = fmt2(to_decimal(xero.get("Total")))
-        kind = "credit note" if xero.get("CreditNoteID") else "invoice"
-        words = {
-            "created": f"Created in Xero as {status.lower()} {kind} {number} (total {total}).",
-            "updated": f"Updated the {status.lower()} {kind} {number} in Xero (total {total}).",
-            "unchanged": f"Already in Xero as {status.lower()} {kind} {number} with the same content; nothing to do.",
-        }
-        message = words[action]
-        if action != "unchanged":
-            message += self._total_check(result, xero)
-        if action != "unchanged" or not result.extra.get("stamped", False):
-            stamp = self._stamp(result)  # also retries a stamp that failed or never happened
-            if stamp:
-                message += " " + stamp
-        self.store.mark_synced(result.autotask_id, xero_id, status, message)
-        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), action, message)
-
-    @staticmethod
-    def _total_check(result: AuditResult, xero: dict) -> str:
-        """Xero's own total of what we sent must be the total we computed with its rules; say so if not."""
-        if result.draft is None or xero.get("Total") is None:
-            return ""
-        expected = abs(result.draft.totals().total)  # a credit note's total is positive in Xero
-        got = to_decimal(xero.get("Total"))
-        if got == expected:
-            return ""
-        log.warning("%s: Xero's total %s differs from the computed %s", result.invoice_number, got, expected)
-        return (
-            f" Check it in Xero before approving it: Xero's total is {fmt2(got)}, but Depot GUI computed "
-            f"{fmt2(expected)} with Xero's rounding rules (Autotask's total is {fmt2(abs(result.autotask_total))})."
+    def _check_day_budget(self, todo: list[AuditResult]) -> None:
+        """Before sending: will these writes fit in what Xero said is left today? Warn with what fits."""
+        remaining = self.conn.xero.day_remaining
+        need = estimate_write_calls(todo)
+        if remaining is None or need <= remaining:
+            return
+        fits = max(0, remaining - 1) * BATCH_SIZE if remaining > 1 else 0
+        message = (
+            f"Xero allows {remaining} more call{'s' if remaining != 1 else ''} today for this organisation and "
+            f"sending these {len(todo)} invoices needs about {need}: about {min(fits, len(todo))} of them fit "
+            "today; the rest stay ready and say when the limit resets."
         )
-
-    def _failed(self, result: AuditResult, message: str) -> SyncOutcome:
-        self.store.set_status(result.autotask_id, ERROR, message)
-        return SyncOutcome(replace(result, status=ERROR if result.status == READY else result.status, explanation=message), "failed", message)
-
-    def _stamp(self, result: AuditResult) -> str:
-        """Mark the Autotask invoice processed (webServiceDate); a failure is reported only."""
-        at = self.conn.autotask
-        when = (at.server_date or None)
-        stamp = (when.strftime("%Y-%m-%dT%H:%M:%S") if when else time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()))
-        try:
-            at.patch("Invoices", {"id": result.autotask_id, "webServiceDate": stamp})
-        except Exception as exc:  # noqa: BLE001 - reported, never undoes the Xero invoice
-            text = (getattr(exc, "user_message", None) or type(exc).__name__).rstrip(".")
-            return f"(Autotask was not marked as processed: {text}. Re-sync marks it.)"
-        return ""
+        self.warnings.append(message)
+        self.auditor.progress(message, 0, 0)
 
 
-__all__ = ["Syncer", "SyncOutcome", "idempotency_key", "MISMATCH", "READY"]
+__all__ = ["Syncer", "SyncOutcome", "estimate_write_calls", "last_written"]

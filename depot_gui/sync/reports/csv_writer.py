@@ -17,7 +17,7 @@ from depot_gui.sync.reports.month_end import LineRow, ReportInvoice, invoice_lab
 INVOICE_HEADER = (
     "Invoice", "Company", "Invoice date", "Status", "Autotask total", "Xero total", "Rounding line", "Difference",
     "Causes", "Not checked", "Xero number", "Xero invoice ID", "Synced at (UTC)", "Payment", "Voided in Autotask",
-    "Explanation", "Currency", "Xero organisation",  # later columns last: earlier readers keep their positions
+    "Explanation", "Currency", "Xero organisation", "Warnings",  # later columns last: earlier readers keep their positions
 )
 LINE_HEADER = (
     "Invoice", "Autotask item ID", "Line", "Autotask quantity", "Autotask rate", "Autotask amount", "Autotask tax",
@@ -76,7 +76,7 @@ def invoice_record(i: ReportInvoice) -> tuple[str, ...]:
         i.number, i.company, i.invoice_date, invoice_label(i), i.autotask_total, i.xero_total,
         i.rounding_line, i.difference, "; ".join(f"{c.code} {c.amount}" for c in i.causes), ", ".join(i.unchecked),
         i.xero_number, i.xero_invoice_id, i.synced_at, i.payment, "yes" if i.voided_in_autotask else "",
-        " ".join(i.explanation.split()), i.currency, i.organisation,
+        " ".join(i.explanation.split()), i.currency, i.organisation, " ".join(" | ".join(i.warnings).split()),
     )
 
 

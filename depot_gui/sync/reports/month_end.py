@@ -79,6 +79,7 @@ class ReportInvoice:
     voided_in_autotask: bool
     currency: str = ""  # ISO code of every amount above
     organisation: str = ""  # the Xero organisation it goes (or went) to
+    warnings: tuple[str, ...] = ()  # the last audit's mapping warnings
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def report_invoice(store: Store, row: InvoiceRow) -> ReportInvoice:
         xero_number=xero_number, xero_invoice_id=row.xero_invoice_id or "",
         synced_at=row.synced_at or "", payment=payment_state(row) if row.status == "synced" else "",
         voided_in_autotask=row.voided, currency=row.currency, organisation=row.organisation,
+        warnings=tuple(row.warnings),
     )
 
 

@@ -160,8 +160,10 @@ class Session:
             overrides=load_mapping_overrides(self.store),
         )
 
-    def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Syncer:
-        return Syncer(self.auditor(progress, cancel))
+    def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None, *,
+               replace_edits: bool = False) -> Syncer:
+        """``replace_edits``: write Autotask's lines over drafts edited in Xero (asked for, after review)."""
+        return Syncer(self.auditor(progress, cancel), replace_edits=replace_edits)
 
     def payments(self, progress: Progress | None = None, cancel: CancelToken | None = None,
                  recheck_paid: bool = False) -> "PaymentsBack":

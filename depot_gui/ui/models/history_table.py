@@ -26,9 +26,11 @@ _STATE_TEXT = {
     "failed": "Failed",
     "reconciled": "Found in Xero",
     "linked": "Linked",
+    "found": "Found in Xero, created by another desk",
+    "unverified": "Xero's answer did not show what was sent",
 }
 _STATE_STATUS = {"created": "synced", "updated": "synced", "reconciled": "synced", "exists": "synced", "failed": "error",
-                 "linked": "synced"}
+                 "linked": "synced", "found": "synced", "unverified": "error"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ def history_rows(audits: list[dict], attempts: list[SyncAttempt]) -> list[Histor
         details = f"Difference {_money(a.get('difference'))}" + (f" — {causes}" if causes else "")
         rows.append(HistoryRow(a["at"], "Checked against Autotask", status_text(a["status"]), details, a["status"]))
     for t in attempts:
-        what = {"create": "Sent to Xero", "update": "Updated in Xero", "link": "Linked to a Xero document"}.get(
+        what = {"create": "Sent to Xero", "update": "Updated in Xero", "link": "Linked to a Xero document",
+                "found": "Looked up in Xero"}.get(
             t.action, t.action)
         details = t.message + (f" (Xero id {t.xero_invoice_id})" if t.xero_invoice_id else "")
         rows.append(

@@ -86,7 +86,8 @@ def display_texts(row: InvoiceRow) -> tuple[str, ...]:
         row.company,
         row.invoice_date or "",
         *money,
-        row_status_text(row),  # "Choose contact" for an invoice waiting for its contact
+        # "Choose contact" for an invoice waiting for its contact; ⚠ when the mapping warned (tooltip says what)
+        row_status_text(row) + (" ⚠" if row.warnings else ""),
         local_time(row.synced_at) or "—",
         payment_label(row.payment_state),
         row.currency,

@@ -255,7 +255,9 @@ class InvoiceTableModel(RowsTableModel):
         if role == _OBJECT:
             return row.autotask_id
         if role == _TOOLTIP:
-            return window_wording(row.explanation.split("\n", 1)[0]) or None
+            tip = "\n".join([window_wording(row.explanation.split("\n", 1)[0])]
+                            + [f"⚠ {w}" for w in row.warnings]).strip()
+            return tip or None
         if role == _ACCESSIBLE and c == Col.STATUS:
             return f"Status: {row_status_text(row)}"
         return None

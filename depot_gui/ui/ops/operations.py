@@ -67,6 +67,7 @@ class SessionOps(OpQueue):
     rows_loaded = Signal(list)
     connected = Signal(object)
     link_preview_ready = Signal(object)
+    edits_to_review = Signal(list)  # [(autotask id, invoice number, the edits named)] a sync left as they are
     payments_checked = Signal(object)
     pending_ready = Signal(str)
 
@@ -147,8 +148,9 @@ class SessionOps(OpQueue):
         self._say(text)
 
     # ------------------------------------------------------------------ sync
-    def sync(self, rows: list[InvoiceRow], label: str = "Syncing to Xero") -> bool:
-        """Re-download, re-check and send the given invoices (each at most once)."""
+    def sync(self, rows: list[InvoiceRow], label: str = "Syncing to Xero", replace_edits: bool = False) -> bool:
+        """Re-download, re-check and send the given invoices (each at most once); ``replace_edits``
+        (asked for after review) writes Autotask's lines over drafts edited in Xero."""
         session = self._session_or_none()
         if session is None or not rows:
             return False
@@ -165,7 +167,7 @@ class SessionOps(OpQueue):
                 self._rows_relayed.emit(fresh)
 
         def work(cancel, progress):
-            syncer = session.syncer(progress, cancel)
+            syncer = session.syncer(progress, cancel, replace_edits=replace_edits)
             syncer.auditor.on_recorded = recorded
             outcomes = syncer.sync(numbers)
             self._sync_notes = list(syncer.warnings)
@@ -260,3 +262,7 @@ class SessionOps(OpQueue):
         if notes:
             text += " " + " ".join(notes)
         self._say(text)
+        edited = [(o.result.autotask_id, o.result.invoice_number, o.result.extra["xero_edits"]) for o in outcomes
+                  if o.action == "refused" and o.result.extra.get("edited_in_xero")]
+        if edited:
+            self.edits_to_review.emit(edited)

@@ -21,6 +21,7 @@ from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session.session import Session
 
 from depot_gui.ui.contacts.actions import ContactActions
+from depot_gui.ui.detail.edits_dialog import review_edits
 from depot_gui.ui.detail.link_dialog import review_link
 from depot_gui.ui.detail.pane import SELECT_TEXT, DetailPane
 from depot_gui.ui.dialogs.batch_confirm import confirm_box
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.detail.link_requested.connect(self._on_detail_link_requested)
         self.detail.contact_requested.connect(self.contacts.choose_for_invoice)
         self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
+        self.ops.edits_to_review.connect(self._on_ops_edits_to_review)
         self.pending = PendingWatcher(self, self.ops)
         self.ops.busy_changed.connect(self._on_ops_busy_changed)
         # what the ops (and the File menu's action groups) did, in view
@@ -223,6 +225,14 @@ class MainWindow(QMainWindow):
 
     def _on_ops_link_preview_ready(self, preview) -> None:
         self.link_review = review_link(self, preview, self.ops.link)
+
+    def _on_ops_edits_to_review(self, edited: list) -> None:
+        self.edits_review = review_edits(self, edited, self._replace_edits)
+
+    def _replace_edits(self, autotask_ids: list[int]) -> None:
+        rows = [r for r in (self.invoices.model.row_for(i) for i in autotask_ids) if r is not None]
+        if rows:
+            self.ops.sync(rows, "Replacing the edits in Xero", replace_edits=True)
 
     def _on_refresh_triggered(self) -> None:
         self.ops.refresh()
