@@ -83,7 +83,7 @@ def test_sync_all_ready_sends_only_visible_rows_after_asking(window, qtbot):
     win.commands.act_sync_all.trigger()
     assert asked == [(
         "Send 1 invoice to Xero?",
-        "INV-5005  Bluegum Legal  110.00\n\n"
+        "INV-5005  Bluegum Legal  110.00\nTotal 110.00\n\n"
         "Not sent: 2 invoices also ready but hidden by the search or filter (INV-5001, INV-5003).",
     )]
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
@@ -168,7 +168,8 @@ def test_the_question_lists_at_most_twelve_and_counts_the_rest():
     lines = details.split("\n")
     assert lines[0] == "INV-1  Acme  1,633.50" and lines[11] == "INV-12  Acme  1,633.50"
     assert lines[12] == "… and 2 more"
-    assert lines[14] == (
+    assert lines[13] == "Total 22,869.00"  # 14 x 1,633.50 (issue 22: the batch total)
+    assert lines[15] == (
         "Not sent: 14 invoices also ready but hidden by the search or filter (INV-20, INV-21, INV-22, INV-23, INV-24, "
         "INV-25, INV-26, INV-27, INV-28, INV-29, INV-30, INV-31 and 2 more)."
     )

@@ -193,6 +193,13 @@ class DetailPane(QScrollArea):
     def _update_buttons(self) -> None:
         self.sync_button.setEnabled(self.can_sync())
         self.resync_button.setEnabled(self.can_resync())
+        ready = self.row is not None and self.row.status == READY
+        # On a ready invoice it sends: the button says so, not "Re-sync" (read as "check again") (issue 22).
+        self.resync_button.setText("Check again and sen&d" if ready else "&Re-sync")
+        self.resync_button.setToolTip(
+            "Download the invoice from Autotask again, check it, and send it to Xero now if the totals still agree."
+            if ready else
+            "Download the invoice from Autotask again, check it, and send it to Xero if the totals now agree.")
         self.link_button.setVisible(self.linkable())
         self.link_button.setEnabled(self.can_link())
         self.contact_button.setVisible(self.contact_choice() is not None)

@@ -17,24 +17,56 @@ def _plural(n: int, word: str = "invoice") -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _money(text: str) -> str:
+def _amount(text: str) -> Decimal:
     try:
-        return fmt_money(Decimal(text))
+        return Decimal(text)
     except (InvalidOperation, TypeError):
-        return text
+        return Decimal(0)
+
+
+def is_credit(row: InvoiceRow) -> bool:
+    """A negative Autotask total: Xero receives it as a credit note, not as an invoice."""
+    return _amount(row.autotask_total) < 0
+
+
+def _line(row: InvoiceRow) -> str:
+    amount = _amount(row.autotask_total)
+    kind = f"credit note {fmt_money(-amount)}" if amount < 0 else fmt_money(amount)
+    return f"{row.invoice_number}  {row.company}  {kind}".rstrip()
 
 
 def _listing(rows: list[InvoiceRow]) -> list[str]:
-    lines = [f"{r.invoice_number}  {r.company}  {_money(r.autotask_total)}".rstrip() for r in rows[:LISTED]]
+    lines = [_line(r) for r in rows[:LISTED]]
     if len(rows) > LISTED:
         lines.append(f"… and {len(rows) - LISTED} more")
     return lines
 
 
-def batch_question(ready: list[InvoiceRow], hidden: list[InvoiceRow]) -> tuple[str, str]:
-    """(question, details): the invoices to send, one per line, and the ready ones not shown."""
-    question = f"Send {_plural(len(ready))} to Xero?"
-    details = "\n".join(_listing(ready))
+def _what(rows: list[InvoiceRow]) -> str:
+    """"3 invoices", "1 credit note" or "3 invoices and 1 credit note"."""
+    credits = sum(1 for r in rows if is_credit(r))
+    parts = [_plural(len(rows) - credits)] if len(rows) > credits or not credits else []
+    if credits:
+        parts.append(_plural(credits, "credit note"))
+    return " and ".join(parts)
+
+
+def total_line(rows: list[InvoiceRow]) -> str:
+    """The batch's total, invoices and credit notes apart when both are in it."""
+    invoices = sum((_amount(r.autotask_total) for r in rows if not is_credit(r)), Decimal(0))
+    credits = -sum((_amount(r.autotask_total) for r in rows if is_credit(r)), Decimal(0))
+    if not credits:
+        return f"Total {fmt_money(invoices)}"
+    if not invoices and all(is_credit(r) for r in rows):
+        return f"Total of the credit notes {fmt_money(credits)}"
+    return (f"Total {fmt_money(invoices - credits)}: invoices {fmt_money(invoices)} less credit notes "
+            f"{fmt_money(credits)}")
+
+
+def batch_question(ready: list[InvoiceRow], hidden: list[InvoiceRow], verb: str = "Send") -> tuple[str, str]:
+    """(question, details): the invoices to send, one per line, their total, and the ready ones not shown."""
+    question = f"{verb} {_what(ready)} to Xero?"
+    details = "\n".join([*_listing(ready), total_line(ready)])
     if hidden:
         names = ", ".join(r.invoice_number for r in hidden[:LISTED]) + (
             f" and {len(hidden) - LISTED} more" if len(hidden) > LISTED else ""
@@ -45,12 +77,20 @@ def batch_question(ready: list[InvoiceRow], hidden: list[InvoiceRow]) -> tuple[s
     return question, details
 
 
-def confirm_box(ready: list[InvoiceRow], hidden: list[InvoiceRow], parent: QWidget | None) -> QMessageBox:
-    """The native question box; Send is the default button, Cancel sends nothing."""
-    question, details = batch_question(ready, hidden)
-    box = QMessageBox(QMessageBox.Icon.Question, "Sync all ready", question, QMessageBox.StandardButton.NoButton, parent)
+def confirm_box(ready: list[InvoiceRow], hidden: list[InvoiceRow], parent: QWidget | None,
+                title: str = "Sync all ready", check_first: bool = False) -> QMessageBox:
+    """The native question box; Send is the default button, Cancel sends nothing.
+
+    ``check_first``: each invoice is downloaded and checked again first (Re-sync), and only those
+    whose totals then agree are sent; the question says so.
+    """
+    question, details = batch_question(ready, hidden, "Check again and send" if check_first else "Send")
+    if check_first:
+        details = ("Each is downloaded from Autotask and checked again; those whose totals agree are sent, "
+                   "the others are not.\n\n" + details)
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText(details)
-    send = box.addButton(f"Send {_plural(len(ready))}", QMessageBox.ButtonRole.AcceptRole)
+    send = box.addButton(f"Send {_what(ready)}", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(send)
     box.setObjectName("batch_confirm")

@@ -241,10 +241,20 @@ class MainWindow(QMainWindow):
         self.ops.check_payments()
 
     def _on_sync_triggered(self) -> None:
-        self.ops.sync([r for r in self.invoices.selected_rows() if r.status == READY])
+        rows = [r for r in self.invoices.selected_rows() if r.status == READY]
+        if len(rows) > 1 and not self.ask(confirm_box(rows, [], self, "Sync selected")):
+            self.status.showMessage("Sync selected cancelled: nothing was sent.", 8000)
+            return
+        self.ops.sync(rows)
 
     def _on_resync_triggered(self) -> None:
-        self.ops.sync(self.invoices.selected_rows(), "Re-syncing")
+        """Check again and send: asks first when it may send (a ready invoice, or several at once)."""
+        rows = self.invoices.selected_rows()
+        if rows and (len(rows) > 1 or rows[0].status == READY) and not self.ask(
+                confirm_box(rows, [], self, "Re-sync", check_first=True)):
+            self.status.showMessage("Re-sync cancelled: nothing was sent.", 8000)
+            return
+        self.ops.sync(rows, "Re-syncing")
 
     def _on_sync_all_triggered(self) -> None:
         """Send the ready invoices the list shows, after saying which (and which ready ones it hides)."""
