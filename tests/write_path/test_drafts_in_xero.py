@@ -137,3 +137,19 @@ def test_replacing_edits_twice_writes_autotask_lines_both_times(tmp_path, demo_s
     assert actions == ["updated", "updated"]
     assert held == [25.0, 25.0]
     assert len(keys) == 2 and keys[0] != keys[1]
+
+
+def test_another_desk_resyncing_after_the_deletion_makes_one_new_draft(tmp_path, demo_scenario):
+    """Desk B never sent INV-5001: its first send is a new intent only because Xero shows our deleted draft."""
+    a, _ = open_desk(tmp_path / "a", demo_scenario)
+    with a:
+        [first] = a.syncer().sync(["INV-5001"])
+        bookkeeper(a, first.result.xero_invoice_id, {"Status": "DELETED"}, "bookkeeper-delete-1")
+        b, wire = open_desk(tmp_path / "b", demo_scenario, sandbox=a.sandbox)
+        with b:
+            [again] = b.syncer().sync(["INV-5001"])
+        docs = live(a, "INV-5001")
+    assert again.action == "created" and again.message.endswith(
+        "It replaces the earlier draft, which was deleted in Xero.")
+    assert len(docs) == 1 and docs[0]["InvoiceID"] == again.result.xero_invoice_id != first.result.xero_invoice_id
+    assert len(wire.puts()) == 1

@@ -76,10 +76,10 @@ class Reconciler:
             numbers, credit = _numbers(left, lambda r: True)
             try:
                 docs = find_in_xero(self.conn.xero, numbers, credit)
-            except XeroRateLimited:
-                raise
-            except XeroError as exc:
+            except XeroError as exc:  # after a write, even Xero's daily limit leaves the outcome unknown
                 why = exc.user_message
+                if isinstance(exc, XeroRateLimited) and exc.problem == "day":
+                    break
                 continue
             latest = dict(latest or {})
             latest.update({r.autotask_id: seen_in(docs.get(r.invoice_number, []), r.autotask_id) for r in left})

@@ -99,7 +99,8 @@ class Syncer:
                             r, f"{r.invoice_number} was not synced: {message}"))
         final = []
         for r in results:
-            outcome = outcomes.get(r.autotask_id) if self._writable(r) else SyncOutcome(r, "refused", r.explanation)
+            outcome = SyncOutcome(r, "refused", r.explanation) if not self._writable(r) else (
+                outcomes.get(r.autotask_id) or self.recorder.failed(r, f"{r.invoice_number} was not synced."))
             log.info("sync %s (Autotask %s): %s. %s", r.invoice_number, r.autotask_id, outcome.action,
                      outcome.message.split("\n", 1)[0])
             final.append(outcome)
