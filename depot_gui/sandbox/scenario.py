@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from depot_gui.sandbox.clock import is_iso_datetime, parse_iso
-from depot_gui.sandbox.scenario_types import wrong_type
+from depot_gui.sandbox.scenario_types import json_kind as _kind, show as _show, wrong_type
+from depot_gui.sandbox.scenario_xero import XeroSection
 
 API_NAMES = ("autotask", "xero", "identity")
 FAULT_KINDS = ("status", "timeout_after_commit", "drop", "delay", "partial_commit")
@@ -21,8 +22,6 @@ NUMERIC_FIELDS = {
     "internalCurrencyTaxDollars", "internalCurrencyTotalAmount", "taxRate", "unitPrice",
     "unitCost", "paymentDueInDays",
 }
-INVOICE_TYPES = ("ACCPAY", "ACCPAYCREDIT", "APOVERPAYMENT", "APPREPAYMENT", "ACCREC", "ACCRECCREDIT")
-INVOICE_STATUSES = ("DRAFT", "SUBMITTED", "DELETED", "AUTHORISED", "PAID", "VOIDED")
 # Bounds checked before anything else reads the file: no real scenario nests deeper, and no real
 # amount, quantity or id comes near these (Xero's own amounts stop well below 10^13).
 MAX_DEPTH = 32
@@ -102,27 +101,6 @@ def check_bounds(file: str | Path, data: object) -> None:
                 raise ScenarioError(file, path, f"the number {_show(value)} is beyond any real amount (at most {MAX_NUMBER:,.0f})")
             if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
                 raise ScenarioError(file, path, f"the number {_show(value)} has more than {MAX_DECIMALS} decimals")
-
-
-def _kind(v: object) -> str:
-    """JSON type name of a parsed value, for messages."""
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, Decimal, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    return "object"
-
-
-def _show(v: object) -> str:
-    """Short display of a bad value."""
-    text = json.dumps(v, default=str)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class _Validator:
@@ -243,6 +221,7 @@ class _Validator:
             seen: set[int] = set()
             for i, row in enumerate(self.arr(rows, base)):
                 self.record(row, f"{base}[{i}]", seen, name)
+        self.currencies(ents)
         billing_ids = {r["id"] for r in ents.get("BillingItems", [])}
         for i, p in enumerate(self.arr(a.get("pending", []), "$.autotask.pending")):
             path = f"$.autotask.pending[{i}]"
@@ -254,6 +233,25 @@ class _Validator:
         for i, e in enumerate(self.arr(a.get("restrictedEntities", []), "$.autotask.restrictedEntities")):
             if not isinstance(e, str):
                 self.fail(f"$.autotask.restrictedEntities[{i}]", f"must be an entity name string, got {_kind(e)}")
+
+    def currencies(self, ents: dict) -> None:
+        """Multi-currency: ISO codes, exactly one internal currency, companies naming a listed currency."""
+        rows = ents.get("Currencies", [])
+        base = "$.autotask.entities.Currencies"
+        for i, row in enumerate(rows):
+            if not isinstance(row.get("name"), str) or not re.fullmatch(r"[A-Z]{3}", row["name"]):
+                self.fail(f"{base}[{i}].name", "must be the ISO 4217 code (e.g. \"NZD\"), as Autotask's "
+                                               f"Currencies.name is, got {_show(row.get('name'))}")
+        if not rows:
+            return  # no Currencies rows: every company is in the organisation's base currency
+        internal = [r["id"] for r in rows if r.get("isInternalCurrency") is True]
+        if len(internal) != 1:
+            self.fail(base, f"exactly one currency must have isInternalCurrency true, found {len(internal)}")
+        ids = {r["id"] for r in rows}
+        for i, company in enumerate(ents.get("Companies", [])):
+            cid = company.get("currencyID")
+            if cid is not None and cid not in ids:
+                self.fail(f"$.autotask.entities.Companies[{i}].currencyID", f"no Currencies record has id {cid}")
 
     def record(self, row: object, path: str, seen: set[int], entity: str = "") -> None:
         """One Autotask entity record (documented fields typed as Autotask serves them)."""
@@ -277,84 +275,8 @@ class _Validator:
                 self.string(udf, "name", f"{path}.userDefinedFields[{j}]")
 
     def xero(self, x: dict) -> None:
-        """The ``xero`` section."""
-        self.string(x, "clientId", "$.xero")
-        if "tenants" not in x:
-            self.fail("$.xero", 'missing required key "tenants"')
-        tenants = self.arr(x["tenants"], "$.xero.tenants")
-        if not tenants:
-            self.fail("$.xero.tenants", "must list at least one tenant")
-        for i, t in enumerate(tenants):
-            path = f"$.xero.tenants[{i}]"
-            self.obj(t, path)
-            self.uuid_str(t, "tenantId", path)
-            self.string(t, "tenantName", path)
-            self.string(t, "tenantType", path, required=False)
-        codes: set[str] = set()
-        for i, acc in enumerate(self.arr(x.get("Accounts", []), "$.xero.Accounts")):
-            path = f"$.xero.Accounts[{i}]"
-            self.obj(acc, path)
-            self.string(acc, "Code", path, required=False)
-            self.string(acc, "Name", path)
-            self.uuid_str(acc, "AccountID", path, required=False)
-            if acc.get("Status", "ACTIVE") not in ("ACTIVE", "ARCHIVED", "DELETED"):
-                self.fail(f"{path}.Status", f"must be ACTIVE, ARCHIVED or DELETED, got {_show(acc['Status'])}")
-            if "Code" in acc:
-                if acc["Code"] in codes:
-                    self.fail(f"{path}.Code", f"duplicate account code {acc['Code']!r}")
-                codes.add(acc["Code"])
-        for i, tr in enumerate(self.arr(x.get("TaxRates", []), "$.xero.TaxRates")):
-            path = f"$.xero.TaxRates[{i}]"
-            self.obj(tr, path)
-            self.string(tr, "TaxType", path)
-            self.string(tr, "Name", path, required=False)
-            self.number(tr, "EffectiveRate", path, required="DisplayTaxRate" not in tr)
-            self.number(tr, "DisplayTaxRate", path, required=False)
-        for i, c in enumerate(self.arr(x.get("Contacts", []), "$.xero.Contacts")):
-            path = f"$.xero.Contacts[{i}]"
-            self.obj(c, path)
-            self.string(c, "Name", path)
-            self.uuid_str(c, "ContactID", path, required=False)
-        for i, it in enumerate(self.arr(x.get("Items", []), "$.xero.Items")):
-            path = f"$.xero.Items[{i}]"
-            self.obj(it, path)
-            self.string(it, "Code", path)
-        for i, cat in enumerate(self.arr(x.get("TrackingCategories", []), "$.xero.TrackingCategories")):
-            path = f"$.xero.TrackingCategories[{i}]"
-            self.obj(cat, path)
-            self.string(cat, "Name", path)
-            self.uuid_str(cat, "TrackingCategoryID", path, required=False)
-            for j, opt in enumerate(self.arr(cat.get("Options", []), f"{path}.Options")):
-                self.obj(opt, f"{path}.Options[{j}]")
-                self.string(opt, "Name", f"{path}.Options[{j}]")
-                self.uuid_str(opt, "TrackingOptionID", f"{path}.Options[{j}]", required=False)
-            for j, item in enumerate([cat] + list(cat.get("Options", []))):
-                if item.get("Status", "ACTIVE") not in ("ACTIVE", "ARCHIVED", "DELETED"):
-                    where = path if j == 0 else f"{path}.Options[{j - 1}]"
-                    self.fail(f"{where}.Status", f"must be ACTIVE, ARCHIVED or DELETED, got {_show(item['Status'])}")
-        for key in ("Invoices", "CreditNotes"):
-            for i, inv in enumerate(self.arr(x.get(key, []), f"$.xero.{key}")):
-                self.document(inv, f"$.xero.{key}[{i}]", key)
-        if "Organisation" in x:
-            self.obj(x["Organisation"], "$.xero.Organisation")
-
-    def document(self, doc: object, path: str, key: str) -> None:
-        """An existing Xero invoice or credit note."""
-        d = self.obj(doc, path)
-        self.uuid_str(d, "InvoiceID" if key == "Invoices" else "CreditNoteID", path, required=False)
-        if "Type" in d and d["Type"] not in INVOICE_TYPES:
-            self.fail(f"{path}.Type", f"must be one of {', '.join(INVOICE_TYPES)}, got {_show(d['Type'])}")
-        if "Status" in d and d["Status"] not in INVOICE_STATUSES:
-            self.fail(f"{path}.Status", f"must be one of {', '.join(INVOICE_STATUSES)}, got {_show(d['Status'])}")
-        if "Contact" in d:
-            self.obj(d["Contact"], f"{path}.Contact")
-        if key == "Invoices":  # optional (ARCHITECTURE.md): an existing invoice paid in full or in part
-            self.number(d, "AmountPaid", path, required=False, nullable=True)
-        for j, line in enumerate(self.arr(d.get("LineItems", []), f"{path}.LineItems")):
-            lp = f"{path}.LineItems[{j}]"
-            self.obj(line, lp)
-            for k in ("Quantity", "UnitAmount", "LineAmount", "TaxAmount"):
-                self.number(line, k, lp, required=False, nullable=True)
+        """The ``xero`` section (its own module)."""
+        XeroSection(self).check(x)
 
     def fault(self, f: object, path: str) -> None:
         """One fault injection."""

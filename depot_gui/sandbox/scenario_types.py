@@ -10,6 +10,7 @@ guess about: the sandbox would otherwise serve a type the app never meets for re
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from depot_gui.sandbox.autotask.meta import _FIELDS
@@ -38,23 +39,25 @@ def wrong_type(entity: str, field: str, value: object) -> str | None:
         ok = True
     if ok:
         return None
-    return (f"must be {_WORDS.get(typ, typ)} or null: Autotask serves {entity}.{field} as {typ}, got "
-            f"{_json_kind(value)}")
+    return f"must be {_WORDS.get(typ, typ)} or null: Autotask serves {entity}.{field} as {typ}, got {json_kind(value)} {show(value)}"
 
 
-def _json_kind(v: object) -> str:
-    """JSON type name and a short display of a bad value."""
-    import json
-
+def json_kind(v: object) -> str:
+    """JSON type name of a parsed value, for messages."""
+    if v is None:
+        return "null"
     if isinstance(v, bool):
-        kind = "boolean"
-    elif isinstance(v, (int, Decimal, float)):
-        kind = "number"
-    elif isinstance(v, str):
-        kind = "string"
-    elif isinstance(v, list):
-        kind = "array"
-    else:
-        kind = "object"
+        return "boolean"
+    if isinstance(v, (int, Decimal, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    return "object"
+
+
+def show(v: object) -> str:
+    """Short display of a bad value."""
     text = json.dumps(v, default=str)
-    return f"{kind} {text if len(text) <= 40 else text[:37] + '...'}"
+    return text if len(text) <= 40 else text[:37] + "..."

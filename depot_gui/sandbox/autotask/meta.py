@@ -51,8 +51,8 @@ _FIELDS = {
     "OrganizationalLevelAssociations": "id:long organizationalLevel1ID:integer organizationalLevel2ID:integer isActive:boolean",
     "OrganizationalResources": "id:long resourceID:integer organizationalLevelAssociationID:integer",
     "Currencies": "id:long name:string description:string displaySymbol:string exchangeRate:double "
-                  "isActive:boolean isInternalCurrency:boolean currencyPositiveFormat:string "
-                  "currencyNegativeFormat:string lastModifiedDateTime:datetime",
+                  "isActive:boolean isInternalCurrency:boolean currencyNegativeFormat:string "
+                  "currencyPositiveFormat:string lastModifiedDateTime:datetime updateResourceID:integer",
     "Contracts": "id:long companyID:integer billToCompanyID:integer billToCompanyContactID:integer "
                  "contractName:string contractNumber:string contractType:integer contractCategory:integer "
                  "status:integer startDate:datetime endDate:datetime billingPreference:integer "
@@ -89,7 +89,7 @@ _CAPS = {
     "PaymentTerms": (True, True, False), "Resources": (False, True, False),
     "OrganizationalLevel1s": (True, True, False), "OrganizationalLevel2s": (True, True, False),
     "OrganizationalLevelAssociations": (True, True, False), "OrganizationalResources": (False, False, False),
-    "Contracts": (True, True, False),
+    "Contracts": (True, True, False), "Currencies": (False, True, False),
 }
 REQUIRED = {"Invoices": {"invoiceDateTime"}, "BillingItems": {"billingItemType", "subType", "nonBillable"}}
 REFERENCES = {
@@ -97,7 +97,7 @@ REFERENCES = {
     "taxCategoryID": "TaxCategories", "taxRegionID": "TaxRegions", "paymentTerm": "PaymentTerms",
     "resourceID": "Resources", "organizationalLevelAssociationID": "OrganizationalLevelAssociations",
     "organizationalLevel1ID": "OrganizationalLevel1s", "organizationalLevel2ID": "OrganizationalLevel2s",
-    "contractID": "Contracts", "creatorResourceID": "Resources",
+    "contractID": "Contracts", "creatorResourceID": "Resources", "currencyID": "Currencies",
 }
 # Picklist labels captured from a live tenant (reference §3.2); numeric codes are assigned in
 # list order (uncertain on a real tenant, which is why clients must read them from here).

@@ -20,6 +20,12 @@ __all__ = ["CONTACT_FIELDS", "TRUE", "_CLASS", "ContactBook", "XeroAPI", "_is_uu
            "validation_error"]
 
 
+# Names Xero gives the usual currencies (GET /Currencies), when the scenario gives no Description.
+CURRENCY_NAMES = {"AUD": "Australian Dollar", "NZD": "New Zealand Dollar", "USD": "United States Dollar",
+                  "GBP": "British Pound", "EUR": "Euro", "CAD": "Canadian Dollar", "SGD": "Singapore Dollar",
+                  "ZAR": "South African Rand"}
+
+
 class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
     """Routes and answers Accounting API requests (and ``/connections``)."""
 
@@ -151,7 +157,8 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
                 return Response.json(200, self.envelope("Organisations", [books["Organisation"]], now))
             if resource == "currencies":
                 base = books["Organisation"]["BaseCurrency"]
-                rows = [{"Code": base, "Description": base}] + books["Currencies"]
+                rows = [{"Code": c["Code"], "Description": c.get("Description") or CURRENCY_NAMES.get(c["Code"], c["Code"])}
+                        for c in [{"Code": base}] + books["Currencies"]]
                 return Response.json(200, self.envelope("Currencies", rows, now))
         except WhereError as exc:
             return simple_error(400, 16, "QueryParseException", str(exc))

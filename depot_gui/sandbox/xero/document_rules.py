@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from depot_gui.sandbox.clock import naive_iso, parse_any_date
 from depot_gui.sandbox.xero.document_wire import CREDIT_NOTE, INVOICE, Kind, render_contact_ref, render_document, storable, xero_date
@@ -111,12 +112,7 @@ def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs
     for key in ("Reference", "Url", "BrandingThemeID", "SentToContact", "ExpectedPaymentDate"):
         if key in el:
             doc[key] = el[key]
-    currency = el.get("CurrencyCode", base.get("CurrencyCode")) or org.tenant["Organisation"]["BaseCurrency"]
-    allowed = {org.tenant["Organisation"]["BaseCurrency"]} | {c["Code"] for c in org.tenant.get("Currencies", [])}
-    if currency not in allowed:
-        errors.append(f"Organisation is not subscribed to currency {currency}")
-    doc["CurrencyCode"] = currency
-    doc["CurrencyRate"] = parse_number(el.get("CurrencyRate", base.get("CurrencyRate", 1)))
+    doc["CurrencyCode"], doc["CurrencyRate"] = _currency(el, base, org, errors)
     number = el.get(kind.number_key, base.get(kind.number_key))
     if number in (None, "") and doc_type in ("ACCREC", "ACCRECCREDIT"):
         number = _next_number(kind, org, docs)
@@ -147,6 +143,38 @@ def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs
     doc["UpdatedDateUTC"] = naive_iso(org.now)
     doc.setdefault("SentToContact", False)
     return doc, errors, new_contact
+
+
+def _currency(el: dict, base: dict, org: Org, errors: list[str]) -> tuple[str, object]:
+    """(CurrencyCode, CurrencyRate): the base currency at rate 1, or one the organisation added.
+
+    A currency the organisation has not added is refused, as Xero does. For an added one, a
+    ``CurrencyRate`` sent is kept (it must be a positive number); without one the document keeps its
+    rate, or takes the day's rate (the scenario's ``Rate`` for that currency, else 1).
+    """
+    home = org.tenant["Organisation"]["BaseCurrency"]
+    added = {c["Code"]: c for c in org.tenant.get("Currencies", [])}
+    currency = el.get("CurrencyCode", base.get("CurrencyCode")) or home
+    if not isinstance(currency, str):
+        errors.append(f"CurrencyCode {currency!r} is not a currency code.")
+        return home, Decimal(1)
+    if currency == home:
+        return currency, Decimal(1)
+    if currency not in added:
+        errors.append(f"Organisation is not subscribed to currency {currency}")
+        return currency, Decimal(1)
+    sent = el.get("CurrencyRate")
+    if sent in (None, ""):
+        kept = base.get("CurrencyRate") if base.get("CurrencyCode") == currency else None
+        return currency, kept if kept is not None else parse_number(added[currency].get("Rate", 1))
+    try:
+        rate = parse_number(sent)
+    except ValueError:
+        rate = Decimal(0)
+    if rate <= 0:
+        errors.append(f"CurrencyRate {sent} is not valid; it must be a number greater than zero.")
+        return currency, Decimal(1)
+    return currency, rate
 
 
 def _field_changed(key: str, value: object, base: dict) -> bool:

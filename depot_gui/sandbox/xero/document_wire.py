@@ -57,7 +57,8 @@ def render_document(kind: Kind, doc: dict, unitdp: int, contacts_by_id: dict, su
     if doc.get("Reference") is not None:
         out["Reference"] = doc["Reference"]
     out["Payments"] = [{"PaymentID": p["PaymentID"], "Date": xero_date(p["Date"])[0], "Amount": p["Amount"],
-                        "Reference": p.get("Reference", ""), "CurrencyRate": Decimal(1), "HasAccount": False,
+                        "Reference": p.get("Reference", ""), "CurrencyRate": doc.get("CurrencyRate", Decimal(1)),
+                        "HasAccount": False,
                         "HasValidationErrors": False} for p in doc.get("Payments") or []]
     if kind is INVOICE:
         out.update({"CreditNotes": [], "Prepayments": [], "Overpayments": []})
