@@ -109,6 +109,7 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
         fingerprint = hashlib.sha256("\n".join([
             req.method, req.path.lower(), "&".join(sorted(req.query_string.split("&"))), tenant_id,
             hashlib.sha256(req.body).hexdigest()]).encode()).hexdigest()
+        key = f"{tenant_id} {key}"  # each tenant has its own keys
         hit = store.get(key)
         if hit is not None:
             if hit["fingerprint"] != fingerprint:

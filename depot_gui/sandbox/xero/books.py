@@ -16,42 +16,55 @@ _CLASS = {"REVENUE": "REVENUE", "SALES": "REVENUE", "OTHERINCOME": "REVENUE", "E
           "CURRLIAB": "LIABILITY", "LIABILITY": "LIABILITY", "TERMLIAB": "LIABILITY", "PAYG": "LIABILITY"}
 
 
+# What a ``tenants`` entry may carry for itself (scenario.md, "Several organisations").
+BOOK_KEYS = ("Organisation", "Currencies", "Accounts", "TaxRates", "TrackingCategories", "Contacts", "Items",
+             "Invoices", "CreditNotes")
+# Organisation fields that name the first tenant: another tenant inheriting the top-level Organisation keeps its own.
+TENANT_OWN = ("OrganisationID", "Name", "LegalName", "ShortCode")
+# A tenant's records in ``sandbox state``.
+STATE_KEYS = ("Contacts", "Invoices", "CreditNotes")
+
+
 class XeroBooks:
     """Initial state and state view (mixed into :class:`~.xero_api.XeroAPI`)."""
 
     def initial_state(self, now) -> dict:
-        """Every tenant's books from the scenario (the first tenant gets the listed records)."""
+        """Every tenant's books from the scenario: what a ``tenants`` entry carries, else the top-level keys."""
         x = self.scenario["xero"]
         tenants = {}
-        for i, t in enumerate(x["tenants"]):
+        for t in x["tenants"]:
             tid = t["tenantId"].lower()
+            src = {k: t[k] if k in t else x.get(k) for k in BOOK_KEYS}
             org = {"OrganisationID": t["tenantId"], "Name": t["tenantName"], "LegalName": t["tenantName"],
                    "BaseCurrency": "AUD", "CountryCode": "AU", "Version": "AU", "OrganisationType": "COMPANY",
                    "OrganisationStatus": "ACTIVE", "IsDemoCompany": False, "PaysTax": True,
                    "Timezone": "AUSEASTERNSTANDARDTIME", "ShortCode": f"!{tid[:5]}"}
-            org.update(x.get("Organisation", {}) if i == 0 else {})
-            books = {"Organisation": org, "Currencies": [dict(c) for c in x.get("Currencies", [])],
-                     "Accounts": [self._account(a, tid, now) for a in x.get("Accounts", [])],
-                     "TaxRates": [self._tax_rate(r) for r in x.get("TaxRates", [])],
-                     "TrackingCategories": seed_categories(x.get("TrackingCategories", []) if i == 0 else [], tid),
+            own = t.get("Organisation")
+            if own is None:  # the top-level Organisation, without what names the first tenant
+                first = t is x["tenants"][0]
+                own = {k: v for k, v in (x.get("Organisation") or {}).items() if first or k not in TENANT_OWN}
+            org.update(own)
+            books = {"Organisation": org, "Currencies": [dict(c) for c in src["Currencies"] or []],
+                     "Accounts": [self._account(a, tid, now) for a in src["Accounts"] or []],
+                     "TaxRates": [self._tax_rate(r) for r in src["TaxRates"] or []],
+                     "TrackingCategories": seed_categories(src["TrackingCategories"] or [], tid),
                      "Contacts": [], "Items": [], "Invoices": [], "CreditNotes": [], "counters": {}}
-            if i == 0:
-                book = ContactBook(books, now)
-                for c in x.get("Contacts", []):
-                    books["Contacts"].append(dict(book.new({}), **c))
-                books["Items"] = [dict({"ItemID": str(uuid.uuid4()), "UpdatedDateUTC": naive_iso(now)}, **it)
-                                  for it in x.get("Items", [])]
-                for kind in (INVOICE, CREDIT_NOTE):
-                    for el in x.get(kind.plural, []):
-                        org_ctx = Org(books, now, unitdp=4, trusted=True, options=self.options)
-                        doc, _, new_contact = build_document(kind, el, None, org_ctx, books[kind.plural], book)
-                        if new_contact:
-                            books["Contacts"].append(new_contact)
-                        if el.get(kind.id_key):
-                            doc[kind.id_key] = el[kind.id_key]
-                        if kind is INVOICE:
-                            seed_payment(doc, el, now)
-                        books[kind.plural].append(doc)
+            book = ContactBook(books, now)
+            for c in src["Contacts"] or []:
+                books["Contacts"].append(dict(book.new({}), **c))
+            books["Items"] = [dict({"ItemID": str(uuid.uuid4()), "UpdatedDateUTC": naive_iso(now)}, **it)
+                              for it in src["Items"] or []]
+            for kind in (INVOICE, CREDIT_NOTE):
+                for el in src[kind.plural] or []:
+                    org_ctx = Org(books, now, unitdp=4, trusted=True, options=self.options)
+                    doc, _, new_contact = build_document(kind, el, None, org_ctx, books[kind.plural], book)
+                    if new_contact:
+                        books["Contacts"].append(new_contact)
+                    if el.get(kind.id_key):
+                        doc[kind.id_key] = el[kind.id_key]
+                    if kind is INVOICE:
+                        seed_payment(doc, el, now)
+                    books[kind.plural].append(doc)
             tenants[tid] = books
         return {"tenants": tenants, "idempotency": {}, "limits": {}}
 
@@ -81,17 +94,21 @@ class XeroBooks:
         return tr
 
     def state_view(self, xs: dict) -> dict:
-        """Scenario-format ``xero`` section (first tenant's books at top level, all under ``tenantBooks``)."""
+        """Scenario-format ``xero`` section: the first tenant's books at top level, and every ``tenants[i]``
+        with its own ``Contacts``, ``Invoices`` and ``CreditNotes`` (the first tenant's are the same lists)."""
         x = self.scenario["xero"]
-        out = {"clientId": x["clientId"], "tenants": x["tenants"]}
-        tenants = xs["tenants"]
-        first = tenants[x["tenants"][0]["tenantId"].lower()]
+        books = xs["tenants"]
+        first = books[x["tenants"][0]["tenantId"].lower()]
+        out = {"clientId": x["clientId"]}
         for key in ("Accounts", "TaxRates", "Contacts", "Items", "Invoices", "CreditNotes"):
             out[key] = [storable(r) for r in first[key]]
         if first.get("TrackingCategories"):
             out["TrackingCategories"] = first["TrackingCategories"]
-        if len(tenants) > 1:
-            out["tenantBooks"] = {tid: {k: [storable(r) for r in b[k]] for k in ("Contacts", "Invoices",
-                                                                                  "CreditNotes")}
-                                  for tid, b in tenants.items()}
+        out["tenants"] = []
+        for t in x["tenants"]:
+            mine = books[t["tenantId"].lower()]
+            entry = dict(t)
+            for key in STATE_KEYS:
+                entry[key] = out[key] if mine is first else [storable(r) for r in mine[key]]
+            out["tenants"].append(entry)
         return out
