@@ -59,3 +59,11 @@ def connect(c: httpx2.Client) -> dict:
 def xero_headers(token: str, tenant: str = TENANT) -> dict:
     """Bearer + tenant headers."""
     return {"Authorization": f"Bearer {token}", "xero-tenant-id": tenant, "Accept": "application/json"}
+
+
+def bookkeeper(sandbox, tenant: str = TENANT) -> httpx2.Client:
+    """A bookkeeper's own Xero session on the organisation (a second sign-in): their changes, such as
+    ``POST /Invoices/{id}`` with ``{"Status": "DELETED"}`` or new ``LineItems``, go through the API."""
+    c = client(sandbox)
+    c.headers.update(xero_headers(connect(c)["access_token"], tenant))
+    return c

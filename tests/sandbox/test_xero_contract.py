@@ -13,7 +13,7 @@ import pytest
 
 from depot_gui.sandbox import Sandbox
 
-from .helpers import DEMO, client, connect, xero_headers
+from .helpers import DEMO, bookkeeper, client, connect, xero_headers
 
 API = "/api.xro/2.0"
 ACME = "9a0b1c2d-0000-4000-8000-000000000100"
@@ -38,13 +38,6 @@ def messages(r):
 
 def numbers(sb, status=None):
     return [i["InvoiceNumber"] for i in sb.state()["xero"]["Invoices"] if status is None or i["Status"] == status]
-
-
-def bookkeeper(sb):
-    """A second sign-in (the bookkeeper's own Xero session) on the same organisation."""
-    c = client(sb)
-    c.headers.update(xero_headers(connect(c)["access_token"]))
-    return c
 
 
 # -- partial_commit -------------------------------------------------------------------------------
