@@ -47,7 +47,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # optionally saving that paint as a PNG.
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    # Qt's own options (-style fusion, -platform xcb, -reverse…) are left for QApplication to take;
+    # whatever neither takes is refused in main() as argparse would (issue 22: -style was refused).
+    args, qt_args = parser.parse_known_args(argv)
+    args.qt_args = qt_args
+    args.refuse = parser.error
+    return args
 
 
 class _VersionAction(argparse.Action):
@@ -110,7 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:  # the terminal gets warnings; the log file and view get all
         handler.setLevel(logging.WARNING)
-    app = make_app([sys.argv[0]])
+    created = QApplication.instance() is None
+    app = make_app([sys.argv[0], *args.qt_args])
+    left = [a for a in app.arguments()[1:] if a in args.qt_args] if created else args.qt_args
+    if left:
+        args.refuse(f"unrecognized arguments: {' '.join(left)}")
     install_gui_gc(app)  # cyclic GC on the GUI thread only: never a Qt object destroyed on a worker
     # The window's outline is on screen before the session, httpx2, keyring and the full window are
     # imported (issue 22: first paint within 2x a bare PySide6 window).

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QByteArray, QModelIndex, QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QDate, QEvent, QItemSelectionModel, QKeyCombination, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
     QVBoxLayout, QWidget,
 )
 
 from depot_gui.core.audit import STATUSES
+from depot_gui.core.money import fmt_money
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.models import OBJECT_ROLE
@@ -76,6 +78,7 @@ class InvoiceList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search invoices")
         self.search.textChanged.connect(self.proxy.set_search)
+        self.search.installEventFilter(self)  # the window's Ctrl+E (Export) works from the search box too
         layout.addWidget(self.search)
         row = QHBoxLayout()
         self.status_filter = QComboBox()
@@ -108,7 +111,22 @@ class InvoiceList(QWidget):
         row.addWidget(self.date_from)
         row.addWidget(self.date_to)
         row.addStretch(1)
+        self.shown = QLabel()  # "50 of 200 shown" while a search or filter hides some; a selection's count and sum
+        self.shown.setAccessibleName("Invoices shown and selected")
+        row.addWidget(self.shown)
         layout.addLayout(row)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        """Ctrl+E in the search box is the window's Export, not the line edit's "end of line" (issue 22).
+
+        QLineEdit claims Ctrl+E (an X11 editing key) through ShortcutOverride, so the window's
+        shortcut never fired while the search had focus; End still moves to the end of the line.
+        """
+        if (watched is self.search and event.type() == QEvent.Type.ShortcutOverride
+                and event.keyCombination() == QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_E)):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ data
     def set_rows(self, rows: list[InvoiceRow]) -> None:
@@ -266,10 +284,34 @@ class InvoiceList(QWidget):
         autotask_id = current.data(OBJECT_ROLE) if current.isValid() else None
         if autotask_id != self._shown_id:
             self._emit_current(autotask_id)
+        self._update_shown()
         self.visible_changed.emit()
 
     def _on_proxy_layout_about_to_change(self, *_args) -> None:
         self._row_before = self.view.currentIndex().row()
 
     def _on_selection_changed(self, *_args) -> None:
-        self.selection_changed.emit(self.selected_ids())
+        ids = self.selected_ids()
+        self._update_shown(ids)
+        self.selection_changed.emit(ids)
+
+    def _update_shown(self, selected: list[int] | None = None) -> None:
+        self.shown.setText(self.shown_text(self.selected_ids() if selected is None else selected))
+
+    def shown_text(self, selected: list[int]) -> str:
+        """'50 of 200 shown' while filtering; '3 selected, AUD 4,603.50' for several (one sum per currency)."""
+        parts = []
+        if self.proxy.is_filtering():
+            parts.append(f"{self.proxy.rowCount()} of {self.model.total()} shown")
+        if len(selected) > 1:
+            sums: dict[str, Decimal] = {}
+            for row in (self.model.row_for(i) for i in selected):
+                if row is not None:
+                    try:
+                        amount = Decimal(row.autotask_total)
+                    except (InvalidOperation, TypeError):
+                        continue
+                    sums[row.currency] = sums.get(row.currency, Decimal(0)) + amount
+            money = " + ".join(f"{currency} {fmt_money(total)}".strip() for currency, total in sorted(sums.items()))
+            parts.append(f"{len(selected)} selected, {money}")
+        return " · ".join(parts)
