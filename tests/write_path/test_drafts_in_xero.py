@@ -153,3 +153,21 @@ def test_another_desk_resyncing_after_the_deletion_makes_one_new_draft(tmp_path,
         "It replaces the earlier draft, which was deleted in Xero.")
     assert len(docs) == 1 and docs[0]["InvoiceID"] == again.result.xero_invoice_id != first.result.xero_invoice_id
     assert len(wire.puts()) == 1
+
+
+def test_an_update_without_an_answer_is_not_claimed_and_the_next_sync_reads_it_again(tmp_path, demo_scenario):
+    s, wire = open_desk(tmp_path / "d", demo_scenario)
+    with s:
+        s.syncer().sync(["INV-5001"])
+        item = next(b for b in s.sandbox.state()["autotask"]["entities"]["BillingItems"] if b["invoiceID"] == 5001)
+        s.sandbox.mutate_autotask("BillingItems", item["id"], {"description": "Renamed in Autotask"})
+        s.sandbox.add_fault({"api": "xero", "method": "POST", "path": "/Invoices/", "nth": 1,
+                             "kind": "timeout_after_commit"})
+        [lost] = s.syncer().sync(["INV-5001"])
+        [again] = s.syncer().sync(["INV-5001"])
+        posts = [p for p in wire.sent if p.method == "POST"]
+    assert (lost.action, lost.result.status) == ("failed", "synced")
+    assert lost.message.startswith("Xero could not confirm whether it took the update of INV-5001 (")
+    assert lost.message.endswith("Nothing more was sent. Press Re-sync: it reads the draft in Xero again first.")
+    assert "Updated" not in lost.message
+    assert again.action == "unchanged" and len(posts) == 1  # it had landed: nothing sent again

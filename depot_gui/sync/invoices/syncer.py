@@ -38,7 +38,7 @@ from depot_gui.sync.invoices.audit import Auditor, NothingNamed
 from depot_gui.sync.invoices.contacts_step import with_contacts
 from depot_gui.sync.invoices.outcome import Recorder, SyncOutcome, last_written
 from depot_gui.sync.invoices.reconcile import LookupFailed, Reconciler
-from depot_gui.sync.invoices.writer import Writer
+from depot_gui.sync.invoices.writer import NO_ANSWER_MARK, Writer
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +227,11 @@ class Syncer:
                 "To write Autotask's lines over these edits, sync it again and confirm replacing them "
                 "(depot-sync sync --replace-edits)."))
         answer, problem = self.writer.update(result, doc, payload)
+        if problem.startswith(NO_ANSWER_MARK):
+            return self.recorder.kept(result, doc, (
+                f"Xero could not confirm whether it took the update of {number} "
+                f"({problem.removeprefix(NO_ANSWER_MARK).rstrip('.')}). Nothing more was sent. Press Re-sync: it "
+                "reads the draft in Xero again first."), action="failed")
         if problem or answer is None:
             return self.recorder.kept(result, answer or doc, (
                 f"{number} is in Xero, but Xero did not take the update: {problem.rstrip('.')}. Xero keeps its own "

@@ -30,6 +30,7 @@ from depot_gui.sync.invoices.reconcile import LookupFailed, Reconciler
 
 ROUNDS = 3
 NO_ANSWER = (XeroOutcomeUnknown, XeroServerError, XeroProtocolError)
+NO_ANSWER_MARK = "no answer: "  # an update's problem that leaves its outcome unknown
 Existing = Callable[[AuditResult, dict, bool], SyncOutcome]  # (result, our document, created by this desk?)
 
 
@@ -210,9 +211,9 @@ class Writer:
         try:
             answer = self.conn.xero.update_invoice(xero_id, payload, key)
         except XeroError as exc:
-            state = "unknown" if isinstance(exc, (XeroOutcomeUnknown, XeroProtocolError)) else "failed"
-            self.store.attempts.finish(attempt, state, exc.user_message)
-            return None, exc.user_message
+            unknown = isinstance(exc, NO_ANSWER)
+            self.store.attempts.finish(attempt, "unknown" if unknown else "failed", exc.user_message)
+            return None, (NO_ANSWER_MARK if unknown else "") + exc.user_message
         problem = answer_problem(answer, payload, result.autotask_id) or _older(answer, doc)
         if problem:  # read it back: the answer may be an old one
             try:
@@ -228,4 +229,4 @@ class Writer:
         return answer, ""
 
 
-__all__ = ["ROUNDS", "Writer", "replaced_note"]
+__all__ = ["NO_ANSWER_MARK", "ROUNDS", "Writer", "replaced_note"]
