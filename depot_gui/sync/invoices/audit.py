@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
@@ -25,6 +25,7 @@ from depot_gui.sync.invoices.outcome import last_written
 from depot_gui.sync.invoices.reference_data import load_contacts, load_currencies, load_reference
 from depot_gui.sync.lines_of_business.access import check_lob_access
 from depot_gui.sync.mapping.tracking import load_tracking
+from depot_gui.sync.orgs.routing import by_organisation
 from depot_gui.sync.xero_cache import XeroCache
 
 Progress = Callable[[str, int, int], None]
@@ -60,8 +61,10 @@ class Auditor:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
         overrides: MappingOverrides | None = None,
+        pinned: str | None = None,
     ) -> None:
         self.store = store
+        self.pinned = pinned  # a tenant id: only its invoices are audited (a sync writes through one client)
         self.conn = conn
         self.progress = progress or (lambda message, done, total: None)
         self.cancel = cancel or CancelToken()
@@ -134,6 +137,27 @@ class Auditor:
         self.cancel.check()
         downloads = self._download_items(raw_invoices)
         self.cancel.check()
+        for tenant, group in by_organisation(downloads, self.store, self.conn.tenant_id):
+            if self.pinned is not None and tenant.lower() != self.pinned.lower():
+                results += [self._elsewhere(d, tenant, settings) for d in group]
+                continue
+            with self.pointed_at(tenant):
+                results += self._audit_downloads(group, wanted, settings, record)
+        ref = ReferenceData()
+        if any(not r.organisation for r in results):  # not found in Autotask: where it would have gone
+            load_currencies(self.conn.xero, ref, self.xero_cache(), self.conn.tenant_name)
+            results = [r if r.organisation else replace(r, currency=r.currency or ref.base_currency,
+                                                         organisation=ref.organisation) for r in results]
+        results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
+        log.info("audit of %d invoice(s): %s", len(results),
+                 ", ".join(f"{r.invoice_number} {r.status}" for r in results[:50]) + (" ..." if len(results) > 50 else ""))
+        self.progress("Done", len(downloads), len(downloads))
+        return results
+
+    def _audit_downloads(self, downloads: list[Download], wanted: list[str], settings: Settings,
+                         record: bool) -> list[AuditResult]:
+        """Audit downloaded invoices that all go to the organisation ``self.conn`` points at."""
+        results: list[AuditResult] = []
         if downloads:
             cache = self.xero_cache()
             ref = load_reference(self.conn.autotask,
@@ -218,16 +242,22 @@ class Auditor:
                 results.append(result)
             group.close()
         self.recorded(pending_rows)
-        if any(not r.organisation for r in results):  # not found in Autotask: where it would have gone
-            if not ref.organisation:
-                load_currencies(self.conn.xero, ref, self.xero_cache(), self.conn.tenant_name)
-            results = [r if r.organisation else replace(r, currency=r.currency or ref.base_currency,
-                                                         organisation=ref.organisation) for r in results]
-        results.sort(key=lambda r: (r.invoice_number, r.autotask_id))
-        log.info("audit of %d invoice(s): %s", len(results),
-                 ", ".join(f"{r.invoice_number} {r.status}" for r in results[:50]) + (" ..." if len(results) > 50 else ""))
-        self.progress("Done", total, total)
         return results
+
+    @contextmanager
+    def pointed_at(self, tenant: str) -> Iterator[None]:
+        """While inside, ``self.conn`` is the connections of organisation ``tenant``."""
+        before = self.conn
+        self.conn = before.for_tenant(tenant)
+        try:
+            yield
+        finally:
+            self.conn = before
+
+    def _elsewhere(self, d: Download, tenant: str, settings: Settings) -> AuditResult:
+        name = self.conn.for_tenant(tenant).tenant_name or tenant
+        text = f"Not synced here: its company goes to the Xero organisation {name}; press Re-sync to sync it there."
+        return replace(_error_result(d.invoice.number, d.invoice.id, text, settings), organisation=name)
 
     def _flag_voided_after_sync(self, synced: set[int]) -> None:
         """An invoice voided in Autotask after we synced it: say what to do in Xero."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets as pysecrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
@@ -133,12 +133,39 @@ class Connections:
     # Where the clients report waits ("Waiting for Xero rate limit", seconds); the engine
     # running now points this at its progress callback so the user sees the wait.
     waits: WaitRelay = field(default_factory=lambda: WaitRelay())
+    # Every organisation the Xero sign-in reached (GET /connections: tenantId, tenantName), and how to make
+    # a client for one of them (same token; its own limits). None/empty: only ``tenant_id`` is known.
+    tenants: list[dict] = field(default_factory=list)
+    xero_factory: Callable[[str], XeroClient] | None = None
+    _views: dict = field(default_factory=dict, repr=False)
 
     def close(self) -> None:
-        for client in (self.autotask, self.xero):
+        for client in (self.autotask, self.xero, *(v.xero for v in self._views.values() if v.xero is not self.xero)):
             close = getattr(client, "close", None)
             if close:
                 close()
+
+    def organisations(self) -> list[dict]:
+        """The organisations the sign-in reached ({"tenantId", "tenantName"}; read once when not known yet)."""
+        if not self.tenants:
+            self.tenants = [t for t in self.xero.connections() if t.get("tenantId")] or [
+                {"tenantId": self.tenant_id, "tenantName": self.tenant_name}]
+        return self.tenants
+
+    def for_tenant(self, tenant_id: str) -> "Connections":
+        """The same connections pointed at another organisation (its own Xero client, limits and cache)."""
+        if not tenant_id or tenant_id.lower() == (self.tenant_id or "").lower():
+            return self
+        key = tenant_id.lower()
+        if key not in self._views:
+            if self.xero_factory is None:
+                raise NotConnected("Only one Xero organisation is connected; connect Xero again to reach the others.")
+            name = next((t.get("tenantName", "") for t in self.organisations()
+                         if str(t.get("tenantId", "")).lower() == key), "")
+            view = replace(self, xero=self.xero_factory(tenant_id), tenant_id=tenant_id, tenant_name=name,
+                           extra=self.extra, _views=self._views)
+            self._views[key] = view
+        return self._views[key]
 
     @property
     def zone_name(self) -> str:
@@ -207,14 +234,17 @@ def scenario_connections(
     autotask.discover_zone()
     client_id = scenario["xero"].get("clientId", "")
     manager = sandbox_pkce_tokens(client_id, root, transport, MemoryTokenStore())
-    xero = XeroClient(manager.access_token, None, api_root=root, transport=transport, timeout=timeout, **waits)
+    def make_xero(tenant_id: str | None) -> XeroClient:
+        return XeroClient(manager.access_token, tenant_id, api_root=root, transport=transport, timeout=timeout, **waits)
+
+    xero = make_xero(None)
     tenants = xero.connections()
     if not tenants:
         raise NotConnected("The sandbox's Xero login returned no organisation.")
     xero.tenant_id = tenants[0]["tenantId"]
     return Connections(
         autotask, xero, user["userName"], tenants[0]["tenantId"], tenants[0].get("tenantName", ""),
-        actor="sandbox", sandbox=sandbox, waits=relay,
+        actor="sandbox", sandbox=sandbox, waits=relay, tenants=list(tenants), xero_factory=make_xero,
     )
 
 
@@ -241,7 +271,10 @@ def saved_connections(store: Store, secrets: SecretStore | None = None) -> Conne
     autotask = AutotaskClient(AutotaskCredentials(username, secret, code), on_wait=relay, sleep=relay.sleep)
     autotask.discover_zone()
     manager = oauth.TokenManager(raw.get(K_XERO_CLIENT) or xero_client_id() or "", token_store)
-    xero = XeroClient(manager.access_token, tenant, on_wait=relay, sleep=relay.sleep)
+    def make_xero(tenant_id: str) -> XeroClient:
+        return XeroClient(manager.access_token, tenant_id, on_wait=relay, sleep=relay.sleep)
+
     return Connections(
-        autotask, xero, username, tenant, raw.get(K_XERO_TENANT_NAME, ""), actor=username, waits=relay
+        autotask, make_xero(tenant), username, tenant,
+        raw.get(K_XERO_TENANT_NAME, ""), actor=username, waits=relay, xero_factory=make_xero,
     )

@@ -150,7 +150,21 @@ class Session:
                 raise SessionError(str(exc)) from None
             except (AutotaskError, XeroError) as exc:
                 raise SessionError(exc.user_message, service_failed=True) from None
+            self._conn = self._to_default(self._conn)
         return self._conn
+
+    def _to_default(self, conn: Connections) -> Connections:
+        """The connections pointed at the organisation chosen as the default (`orgs default`), if any."""
+        from depot_gui.sync.orgs.routing import load_routes
+
+        default = load_routes(self.store).default
+        if not default or default.lower() == conn.tenant_id.lower() or conn.xero_factory is None:
+            return conn
+        try:
+            known = {str(t.get("tenantId", "")).lower() for t in conn.organisations()}
+        except XeroError as exc:
+            raise SessionError(exc.user_message, service_failed=True) from None
+        return conn.for_tenant(default) if default.lower() in known else conn
 
     def auditor(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> Auditor:
         from depot_gui.sync.setup import load_mapping_overrides
@@ -162,8 +176,16 @@ class Session:
 
     def syncer(self, progress: Progress | None = None, cancel: CancelToken | None = None, *,
                replace_edits: bool = False) -> Syncer:
-        """``replace_edits``: write Autotask's lines over drafts edited in Xero (asked for, after review)."""
-        return Syncer(self.auditor(progress, cancel), replace_edits=replace_edits)
+        """``replace_edits``: write Autotask's lines over drafts edited in Xero (asked for, after review).
+
+        With companies routed to other organisations, one Syncer per organisation."""
+        from depot_gui.sync.orgs.routed_sync import RoutedSyncer
+        from depot_gui.sync.orgs.routing import load_routes
+
+        auditor = self.auditor(progress, cancel)
+        if load_routes(self.store).companies:
+            return RoutedSyncer(auditor, replace_edits=replace_edits)  # type: ignore[return-value]
+        return Syncer(auditor, replace_edits=replace_edits)
 
     def payments(self, progress: Progress | None = None, cancel: CancelToken | None = None,
                  recheck_paid: bool = False) -> "PaymentsBack":
