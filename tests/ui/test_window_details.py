@@ -68,3 +68,20 @@ def test_qt_options_such_as_style_are_accepted_and_unknown_ones_refused(tmp_path
     refused = subprocess.run([*base, "--demo", "--bogus"], env=env, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines()[-1] == "depot-gui: error: unrecognized arguments: --bogus"
+
+
+def test_columns_left_empty_by_a_first_run_are_fitted_once_rows_come(qtbot):
+    empty = InvoiceList()
+    qtbot.addWidget(empty)
+    assert empty.header_state().isEmpty()  # nothing worth remembering: the next run fits the columns
+    pane = InvoiceList()
+    qtbot.addWidget(pane)
+    default = pane.view.horizontalHeader().sectionSize(1)
+    pane.set_rows([row(1, "Acme Dental Group Pty Ltd", "4177.80")])
+    assert pane.view.horizontalHeader().sectionSize(1) > default  # fitted to "Acme Dental Group Pty Ltd"
+    assert not pane.header_state().isEmpty()
+    again = InvoiceList()
+    qtbot.addWidget(again)
+    again.restore_header(pane.header_state())
+    again.set_rows([row(1, "A", "1.00")])
+    assert again.view.horizontalHeader().sectionSize(1) == pane.view.horizontalHeader().sectionSize(1)  # kept

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QByteArray, QDate, QEvent, QItemSelectionModel, QKeyCombination, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
-    QVBoxLayout, QWidget,
+    QApplication, QVBoxLayout, QWidget,
 )
 
 from depot_gui.core.audit import STATUSES
@@ -58,6 +58,9 @@ class InvoiceList(QWidget):
         header.setSectionsMovable(True)  # the desk may order the columns (remembered with the window)
         header.moveSection(header.visualIndex(Col.STATUS), Col.DATE)  # the status beside the company: no scrolling
         header.moveSection(header.visualIndex(Col.CURRENCY), header.visualIndex(Col.AUTOTASK_TOTAL))  # before the amounts
+        self._laid_out = False  # columns fitted to real rows, or sized/moved by the person: worth remembering
+        header.sectionResized.connect(self._on_header_changed_by_hand)
+        header.sectionMoved.connect(self._on_header_changed_by_hand)
         self.view.setColumnHidden(Col.ORGANISATION, True)  # shown once invoices go to more than one organisation
         self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.view.setAccessibleName("Invoices")
@@ -171,11 +174,22 @@ class InvoiceList(QWidget):
             for col in list(Col)[:-1]:  # the last column stretches to fill
                 width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col))
                 header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
+        self._laid_out = True
+
+    def header_state(self) -> QByteArray:
+        """The columns' order and widths to remember, or nothing while they were never fitted to rows nor
+        set by hand: a layout saved from an empty first run (the wizard cancelled) kept the columns at
+        their defaults for good, "Acme Dental …" and "4,17…" (issue 22)."""
+        return self.view.horizontalHeader().saveState() if self._laid_out else QByteArray()
+
+    def _on_header_changed_by_hand(self, *_args) -> None:
+        if self.view.horizontalHeader().isVisible() and QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._laid_out = True
 
     def restore_header(self, state: QByteArray) -> None:
         """The columns' order and widths as the person left them (never fitted to the text again)."""
         self.view.horizontalHeader().restoreState(state)
-        self._sized = True
+        self._sized = self._laid_out = True
 
     def update_row(self, row: InvoiceRow) -> None:
         """One invoice's row changed: update it in place; if it was current or selected, it stays so."""

@@ -45,7 +45,7 @@ class WindowState(QObject):
         qs.setValue("window/geometry", self.window.saveGeometry())
         qs.setValue("window/state", self.window.saveState())
         qs.setValue("window/splitter", self.splitter.saveState())
-        qs.setValue("window/table_header", self.invoices.view.horizontalHeader().saveState())
+        qs.setValue("window/table_header", self.invoices.header_state())
         qs.sync()
 
 
