@@ -7,6 +7,7 @@ Every ``import`` counts: module-level, inside functions, under ``if TYPE_CHECKIN
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -365,6 +366,20 @@ def test_sandbox_imports_nothing_of_the_app():
         assert "sandbox/probe.py: sandbox must not import" in "\n".join(layer_problems({probe: form})), form
 
 
+DOC_PATH = re.compile(r"`(?:depot_gui/)?((?:core|autotask|xero|store|sync|sandbox|ui|cli)/[\w/.]*)`|`depot_gui/(\w+\.py)`")
+
+
+def missing_doc_paths(text: str) -> list[str]:
+    """The module and folder paths a document names (``sync/invoices/audit.py``, ``ui/window/``) that do not exist."""
+    return sorted({m for pair in DOC_PATH.findall(text) for m in pair if m and not (PKG / m).exists()})
+
+
+def test_the_docs_name_modules_that_exist():
+    root = PKG.parent
+    for doc in ("docs/ARCHITECTURE.md", "README.md"):
+        assert missing_doc_paths((root / doc).read_text()) == [], doc
+
+
 # ---------------------------------------------------------------------------------------------- probes
 def test_probe_a_new_circle_is_found_and_named():
     a, b = PKG / "core" / "probe_a.py", PKG / "core" / "probe_b.py"
@@ -383,6 +398,12 @@ def test_probe_a_module_over_400_lines_is_found():
     probe = PKG / "sync" / "probe.py"
     assert long_modules({probe: "x = 1\n" * 400}) == []
     assert long_modules({probe: "x = 1\n" * 401}) == ["sync/probe.py: 401 lines"]
+
+
+def test_probe_a_stale_path_in_the_docs_is_found():
+    text = "`sync/invoices/audit.py`, `depot_gui/ui/window/`, `sync/batch.py` and `depot_gui/cli.py`"
+    assert missing_doc_paths(text) == ["cli.py", "sync/batch.py"]
+    assert missing_doc_paths("`depot_gui/sync/engine.py` (`core/money.py`)") == ["sync/engine.py"]
 
 
 def test_probe_layer_rules():
