@@ -2,6 +2,7 @@
 organisation only, and its result names the organisation."""
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -80,3 +81,28 @@ def test_unroute_and_default(tmp_path, two, capsys):
     assert [(o["name"], o["default"]) for o in json.loads(out)] == [("Acme MSP Pty Ltd", False), ("Acme MSP NZ Ltd", True)]
     code, out, _ = run(capsys, d, two, "audit", "--json")
     assert {o["xero_organisation"] for o in json.loads(out)} == {"Acme MSP NZ Ltd"}
+
+
+def test_each_organisation_s_own_tax_rate(tmp_path, capsys):
+    sc = json.loads(DEMO_PATH.read_text())
+    nz_rates = [{"Name": "GST on Income (NZ books)", "TaxType": "TAX002", "EffectiveRate": 10.0, "DisplayTaxRate": 10.0,
+                 "Status": "ACTIVE", "CanApplyToRevenue": True},
+                {"Name": "Zero Rated", "TaxType": "ZERORATEDOUTPUT", "EffectiveRate": 0.0, "DisplayTaxRate": 0.0,
+                 "Status": "ACTIVE", "CanApplyToRevenue": True}]
+    sc["xero"]["tenants"].append({"tenantId": NZ, "tenantName": "Acme MSP NZ Ltd", "tenantType": "ORGANISATION",
+                                  "TaxRates": nz_rates})
+    two = tmp_path / "two.json"
+    two.write_text(json.dumps(sc))
+    d = tmp_path / "d"
+    run(capsys, d, two, "orgs", "route", "Acme Dental Group", "Acme MSP NZ Ltd")
+    code, out, _ = run(capsys, d, two, "sync", "INV-5001", "INV-5003", "--json")
+    assert code == 0 and [o["status"] for o in json.loads(out)] == ["synced", "synced"]
+    with Session.open(d, two) as s:
+        conn = s.connections()
+        nz = conn.for_tenant(NZ).xero.invoices_by_number(["INV-5001"])
+        au = conn.for_tenant(AU).xero.invoices_by_number(["INV-5003"])
+        nz_doc = conn.for_tenant(NZ).xero.get_invoice(nz[0]["InvoiceID"])
+        au_doc = conn.for_tenant(AU).xero.get_invoice(au[0]["InvoiceID"])
+    assert {ln["TaxType"] for ln in nz_doc["LineItems"]} == {"TAX002"}
+    assert {ln["TaxType"] for ln in au_doc["LineItems"]} == {"OUTPUT"}
+    assert Decimal(str(nz_doc["Total"])) == Decimal("1633.50")
