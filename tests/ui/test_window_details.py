@@ -85,3 +85,16 @@ def test_columns_left_empty_by_a_first_run_are_fitted_once_rows_come(qtbot):
     again.restore_header(pane.header_state())
     again.set_rows([row(1, "A", "1.00")])
     assert again.view.horizontalHeader().sectionSize(1) == pane.view.horizontalHeader().sectionSize(1)  # kept
+
+
+def test_help_opens_the_user_guide_from_the_installed_package(window, qtbot):
+    from depot_gui.ui.dialogs.user_guide import MISSING, guide_text
+
+    win = window
+    win.commands.act_guide.trigger()
+    text = win.guide.browser.toPlainText()
+    assert text.startswith("How it works\nBefore an invoice goes to Xero, Depot GUI downloads the Autotask invoice")
+    assert "Connecting your own Autotask and Xero" not in text  # that section only
+    win.guide.close()
+    assert guide_text("# Depot GUI\n\n## Install\n\npip install .\n") == MISSING
+    assert guide_text("intro\n## How it works\n\nChecked.\n\n## Next\n\nmore") == "## How it works\n\nChecked."

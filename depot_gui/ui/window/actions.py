@@ -30,7 +30,8 @@ class WindowActions(QObject):
 
     Signals (each: the person asked for it, from the toolbar, a menu or a shortcut):
         refresh_triggered, sync_triggered, resync_triggered, sync_all_triggered, payments_triggered,
-        settings_triggered, repair_triggered, find_triggered, diagnostics_triggered, about_triggered.
+        settings_triggered, repair_triggered, find_triggered, diagnostics_triggered, about_triggered,
+        guide_triggered (Help › User guide).
     """
 
     refresh_triggered = Signal()
@@ -43,6 +44,7 @@ class WindowActions(QObject):
     find_triggered = Signal()
     diagnostics_triggered = Signal()
     about_triggered = Signal()
+    guide_triggered = Signal()
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -111,6 +113,9 @@ class WindowActions(QObject):
         find = self._menu_action(self.menu_view, "&Find invoice", QKeySequence.StandardKey.Find, self.find_triggered)
         find.setStatusTip("Search by invoice number or company")
         help_menu = bar.addMenu("&Help")
+        self.act_guide = self._menu_action(help_menu, "&User guide", QKeySequence.StandardKey.HelpContents,
+                                           self.guide_triggered)
+        self.act_guide.setStatusTip("How Depot GUI checks an invoice before it goes to Xero (no internet needed)")
         self.act_diagnostics = self._menu_action(help_menu, "&Copy diagnostics", None, self.diagnostics_triggered)
         self.act_about = self._menu_action(help_menu, "&About Depot GUI", None, self.about_triggered)
 

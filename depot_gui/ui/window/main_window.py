@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         c.find_triggered.connect(self._on_find_triggered)
         c.diagnostics_triggered.connect(self.copy_diagnostics)
         c.about_triggered.connect(self.show_about)
+        c.guide_triggered.connect(self.show_guide)
         self.invoices.current_changed.connect(self._on_invoices_current_changed)
         self.invoices.selection_changed.connect(self._on_invoices_selection_changed)
         self.invoices.visible_changed.connect(self._on_invoices_visible_changed)
@@ -322,6 +323,13 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.repair_requested.emit()
+
+    def show_guide(self) -> None:
+        """Help › User guide: the README's "How it works", read from the installed package (offline)."""
+        from depot_gui.ui.dialogs.user_guide import UserGuide
+
+        self.guide = UserGuide(self)
+        self.guide.show()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Depot GUI", f"<b>Depot GUI {version()}</b><p>Depot GUI moves invoices from "

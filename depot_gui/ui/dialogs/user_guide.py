@@ -1,0 +1,43 @@
+"""Help › User guide: the README's "How it works", offline, from the installed package's own metadata."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+SECTION = "## How it works"
+MISSING = "The user guide was not installed with this copy of Depot GUI. The README beside the program has it."
+
+
+def guide_text(readme: str | None = None) -> str:
+    """The README's "How it works" section (markdown), up to the next section; read from the installed
+    package (wheel, editable install or frozen bundle all keep the README as the long description)."""
+    if readme is None:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        try:
+            readme = metadata("depot-gui").get("Description") or ""
+        except PackageNotFoundError:
+            readme = ""
+    start = readme.find(SECTION)
+    if start < 0:
+        return MISSING
+    end = readme.find("\n## ", start + len(SECTION))
+    return readme[start:end if end >= 0 else len(readme)].strip()
+
+
+class UserGuide(QDialog):
+    """The guide in a browser-like, read-only pane (no network: all of it is local)."""
+
+    def __init__(self, parent: QWidget | None = None, text: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Depot GUI user guide")
+        self.resize(760, 620)
+        layout = QVBoxLayout(self)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setMarkdown(guide_text() if text is None else text)
+        self.browser.setAccessibleName("User guide")
+        layout.addWidget(self.browser, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
