@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from depot_gui.autotask.client import THREADS_PER_ENDPOINT
 
@@ -38,3 +38,24 @@ def side_by_side(call: Callable[[T], R], items: Iterable[T], width: int = THREAD
     with ThreadPoolExecutor(max_workers=min(width, len(items)), thread_name_prefix="side-by-side") as pool:
         futures = [pool.submit(run, item) for item in items]
     return [f.result() for f in futures]
+
+
+class beside(Generic[R]):  # noqa: N801 - reads as a phrase: with beside(call) as answer
+    """``with beside(call, context) as answer:`` runs ``call()`` on a helper thread (inside
+    ``context()``) while the block runs; leaving the block waits for it. ``answer()`` then gives
+    its answer or raises its exception; when the block itself failed, that failure is the one
+    raised (the helper's is dropped)."""
+
+    def __init__(self, call: Callable[[], R], context: Callable[[], AbstractContextManager] = nullcontext) -> None:
+        def run() -> R:
+            with context():
+                return call()
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside")
+        self._future = self._pool.submit(run)
+
+    def __enter__(self) -> Callable[[], R]:
+        return self._future.result
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)  # never left running behind the caller

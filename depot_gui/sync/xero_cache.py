@@ -17,9 +17,14 @@ which one is ours is for the caller to say.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta, timezone
 
 from depot_gui.store.db import Store
+from depot_gui.sync.side_by_side import side_by_side
+from depot_gui.xero.client import NUMBERS_PER_CALL
+from depot_gui.xero.throttle import CONCURRENT as XERO_AT_ONCE
 
 MARGIN = timedelta(minutes=2)
 STALE = timedelta(hours=12)
@@ -37,11 +42,13 @@ def _kept(contacts) -> dict[str, dict]:
 class XeroCache:
     """One organisation's cached reference data and number checks."""
 
-    def __init__(self, store: Store, xero, tenant_id: str, session: dict | None = None) -> None:
+    def __init__(self, store: Store, xero, tenant_id: str, session: dict | None = None,
+                 carry: Callable[[], Callable[[], AbstractContextManager]] = lambda: nullcontext) -> None:
         self.store = store
         self.xero = xero
         self.tenant = tenant_id or ""
         self.session = session if session is not None else {}
+        self.carry = carry  # the caller's waits and cancel token, for calls made side by side
 
     def _xero_now(self) -> datetime:
         """Xero's time of the last answer (this machine's clock if none yet)."""
@@ -166,9 +173,14 @@ class XeroCache:
             docs.extend(d for d in changed if self._number(d).lower() in wanted)
             seen = {self._number(d).lower() for d in changed}
             self.store.xero_cache.drop(self.tenant, absent_kind, [n for n in absent if n in seen])
-        if unknown:
-            lookup = self.xero.invoices_by_number if kind == "invoice" else self.xero.bulk.credit_notes_by_number
-            docs.extend(lookup(unknown, include_deleted=True))
+        if unknown and kind == "invoice":  # 40 numbers a call, up to Xero's 5 calls at once
+            chunks = [unknown[i:i + NUMBERS_PER_CALL] for i in range(0, len(unknown), NUMBERS_PER_CALL)]
+            for part in side_by_side(lambda chunk: self.xero.invoices_by_number(chunk, include_deleted=True), chunks,
+                                     XERO_AT_ONCE, context=self.carry()):
+                docs.extend(part)
+            marks.append(self._mark_now())
+        elif unknown:
+            docs.extend(self.xero.bulk.credit_notes_by_number(unknown, include_deleted=True))
             marks.append(self._mark_now())
         sales = [d for d in docs if d.get("Type", "ACCREC") in ("ACCREC", "ACCRECCREDIT")]
         live = [d for d in sales if d.get("Status") != "DELETED"]

@@ -59,3 +59,31 @@ def test_a_failed_step_undoes_itself_and_a_failed_group_undoes_everything(tmp_pa
             raise RuntimeError("stop")
     assert store.raw_settings() == {"max_rounding": "1.00"}
     store.close()
+
+
+def test_a_batchs_intents_are_one_transaction_durable_before_its_put(tmp_path, demo_scenario):
+    scenario = write_scale_scenario(demo_scenario, tmp_path / "s.json", 12, 4, credit_every=0)
+    with Session.open(tmp_path / "d", scenario) as s:
+        s.connections()
+        s.auditor().audit()
+        seen: list[str] = []
+        s.store._conn.set_trace_callback(
+            lambda sql: seen.append("intent" if "INSERT INTO sync_attempts" in sql else sql.strip().upper()))
+        other = sqlite3.connect(str(tmp_path / "d" / "depot.sqlite3"))
+        at_put: list[int] = []
+        real_handle = s.sandbox.handle
+
+        def handle(method, url, headers, body=b"", **kw):
+            if method == "PUT" and "/Invoices" in url:
+                seen.append("PUT")
+                at_put.append(other.execute("SELECT COUNT(*) FROM sync_attempts WHERE state='intent'").fetchone()[0])
+            return real_handle(method, url, headers, body, **kw)
+
+        s.sandbox.handle = handle
+        outcomes = s.syncer().sync([f"ME-{k:05d}" for k in range(1, 13)])
+        other.close()
+    assert [o.action for o in outcomes] == ["created"] * 12
+    assert at_put == [12]  # all 12 intents durable (seen from another connection) when the PUT goes
+    first, put = seen.index("intent"), seen.index("PUT")
+    assert seen[first:put].count("intent") == 12
+    assert seen[first:put].count("COMMIT") == 1

@@ -56,3 +56,22 @@ def test_the_callers_progress_and_cancel_token_reach_the_helper_threads():
     assert sorted(heard) == [("waiting 0", 1.0), ("waiting 1", 1.0), ("waiting 2", 1.0), ("waiting 3", 1.0)]
     side_by_side(lambda i: relay(f"nobody listens {i}", 1.0), range(2), context=relay.carry())
     assert len(heard) == 4
+
+
+def test_beside_runs_while_the_caller_works_and_hands_over_its_answer_or_failure():
+    from depot_gui.sync.side_by_side import beside
+
+    started = time.monotonic()
+    with beside(lambda: (time.sleep(0.5), "looked up")[1]) as answer:
+        time.sleep(0.5)  # the caller's own work meanwhile
+    assert answer() == "looked up"
+    assert time.monotonic() - started < 0.9  # side by side, not one after the other (1.0 s)
+    with beside(lambda: 1 / 0) as failing:
+        pass
+    with pytest.raises(ZeroDivisionError):
+        failing()
+    ended = []
+    with pytest.raises(KeyError):  # the block's own failure is told; the helper still ended first
+        with beside(lambda: (time.sleep(0.3), ended.append("helper"), 1 / 0)):
+            raise KeyError("block")
+    assert ended == ["helper"]

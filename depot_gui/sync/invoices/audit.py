@@ -26,6 +26,7 @@ from depot_gui.sync.invoices.reference_data import load_contacts, load_currencie
 from depot_gui.sync.lines_of_business.access import check_lob_access
 from depot_gui.sync.mapping.tracking import load_tracking
 from depot_gui.sync.orgs.routing import by_organisation
+from depot_gui.sync.side_by_side import beside
 from depot_gui.sync.xero_cache import XeroCache
 
 Progress = Callable[[str, int, int], None]
@@ -158,19 +159,20 @@ class Auditor:
                          record: bool) -> list[AuditResult]:
         """Audit downloaded invoices that all go to the organisation ``self.conn`` points at."""
         results: list[AuditResult] = []
-        if downloads:
-            cache = self.xero_cache()
-            ref = load_reference(self.conn.autotask,
-                                 {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
-            load_contacts(ref, cache)
-            load_currencies(self.conn.xero, ref, cache, self.conn.tenant_name)
-            ref.contact_links = self.store.contact_links.of(self.conn.tenant_id)
-            load_tracking(self.conn.xero, ref, self.overrides)
-        else:
+        # Xero's documents under these numbers are looked up beside the reference downloads
+        with beside(lambda: self._find_in_xero(downloads), self.conn.waits.carry()) as found_in_xero:
             ref = ReferenceData()
-        self.cancel.check()
-        holders = self._shared_numbers(downloads, wanted, ref)
-        existing = self._find_in_xero(downloads)
+            if downloads:
+                cache = self.xero_cache()
+                ref = load_reference(self.conn.autotask,
+                                     {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
+                load_contacts(ref, cache)
+                load_currencies(self.conn.xero, ref, cache, self.conn.tenant_name)
+                ref.contact_links = self.store.contact_links.of(self.conn.tenant_id)
+                load_tracking(self.conn.xero, ref, self.overrides)
+            self.cancel.check()
+            holders = self._shared_numbers(downloads, wanted, ref)
+        existing = found_in_xero()
         server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
         total = len(downloads)
         first_pass: dict[int, AuditResult] = {}
@@ -303,7 +305,7 @@ class Auditor:
 
     def xero_cache(self) -> XeroCache:
         """This organisation's cached Xero reference data (the session remembers what it read)."""
-        return XeroCache(self.store, self.conn.xero, self.conn.tenant_id, self.conn.extra)
+        return XeroCache(self.store, self.conn.xero, self.conn.tenant_id, self.conn.extra, self.conn.waits.carry)
 
     def _find_in_xero(self, downloads: list[Download]) -> dict[str, list[dict]]:
         """Every Xero document under each number (``find_in_xero``'s answer) in a few calls: invoices

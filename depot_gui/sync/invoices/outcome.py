@@ -14,6 +14,7 @@ from depot_gui.core.audit import CONFLICT, ERROR, READY, SYNCED, AuditResult
 from depot_gui.core.money import fmt2, to_decimal
 from depot_gui.core.ownership import document_facts, foreign_document_text
 from depot_gui.core.written import doc_id, doc_number
+from depot_gui.sync.side_by_side import side_by_side
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,14 @@ class Recorder:
     def __init__(self, store, conn) -> None:
         self.store = store
         self.conn = conn
+        self._stamped: dict[int, str] = {}  # Autotask invoices stamped ahead: what the stamp said
+
+    def stamp_ahead(self, results: list[AuditResult]) -> None:
+        """Stamp these Autotask invoices now, side by side (Autotask: 3 at once per endpoint);
+        :meth:`done` then says what each stamp said instead of stamping one after another."""
+        due = [r for r in results if r.autotask_id not in self._stamped]
+        notes = side_by_side(self._stamp, due, context=self.conn.waits.carry())
+        self._stamped.update((r.autotask_id, note) for r, note in zip(due, notes))
 
     def close_open(self, autotask_id: int, xero_id: str | None, state: str = "reconciled",
                    message: str = "Found in Xero when reconciling.") -> None:
@@ -88,7 +97,9 @@ class Recorder:
         if action in ("created", "updated"):
             message += self._total_check(result, doc)
         if action != "unchanged" or not result.extra.get("stamped", False):
-            stamp = self._stamp(result)  # also retries a stamp that failed or never happened
+            stamp = self._stamped.pop(result.autotask_id, None)
+            if stamp is None:
+                stamp = self._stamp(result)  # also retries a stamp that failed or never happened
             if stamp:
                 message += " " + stamp
         self.store.mark_synced(result.autotask_id, xero_id, str(doc.get("Status") or ""), message)

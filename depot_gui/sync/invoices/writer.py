@@ -84,9 +84,10 @@ class Writer:
             items = [(r.autotask_id, payloads[r.autotask_id], gone.get(r.autotask_id, ())) for r in pending]
             base = create_base(self.conn.tenant_id, kind, items)
             key = create_key(self.conn.tenant_id, kind, items, self._round(base, [r.autotask_id for r in pending]))
-            attempts = {r.autotask_id: self.store.attempts.begin(r.autotask_id, r.invoice_number, key, "create",
-                                                                 jsonable(payloads[r.autotask_id]), self.conn.actor)
-                        for r in pending}
+            with self.store.grouped():  # the batch's intents: one transaction, durable before its PUT
+                attempts = {r.autotask_id: self.store.attempts.begin(r.autotask_id, r.invoice_number, key, "create",
+                                                                     jsonable(payloads[r.autotask_id]), self.conn.actor)
+                            for r in pending}
             try:
                 answers = send([payloads[r.autotask_id] for r in pending], key)
             except XeroRateLimited as exc:
@@ -124,6 +125,17 @@ class Writer:
     def _read_answers(self, pending, answers, attempts, payloads, gone, outcomes, existing) -> None:
         again: list[AuditResult] = []
         unique: list[AuditResult] = []
+        # the Autotask stamps of what landed go side by side first; then the batch is recorded in
+        # one transaction (no network call inside)
+        self.recorder.stamp_ahead([r for r, el in zip(pending, answers) if el.ok and not answer_problem(
+            el.answer, payloads[r.autotask_id], r.autotask_id, gone.get(r.autotask_id, ()))])
+        with self.store.grouped():
+            self._record_answers(pending, answers, attempts, payloads, gone, outcomes, again, unique)
+        if not again and not unique:
+            return
+        self._look_again(again, unique, payloads, gone, outcomes, existing)
+
+    def _record_answers(self, pending, answers, attempts, payloads, gone, outcomes, again, unique) -> None:
         for r, el in zip(pending, answers):
             aid = r.autotask_id
             if el.ok:
@@ -143,8 +155,8 @@ class Writer:
                 message = "Xero refused the invoice: " + "; ".join(el.errors)
                 self.store.attempts.finish(attempts[aid], "failed", message, {"errors": el.errors})
                 outcomes[aid] = self.recorder.failed(r, message)
-        if not again and not unique:
-            return
+
+    def _look_again(self, again, unique, payloads, gone, outcomes, existing) -> None:
         try:
             seen = self.reconciler.again(again + unique)
         except LookupFailed as exc:
