@@ -23,6 +23,8 @@ def test_a_company_s_currency():
     assert invoice_currency(None, ROWS, "AUD") == InvoiceCurrency("AUD")  # no currencyID: base
     assert invoice_currency(2, {}, "AUD") == InvoiceCurrency("AUD")  # no Currencies rows: base
     assert invoice_currency(1, ROWS, "AUD") == InvoiceCurrency("AUD")  # the internal currency: base
+    internal_usd = {1: AutotaskCurrency(1, "USD", None, True)}  # the contract: internal means Xero's base currency
+    assert invoice_currency(1, internal_usd, "AUD") == InvoiceCurrency("AUD")
     assert invoice_currency(2, ROWS, "AUD") == InvoiceCurrency("NZD", D("1.085"))
     unknown = invoice_currency(9, ROWS, "AUD")
     assert unknown.code == "" and "currency 9" in unknown.unknown
