@@ -65,20 +65,12 @@ CORE_CLOCK_CALLS = {"now", "utcnow", "today"}  # datetime.now(), datetime.utcnow
 
 MAX_LINES = 400
 
-# What is still wrong on main while issue 18 is under way, each with who removes it. The tests fail on
-# anything new and on a line here that is no longer true (delete it then). The end state: all empty.
+# Exceptions to the rules above, each with who removes it; empty: main keeps every rule. The tests fail
+# on anything new and on a line here that is no longer true (delete it then).
 ALLOWED_CYCLES: set[tuple[str, str]] = set()  # (importer, imported): the import that closes a circle
 ALLOWED_VIOLATIONS: set[str] = set()  # problem lines as test_layers_import_one_way prints them
 ALLOWED_LONG: set[str] = set()  # modules over MAX_LINES, path under depot_gui/
-ALLOWED_PRIVATE: set[str] = {  # private names imported from another module, as the test prints them
-    # struct-front, once sandbox-contract and pace have landed their sandbox work
-    "sandbox/sandbox.py: _Validator from depot_gui.sandbox.scenario",
-    "sandbox/scenario_types.py: _FIELDS from depot_gui.sandbox.autotask.meta",
-    "sandbox/xero/api.py: _CLASS from depot_gui.sandbox.xero.books",
-    "sandbox/xero/api.py: _is_uuid from depot_gui.sandbox.xero.contacts",
-    "sandbox/xero/document_rules.py: _canon from depot_gui.sandbox.xero.lines",
-    "sandbox/xero/document_rules.py: _num from depot_gui.sandbox.xero.lines",
-}
+ALLOWED_PRIVATE: set[str] = set()  # private names imported from another module, as the test prints them
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,8 @@ class Sandbox:
 
     def add_fault(self, fault: dict) -> None:
         """Test hook: inject a fault (same shape as the scenario's ``faults`` entries)."""
-        from depot_gui.sandbox.scenario import _Validator
-        _Validator(Path("<add_fault>")).fault(fault, "$")
+        from depot_gui.sandbox.scenario import Validator
+        Validator(Path("<add_fault>")).fault(fault, "$")
         with self.store.transaction(("faults",)) as data:
             data["faults"]["added"].append(dict(fault))
 

@@ -74,7 +74,7 @@ def load_scenario(path: str | Path) -> dict:
         raise ScenarioError(p, "$", f"not a usable number: {str(exc)[:80]}") from None
     check_bounds(p, data)
     data = strip_comments(data)
-    _Validator(p).scenario(data)
+    Validator(p).scenario(data)
     if "name" not in data:
         data["name"] = p.stem
     return data
@@ -103,7 +103,7 @@ def check_bounds(file: str | Path, data: object) -> None:
                 raise ScenarioError(file, path, f"the number {_show(value)} has more than {MAX_DECIMALS} decimals")
 
 
-class _Validator:
+class Validator:
     """Walks a parsed scenario and raises ScenarioError at the first problem."""
 
     def __init__(self, file: Path) -> None:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from depot_gui.sandbox.autotask.meta import _FIELDS
+from depot_gui.sandbox.autotask.meta import FIELDS
 
 FIELD_TYPES: dict[str, dict[str, str]] = {
-    entity: dict(spec.split(":") for spec in specs.split()) for entity, specs in _FIELDS.items()
+    entity: dict(spec.split(":") for spec in specs.split()) for entity, specs in FIELDS.items()
 }
 _WORDS = {"string": "a string", "integer": "a whole number", "long": "a whole number", "double": "a JSON number",
           "boolean": "true or false"}

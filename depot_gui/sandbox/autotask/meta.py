@@ -7,7 +7,7 @@ from decimal import Decimal
 from depot_gui.sandbox.clock import is_iso_datetime
 
 # Standard entities (served even when the scenario has no rows) and their documented fields.
-_FIELDS = {
+FIELDS = {
     "Invoices": "id:long batchID:integer comments:string companyID:integer createDateTime:datetime "
                 "creatorResourceID:integer dueDate:datetime fromDate:datetime toDate:datetime "
                 "invoiceDateTime:datetime invoiceEditorTemplateID:integer invoiceNumber:string "
@@ -59,7 +59,7 @@ _FIELDS = {
                  "organizationalLevelAssociationID:integer purchaseOrderNumber:string setupFee:double "
                  "setupFeeBillingCodeID:integer",
 }
-STANDARD_ENTITIES = tuple(_FIELDS)
+STANDARD_ENTITIES = tuple(FIELDS)
 # Entities whose rows carry a line of business the API user may not see (scenario.md).
 LOB_ENTITIES = ("BillingItems", "Contracts")
 # Fields that exist but cannot be used in a filter (the real API errors).
@@ -139,7 +139,7 @@ class EntityMeta:
     def __init__(self, name: str, rows: list[dict], picklist_overrides: dict | None = None) -> None:
         self.name = name
         self.types: dict[str, str] = {}
-        for spec in _FIELDS.get(name, "id:long").split():
+        for spec in FIELDS.get(name, "id:long").split():
             field, typ = spec.split(":")
             self.types[field] = typ
         for row in rows:

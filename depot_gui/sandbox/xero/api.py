@@ -6,8 +6,8 @@ import hashlib
 
 from depot_gui.sandbox.http.messages import Request, Response
 from depot_gui.sandbox.limits import XeroLimits
-from depot_gui.sandbox.xero.books import _CLASS, XeroBooks
-from depot_gui.sandbox.xero.contacts import CONTACT_FIELDS, ContactBook, XeroContacts, _is_uuid
+from depot_gui.sandbox.xero.books import ACCOUNT_CLASS, XeroBooks
+from depot_gui.sandbox.xero.contacts import CONTACT_FIELDS, ContactBook, XeroContacts, is_uuid
 from depot_gui.sandbox.xero.document_rules import CREDIT_NOTE, INVOICE
 from depot_gui.sandbox.xero.document_routes import XeroDocuments
 from depot_gui.sandbox.xero.identity import XeroIdentity, problem
@@ -16,7 +16,7 @@ from depot_gui.sandbox.xero.where import WhereError
 from depot_gui.sandbox.xero.wire import TRUE, XeroWire, element_error, not_found, simple_error, validation_error
 
 # The names below moved to the modules above; importing them from here still works.
-__all__ = ["CONTACT_FIELDS", "TRUE", "_CLASS", "ContactBook", "XeroAPI", "_is_uuid", "element_error", "simple_error",
+__all__ = ["CONTACT_FIELDS", "TRUE", "ACCOUNT_CLASS", "ContactBook", "XeroAPI", "is_uuid", "element_error", "simple_error",
            "validation_error"]
 
 

@@ -11,7 +11,7 @@ from depot_gui.sandbox.xero.numbers import parse_number
 from depot_gui.sandbox.xero.payments import seed_payment
 from depot_gui.sandbox.xero.tracking import seed_categories
 
-_CLASS = {"REVENUE": "REVENUE", "SALES": "REVENUE", "OTHERINCOME": "REVENUE", "EXPENSE": "EXPENSE",
+ACCOUNT_CLASS = {"REVENUE": "REVENUE", "SALES": "REVENUE", "OTHERINCOME": "REVENUE", "EXPENSE": "EXPENSE",
           "DIRECTCOSTS": "EXPENSE", "OVERHEADS": "EXPENSE", "DEPRECIATN": "EXPENSE", "EQUITY": "EQUITY",
           "CURRLIAB": "LIABILITY", "LIABILITY": "LIABILITY", "TERMLIAB": "LIABILITY", "PAYG": "LIABILITY"}
 
@@ -76,8 +76,8 @@ class XeroBooks:
                "ShowInExpenseClaims": False, "HasAttachments": False, "AddToWatchlist": False,
                "UpdatedDateUTC": naive_iso(now)}
         acc.update(a)
-        if "Class" not in acc and acc.get("Type") in _CLASS:
-            acc["Class"] = _CLASS[acc["Type"]]
+        if "Class" not in acc and acc.get("Type") in ACCOUNT_CLASS:
+            acc["Class"] = ACCOUNT_CLASS[acc["Type"]]
         return acc
 
     @staticmethod

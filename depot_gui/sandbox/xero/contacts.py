@@ -117,7 +117,7 @@ class XeroContacts:
         if req.method == "GET":
             rows = books["Contacts"]
             if sub is not None:
-                found = book.by_id(sub) if _is_uuid(sub) else book.by_number(sub)
+                found = book.by_id(sub) if is_uuid(sub) else book.by_number(sub)
                 if found is None:
                     return not_found()
                 return Response.json(200, self.envelope("Contacts", [self.render_contact(found)], now))
@@ -187,7 +187,7 @@ class XeroContacts:
         return self.write_result(req, "Contacts", results, failures, now)
 
 
-def _is_uuid(text: str) -> bool:
+def is_uuid(text: str) -> bool:
     """Whether ``text`` parses as a UUID."""
     try:
         uuid.UUID(text)

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from depot_gui.sandbox.clock import naive_iso, parse_any_date
 from depot_gui.sandbox.xero.document_wire import CREDIT_NOTE, INVOICE, Kind, render_contact_ref, render_document, storable, xero_date
-from depot_gui.sandbox.xero.lines import Q4, ZERO, Org, _canon, _num, build_lines, same_lines, totals
+from depot_gui.sandbox.xero.lines import Q4, ZERO, Org, canon, num, build_lines, same_lines, totals
 from depot_gui.sandbox.xero.numbers import parse_number
 
 __all__ = ["CONTENT_KEYS", "CREDIT_NOTE", "EDITABLE_STATUSES", "INVOICE", "LINE_AMOUNT_TYPES", "Q4", "TRANSITIONS",
            "ZERO", "Kind", "Org", "build_document", "build_lines", "render_contact_ref", "render_document",
-           "same_lines", "storable", "totals", "xero_date", "_canon", "_num"]
+           "same_lines", "storable", "totals", "xero_date", "canon", "num"]
 
 LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 EDITABLE_STATUSES = ("DRAFT", "SUBMITTED")

@@ -33,7 +33,7 @@ class Org:
         return next((t for t in self.tenant["TaxRates"] if t["TaxType"].upper() == tax_type.upper()), None)
 
 
-def _num(value: object, what: str, errors: list[str]) -> Decimal | None:
+def num(value: object, what: str, errors: list[str]) -> Decimal | None:
     """A request number as Decimal (None when absent); records a validation error when not a number."""
     if value is None:
         return None
@@ -65,11 +65,11 @@ def build_lines(lines_in: object, amount_types: str, doc_type: str, org: Org, er
         if not isinstance(raw, dict):
             errors.append("Each line item must be an object.")
             continue
-        q = _num(raw.get("Quantity"), "quantity", errors)
-        u = _num(raw.get("UnitAmount"), "unit amount", errors)
-        given = _num(raw.get("LineAmount"), "line amount", errors)
-        dr = _num(raw.get("DiscountRate"), "discount rate", errors)
-        da = _num(raw.get("DiscountAmount"), "discount amount", errors)
+        q = num(raw.get("Quantity"), "quantity", errors)
+        u = num(raw.get("UnitAmount"), "unit amount", errors)
+        given = num(raw.get("LineAmount"), "line amount", errors)
+        dr = num(raw.get("DiscountRate"), "discount rate", errors)
+        da = num(raw.get("DiscountAmount"), "discount amount", errors)
         desc = raw.get("Description")
         if q is None and u is None:
             if given is not None:
@@ -171,11 +171,11 @@ def same_lines(a: list[dict], b: list[dict]) -> bool:
     """Whether two line lists carry the same content."""
     keys = ("Description", "Quantity", "UnitAmount", "LineAmount", "AccountCode", "TaxType", "ItemCode",
             "DiscountRate", "DiscountAmount")
-    norm = lambda ls: [tuple(_canon(ln.get(k)) for k in keys) for ln in ls]  # noqa: E731
+    norm = lambda ls: [tuple(canon(ln.get(k)) for k in keys) for ln in ls]  # noqa: E731
     return norm(a) == norm(b)
 
 
-def _canon(v: object) -> object:
+def canon(v: object) -> object:
     """Comparable form (Decimals normalised)."""
     return v.normalize() if isinstance(v, Decimal) else v
 
