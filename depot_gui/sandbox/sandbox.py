@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import time
 from pathlib import Path
@@ -51,6 +52,10 @@ DEFAULT_OPTIONS = {
     "refresh_grace_seconds": 1800,
     "hold_seconds": 120.0,               # loopback: longest a timeout_after_commit connection is held
     "autotask_paid_date_writable": True,  # Invoices.paidDate isReadOnly false (True) or true (False)
+    "autotask_invoice_pdf_wrapped": False,  # Invoices/{id}/InvoicePdf: the file model bare or in "item"
+    "xero_attachment_max_bytes": 10 * 1024 * 1024,  # one attachment at most (Xero: 10 MB)
+    "xero_attachments_per_document": 10,   # attachments on one document at most
+    "xero_daily_email_limit": 1000,        # invoice emails per organisation per UTC day
 }
 
 
@@ -159,6 +164,11 @@ class Sandbox:
         with self.store.transaction(("autotask",)) as data:
             bucket = data["autotask"]["changes"].setdefault(canon, {}).setdefault(str(item_id), {})
             bucket.update(fields)
+
+    def set_invoice_pdf(self, invoice_id: int, data: bytes) -> None:
+        """Test hook: the bytes Autotask's ``Invoices/{id}/InvoicePdf`` answers for ``invoice_id``."""
+        with self.store.transaction(("autotask",)) as state:
+            state["autotask"].setdefault("pdfs", {})[str(invoice_id)] = base64.b64encode(data).decode("ascii")
 
     def revoke_connection(self, tenant_id: str | None = None) -> int:
         """Test hook: disconnect a tenant (all when None) as if the user removed the app in Xero."""

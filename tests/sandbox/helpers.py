@@ -46,10 +46,10 @@ def code_from(resp: httpx2.Response) -> str:
     return parse_qs(urlsplit(resp.headers["location"]).query)["code"][0]
 
 
-def connect(c: httpx2.Client) -> dict:
-    """Run the whole PKCE flow; returns the token response JSON."""
+def connect(c: httpx2.Client, **over) -> dict:
+    """Run the whole PKCE flow (``over``: authorize parameters, e.g. ``scope``); returns the token response JSON."""
     verifier, challenge = pkce_pair()
-    code = code_from(authorize(c, challenge))
+    code = code_from(authorize(c, challenge, **over))
     r = c.post("/connect/token", data={"grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code,
                                        "redirect_uri": REDIRECT, "code_verifier": verifier})
     assert r.status_code == 200, r.text

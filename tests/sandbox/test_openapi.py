@@ -97,3 +97,25 @@ def test_part_paid_and_paid_invoices_validate(spec, xero):
     paid = plain(c.get(f"/api.xro/2.0/Invoices/{inv_id}"))
     validate(spec, "Invoices", paid)
     assert (paid["Invoices"][0]["Status"], len(paid["Invoices"][0]["Payments"])) == ("PAID", 2)
+
+
+def test_attachments_and_online_invoice_validate(spec, demo):
+    from .helpers import SCOPE, client, connect, xero_headers
+    c = client(demo)
+    c.headers.update(xero_headers(connect(c, scope=SCOPE + " accounting.attachments")["access_token"]))
+    inv_id = plain(c.put("/api.xro/2.0/Invoices?unitdp=4", json={"Invoices": [INVOICE]}))["Invoices"][0]["InvoiceID"]
+    url = f"/api.xro/2.0/Invoices/{inv_id}/Attachments/AT-5005.pdf?IncludeOnline=true"
+    added = plain(c.put(url, content=b"%PDF-1.4\n%%EOF\n", headers={"Content-Type": "application/pdf"}))
+    validate(spec, "Attachments", added)
+    assert added["Attachments"][0]["IncludeOnline"] is True
+    validate(spec, "Attachments", plain(c.post(url, content=b"%PDF-1.4 v2\n%%EOF\n")))
+    validate(spec, "Attachments", plain(c.get(f"/api.xro/2.0/Invoices/{inv_id}/Attachments")))
+    validate(spec, "OnlineInvoices", plain(c.get(f"/api.xro/2.0/Invoices/{inv_id}/OnlineInvoice")))
+    validate(spec, "Invoices", plain(c.get(f"/api.xro/2.0/Invoices/{inv_id}")))
+    too_big = c.put(url, content=b"x" * (10 * 1024 * 1024 + 1))
+    validate(spec, "Error", plain(too_big, 413))
+    draft = plain(c.put("/api.xro/2.0/Invoices", json={"Invoices": [dict(INVOICE, InvoiceNumber="INV-OB",
+                                                                          Status="DRAFT")]}))
+    validate(spec, "Error", plain(c.get(f"/api.xro/2.0/Invoices/{draft['Invoices'][0]['InvoiceID']}/OnlineInvoice"), 400))
+    validate(spec, "Error", plain(c.post(f"/api.xro/2.0/Invoices/{inv_id}/Email", json={}), 400))  # no email address
+    c.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from depot_gui.sandbox.autotask.gate import THREAD_LIMIT_MESSAGE, THRESHOLD_WINDOW_MINUTES, AutotaskGate, errors, framework_error
+from depot_gui.sandbox.autotask.invoice_pdf import invoice_pdf
 from depot_gui.sandbox.autotask.meta import STANDARD_ENTITIES, EntityMeta
 from depot_gui.sandbox.autotask.pages import AutotaskQueries
 from depot_gui.sandbox.autotask.filters import QueryError
@@ -143,6 +144,8 @@ class AutotaskAPI(AutotaskGate, AutotaskQueries, AutotaskRecords):
             if m != "GET":
                 return self.bad_method(m)
             return self.get_by_id(entity, raw[0], st)
+        if entity == "Invoices" and len(rest) == 2 and rest[1] == "invoicepdf":
+            return invoice_pdf(self, req, raw[0], st)
         return self.not_found(req)
 
     def state_view(self, st: dict) -> dict:

@@ -11,6 +11,7 @@ from depot_gui.sandbox.xero.contacts import CONTACT_FIELDS, ContactBook, XeroCon
 from depot_gui.sandbox.xero.document_rules import CREDIT_NOTE, INVOICE
 from depot_gui.sandbox.xero.document_routes import XeroDocuments
 from depot_gui.sandbox.xero.identity import XeroIdentity, problem
+from depot_gui.sandbox.xero.invoice_extras import InvoiceExtras
 from depot_gui.sandbox.xero.tracking import listed
 from depot_gui.sandbox.xero.where import WhereError
 from depot_gui.sandbox.xero.wire import TRUE, XeroWire, element_error, not_found, simple_error, validation_error
@@ -35,6 +36,7 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
         self.identity = identity
         self.limits = XeroLimits(options)
         self.provider = scenario["xero"].get("appName", "Depot GUI")
+        self.extras = InvoiceExtras(options, self.envelope)
 
     # -- routing ---------------------------------------------------------------------------------
 
@@ -77,7 +79,7 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
             return self.identity.connections(req, data, now, self.limits.app_only(xs, now.timestamp()))
         if len(segs) < 3 or segs[1] != "2.0":
             return not_found()
-        _, fail = self.identity.bearer(req, data["identity"], now)
+        grant, fail = self.identity.bearer(req, data["identity"], now)
         if fail:
             return fail
         tenant_id = (req.headers.get("xero-tenant-id") or "").strip().lower()
@@ -90,7 +92,7 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
         if limited:
             headers.update({"Retry-After": str(limited["retry"]), "X-Rate-Limit-Problem": limited["name"]})
             return problem(429, "Too Many Requests", f"Rate limit exceeded ({limited['name']})", headers)
-        resp = self.idempotent(req, xs, tenant_id, now, lambda: self.route(req, segs[2:], books, now))
+        resp = self.idempotent(req, xs, tenant_id, now, lambda: self.route(req, segs[2:], books, now, grant, tenant_id))
         resp.headers.update(headers)
         return resp
 
@@ -123,9 +125,12 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
             store[key] = {"fingerprint": fingerprint, "at": ts, "response": resp.to_dict()}
         return resp
 
-    def route(self, req: Request, rest: list[str], books: dict, now) -> Response:
+    def route(self, req: Request, rest: list[str], books: dict, now, grant: dict | None = None,
+              tenant_id: str = "") -> Response:
         """Dispatch by resource."""
         resource = rest[0].lower()
+        if resource == "invoices" and len(rest) > 2:
+            return self.extras.route(req, rest[1:], books, grant, tenant_id, now)
         sub = rest[1] if len(rest) > 1 else None
         if len(rest) > 2:
             return not_found()

@@ -111,4 +111,9 @@ class XeroBooks:
             for key in STATE_KEYS:
                 entry[key] = out[key] if mine is first else [storable(r) for r in mine[key]]
             out["tenants"].append(entry)
+        if first.get("SentEmails"):  # the first tenant's invoice emails sent (POST /Invoices/{id}/Email)
+            out["SentEmails"] = first["SentEmails"]
+        if any(first.get("Attachments", {}).values()):  # per InvoiceID, without the files' content
+            out["Attachments"] = {inv: [{k: v for k, v in a.items() if k != "Data"} for a in atts]
+                                  for inv, atts in first["Attachments"].items() if atts}
         return out

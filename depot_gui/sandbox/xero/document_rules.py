@@ -112,6 +112,8 @@ def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs
     for key in ("Reference", "Url", "BrandingThemeID", "SentToContact", "ExpectedPaymentDate"):
         if key in el:
             doc[key] = el[key]
+    if el.get("SentToContact") is True and status not in ("AUTHORISED", "PAID") and not org.trusted:
+        errors.append("SentToContact can only be set on an approved invoice.")
     doc["CurrencyCode"], doc["CurrencyRate"] = _currency(el, base, org, errors)
     number = el.get(kind.number_key, base.get(kind.number_key))
     if number in (None, "") and doc_type in ("ACCREC", "ACCRECCREDIT"):

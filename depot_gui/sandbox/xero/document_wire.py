@@ -72,7 +72,7 @@ def render_document(kind: Kind, doc: dict, unitdp: int, contacts_by_id: dict, su
         out["RemainingCredit"] = doc.get("RemainingCredit", doc["AmountDue"])
     out["CurrencyRate"] = doc.get("CurrencyRate", Decimal(1))
     out["IsDiscounted"] = bool(doc.get("TotalDiscount"))
-    out["HasAttachments"] = False
+    out["HasAttachments"] = bool(doc.get("HasAttachments"))
     out["HasErrors"] = False
     out["Contact"] = render_contact_ref(doc.get("Contact"), contacts_by_id)
     out["Date"], out["DateString"] = xero_date(doc.get("Date"))
