@@ -15,6 +15,7 @@ import httpx2
 from depot_gui.core import wire as _wire
 from depot_gui.xero._mapping import body_json, element_errors, status_error, transport_error
 from depot_gui.xero.bulk import XeroBulk
+from depot_gui.xero.finishing import XeroFinishing
 from depot_gui.xero.query import check_idempotency_key, where_equals
 from depot_gui.xero.throttle import Throttle
 from depot_gui.xero.dates import parse_xero_date, parse_xero_datetime
@@ -46,7 +47,8 @@ def random_jitter(delay: float) -> float:
 class XeroClient:
     """Synchronous Xero Accounting client for one tenant; safe to share between threads.
 
-    ``bulk`` holds the month-end calls whose count does not grow per invoice (``xero.bulk``)."""
+    ``bulk`` holds the month-end calls whose count does not grow per invoice (``xero.bulk``);
+    ``finishing`` the steps after a sync: attachments, email, mark sent, online link (``xero.finishing``)."""
 
     def __init__(
         self,
@@ -80,6 +82,7 @@ class XeroClient:
         self._lock = threading.Lock()
         self._last_token = ""
         self.bulk = XeroBulk(self)
+        self.finishing = XeroFinishing(self)
 
     def close(self) -> None:
         """Close the underlying HTTP connection pool."""
@@ -218,6 +221,12 @@ class XeroClient:
         data = self._request("GET", self._url(path), params=params, headers=headers, what=path)
         return self._records(data, key)
 
+    def call(self, method: str, path: str, *, body: Any = None, raw: bytes | None = None, headers: dict | None = None,
+             params: dict | None = None, idempotency_key: str | None = None) -> Any:
+        """One call under the retry policy (``raw``: bytes sent as they are); the JSON answer, {} when empty."""
+        return self._request(method, self._url(path), params=params, body=body, raw=raw, key=idempotency_key,
+                             headers=headers, what=path)
+
     def put_records(self, key: str, records: list[dict], idempotency_key: str, params: dict) -> list[dict]:
         """``PUT /{key}`` of several records under one Idempotency-Key; Xero's answer, one element each."""
         check_idempotency_key(idempotency_key)
@@ -296,6 +305,7 @@ class XeroClient:
         *,
         params: dict | None = None,
         body: Any = None,
+        raw: bytes | None = None,
         key: str | None = None,
         tenant: bool = True,
         what: str = "the record",
@@ -303,7 +313,7 @@ class XeroClient:
     ) -> Any:
         """Send with the retry policy (reads: 429/5xx/network; writes: 429 only); return JSON."""
         write = method in ("PUT", "POST", "PATCH", "DELETE")
-        content = _wire.dumps(body) if body is not None else None
+        content = raw if raw is not None else _wire.dumps(body) if body is not None else None
         reauthed = False
         attempt = 0
         while True:

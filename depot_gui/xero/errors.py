@@ -106,3 +106,38 @@ class XeroLoginCancelled(XeroLoginError):
     """The user cancelled waiting for the browser sign-in."""
 
     default_message = "The Xero sign-in was cancelled."
+
+
+class XeroFinishRefused(XeroError):
+    """Xero refused a month-end step on one invoice (attach, email, mark sent, online link); nothing changed."""
+
+    default_message = "Xero refused this step for the invoice: nothing was changed."
+
+
+class XeroAttachmentTooLarge(XeroFinishRefused):
+    """The file is over Xero's size limit for one attachment (checked before sending)."""
+
+
+class XeroAttachmentsFull(XeroFinishRefused):
+    """The invoice already holds as many attachments as Xero allows."""
+
+
+class XeroAttachmentScopeMissing(XeroFinishRefused):
+    """The connection was approved without Xero's attachments permission."""
+
+    default_message = (
+        "Attaching files needs Xero's attachments permission (accounting.attachments): "
+        f"{RECONNECT} and approve it."
+    )
+
+
+class XeroNotApproved(XeroFinishRefused):
+    """Email, mark as sent or the online link asked for an invoice that is not approved."""
+
+
+class XeroNoEmailAddress(XeroFinishRefused):
+    """The invoice's contact has no email address in Xero."""
+
+
+class XeroEmailLimitReached(XeroFinishRefused):
+    """The organisation's daily limit of invoice emails is used up."""

@@ -116,6 +116,7 @@ def test_attachments_and_online_invoice_validate(spec, demo):
     validate(spec, "Error", plain(too_big, 413))
     draft = plain(c.put("/api.xro/2.0/Invoices", json={"Invoices": [dict(INVOICE, InvoiceNumber="INV-OB",
                                                                           Status="DRAFT")]}))
-    validate(spec, "Error", plain(c.get(f"/api.xro/2.0/Invoices/{draft['Invoices'][0]['InvoiceID']}/OnlineInvoice"), 400))
+    draft_id = draft["Invoices"][0]["InvoiceID"]
+    validate(spec, "Error", plain(c.get(f"/api.xro/2.0/Invoices/{draft_id}/OnlineInvoice"), 400))
     validate(spec, "Error", plain(c.post(f"/api.xro/2.0/Invoices/{inv_id}/Email", json={}), 400))  # no email address
     c.close()

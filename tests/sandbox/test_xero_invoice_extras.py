@@ -116,6 +116,7 @@ def test_attachments_need_their_scope(xero):
     r = attach(c, inv_id)
     assert (r.status_code, r.json()["Detail"]) == (
         403, "AuthorizationUnsuccessful: the accounting.attachments scope was not granted")
+    assert r.headers["WWW-Authenticate"] == 'Bearer error="insufficient_scope"'
     assert c.get(f"{API}/Invoices/{inv_id}/Attachments").status_code == 403
 
 

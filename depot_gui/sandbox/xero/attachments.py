@@ -26,11 +26,13 @@ READ_SCOPES = (WRITE_SCOPE, "accounting.attachments.read")
 
 
 def scope_refusal(grant: dict | None, scopes: tuple[str, ...]) -> Response | None:
-    """403 when the token's grant holds none of ``scopes`` (None: allowed)."""
+    """403 (``WWW-Authenticate: Bearer error="insufficient_scope"``) when the token's grant holds none of
+    ``scopes`` (None: allowed)."""
     granted = set(str((grant or {}).get("scope", "")).split())
     if granted & set(scopes):
         return None
-    return problem(403, "Forbidden", f"AuthorizationUnsuccessful: the {scopes[0]} scope was not granted")
+    return problem(403, "Forbidden", f"AuthorizationUnsuccessful: the {scopes[0]} scope was not granted",
+                   {"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
 
 
 class InvoiceAttachments:
