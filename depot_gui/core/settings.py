@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 
 class SettingError(ValueError):
@@ -53,6 +53,32 @@ def _choice(*allowed: str) -> Callable[[str], str]:
 
 def _text(text: str) -> str:
     return str(text).strip()
+
+
+# Status of new Xero invoices: what the user may type (Xero's names too) -> Xero's status.
+STATUS_WORDS = {"draft": "DRAFT", "submitted": "SUBMITTED", "awaiting_approval": "SUBMITTED",
+                "authorised": "AUTHORISED", "authorized": "AUTHORISED", "approved": "AUTHORISED"}
+
+
+def _xero_status(text: str) -> str:
+    word = "_".join(str(text).strip().lower().replace("-", " ").split())
+    if word not in STATUS_WORDS:
+        raise SettingError(f"{text!r} must be one of: draft, awaiting_approval (Xero: submitted), "
+                           "approved (Xero: authorised)")
+    return STATUS_WORDS[word]
+
+
+MAX_NUMBER_PREFIX = 10
+
+
+def _number_prefix(text: str) -> str:
+    """What goes before Autotask's number in Xero's InvoiceNumber: up to 10 printable characters, no spaces."""
+    prefix = str(text).strip()
+    if len(prefix) > MAX_NUMBER_PREFIX or any(not ch.isprintable() or ch.isspace() for ch in prefix):
+        shown = prefix if len(prefix) <= 20 else prefix[:20] + "…"
+        raise SettingError(f"{shown!r} is not a number prefix (up to {MAX_NUMBER_PREFIX} characters without "
+                           "spaces, like AT-)")
+    return prefix
 
 
 MAX_ACCOUNT_CODE = 10  # Xero: "alpha numeric account code e.g 200 or SALES (max length = 10)"
@@ -138,9 +164,41 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec(
             "xero_status",
             "Status of new Xero invoices",
-            _choice("DRAFT", "AUTHORISED"),
+            _xero_status,
             lambda v: v.lower(),
-            "draft lets finance review invoices in Xero before approving them.",
+            "draft lets finance review invoices in Xero before approving them; submitted waits for approval "
+            "in Xero; authorised (approved) posts them to the ledger at once.",
+        ),
+        SettingSpec(
+            "number_prefix",
+            "Prefix before Autotask's invoice number",
+            _number_prefix,
+            str,
+            "Used when numbering is autotask_prefix, e.g. AT- makes INV-5001 into AT-INV-5001.",
+        ),
+        SettingSpec(
+            "numbering",
+            "Xero invoice numbers",
+            _choice("AUTOTASK", "AUTOTASK_PREFIX", "XERO"),
+            lambda v: v.lower(),
+            "autotask: Autotask's number; autotask_prefix: the prefix and Autotask's number; xero: Xero's own "
+            "sequence (Autotask's number goes in Reference). Invoices already in Xero are never renumbered.",
+        ),
+        SettingSpec(
+            "attach_autotask_pdf",
+            "Attach Autotask's invoice PDF",
+            _on_off,
+            lambda v: "on" if v else "off",
+            "Attach Autotask's PDF of each synced invoice to the Xero invoice (shown with the online invoice); "
+            "needs Xero's attachments permission.",
+        ),
+        SettingSpec(
+            "send_from_xero",
+            "Send approved invoices from Xero",
+            _choice("OFF", "EMAIL", "MARK_SENT"),
+            lambda v: v.lower(),
+            "off: leave sending to finance; email: Xero emails each approved invoice to its contact after you "
+            "confirm; mark_sent: only mark them sent in Xero.",
         ),
         SettingSpec(
             "default_account",
@@ -203,6 +261,10 @@ class Settings:
     tolerance: Decimal = Decimal("3.00")
     service_adjustments: bool = False
     xero_status: str = "DRAFT"
+    number_prefix: str = ""
+    numbering: str = "AUTOTASK"
+    attach_autotask_pdf: bool = False
+    send_from_xero: str = "OFF"
     default_account: str = "200"
     rounding_account: str = ""
     contact_match: str = "NAME_OR_ACCOUNT_NUMBER"
@@ -217,6 +279,19 @@ class Settings:
         if spec is None:
             raise SettingError(f"unknown setting {key!r}; known: {', '.join(SPECS)}")
         return replace(self, **{key: spec.parse(text)})
+
+    def conflict(self, changed: Iterable[str]) -> SettingError | None:
+        """Settings that do not go together, said about the key just ``changed`` (None when they do)."""
+        if self.numbering == "AUTOTASK_PREFIX" and not self.number_prefix:
+            if "numbering" in changed:
+                error = SettingError("autotask_prefix needs a prefix: set number_prefix first (like AT-)")
+                error.key = "numbering"
+            else:
+                error = SettingError("numbering is autotask_prefix, which needs a prefix: set numbering to "
+                                     "autotask first to go without one")
+                error.key = "number_prefix"
+            return error
+        return None
 
     def shown(self) -> dict[str, str]:
         """Each setting as the text `settings show` prints."""

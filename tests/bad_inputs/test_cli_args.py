@@ -33,7 +33,7 @@ CASES = {
     "serve-bad-host": (["sandbox", "serve", "--scenario", SCENARIO, "--host", "999.1.1.1"],
                        "depot-sync: cannot serve on 999.1.1.1:0: Name or service not known"),
     "settings-unknown-key": (["settings", "set", "colour", "red"], "depot-sync settings set: argument key: invalid "
-                             "choice: 'colour' (choose from 'audit_months', 'contact_match', ...) "
+                             "choice: 'colour' (choose from 'attach_autotask_pdf', 'audit_months', ...) "
                              "(see depot-sync --help)"),
     "audit-since-after-until": (["--sandbox", SCENARIO, "audit", "--since", "2026-12-01", "--until", "2026-01-01"],
                                 "depot-sync audit: --since 2026-12-01 is after --until 2026-01-01; swap them"),

@@ -123,9 +123,10 @@ def test_repair_that_could_not_rebuild_for_want_of_a_connection_exits_2(cli, tmp
         "No usable backup was found: the audit history and sync attempts are lost (they remain only in the "
         "damaged file).",
         "Settings not restored (back at the backup's value or the default; set them again with `depot-sync "
-        "settings set` or in Settings): tolerance, service_adjustments, xero_status, default_account, "
-        "rounding_account, contact_match, exchange_rate, payments_back, audit_months, fresh_minutes, mapping.accounts, "
-        "mapping.tax_types, mapping.tracking.",
+        "settings set` or in Settings): tolerance, service_adjustments, xero_status, number_prefix, "
+        "numbering, attach_autotask_pdf, send_from_xero, default_account, rounding_account, contact_match, "
+        "exchange_rate, payments_back, audit_months, fresh_minutes, mapping.accounts, mapping.tax_types, "
+        "mapping.tracking.",
         "Contact choices could not be read from the damaged file and no copy was kept: those made after the backup "
         "are lost (choose them again with `depot-sync contacts link` or in Xero contacts…).",
     ]
@@ -181,7 +182,7 @@ def test_repair_restores_settings_and_contact_choices_from_the_kept_copy(cli, sy
     copy, damaged = "the copy kept beside the database (depot-choices.json)", "the damaged file"
     settings_from, links_from = (copy, damaged) if table == "settings" else (damaged, copy)
     lines = ran.out.splitlines()
-    assert f"Settings restored: 10, from {settings_from}." in lines
+    assert f"Settings restored: 14, from {settings_from}." in lines
     assert f"Contact choices restored: 3, from {links_from}." in lines
     assert "not restored" not in ran.out
     shown = cli("--data-dir", synced_dir, "settings", "show").out.splitlines()
@@ -197,9 +198,10 @@ def test_repair_names_each_setting_it_could_not_restore(cli, synced_dir):
     ran = cli("--data-dir", synced_dir, "--sandbox", DEMO, "repair")
     assert ran.code == 0, ran.err
     assert ("Settings not restored (back at the backup's value or the default; set them again with "
-            "`depot-sync settings set` or in Settings): tolerance, service_adjustments, xero_status, default_account, "
-            "rounding_account, contact_match, exchange_rate, payments_back, audit_months, fresh_minutes, mapping.accounts, "
-            "mapping.tax_types, mapping.tracking.") in ran.out.splitlines()
+            "`depot-sync settings set` or in Settings): tolerance, service_adjustments, xero_status, number_prefix, "
+            "numbering, attach_autotask_pdf, send_from_xero, default_account, rounding_account, contact_match, "
+            "exchange_rate, payments_back, audit_months, fresh_minutes, mapping.accounts, mapping.tax_types, "
+            "mapping.tracking.") in ran.out.splitlines()
     assert "Contact choices restored: 3, from the damaged file." in ran.out.splitlines()
 
 

@@ -15,7 +15,7 @@ CASES = {
     ("tolerance", "3\x00"): "'3\\x00' is not a number; use a value like 3.00",
     ("tolerance", "٣.٠٠"): "'٣.٠٠' is not a number; use a value like 3.00",
     ("service_adjustments", "maybe"): "'maybe' is not on or off",
-    ("xero_status", "paid"): "'paid' must be one of: draft, authorised",
+    ("xero_status", "paid"): "'paid' must be one of: draft, awaiting_approval (Xero: submitted), approved (Xero: authorised)",
     ("fresh_minutes", "99999999999999999999999"): "minutes must be between 0 and 1440",
     ("fresh_minutes", "٣"): "'٣' is not a whole number of minutes",
     ("contact_match", "telepathy"): "'telepathy' must be one of: name, account_number, name_or_account_number",

@@ -215,6 +215,9 @@ class Session:
                 raise
         check_account_settings(self.store, texts)  # an account code the organisation does not have
         settings = settings_from(self.store.raw_settings(), texts)
+        conflict = settings.conflict(texts)  # e.g. a prefixed numbering without a prefix
+        if conflict is not None:
+            raise conflict
         self.store.save_settings(settings)
         return settings
 

@@ -16,7 +16,8 @@ from depot_gui.sync.session.session import Session
 from depot_gui.ui.dialogs.errors import friendly_message
 from depot_gui.ui.dialogs.service_review import ServiceReviewDialog
 
-_STATUS_CHOICES = (("Draft (review in Xero before approving)", "draft"), ("Approved (authorised)", "authorised"))
+_STATUS_CHOICES = (("Draft (review in Xero before approving)", "draft"),
+                   ("Awaiting approval (submitted)", "submitted"), ("Approved (authorised)", "authorised"))
 _CONTACT_CHOICES = (("Name or account number", "name_or_account_number"), ("Name", "name"), ("Account number", "account_number"))
 
 
