@@ -40,6 +40,12 @@ __all__ = [
 DEFAULT_LOGIN_ROOT = "https://login.xero.com"
 DEFAULT_IDENTITY_ROOT = "https://identity.xero.com"
 DEFAULT_SCOPES = "offline_access accounting.invoices accounting.contacts accounting.settings.read"
+ATTACHMENTS_SCOPE = "accounting.attachments"  # attaching Autotask's invoice PDF to the Xero invoice
+
+
+def scopes_for(*, attachments: bool) -> str:
+    """The scopes to ask for: the defaults, plus Xero's attachments permission only when files are attached."""
+    return f"{DEFAULT_SCOPES} {ATTACHMENTS_SCOPE}" if attachments else DEFAULT_SCOPES
 REFRESH_MARGIN = 60.0
 
 _VERIFIER_RE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")

@@ -170,7 +170,9 @@ class SetupFlow:
         return self.endpoints.token_manager(client_id, self.token_store(), clock)
 
     def start_xero_login(self) -> XeroLogin:
-        return XeroLogin(self.endpoints, self.client_id, self.port)
+        """The browser sign-in; Xero's attachments permission is asked for only when Autotask's PDF is attached."""
+        scopes = oauth.scopes_for(attachments=self.store.settings().attach_autotask_pdf)
+        return XeroLogin(self.endpoints, self.client_id, self.port, scopes)
 
     def xero_login_job(self, login: XeroLogin, timeout: float = 300.0) -> Callable[[], XeroSignIn]:
         """Wait for the browser, exchange the code (tokens kept in memory), list the organisations."""
