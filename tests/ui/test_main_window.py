@@ -309,3 +309,10 @@ def test_the_status_column_sits_beside_the_company_and_columns_can_be_moved(wind
     assert window.invoices.view.isColumnHidden(header.logicalIndex(10))
     assert window.invoices.organisation_filter.isHidden()
     assert header.sectionsMovable()
+
+
+def test_the_connection_reaches_the_diagnostics(window):
+    """What OpResults heard from the connect step is what Help › Copy diagnostics says (its connection_changed)."""
+    text = "Demo sandbox · Autotask: depot.api@acme-msp.example (Sandbox Zone) · Xero: Acme MSP Pty Ltd"
+    assert window.connection_text == text
+    assert f"Connection: {text}" in window.copy_diagnostics().splitlines()
