@@ -57,7 +57,8 @@ class InvoiceList(QWidget):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)  # the desk may order the columns (remembered with the window)
         header.moveSection(header.visualIndex(Col.STATUS), Col.DATE)  # the status beside the company: no scrolling
-        header.moveSection(header.visualIndex(Col.CURRENCY), header.visualIndex(Col.AUTOTASK_TOTAL))  # before the amounts
+        # the currency right after the difference: at 1366 px the amounts and the difference stay on screen
+        header.moveSection(header.visualIndex(Col.CURRENCY), header.visualIndex(Col.DIFFERENCE) + 1)
         self._laid_out = False  # columns fitted to real rows, or sized/moved by the person: worth remembering
         header.sectionResized.connect(self._on_header_changed_by_hand)
         header.sectionMoved.connect(self._on_header_changed_by_hand)
