@@ -159,15 +159,9 @@ class StateStore:
     def transaction(self, touch: Iterable[str] | None = None) -> Iterator[dict]:
         """Exclusive access to the state document (re-entrant); ``touch`` names what may change."""
         with self._lock:
-            if self._depth:
-                self._touch(touch)
-                self._depth += 1
-                try:
-                    yield self.data
-                finally:
-                    self._depth -= 1
-                return
-            if self.state_dir is None:
+            if self._depth or self.state_dir is None:  # nested, or memory only: no file to lock or save
+                if self._depth:
+                    self._touch(touch)
                 self._depth += 1
                 try:
                     yield self.data
