@@ -3,7 +3,7 @@
 ``Store`` lives here (settings, invoices, audits, downloads) and owns its repositories, which
 share its connection (``database.Database``): ``store.attempts`` (sync attempts), ``store.leases``
 (the cross-process invoice lease), ``store.payments``, ``store.xero_cache`` and
-``store.contact_links``. The schema is in ``schema``, the row types and ``StoreError`` in
+``store.contact_links``, ``store.finishing`` (issue 24). The schema is in ``schema``, the row types and ``StoreError`` in
 ``records``. The types are re-exported here.
 """
 
@@ -24,6 +24,7 @@ from depot_gui.store.attempts import SyncAttempts
 from depot_gui.store.choices import LINK_COLUMNS, Choices, write_copy
 from depot_gui.store.contact_links import ContactLinks
 from depot_gui.store.database import Database
+from depot_gui.store.finishing import Finishing
 from depot_gui.store.guard import store_error
 from depot_gui.store.paths import not_a_file
 from depot_gui.store.leases import Leases
@@ -69,6 +70,7 @@ class Store:
         self.attempts = SyncAttempts(self._db)
         self.leases = Leases(self._db)
         self.payments = Payments(self._db)
+        self.finishing = Finishing(self._db)
         self.xero_cache = XeroCacheTable(self._db)
         self.contact_links = ContactLinks(self._db, self.keep_choices_copy)
         try:

@@ -108,6 +108,28 @@ MIGRATIONS: list[str] = [
         decided_at TEXT NOT NULL, PRIMARY KEY (tenant_id, company_id)
     );
     """,
+    # 6: finishing the month (issue 24): per synced invoice, what was done to its Xero document after
+    # the write. The number it carries in Xero and the scheme that gave it (autotask / autotask_prefix /
+    # xero: a later switch never renumbers it); Autotask's PDF once attached (Xero's AttachmentID, file
+    # name, when); the online invoice address; how it was sent (email / mark_sent, '' = not by us) and
+    # when; and the last sentence each step left (why it did not happen), '' when none.
+    """
+    CREATE TABLE finishing (
+        autotask_id INTEGER PRIMARY KEY,
+        xero_invoice_id TEXT,
+        xero_number TEXT,
+        numbering TEXT NOT NULL DEFAULT '',
+        attachment_id TEXT,
+        attachment_name TEXT,
+        attached_at TEXT,
+        attachment_message TEXT NOT NULL DEFAULT '',
+        online_url TEXT,
+        online_url_at TEXT,
+        sent_how TEXT NOT NULL DEFAULT '',
+        sent_at TEXT,
+        sent_message TEXT NOT NULL DEFAULT ''
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -32,7 +32,7 @@ def test_many_processes_start_on_one_fresh_data_dir(tmp_path):
     assert [r[0] for r in results] == [0] * 10, [r[2] for r in results]
     assert {r[1] for r in results} == {"No invoices.\n"}
     conn = sqlite3.connect(data / "depot.sqlite3")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
     conn.close()
 
 
@@ -50,7 +50,7 @@ def test_daily_backup_keeps_the_last_seven(tmp_path):
     assert names[-1] == "depot-2026-01-04.sqlite3"
     assert (paths.backups / "notes.txt").exists()
     copy = sqlite3.connect(paths.backups / "depot-2026-02-01.sqlite3")
-    assert copy.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 6
     copy.close()
     store = open_store(paths, today=date(2026, 2, 1))  # the same day: no second copy
     store.close()

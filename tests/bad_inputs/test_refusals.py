@@ -33,7 +33,7 @@ def test_repair_of_a_newer_versions_database_says_which_and_changes_nothing(cli,
     assert ran.code == 2
     assert re.fullmatch(
         rf"depot-sync: The local database {re.escape(str(db))} was written by a newer Depot GUI \(database schema 9; "
-        r"this Depot GUI \S+ knows schemas up to 5\); update the app; repair changed nothing", ran.line)
+        r"this Depot GUI \S+ knows schemas up to 6\); update the app; repair changed nothing", ran.line)
     assert ran.out == ""
     before.assert_unchanged()
 

@@ -99,7 +99,7 @@ def test_newer_schema_says_update(cli, synced_dir):
     assert ran.code == 2
     db = synced_dir / "depot.sqlite3"
     assert ran.line == (f"depot-sync: The local database {db} was written by a newer Depot GUI (database schema 7; this "
-                        f"Depot GUI {__version__} knows schemas up to 5); update the app")
+                        f"Depot GUI {__version__} knows schemas up to 6); update the app")
     before.assert_unchanged()
 
 
