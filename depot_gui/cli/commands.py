@@ -23,6 +23,7 @@ from depot_gui.cli.payments import PAYMENTS
 from depot_gui.cli.repair import REPAIR
 from depot_gui.cli.report import REPORT
 from depot_gui.cli.sandbox import SANDBOX
+from depot_gui.cli.send import SEND
 from depot_gui.cli.settings import SETTINGS
 from depot_gui.cli.tracking import TRACKING
 
@@ -30,7 +31,7 @@ __all__ = ["COMMANDS", "EXIT_OK", "EXIT_SYNC_FAILED", "EXIT_USAGE", "UsageError"
 
 # The command table, in the order `depot-sync --help` lists the commands.
 COMMANDS: tuple[Command, ...] = (
-    AUDIT, SYNC, LINK, STATUS, PAYMENTS, TRACKING, CACHE, CONTACTS, ORGS, SETTINGS, SANDBOX, REPAIR, REPORT, CONNECT,
+    AUDIT, SYNC, LINK, SEND, STATUS, PAYMENTS, TRACKING, CACHE, CONTACTS, ORGS, SETTINGS, SANDBOX, REPAIR, REPORT, CONNECT,
 )
 _BY_NAME = {c.name: c for c in COMMANDS}
 

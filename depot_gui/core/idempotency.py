@@ -86,5 +86,16 @@ def link_key(tenant_id: str, autotask_id: int, document_id: str, reference: str)
     return f"depot-link-{_digest('link', tenant_id, int(autotask_id), document_id, reference)}"
 
 
+def send_base(tenant_id: str, how: str, autotask_id: int, invoice_id: str) -> str:
+    """Sending one Xero invoice from Xero (``how``: EMAIL or MARK_SENT), before its round."""
+    label = "mail" if how.upper() == "EMAIL" else "sent"
+    return f"depot-{label}-{_digest('send', tenant_id, how.upper(), int(autotask_id), invoice_id.lower())}"
+
+
+def send_key(tenant_id: str, how: str, autotask_id: int, invoice_id: str, round_no: int = 0) -> str:
+    """The key of one email or mark-as-sent call; a new round after an outcome Xero did not confirm."""
+    return _with_round(send_base(tenant_id, how, autotask_id, invoice_id), round_no)
+
+
 __all__ = ["contact_key", "contacts_key", "create_base", "create_key", "jsonable", "link_key", "round_of",
-           "update_base", "update_key"]
+           "send_base", "send_key", "update_base", "update_key"]

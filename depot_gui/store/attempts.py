@@ -8,6 +8,11 @@ from depot_gui.store.database import Database
 from depot_gui.store.records import StoreDamaged, SyncAttempt, now_iso
 
 
+# Sending from Xero (issue 24): its attempts are kept here too, but never reconciled by the sync's
+# write path (a sync neither closes nor looks for them): ``open`` leaves them out, ``open_sends`` has them.
+SEND_ACTIONS = ("email", "mark_sent")
+
+
 class SyncAttempts:
     """The ``sync_attempts`` table (``store.attempts``): the intent recorded before each Xero write."""
 
@@ -49,5 +54,21 @@ class SyncAttempts:
             raise StoreDamaged(self._db.path, f"a sync attempt row is unreadable: {exc}") from None
 
     def open(self, autotask_id: int) -> list[SyncAttempt]:
-        """Attempts whose outcome we never learnt (crash or timeout): reconcile before writing."""
-        return [a for a in self.all(autotask_id) if a.state in ("intent", "unknown")]
+        """Write attempts whose outcome we never learnt (crash or timeout): reconcile before writing."""
+        return [a for a in self.all(autotask_id) if a.state in ("intent", "unknown") and a.action not in SEND_ACTIONS]
+
+    def open_sends(self, autotask_id: int) -> list[SyncAttempt]:
+        """Emails and marks-as-sent whose outcome we never learnt: Xero is read again before another is sent."""
+        return [a for a in self.all(autotask_id) if a.state in ("intent", "unknown") and a.action in SEND_ACTIONS]
+
+    def emails_on(self, tenant_id: str, day: str) -> tuple[int, bool]:
+        """(invoice emails Xero took for the organisation on ``day`` (YYYY-MM-DD, UTC), whether Xero said its
+        daily limit was reached that day), from this desk's own record."""
+        rows = self._db.read(
+            "SELECT state, COUNT(*) AS n FROM sync_attempts WHERE action='email' AND state IN ('sent', 'limit')"
+            " AND substr(COALESCE(finished_at, started_at), 1, 10)=? AND json_valid(request_json)"
+            " AND lower(json_extract(request_json, '$.tenant_id'))=lower(?) GROUP BY state",
+            (day, tenant_id),
+        )
+        counts = {r["state"]: int(r["n"]) for r in rows}
+        return counts.get("sent", 0), counts.get("limit", 0) > 0

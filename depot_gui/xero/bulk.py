@@ -5,6 +5,7 @@
 
 * Contacts of many companies: ``where`` with ``Name=="…" OR AccountNumber=="…"`` clauses, as
   many per call as fit in ``WHERE_BUDGET`` characters.
+* Contacts by ContactID: ``IDs=`` lists of 40 (whom an invoice is emailed to).
 * Credit notes by number: the same with ``CreditNoteNumber`` (``/CreditNotes`` has no
   ``CreditNoteNumbers`` list parameter).
 * What changed since a time: ``If-Modified-Since`` (ISO UTC, whole seconds) on Accounts,
@@ -27,6 +28,7 @@ from depot_gui.xero.query import or_chunks, since_header, where_equals
 
 BATCH_SIZE = 50
 DIRECTORY_PAGE = 1000  # Xero's largest pageSize
+IDS_PER_CALL = 40  # ids in one IDs= list, as the client's invoice look-ups
 
 
 class XeroCalls(Protocol):
@@ -68,6 +70,16 @@ class XeroBulk:
             for c in self._client.get_pages("Contacts", "Contacts", {"where": where}):
                 found[str(c.get("ContactID"))] = c
         return list(found.values())
+
+    def contacts_by_ids(self, contact_ids: Iterable[str]) -> list[dict]:
+        """Contacts with these ContactIDs (archived ones too), 40 ids a call (``GET /Contacts?IDs=``): their
+        email address and contact persons, whom Xero emails an invoice to."""
+        wanted = [i for i in dict.fromkeys(str(i) for i in contact_ids if i) if "," not in i]
+        found: list[dict] = []
+        for start in range(0, len(wanted), IDS_PER_CALL):
+            found.extend(self._client.get("Contacts", "Contacts", {
+                "IDs": ",".join(wanted[start:start + IDS_PER_CALL]), "includeArchived": "true"}))
+        return found
 
     def all_contacts(self) -> list[dict]:
         """Every contact, archived included, up to 1,000 a call.

@@ -21,6 +21,7 @@ from depot_gui.sync.invoices.audit import CancelToken, Auditor, Progress
 
 if TYPE_CHECKING:
     from depot_gui.sync.payments.payments_back import PaymentsBack
+    from depot_gui.sync.sending.sender import Sender
 from depot_gui.sync.invoices.syncer import Syncer
 
 
@@ -193,6 +194,12 @@ class Session:
         from depot_gui.sync.payments.payments_back import PaymentsBack
 
         return PaymentsBack(self.store, self.connections, progress=progress, cancel=cancel, recheck_paid=recheck_paid)
+
+    def sender(self, progress: Progress | None = None, cancel: CancelToken | None = None) -> "Sender":
+        """Emailing (or marking as sent) approved invoices from Xero (connects when an invoice needs Xero)."""
+        from depot_gui.sync.sending.sender import Sender
+
+        return Sender(self.store, self.connections, progress=progress, cancel=cancel)
 
     def settings(self) -> Settings:
         return self.store.settings()
