@@ -32,6 +32,12 @@ class Routes:
             raise ValueError("the stored company routes are not readable") from None
         return cls(str(default or ""), parsed)
 
+    def chosen(self, default: str, unused: frozenset[str] = frozenset()) -> "Routes":
+        """The routes once ``default`` is the default and the organisations ``unused`` (tenant ids) are not
+        used: a company routed to either goes to the default (one rule for `orgs default` and the wizard)."""
+        gone = {t.lower() for t in unused} | {default.lower()}
+        return Routes(default, {cid: v for cid, v in self.companies.items() if v[0].lower() not in gone})
+
 
 def match_one(text: str, candidates: list[tuple[str, str]], what: str) -> str:
     """The key of the one candidate (key, name) whose key or name is ``text`` (case-insensitive).

@@ -60,6 +60,11 @@ STATUS_WORDS = {"draft": "DRAFT", "submitted": "SUBMITTED", "awaiting_approval":
                 "authorised": "AUTHORISED", "authorized": "AUTHORISED", "approved": "AUTHORISED"}
 
 
+# The words both UIs show for the status of new Xero invoices (Settings, the setup wizard), with its value.
+XERO_STATUS_CHOICES = (("Draft (review in Xero before approving)", "draft"),
+                       ("Awaiting approval (submitted)", "submitted"), ("Approved (authorised)", "authorised"))
+
+
 def _xero_status(text: str) -> str:
     word = "_".join(str(text).strip().lower().replace("-", " ").split())
     if word not in STATUS_WORDS:

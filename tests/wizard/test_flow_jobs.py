@@ -167,4 +167,5 @@ def test_what_a_commit_writes_is_only_what_was_verified(store):
                                        new_tokens=_tokens("a1"), client_id="app-1", mapping=None)
     assert sorted(keyring) == [S_AT_SECRET, S_XERO_TOKENS]
     assert settings == {K_AT_USER: "api@example.com", K_XERO_CLIENT: "app-1", K_XERO_TENANT: "t-1",
-                        K_XERO_TENANT_NAME: "Demo Ltd"}
+                        K_XERO_TENANT_NAME: "Demo Ltd",  # the organisation chosen is the default (`orgs default`)
+                        "orgs.default": "t-1", "orgs.routes": "{}", "orgs.unused": "[]"}

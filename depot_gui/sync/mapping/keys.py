@@ -4,8 +4,9 @@ K_MAPPING_ACCOUNTS = "mapping.accounts"  # JSON {"<billing code id>": "<Xero acc
 K_MAPPING_TAX_TYPES = "mapping.tax_types"  # JSON {"<Autotask rate, e.g. 10>": "<Xero TaxType>"}
 # JSON {"category": "<Xero tracking category>", "options": {"<association id>": "<option name>"}}
 K_MAPPING_TRACKING = "mapping.tracking"
+# The rules (setting `contact_match`) in the words the Settings dialog and the setup wizard both show.
 CONTACT_RULES = {
-    "name": "Company name equals the Xero contact name",
-    "account_number": "Company number equals the Xero contact's account number",
-    "name_or_account_number": "Name first, then account number",
+    "name_or_account_number": "Name or account number",
+    "name": "Name",
+    "account_number": "Account number",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from depot_gui.core.routing import Routes, match_one
@@ -10,6 +11,7 @@ from depot_gui.store.db import Store
 from depot_gui.sync.xero_cache import XeroCache
 
 K_DEFAULT, K_ROUTES = "orgs.default", "orgs.routes"
+K_UNUSED = "orgs.unused"  # tenant ids the setup wizard was told not to use (JSON list): offered for no company
 
 
 def load_routes(store: Store) -> Routes:
@@ -33,6 +35,22 @@ def by_organisation(downloads: list, store: Store, default: str) -> list[tuple[s
 def save_routes(store: Store, routes: Routes) -> None:
     store.set_setting(K_DEFAULT, routes.default)
     store.set_setting(K_ROUTES, routes.to_text())
+
+
+def load_unused(store: Store) -> frozenset[str]:
+    """The organisations (tenant ids) chosen not to be used; empty when none or unreadable."""
+    try:
+        raw = json.loads(store.raw_settings().get(K_UNUSED) or "[]")
+    except ValueError:
+        return frozenset()
+    return frozenset(str(t) for t in raw) if isinstance(raw, list) else frozenset()
+
+
+def choice_settings(store: Store, default: str, unused: frozenset[str]) -> dict[str, str]:
+    """The settings rows of the setup wizard's choice: the default organisation and those not used
+    (a company routed to one of them, or to the default, goes to the default: ``Routes.chosen``)."""
+    routes = load_routes(store).chosen(default, unused)
+    return {K_DEFAULT: routes.default, K_ROUTES: routes.to_text(), K_UNUSED: json.dumps(sorted(unused))}
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,30 @@ class OrgDesk:
             out.append(Organisation(tenant, name, base, added, tenant == default, routed))
         return out
 
+    def use(self, tenant: str) -> None:
+        """A company routed to an organisation, or its choice as the default, means it is used."""
+        unused = load_unused(self.store)
+        if tenant in unused:
+            self.store.set_setting(K_UNUSED, json.dumps(sorted(unused - {tenant})))
+
+    def used_tenants(self) -> list[tuple[str, str]]:
+        """(tenant id, name) of the organisations a company may be routed to: the connected ones not chosen
+        unused in the setup wizard (the default always)."""
+        unused, default = load_unused(self.store), self.default_tenant()
+        return [(t, n) for t, n in self.tenants() if t not in unused or t == default]
+
+    def routing(self) -> list[tuple[int, str, str]]:
+        """(Autotask company id, name, tenant id it goes to) for every company invoiced here and every company
+        routed, by name; read from the store (no call beyond the organisations)."""
+        routes = load_routes(self.store)
+        default = self.default_tenant(routes)
+        names = {r.autotask_id: r.company for r in self.store.invoices()}
+        companies = {cid: names.get(aid, "") for aid, cid in self.store.invoice_companies().items()}
+        for cid, (_, name) in routes.companies.items():
+            companies[cid] = companies.get(cid) or name
+        rows = [(cid, name, routes.tenant_for(cid, default)) for cid, name in companies.items()]
+        return sorted(rows, key=lambda r: (r[1].casefold(), r[0]))
+
     def find_org(self, text: str) -> tuple[str, str]:
         tenant = match_one(text, self.tenants(), "connected Xero organisation")
         return tenant, dict(self.tenants())[tenant]
@@ -103,6 +145,7 @@ class OrgDesk:
         else:
             companies[company_id] = (tenant, company_name)
         save_routes(self.store, Routes(routes.default, companies))
+        self.use(tenant)
         return f"{company_name} ({company_id}) now goes to {org_name}."
 
     def unroute(self, company: str) -> str:
@@ -122,7 +165,6 @@ class OrgDesk:
 
     def set_default(self, org: str) -> str:
         tenant, name = self.find_org(org)
-        routes = load_routes(self.store)
-        companies = {cid: v for cid, v in routes.companies.items() if v[0].lower() != tenant.lower()}
-        save_routes(self.store, Routes(tenant, companies))
+        save_routes(self.store, load_routes(self.store).chosen(tenant))
+        self.use(tenant)
         return f"{name} is the default organisation: every company not routed elsewhere goes to it."

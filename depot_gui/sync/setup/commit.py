@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from depot_gui.core.settings import Settings
 from depot_gui.store.db import Store
 from depot_gui.store.guard import store_error
 from depot_gui.store.secrets import SecretStore
@@ -16,6 +17,7 @@ from depot_gui.xero import oauth
 
 from depot_gui.sync.session.connections import K_AT_USER, K_XERO_CLIENT, K_XERO_TENANT, K_XERO_TENANT_NAME, S_AT_CODE, S_AT_SECRET, S_XERO_TOKENS
 from depot_gui.sync.mapping.mapping_step import MappingChoice, MappingData, mapping_settings
+from depot_gui.sync.orgs.routing import choice_settings
 
 _SET_SETTING = "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
 
@@ -31,11 +33,14 @@ class SetupCommit:
     def changes(
         self, *, username: str | None, secret: str, code: str, tenant: tuple[str, str] | None,
         new_tokens: oauth.TokenSet | None, client_id: str, mapping: tuple[MappingChoice, MappingData] | None,
+        unused: frozenset[str] = frozenset(), xero_status: str | None = None,
     ) -> tuple[dict[str, str], dict[str, str]]:
         """(keyring entries, settings) to write: only what was verified.
 
         ``username`` is None unless the Autotask check passed; ``tenant`` (id, name) is None unless
-        the Xero page is complete; ``new_tokens`` are a sign-in of this run (``client_id``'s)."""
+        the Xero page is complete (it is the default organisation; ``unused``: the organisations not to be
+        used, as `orgs default` saves them); ``new_tokens`` are a sign-in of this run (``client_id``'s);
+        ``xero_status``: the status of new Xero invoices chosen on the mapping page (SettingError if bad)."""
         secrets: dict[str, str] = {}
         settings: dict[str, str] = {}
         if username is not None:
@@ -49,9 +54,12 @@ class SetupCommit:
                 secrets[S_XERO_TOKENS] = json.dumps(new_tokens.to_dict(), separators=(",", ":"))
                 settings[K_XERO_CLIENT] = client_id
             settings[K_XERO_TENANT], settings[K_XERO_TENANT_NAME] = tenant
+            settings.update(choice_settings(self.store, tenant[0], unused))
         if mapping is not None:
             choice, data = mapping
             settings.update(mapping_settings(self.store, choice.overrides(data), choice.contact_match))
+        if xero_status is not None:
+            settings["xero_status"] = Settings().with_value("xero_status", xero_status).shown()["xero_status"]
         return secrets, settings
 
     def write(self, secrets: dict[str, str], settings: dict[str, str]) -> None:

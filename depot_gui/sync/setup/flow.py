@@ -42,6 +42,7 @@ from depot_gui.sync.mapping.mapping_step import (
     load_mapping_overrides,
     mapping_settings,
 )
+from depot_gui.sync.orgs.routing import K_DEFAULT, load_unused
 from depot_gui.sync.setup.xero_step import Organisation, XeroLogin, fetch_organisations, xero_problem_message
 
 __all__ = ["Job", "SetupFlow", "Tagged", "XeroSignIn"]
@@ -71,7 +72,9 @@ class SetupFlow:
         self.client_id = raw.get(K_XERO_CLIENT) or endpoints.default_client_id
         self.port = DEFAULT_CALLBACK_PORT
         self.organisations: list[Organisation] = []
-        self.tenant_id = raw.get(K_XERO_TENANT, "")
+        self.tenant_id = raw.get(K_DEFAULT) or raw.get(K_XERO_TENANT, "")  # the default organisation
+        self.unused: set[str] = set(load_unused(store))  # organisations chosen not to be used
+        self.xero_status = store.settings().shown()["xero_status"]  # status of new Xero invoices
         self.tenant_name = raw.get(K_XERO_TENANT_NAME, "")
         self.xero_connected = False
         self.xero_message = ""
@@ -210,6 +213,15 @@ class SetupFlow:
                 return
         raise ValueError(f"unknown organisation {tenant_id!r}")
 
+    def use_organisation(self, tenant_id: str, used: bool) -> None:
+        """Use an organisation (a company may be routed to it) or not; the default is always used."""
+        if not used and tenant_id == self.tenant_id:
+            raise ValueError("the default organisation is always used")
+        (self.unused.discard if used else self.unused.add)(tenant_id)
+
+    def used_organisations(self) -> list[Organisation]:
+        return [o for o in self.organisations if o.tenant_id not in self.unused or o.tenant_id == self.tenant_id]
+
     # -- page 4 -----------------------------------------------------------------------------
     def reset_mapping(self) -> None:
         """Forget the loaded mapping (another Autotask user or Xero organisation): load it again."""
@@ -258,6 +270,8 @@ class SetupFlow:
         return self._commit.changes(
             username=self.username if verified else None, secret=self._secret, code=self._code,
             tenant=(self.tenant_id, self.tenant_name) if self.is_complete(Page.XERO) else None,
+            unused=frozenset(o.tenant_id for o in self.organisations if o not in self.used_organisations()),
+            xero_status=self.xero_status if mapping is not None else None,
             new_tokens=self._new_xero.tokens, client_id=self._new_xero.client_id,
             mapping=(mapping, data) if mapping is not None and data is not None else None,
         )
@@ -304,9 +318,13 @@ class SetupFlow:
             ("Autotask API user", self.username),
             ("Autotask zone", self.autotask_check.zone_name if self.autotask_check else "(saved)"),
             ("Lines of business", self.lob.headline if self.lob else "(not checked)"),
-            ("Xero organisation", self.tenant_name or "(none)"),
+            ("Xero organisation" if len(self.used_organisations()) < 2 else "Default Xero organisation",
+             self.tenant_name or "(none)"),
             ("Secrets stored in" if self.committed else "Secrets will be stored in", self.secrets.where()),
         ]
+        others = [o.name for o in self.used_organisations() if o.tenant_id != self.tenant_id]
+        if others:
+            rows.append(("Also used", ", ".join(others)))
         if self.lob is not None and not self.lob.green:
             rows.append(("Warning", "You continued although the API user cannot see everything: invoices "
                                     "with hidden billing items will not match and will not be synced."))

@@ -21,6 +21,11 @@ class Organisation:
     tenant_id: str
     name: str
     connection_id: str = ""
+    base_currency: str = ""  # "" when Xero did not say
+
+    def label(self) -> str:
+        """"Acme MSP Pty Ltd · base currency AUD" (the currency left out when unknown)."""
+        return f"{self.name} \u00b7 base currency {self.base_currency}" if self.base_currency else self.name
 
 
 class XeroLogin:
@@ -73,10 +78,23 @@ def fetch_organisations(endpoints: Endpoints, token: Callable[[], str]) -> list[
     with endpoints.xero(token, None) as xero:
         rows = xero.connections()
     return [
-        Organisation(str(r.get("tenantId")), str(r.get("tenantName") or r.get("tenantId")), str(r.get("id") or ""))
+        Organisation(str(r.get("tenantId")), str(r.get("tenantName") or r.get("tenantId")), str(r.get("id") or ""),
+                     base_currency(endpoints, token, str(r.get("tenantId"))))
         for r in rows
         if str(r.get("tenantType") or "ORGANISATION").upper() == "ORGANISATION"
     ]
+
+
+def base_currency(endpoints: Endpoints, token: Callable[[], str], tenant_id: str) -> str:
+    """The organisation's base currency (GET /Organisation), "" when Xero would not say; a refused
+    sign-in (XeroAuthError) still raises."""
+    try:
+        with endpoints.xero(token, tenant_id) as xero:
+            return str(xero.organisation().get("BaseCurrency") or "").upper()
+    except XeroAuthError:
+        raise
+    except XeroError:
+        return ""
 
 
 def sandbox_browser(transport: httpx2.BaseTransport) -> Callable[[str], None]:

@@ -10,15 +10,13 @@ from PySide6.QtWidgets import (
     QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from depot_gui.core.settings import MAX_FRESH_MINUTES, MAX_TOLERANCE, SPECS, SettingError, Settings
+from depot_gui.core.settings import MAX_FRESH_MINUTES, MAX_TOLERANCE, SPECS, XERO_STATUS_CHOICES, SettingError, Settings
+from depot_gui.sync.mapping.keys import CONTACT_RULES
 from depot_gui.sync.session.session import Session
 
 from depot_gui.ui.dialogs.errors import friendly_message
 from depot_gui.ui.dialogs.service_review import ServiceReviewDialog
 
-_STATUS_CHOICES = (("Draft (review in Xero before approving)", "draft"),
-                   ("Awaiting approval (submitted)", "submitted"), ("Approved (authorised)", "authorised"))
-_CONTACT_CHOICES = (("Name or account number", "name_or_account_number"), ("Name", "name"), ("Account number", "account_number"))
 
 
 def _help(key: str) -> QLabel:
@@ -85,7 +83,7 @@ class SettingsDialog(QDialog):
         note.setEnabled(False)
         form.addRow("", note)
         self.xero_status = QComboBox()
-        for text, value in _STATUS_CHOICES:
+        for text, value in XERO_STATUS_CHOICES:
             self.xero_status.addItem(text, value)
         self.xero_status.setCurrentIndex(max(0, self.xero_status.findData(s.xero_status.lower())))
         form.addRow(SPECS["xero_status"].label, self.xero_status)
@@ -97,7 +95,7 @@ class SettingsDialog(QDialog):
         form.addRow(SPECS["rounding_account"].label, self.rounding_account)
         form.addRow("", _help("rounding_account"))
         self.contact_match = QComboBox()
-        for text, value in _CONTACT_CHOICES:
+        for value, text in CONTACT_RULES.items():
             self.contact_match.addItem(text, value)
         self.contact_match.setCurrentIndex(max(0, self.contact_match.findData(s.contact_match.lower())))
         form.addRow(SPECS["contact_match"].label, self.contact_match)

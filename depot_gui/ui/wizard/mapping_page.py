@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from depot_gui.core.settings import SettingError
+from depot_gui.core.settings import SPECS, XERO_STATUS_CHOICES, SettingError
 from depot_gui.sync.setup import (
     CONTACT_RULES,
     MappingChoice,
@@ -44,17 +44,20 @@ CONTACT_NOTE = (
     "once, to link the existing contact or create a new one (File \u203a Xero contacts\u2026)."
 )
 
+# Two lines at the wizard's width (the header shows no more); the words of the Settings dialog.
+SUBTITLE = ("The sales account for each Autotask billing code, the Xero tax rate for each Autotask tax, how "
+            "contacts are matched and the status of new Xero invoices.")
+RESYNC_NOTE = ("Re-sync updates a draft or an invoice awaiting approval; it never changes an approved invoice: "
+               "void it in Xero (or add a credit note) if it is wrong, then Re-sync.")
+
+
 class MappingPage(FlowPage):
     """Loads both sides' lookups in the background, then offers one combo box per row."""
 
     def __init__(self, flow: SetupFlow) -> None:
         super().__init__(flow, Page.MAPPING)
         self.setTitle("Map Autotask to Xero")
-        self.setSubTitle(
-            "Choose the Xero account for each Autotask billing code and the Xero tax rate for each "
-            "Autotask tax. Suggestions come from the billing code's external number and the tax rate. "
-            "Optionally, send each line's line of business to Xero as a tracking option."
-        )
+        self.setSubTitle(SUBTITLE)
         self._built = -1  # the flow's mapping generation the forms show
         self._loading = -1  # the generation the running load is for
         self.account_combos: dict[int, QComboBox] = {}
@@ -72,10 +75,21 @@ class MappingPage(FlowPage):
         self.contact_rule = QComboBox()
         for key, label in CONTACT_RULES.items():
             self.contact_rule.addItem(label, key)
-        contact_form.addRow("Match Xero contacts by:", self.contact_rule)
+        contact_form.addRow(SPECS["contact_match"].label + ":", self.contact_rule)
         self.contact_note = QLabel(CONTACT_NOTE)
         self.contact_note.setWordWrap(True)
         contact_form.addRow(self.contact_note)
+        status_box = QGroupBox("New Xero invoices")
+        status_form = QFormLayout(status_box)
+        self.xero_status = QComboBox()
+        for text, value in XERO_STATUS_CHOICES:
+            self.xero_status.addItem(text, value)
+        self.xero_status.setCurrentIndex(max(0, self.xero_status.findData(flow.xero_status)))
+        self.xero_status.setAccessibleName(SPECS["xero_status"].label)
+        status_form.addRow(SPECS["xero_status"].label + ":", self.xero_status)
+        self.resync_note = QLabel(RESYNC_NOTE)
+        self.resync_note.setWordWrap(True)
+        status_form.addRow(self.resync_note)
         self.tracking_box = QGroupBox("Revenue by line of business (optional)")
         tracking_layout = QVBoxLayout(self.tracking_box)
         head = QFormLayout()
@@ -90,7 +104,7 @@ class MappingPage(FlowPage):
         tracking_layout.addWidget(self.tracking_note)
         self.tracking_form = QFormLayout()
         tracking_layout.addLayout(self.tracking_form)
-        for box in (self.accounts_box, self.taxes_box, contact_box, self.tracking_box):
+        for box in (self.accounts_box, self.taxes_box, contact_box, status_box, self.tracking_box):
             self._content.addWidget(box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -111,6 +125,7 @@ class MappingPage(FlowPage):
         self.add_status_widgets(stretch=False)
         self.retry_button.clicked.connect(self._on_retry_clicked)
         self.contact_rule.currentIndexChanged.connect(self._on_choice_changed)
+        self.xero_status.currentIndexChanged.connect(self._on_status_changed)
         self.tracking_category.currentIndexChanged.connect(self._on_category_changed)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt naming)
@@ -232,6 +247,9 @@ class MappingPage(FlowPage):
             return
         self._fill_options(choice.tracking_options)
         self._on_choice_changed()
+
+    def _on_status_changed(self, _index: int) -> None:
+        self.flow.xero_status = self.xero_status.currentData()
 
     def _on_retry_clicked(self) -> None:
         if not self.busy:

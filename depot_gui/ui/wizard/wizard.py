@@ -27,6 +27,11 @@ def system_browser(url: str) -> bool:
     return QDesktopServices.openUrl(QUrl(url))
 
 
+def step_title(number: int, total: int, title: str) -> str:
+    """A page's title with where it is: "Step 3 of 5 — Connect to Xero"."""
+    return f"Step {number} of {total} \u2014 {title}"
+
+
 class SetupWizard(QWizard):
     """First-run and Settings › Connections setup.
 
@@ -51,8 +56,9 @@ class SetupWizard(QWizard):
             Page.MAPPING: MappingPage(flow),
             Page.SUMMARY: SummaryPage(flow),
         }
-        for page, widget in self.pages.items():
+        for number, (page, widget) in enumerate(self.pages.items(), start=1):
             self.setPage(page.value, widget)
+            widget.setTitle(step_title(number, len(self.pages), widget.title()))
         self.setStartId((start_at or Page.AUTOTASK).value)
         screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
         self.resize(first_size(screen.availableGeometry(), QSize(720, 600)))

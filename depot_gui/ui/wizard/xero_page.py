@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox,
-    QVBoxLayout, QWidget,
+    QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox,
+    QVBoxLayout, QWidget, QWizard,
 )
 
 from depot_gui.store.publisher import client_id_problem
@@ -18,6 +18,7 @@ from depot_gui.xero.errors import XeroError, XeroLoginCancelled, XeroLoginTimeou
 
 from depot_gui.ui.colors import style_for
 from depot_gui.ui.wizard.base import FlowPage, error_text
+from depot_gui.ui.wizard.organisations import OrganisationsBox
 from depot_gui.ui.wizard.xero_help import RegistrationBox, SignInLink
 
 LOGIN_TIMEOUT = 300.0
@@ -50,7 +51,7 @@ class XeroPage(FlowPage):
         self._deadline = 0.0
         self.setTitle("Connect to Xero")
         self.setSubTitle(
-            "Sign in to Xero in your browser and allow Depot GUI access, then choose the organisation "
+            "Sign in to Xero in your browser and allow Depot GUI access, then choose the organisations "
             "invoices go to."
         )
         content = self._scrolling_content()
@@ -76,12 +77,9 @@ class XeroPage(FlowPage):
         self.result.setObjectName("result")
         self.result.setWordWrap(True)
         content.addWidget(self.result)
-        form = QFormLayout()
-        self.organisation = QComboBox()
-        self.organisation.setEnabled(False)
-        self.organisation.setAccessibleName("Xero organisation")
-        form.addRow("Organisation:", self.organisation)
-        content.addLayout(form)
+        self.organisations = OrganisationsBox(flow)
+        self.organisation = self.organisations.default  # the default organisation's combo
+        content.addWidget(self.organisations)
 
         advanced = QGroupBox("Advanced")
         adv = QFormLayout(advanced)
@@ -105,11 +103,12 @@ class XeroPage(FlowPage):
 
         self.connect_button.clicked.connect(self._on_connect_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
-        self.organisation.currentIndexChanged.connect(self._on_organisation_changed)
+        self.organisations.changed.connect(self.completeChanged)
         self.client_id.textChanged.connect(self._on_client_id_changed)
         self.port.valueChanged.connect(self._on_port_changed)
         self.link.open_requested.connect(self._open_url)
         self.countdown.timeout.connect(self._on_countdown_timeout)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # holds the focus while nothing else may
         self.on_state_changed()
 
     def _scrolling_content(self) -> QVBoxLayout:
@@ -134,13 +133,18 @@ class XeroPage(FlowPage):
     def on_state_changed(self) -> None:
         waiting = self._login is not None
         id_ok = self.registration is None or self.registration.valid()
-        self.connect_button.setEnabled(not self.busy and id_ok)
         self.cancel_button.setVisible(waiting)
         self.waiting.setVisible(waiting)
         self.link.setVisible(waiting)
+        can_connect = not self.busy and id_ok
+        if self.connect_button.hasFocus() and not can_connect:
+            # before disabling it: Qt would hand the focus on to the next field (the sign-in link, the client
+            # id with its text selected)
+            (self.cancel_button if waiting else self).setFocus(Qt.FocusReason.OtherFocusReason)
+        self.connect_button.setEnabled(can_connect)
         self.client_id.setReadOnly(self.busy)
         self.port.setEnabled(not self.busy)
-        self.organisation.setEnabled(not self.busy and self.organisation.count() > 0)
+        self.organisations.setEnabled(not self.busy)
 
     # -- slots -----------------------------------------------------------------------------
     def _on_client_id_changed(self, text: str) -> None:
@@ -200,19 +204,14 @@ class XeroPage(FlowPage):
     def _on_organisations(self, organisations: list[Organisation]) -> None:
         self._stop_waiting()
         self.flow.organisations = organisations
-        self.organisation.blockSignals(True)
-        self.organisation.clear()
-        for org in organisations:
-            self.organisation.addItem(org.name, org.tenant_id)
-        index = max(0, self.organisation.findData(self.flow.tenant_id))
-        self.organisation.setCurrentIndex(index if organisations else -1)
-        self.organisation.blockSignals(False)
+        if organisations and not any(o.tenant_id == self.flow.tenant_id for o in organisations):
+            self.flow.choose_organisation(organisations[0].tenant_id)  # the first is the default until another is chosen
+        self.organisations.show_organisations(organisations)
         if not organisations:
             self.result.clear()
             self.set_error("The Xero sign-in gave access to no organisation: connect again and tick one.")
         else:
             self.flow.xero_connected = True
-            self.flow.choose_organisation(self.organisation.currentData())
             self.result.setStyleSheet(style_for("ok", self.result))
             where = self.flow.secrets.where()
             self.result.setText(
@@ -221,6 +220,18 @@ class XeroPage(FlowPage):
             )
         self.on_state_changed()
         self.completeChanged.emit()
+        self._focus_after(ok=bool(organisations))
+
+    def _focus_after(self, ok: bool) -> None:
+        """After a sign-in: the choice of organisations (or Next), else Connect again; never the client id."""
+        wizard = self.wizard()
+        if not ok:
+            target = self.connect_button if self.connect_button.isEnabled() else self
+        elif len(self.flow.organisations) > 1:
+            target = self.organisation
+        else:
+            target = wizard.button(QWizard.WizardButton.NextButton) if wizard is not None else self
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_xero_failed(self, exc: BaseException) -> None:
         self._stop_waiting()
@@ -236,12 +247,7 @@ class XeroPage(FlowPage):
             self.set_error(str(exc))
         else:
             self.set_error(error_text(exc))
-
-    def _on_organisation_changed(self, _index: int) -> None:
-        tenant = self.organisation.currentData()
-        if tenant:
-            self.flow.choose_organisation(tenant)
-        self.completeChanged.emit()
+        self._focus_after(ok=False)
 
     def cleanupPage(self) -> None:  # noqa: N802 - going Back stops waiting for the browser
         self._on_cancel_clicked()
