@@ -167,6 +167,10 @@ class Connections:
             self._views[key] = view
         return self._views[key]
 
+    def views(self) -> list["Connections"]:
+        """These connections and those pointed at the other organisations so far (``for_tenant``), this first."""
+        return [self, *(v for v in self._views.values() if v is not self)]
+
     @property
     def zone_name(self) -> str:
         zone = getattr(self.autotask, "zone", None)

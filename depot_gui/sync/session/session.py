@@ -133,6 +133,10 @@ class Session:
         raw = self.store.raw_settings()
         return bool(raw.get(K_AT_USER) and raw.get(K_XERO_TENANT))
 
+    def connected(self) -> Connections | None:
+        """The clients if connected already, else None (never connects: safe on the GUI thread)."""
+        return self._conn
+
     def connections(self) -> Connections:
         """The clients, connected; SessionError when setup is missing or refused."""
         with self._conn_lock:

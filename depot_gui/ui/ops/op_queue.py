@@ -13,6 +13,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from depot_gui.sync.orgs.limits import calls_left
 from depot_gui.sync.session.session import Session, SessionError
 
 from depot_gui.ui.dialogs.errors import friendly_message
@@ -34,6 +35,7 @@ class OpQueue(QObject):
         disconnected(str): why there is no connection (one sentence).
         failed(str, str): title and friendly message of an error.
         finished_message(str): a one-line summary for the status bar.
+        calls_left(list): after each operation, (organisation, Xero calls left today) as Xero last said.
     """
 
     ROWS_EVERY_MS = 100
@@ -43,6 +45,7 @@ class OpQueue(QObject):
     disconnected = Signal(str)
     failed = Signal(str, str)
     finished_message = Signal(str)
+    calls_left = Signal(list)  # [(organisation name, Xero calls left today)] after each operation
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(parent)
@@ -90,6 +93,7 @@ class OpQueue(QObject):
 
         def finished() -> None:
             self.flush_rows()
+            self.calls_left.emit(calls_left(self.session.connected()))
             if after is not None:
                 after()
             if what and not self._said and op.cancel.cancelled:  # a cancelled action says so too

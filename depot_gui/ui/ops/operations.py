@@ -73,7 +73,7 @@ class SessionOps(OpQueue):
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(session, parent)
-        self._sync_notes: list[str] = []  # the last sync's warnings and Xero's remaining calls
+        self._sync_notes: list[str] = []  # the last sync's warnings
         self._period_text = ""  # which invoices the last refresh downloaded
 
     def _info(self) -> ConnectionInfo:
@@ -170,10 +170,7 @@ class SessionOps(OpQueue):
             syncer = session.syncer(progress, cancel, replace_edits=replace_edits)
             syncer.auditor.on_recorded = recorded
             outcomes = syncer.sync(numbers)
-            self._sync_notes = list(syncer.warnings)
-            left = syncer.conn.xero.day_remaining
-            if left is not None:
-                self._sync_notes.append(f"Xero calls left today for this organisation: {left}.")
+            self._sync_notes = list(syncer.warnings)  # Xero's calls left: in the status bar after every op
             reloaded.append(self._fresh(ids))  # read here, not on the GUI thread (issue 22)
             return outcomes
 

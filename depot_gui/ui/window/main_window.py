@@ -21,6 +21,7 @@ from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session.session import Session
 
 from depot_gui.ui.contacts.actions import ContactActions
+from depot_gui.ui.orgs.actions import OrgActions
 from depot_gui.ui.detail.edits_dialog import review_edits
 from depot_gui.ui.detail.link_dialog import review_link
 from depot_gui.ui.detail.pane import SELECT_TEXT, DetailPane
@@ -73,8 +74,9 @@ class MainWindow(QMainWindow):
         self.commands = WindowActions(self)  # the toolbar now, the menus below
         self.xero_data = XeroDataActions(self, session, self.ops)  # Read Xero data afresh at next refresh
         self.contacts = ContactActions(self, session, self.ops)  # Xero contacts… and Choose Xero contact…
+        self.orgs = OrgActions(self, session, self.ops)  # Xero organisations…: which company goes to which
         self.reports = ReportActions(self, session, self.invoices)  # Export…, Month-end report (PDF)…
-        self.commands.build_menus([self.xero_data.act_forget, self.contacts.act_contacts],
+        self.commands.build_menus([self.xero_data.act_forget, self.contacts.act_contacts, self.orgs.act_orgs],
                                   [self.reports.act_export, self.reports.act_month_end])
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
         self.pending = PendingWatcher(self, self.ops)
         self.ops.busy_changed.connect(self._on_ops_busy_changed)
         # what the ops (and the File menu's action groups) did, in view
-        self.results = OpResults(self.ops, (self.reports, self.xero_data, self.contacts), self.invoices, self.detail,
+        self.results = OpResults(self.ops, (self.reports, self.xero_data, self.contacts, self.orgs), self.invoices, self.detail,
                                  self.status, self.banner, self.pending, self)
         self.results.rows_changed.connect(self._update_actions)
         self.results.connection_changed.connect(self._on_results_connection_changed)
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
         busy = self.ops.busy
         self.commands.enable(busy, self.invoices.selected_rows(), self.rows(), self.invoices.proxy.rowCount())
         self.contacts.act_contacts.setEnabled(not busy)
+        self.orgs.act_orgs.setEnabled(not busy)
         self.detail.set_busy(busy)
 
     def save_state(self) -> None:

@@ -54,6 +54,7 @@ class OpResults(QObject):
             source.failed.connect(self.show_failure)
             source.finished_message.connect(self.show_message)
         ops.payments_checked.connect(self._on_ops_payments_checked)
+        ops.calls_left.connect(status.set_calls_left)
 
     def show_rows(self, rows: list[InvoiceRow]) -> None:
         """All the invoices: into the list (the current one kept), the status counts and the detail pane."""

@@ -86,9 +86,20 @@ class AppStatusBar(QStatusBar):
         self.connection = ElidedLabel("Connecting…")
         self.counts = StatusCounts()
         self.progress = ProgressStrip()  # the running operation, with Cancel… (hidden when idle)
+        self.calls = QLabel()  # Xero's calls left today per organisation (hidden until Xero said)
+        self.calls.setObjectName("xero_calls_left")
+        self.calls.hide()
         self.addWidget(self.connection, 1)
         self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.calls)
         self.addPermanentWidget(self.counts)
 
     def set_connection(self, text: str) -> None:
         self.connection.setText(text)
+
+    def set_calls_left(self, calls: list[tuple[str, int]]) -> None:
+        """"Xero calls left today: Acme AU 4,990 · Acme NZ 5,000" (hidden before Xero's first answer)."""
+        text = "Xero calls left today: " + " \u00b7 ".join(f"{name} {left:,}" for name, left in calls) if calls else ""
+        self.calls.setText(text)
+        self.calls.setAccessibleName(text)
+        self.calls.setVisible(bool(calls))

@@ -9,7 +9,7 @@ from depot_gui.sync.setup import Organisation, SetupFlow
 
 SEVERAL_NOTE = (
     "The sign-in reached these organisations. Tick the ones Depot GUI may use. Every invoice goes to the "
-    "default organisation unless its company is sent to another in Settings \u203a Organisations\u2026"
+    "default organisation unless its company is sent to another in File \u203a Xero organisations\u2026"
 )
 DEFAULT_ALWAYS = "The default organisation is always used."
 

@@ -1,0 +1,1 @@
+"""File › Xero organisations…: which Xero organisation each Autotask company's invoices go to."""
