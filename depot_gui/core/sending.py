@@ -167,8 +167,7 @@ def question(items: list[SendItem], how: str, left_lines: tuple[str, ...] = ()) 
         lines.append("Xero emails each invoice to the addresses named and marks it sent." if how == EMAIL
                      else "No email is sent: Xero only records them as sent.")
     if refused:
-        lines.append("")
-        lines.append("Not sent:")
+        lines.extend(["", "Not sent:"] if lines else ["Not sent:"])
         lines.extend(i.refused for i in refused[:LISTED])
         if len(refused) > LISTED:
             lines.append(f"… and {len(refused) - LISTED} more")

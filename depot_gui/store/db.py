@@ -42,13 +42,14 @@ __all__ = [
 
 # The invoice row plus what the last audit could not check, its currency and Xero organisation (kept
 # inside its result JSON),
-# and its payment state (payments table, issue 14) as ``payment_state``.
+# its payment state (payments table, issue 14) as ``payment_state``, and how it was sent from Xero and its
+# online invoice address (finishing table, issue 24) as ``sent_how`` and ``online_url``.
 _ROW_COLUMNS = (
     "i.*, CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.unchecked') END AS unchecked_json, "
     "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.currency') END AS currency, "
     "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.organisation') END AS organisation, "
     "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.warnings') END AS warnings_json, "
-    "p.state AS payment_state"
+    "p.state AS payment_state, f.sent_how AS sent_how, f.online_url AS online_url"
 )
 
 
@@ -222,7 +223,8 @@ class Store:
     def set_status(self, autotask_id: int, status: str, explanation: str) -> None:
         self._write("UPDATE invoices SET status=?, explanation=? WHERE autotask_id=?", (status, explanation, autotask_id))
 
-    _INVOICE_ROWS = f"SELECT {_ROW_COLUMNS} FROM invoices i LEFT JOIN payments p USING(autotask_id)"
+    _INVOICE_ROWS = (f"SELECT {_ROW_COLUMNS} FROM invoices i LEFT JOIN payments p USING(autotask_id)"
+                     " LEFT JOIN finishing f USING(autotask_id)")
 
     def invoices(self) -> list[InvoiceRow]:
         rows = self._read(f"{self._INVOICE_ROWS} ORDER BY i.invoice_number, i.autotask_id")

@@ -78,6 +78,10 @@ class InvoiceRow:
     currency: str = ""  # ISO code of the amounts ("" before the audit that knew it)
     organisation: str = ""  # the Xero organisation it goes (or went) to
     warnings: tuple[str, ...] = ()  # the last audit's mapping warnings (a tax rate Xero lacks, ...)
+    # Finishing the month (issue 24, the finishing table): how it was sent from Xero ("email", "mark_sent",
+    # "" = not sent by Depot GUI) and the Xero online invoice address once known.
+    sent_how: str = ""
+    online_url: str | None = None
 
 
 @dataclass(frozen=True)

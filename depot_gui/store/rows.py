@@ -63,7 +63,18 @@ def invoice_row(r: sqlite3.Row) -> InvoiceRow:
         payment_state_of(r["payment_state"]) if "payment_state" in r.keys() else None,
         optional_text("currency", r, 3), optional_text("organisation", r, 255),
         tuple(codes(r["warnings_json"] or "[]")) if "warnings_json" in r.keys() else (),
+        sent_how_of(r["sent_how"]) if "sent_how" in r.keys() else "",
+        text("online_url", r["online_url"], nullable=True) if "online_url" in r.keys() else None,
     )
+
+
+def sent_how_of(value: object) -> str:
+    """How an invoice was sent from Xero: email, mark_sent, or '' (NULL: nothing recorded)."""
+    if value is None:
+        return ""
+    if value not in ("", "email", "mark_sent"):
+        raise ValueError(f"sent_how {str(value)[:40]!r} is not a way of sending")
+    return str(value)
 
 
 def optional_text(name: str, r: sqlite3.Row, longest: int) -> str:

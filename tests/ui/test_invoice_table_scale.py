@@ -82,7 +82,7 @@ def test_sort_keys_are_plain_values_not_decimal():
     model = InvoiceTableModel()
     model.set_rows([row(1, company="Bluegum Legal", total="5951.55", rounding="0.02", payment="overdue")])
     keys = [model.index(0, c).data(SORT_ROLE) for c in Col]
-    assert keys == ["INV-00001", "bluegum legal", "2026-11-01", 5951.55, 5951.57, 0.0, "ready", "", 0, "", ""]
+    assert keys == ["INV-00001", "bluegum legal", "2026-11-01", 5951.55, 5951.57, 0.0, "ready", "", 0, "", "", 2]
     assert [type(k) for k in keys[3:6]] == [float, float, float]
 
 

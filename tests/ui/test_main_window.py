@@ -304,7 +304,7 @@ def test_the_status_column_sits_beside_the_company_and_columns_can_be_moved(wind
     shown = [model.headerData(header.logicalIndex(v), Qt.Orientation.Horizontal) for v in range(header.count())]
     # the currency after the difference: at 1366 px the amounts and the difference stay on screen
     assert shown == ["Invoice", "Company", "Status", "Date", "Autotask\ntotal", "Xero\ntotal", "Difference",
-                     "Currency", "Synced", "Payment", "Xero\norganisation"]
+                     "Currency", "Synced", "Payment", "Xero\norganisation", "Sent"]
     # one organisation: its column and filter stay hidden
     assert window.invoices.view.isColumnHidden(header.logicalIndex(10))
     assert window.invoices.organisation_filter.isHidden()

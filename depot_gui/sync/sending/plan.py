@@ -30,11 +30,16 @@ OFF_MESSAGE = ("Sending from Xero is off: turn it on in Settings (Send approved 
                "`depot-sync settings set send_from_xero email` (or mark_sent).")
 
 
+WINDOW_OFF_MESSAGE = ("Sending from Xero is off: turn it on in Settings (Send approved invoices from Xero: email, "
+                      "or mark as sent).")
+
+
 class SendingOff(Exception):
-    """The send_from_xero setting is off: nothing is read or sent."""
+    """The send_from_xero setting is off: nothing is read or sent (``user_message``: the window's words)."""
 
     def __init__(self) -> None:
         super().__init__(OFF_MESSAGE)
+        self.user_message = WINDOW_OFF_MESSAGE
 
 
 def how_to_send(settings: Settings, mark_sent: bool = False) -> str:
@@ -175,5 +180,5 @@ def document_refusal(number: str, autotask_id: int, doc: dict | None) -> str:
     return status_refusal(number, str(doc.get("Status") or "")) or ""
 
 
-__all__ = ["OFF_MESSAGE", "Planner", "SendPlan", "SendingOff", "document_refusal", "how_to_send", "local_refusal",
+__all__ = ["OFF_MESSAGE", "WINDOW_OFF_MESSAGE", "Planner", "SendPlan", "SendingOff", "document_refusal", "how_to_send", "local_refusal",
            "utc_day"]

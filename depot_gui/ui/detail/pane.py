@@ -6,9 +6,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
+from depot_gui.store.attempts import SEND_ACTIONS
 from depot_gui.store.db import InvoiceRow, Store
 
 from depot_gui.ui.detail.cause_view import CauseCard
+from depot_gui.ui.detail.finishing_view import FinishingView
 from depot_gui.ui.detail.header import InvoiceHeader
 from depot_gui.ui.detail.tables import DetailSections
 from depot_gui.ui.resources import icon
@@ -29,6 +31,8 @@ class DetailPane(QScrollArea):
         link_requested(int): Link to Xero document pressed (a conflict with an unmarked document).
         contact_requested(dict): Choose Xero contact pressed (the last result's ``contact_choice``).
         settings_requested: a cause linked to the Settings dialog.
+        send_requested(int): Send from Xero… pressed for this autotask id (an approved invoice, not sent).
+        link_copied(str): the online invoice address was copied to the clipboard.
     """
 
     sync_requested = Signal(int)
@@ -36,6 +40,8 @@ class DetailPane(QScrollArea):
     link_requested = Signal(int)
     contact_requested = Signal(dict)
     settings_requested = Signal()
+    send_requested = Signal(int)
+    link_copied = Signal(str)
 
     def __init__(self, store: Store | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +60,10 @@ class DetailPane(QScrollArea):
         self.setWidget(body)
         self._build_header()
         self._build_buttons()
+        self.finishing = FinishingView(self.layout_)  # sent from Xero, the online invoice link, Send from Xero…
+        self.finishing.send_button.clicked.connect(self._on_send_clicked)
+        self.finishing.copy_button.clicked.connect(lambda: self.link_copied.emit(self.finishing.url))
+        self.finishing_row = None
         self._build_sections()
         self.show_invoice(None)
 
@@ -115,7 +125,9 @@ class DetailPane(QScrollArea):
         audits = self.store.audit_history(autotask_id) if self.row else []
         attempts = self.store.attempts.all(autotask_id) if self.row else []
         self.payment_row = self.store.payments.get(autotask_id) if self.row else None
-        self._needs_check = bool(attempts) and attempts[-1].state not in _OK_ATTEMPTS or not attempts
+        self.finishing_row = self.store.finishing.get(autotask_id) if self.row else None
+        writes = [a for a in attempts if a.action not in SEND_ACTIONS]  # sending from Xero is not a write of ours
+        self._needs_check = bool(writes) and writes[-1].state not in _OK_ATTEMPTS or not writes
         self._fill(audits, attempts)
 
     def refresh(self) -> None:
@@ -139,6 +151,7 @@ class DetailPane(QScrollArea):
                   self.contact_button, self.status_chip, self.status_icon):
             w.setVisible(visible)
         self.sections.drop_cards()
+        self.finishing.fill(row, self.finishing_row, self._busy)
         if row is None:
             self.header.clear(self.empty_text)
             self.button_hint.setText("")
@@ -154,8 +167,9 @@ class DetailPane(QScrollArea):
 
     def _order_tabs(self) -> None:
         """Tab follows reading order: buttons, then the cause cards (added later), then the tables."""
-        chain = [self.sync_button, self.resync_button, self.link_button, self.contact_button, *(c.label for c in self.cards), self.lines_view,
-                 self.history_view]
+        chain = [self.sync_button, self.resync_button, self.link_button, self.contact_button,
+                 self.finishing.copy_button, self.finishing.send_button, *(c.label for c in self.cards),
+                 self.lines_view, self.history_view]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -204,6 +218,7 @@ class DetailPane(QScrollArea):
         self.link_button.setEnabled(self.can_link())
         self.contact_button.setVisible(self.contact_choice() is not None)
         self.contact_button.setEnabled(self.contact_choice() is not None and not self._busy)
+        self.finishing.set_busy(self.row, self._busy)
         status = self.row.status if self.row else ""
         hint = {
             READY: "The totals agree: Sync sends it to Xero.",
@@ -230,6 +245,10 @@ class DetailPane(QScrollArea):
         if choice is not None and not self._busy:
             self.contact_requested.emit(choice)
 
+    def _on_send_clicked(self) -> None:
+        if self.autotask_id is not None and self.finishing.send_button.isEnabled():
+            self.send_requested.emit(self.autotask_id)
+
     def _on_resync_clicked(self) -> None:
         if self.autotask_id is not None and self.can_resync():
             self.resync_requested.emit(self.autotask_id)
@@ -238,6 +257,7 @@ class DetailPane(QScrollArea):
         """Everything the pane says, as plain text (tests, copy to clipboard)."""
         parts = [self.title.text(), self.status_chip.text(), *(f"{k}: {v.text()}" for k, v in self.figures.items()),
                  self.verdict.text(), self.notes.text(), self.where.text(), self.payment.text(),
+                 self.finishing.sent.text(), *([f"Online invoice: {self.finishing.url}"] if self.finishing.url else []),
                  *(c.text() for c in self.cards)]
         return "\n".join(p for p in parts if p)
 

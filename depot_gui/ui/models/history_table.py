@@ -28,9 +28,13 @@ _STATE_TEXT = {
     "linked": "Linked",
     "found": "Found in Xero, created by another desk",
     "unverified": "Xero's answer did not show what was sent",
+    "sent": "Sent",
+    "refused": "Not sent",
+    "limit": "Not sent: daily email limit",
 }
 _STATE_STATUS = {"created": "synced", "updated": "synced", "reconciled": "synced", "exists": "synced", "failed": "error",
-                 "linked": "synced", "found": "synced", "unverified": "error"}
+                 "linked": "synced", "found": "synced", "unverified": "error", "sent": "synced", "refused": "error",
+                 "limit": "error"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def history_rows(audits: list[dict], attempts: list[SyncAttempt]) -> list[Histor
         rows.append(HistoryRow(a["at"], "Checked against Autotask", status_text(a["status"]), details, a["status"]))
     for t in attempts:
         what = {"create": "Sent to Xero", "update": "Updated in Xero", "link": "Linked to a Xero document",
-                "found": "Looked up in Xero"}.get(
+                "found": "Looked up in Xero", "email": "Emailed from Xero", "mark_sent": "Marked as sent in Xero"}.get(
             t.action, t.action)
         details = t.message + (f" (Xero id {t.xero_invoice_id})" if t.xero_invoice_id else "")
         rows.append(

@@ -34,6 +34,7 @@ class Col(IntEnum):
     PAYMENT = 8
     CURRENCY = 9
     ORGANISATION = 10
+    SENT = 11
 
 
 HEADERS = {
@@ -48,6 +49,7 @@ HEADERS = {
     Col.PAYMENT: "Payment",
     Col.CURRENCY: "Currency",
     Col.ORGANISATION: "Xero\norganisation",
+    Col.SENT: "Sent",
 }
 MONEY_COLS = (Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
 HEADER_TIPS = {
@@ -60,9 +62,13 @@ HEADER_TIPS = {
     Col.CURRENCY: "The currency of the invoice's amounts: its Autotask company's currency. It goes to Xero in "
                   "that currency, never converted.",
     Col.ORGANISATION: "The Xero organisation the invoice goes (or went) to.",
+    Col.SENT: "Sent from Xero: emailed by Xero or marked as sent (Send from Xero…); Not sent: in Xero, not sent "
+              "from Xero yet; —: not in Xero.",
     Col.PAYMENT: "Payment state in Xero at the last payments check (File › Check payments): paid, part paid, "
                  "overdue (due date past, money still due) or unpaid.",
 }
+# Sent column order (ascending): not sent first, then sent, then not in Xero.
+_SENT_RANK = {"Not sent": 0, "Sent": 1, "—": 2}
 # Payment column order: the ones needing attention first when sorted ascending.
 _PAYMENT_RANK = {"overdue": 0, "part_paid": 1, "unpaid": 2, "paid": 3}
 
@@ -72,6 +78,13 @@ def _dec(text: str) -> Decimal:
         return Decimal(text)
     except (InvalidOperation, TypeError):
         return Decimal(0)
+
+
+def sent_text(row: InvoiceRow) -> str:
+    """"Sent" (emailed or marked as sent in Xero), "Not sent" (in Xero, not sent yet) or "—" (not in Xero)."""
+    if row.sent_how:
+        return "Sent"
+    return "Not sent" if row.status == "synced" and not row.voided else "—"
 
 
 def display_texts(row: InvoiceRow) -> tuple[str, ...]:
@@ -92,6 +105,7 @@ def display_texts(row: InvoiceRow) -> tuple[str, ...]:
         payment_label(row.payment_state),
         row.currency,
         row.organisation,
+        sent_text(row),
     )
 
 
@@ -125,6 +139,7 @@ _KEYS: dict[int, Callable[[list[InvoiceRow]], list[Any]]] = {
     Col.PAYMENT: lambda rows: [_PAYMENT_RANK.get(r.payment_state or "", 4) for r in rows],
     Col.CURRENCY: lambda rows: list(map(_get("currency"), rows)),
     Col.ORGANISATION: lambda rows: list(map(str.casefold, map(_get("organisation"), rows))),
+    Col.SENT: lambda rows: [_SENT_RANK[sent_text(r)] for r in rows],
 }
 
 

@@ -31,6 +31,8 @@ from depot_gui.ui.dialogs.settings import SettingsDialog
 from depot_gui.ui.ops.operations import SessionOps
 from depot_gui.ui.reports.actions import ReportActions
 from depot_gui.ui.resources import icon
+from depot_gui.ui.detail.finishing_view import can_send
+from depot_gui.ui.sending.actions import SendActions
 from depot_gui.ui.window.actions import WindowActions
 from depot_gui.ui.window.banner import Banner
 from depot_gui.ui.window.invoice_list import InvoiceList
@@ -76,7 +78,10 @@ class MainWindow(QMainWindow):
         self.contacts = ContactActions(self, session, self.ops)  # Xero contacts… and Choose Xero contact…
         self.orgs = OrgActions(self, session, self.ops)  # Xero organisations…: which company goes to which
         self.reports = ReportActions(self, session, self.invoices)  # Export…, Month-end report (PDF)…
-        self.commands.build_menus([self.xero_data.act_forget, self.contacts.act_contacts, self.orgs.act_orgs],
+        self.sending = SendActions(self, session, self.ops)  # Send from Xero… (approved invoices)
+        self.sending.selected = lambda: [r for r in self.invoices.selected_rows() if can_send(r)]
+        self.commands.build_menus([self.sending.act_send, self.xero_data.act_forget, self.contacts.act_contacts,
+                                   self.orgs.act_orgs],
                                   [self.reports.act_export, self.reports.act_month_end])
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
@@ -130,13 +135,15 @@ class MainWindow(QMainWindow):
         self.detail.settings_requested.connect(self._on_settings_triggered)
         self.detail.link_requested.connect(self._on_detail_link_requested)
         self.detail.contact_requested.connect(self.contacts.choose_for_invoice)
+        self.detail.send_requested.connect(self._on_detail_send_requested)
+        self.detail.link_copied.connect(self._on_detail_link_copied)
         self.ops.link_preview_ready.connect(self._on_ops_link_preview_ready)
         self.ops.edits_to_review.connect(self._on_ops_edits_to_review)
         self.pending = PendingWatcher(self, self.ops)
         self.ops.busy_changed.connect(self._on_ops_busy_changed)
         # what the ops (and the File menu's action groups) did, in view
-        self.results = OpResults(self.ops, (self.reports, self.xero_data, self.contacts, self.orgs), self.invoices, self.detail,
-                                 self.status, self.banner, self.pending, self)
+        self.results = OpResults(self.ops, (self.reports, self.xero_data, self.contacts, self.orgs, self.sending),
+                                 self.invoices, self.detail, self.status, self.banner, self.pending, self)
         self.results.rows_changed.connect(self._update_actions)
         self.results.connection_changed.connect(self._on_results_connection_changed)
         self.banner.action_clicked.connect(self._on_banner_action_clicked)
@@ -181,6 +188,7 @@ class MainWindow(QMainWindow):
         self.commands.enable(busy, self.invoices.selected_rows(), self.rows(), self.invoices.proxy.rowCount())
         self.contacts.act_contacts.setEnabled(not busy)
         self.orgs.act_orgs.setEnabled(not busy)
+        self.sending.act_send.setEnabled(not busy and any(can_send(r) for r in self.invoices.selected_rows()))
         self.detail.set_busy(busy)
 
     def save_state(self) -> None:
@@ -221,6 +229,14 @@ class MainWindow(QMainWindow):
         row = self.invoices.model.row_for(autotask_id)
         if row is not None:
             self.ops.sync([row], f"Syncing {row.invoice_number} to Xero")
+
+    def _on_detail_send_requested(self, autotask_id: int) -> None:
+        row = self.invoices.model.row_for(autotask_id)
+        if row is not None:
+            self.sending.send([row])
+
+    def _on_detail_link_copied(self, url: str) -> None:
+        self.status.showMessage(f"Online invoice link copied: {url}", 8000)
 
     def _on_detail_link_requested(self, autotask_id: int) -> None:
         row = self.invoices.model.row_for(autotask_id)

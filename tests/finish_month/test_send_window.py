@@ -1,0 +1,160 @@
+"""Send from Xero… in the window: the Sent column, the question naming recipients, the batch total, the
+online invoice link with Copy (pytest-qt, the real window on the demo sandbox)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+
+from depot_gui.ui.models.invoice_table import Col
+
+from tests.finish_month.send_helpers import emails, give_email
+from tests.ui.conftest import demo_session, temp_qsettings, window  # noqa: F401 - the window fixtures
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+def cell(win, number, col):
+    model = win.invoices.model
+    return model.index(model.source_row(next(r.autotask_id for r in win.rows() if r.invoice_number == number)), col).data()
+
+
+def show(win, qtbot, number):
+    assert win.invoices.select_number(number)
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == number)
+
+
+def sync(win, qtbot, number):
+    show(win, qtbot, number)
+    win.detail.sync_button.click()
+    qtbot.waitUntil(lambda: not win.ops.busy and cell(win, number, Col.STATUS) == "Synced", timeout=30000)
+
+
+def select_numbers(win, numbers):
+    view, proxy = win.invoices.view, win.invoices.proxy
+    view.clearSelection()
+    for row in range(proxy.rowCount()):
+        if proxy.index(row, Col.NUMBER).data() in numbers:
+            view.selectionModel().select(proxy.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                                         | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def question(win, qtbot) -> QMessageBox:
+    qtbot.waitUntil(lambda: win.sending.box is not None and win.sending.box.isVisible(), timeout=30000)
+    return win.sending.box
+
+
+def press(box: QMessageBox, role: QMessageBox.ButtonRole) -> None:
+    next(b for b in box.buttons() if box.buttonRole(b) == role).click()
+
+
+@pytest.fixture
+def approved(window, qtbot):
+    """INV-5001 (Acme, with an email address) and INV-5003 (Harbour) approved in Xero; send_from_xero email."""
+    win = window
+    win.session.set_settings({"xero_status": "approved", "send_from_xero": "email"})
+    sync(win, qtbot, "INV-5001")
+    sync(win, qtbot, "INV-5003")
+    give_email(win.session, "Acme Dental Group", "accounts@acme.example")
+    return win
+
+
+def test_send_asks_naming_the_recipient_then_the_row_shows_sent(approved, qtbot):
+    win = approved
+    assert (cell(win, "INV-5001", Col.SENT), cell(win, "INV-5002", Col.SENT)) == ("Not sent", "—")
+    show(win, qtbot, "INV-5001")
+    assert win.detail.finishing.send_button.isEnabled() and win.sending.act_send.isEnabled()
+    assert win.detail.finishing.sent.text() == "Not sent from Xero yet."
+    win.detail.finishing.send_button.click()
+    box = question(win, qtbot)
+    assert box.text() == "Email 1 invoice from Xero?"
+    assert box.informativeText().splitlines()[:3] == [
+        "INV-5001  Acme Dental Group  AUD 1,633.50  to accounts@acme.example",
+        "Total AUD 1,633.50 (1 invoice)",
+        "Xero emails each invoice to the addresses named and marks it sent."]
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert emails(win.session) == []  # nothing is sent before the answer
+    press(box, QMessageBox.ButtonRole.AcceptRole)
+    qtbot.waitUntil(lambda: not win.ops.busy and cell(win, "INV-5001", Col.SENT) == "Sent", timeout=30000)
+    assert win.status.currentMessage() == "Emailed from Xero: 1 of 1 invoice."
+    assert emails(win.session) == [("INV-5001", ["accounts@acme.example"])]
+    assert win.detail.finishing.sent.text().startswith("Sent: emailed by Xero to its contact (")
+    assert not win.detail.finishing.send_button.isEnabled()
+    assert not win.sending.act_send.isEnabled()
+
+
+def test_a_batch_confirms_once_with_the_count_and_the_total_and_cancel_sends_nothing(approved, qtbot):
+    win = approved
+    give_email(win.session, "Harbour Logistics Pty Ltd", "ap@harbour.example")
+    select_numbers(win, {"INV-5001", "INV-5003", "INV-5002"})
+    assert win.sending.act_send.isEnabled()
+    win.sending.act_send.trigger()
+    box = question(win, qtbot)
+    assert box.text() == "Email 2 invoices from Xero?"
+    assert [b.text() for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole] == [
+        "Email 2 invoices"]
+    assert box.informativeText().splitlines()[:3] == [
+        "INV-5001  Acme Dental Group  AUD 1,633.50  to accounts@acme.example",
+        "INV-5003  Harbour Logistics Pty Ltd  AUD 2,970.00  to ap@harbour.example",
+        "Total AUD 4,603.50 (2 invoices)"]
+    press(box, QMessageBox.ButtonRole.RejectRole)
+    qtbot.waitUntil(lambda: win.status.currentMessage() == "Send from Xero cancelled: nothing was sent.")
+    assert emails(win.session) == []
+    assert (cell(win, "INV-5001", Col.SENT), cell(win, "INV-5003", Col.SENT)) == ("Not sent", "Not sent")
+
+
+def test_a_contact_without_an_address_is_named_and_not_sent(approved, qtbot):
+    win = approved
+    show(win, qtbot, "INV-5003")
+    win.detail.finishing.send_button.click()
+    box = question(win, qtbot)
+    assert box.text() == "No invoice can be emailed"
+    assert box.informativeText().splitlines()[:2] == [
+        "Not sent:",
+        "The Xero contact Harbour Logistics Pty Ltd has no email address, so INV-5003 is not sent: add one to "
+        "the contact in Xero, or mark the invoice as sent instead."]
+    box.accept()
+    qtbot.waitUntil(lambda: not win.ops.busy)
+    assert emails(win.session) == []
+
+
+def test_with_sending_off_the_window_says_where_to_turn_it_on(window, qtbot):
+    win = window
+    win.session.set_setting("xero_status", "approved")
+    sync(win, qtbot, "INV-5001")
+    win.detail.finishing.send_button.click()
+    box = question(win, qtbot)
+    assert box.objectName() == "send_off"
+    assert box.text() == ("Sending from Xero is off: turn it on in Settings (Send approved invoices from Xero: "
+                          "email, or mark as sent).")
+    box.accept()
+
+
+def test_the_online_invoice_link_is_shown_with_copy(approved, qtbot):
+    win = approved
+    row = next(r for r in win.rows() if r.invoice_number == "INV-5001")
+    url = "https://in.xero.com/abcDEF123"
+    win.session.store.finishing.record_online_url(row.autotask_id, row.xero_invoice_id, url)
+    win.ops.rows_updated.emit([win.session.store.invoice(row.autotask_id)])
+    show(win, qtbot, "INV-5001")
+    f = win.detail.finishing
+    assert f.link.isVisible() and f.link.text() == url
+    f.copy_button.click()
+    assert QGuiApplication.clipboard().text() == url
+    assert win.status.currentMessage() == f"Online invoice link copied: {url}"
+    assert f"Online invoice: {url}" in win.detail.text().splitlines()
+    show(win, qtbot, "INV-5002")
+    assert not f.link.isVisible() and not f.copy_button.isVisible() and not f.send_button.isVisible()
+
+
+def test_a_draft_in_xero_cannot_be_sent(window, qtbot):
+    win = window
+    win.session.set_settings({"xero_status": "draft", "send_from_xero": "email"})
+    sync(win, qtbot, "INV-5001")
+    show(win, qtbot, "INV-5001")
+    assert win.detail.finishing.send_button.isVisible() and not win.detail.finishing.send_button.isEnabled()
+    assert not win.sending.act_send.isEnabled()
+    assert win.detail.finishing.sent.text() == "Not sent: only invoices approved in Xero are sent from Xero."
+    assert cell(win, "INV-5001", Col.SENT) == "Not sent"
