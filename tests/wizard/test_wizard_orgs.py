@@ -156,3 +156,14 @@ def test_the_mapping_step_speaks_like_settings_and_offers_the_status_of_new_invo
         "Xero (or add a credit note) if it is wrong, then Re-sync.")
     page.xero_status.setCurrentIndex(2)
     assert flow.xero_status == "authorised"
+
+
+def test_the_wizard_opens_on_a_damaged_stored_setting_and_offers_the_stored_status(qtbot, make_wizard, sandbox, store):
+    store.set_setting("tolerance", "not a number")
+    store.set_setting("xero_status", "submitted")
+    flow = SetupFlow(store, MemorySecretStore(), make_endpoints(sandbox))
+    wizard = make_wizard(flow)
+    page = wizard.page_for(Page.MAPPING)
+    assert page.xero_status.currentText() == "Awaiting approval (submitted)"
+    store.set_setting("xero_status", "garbled")
+    assert SetupFlow(store, MemorySecretStore(), make_endpoints(sandbox)).xero_status == "draft"

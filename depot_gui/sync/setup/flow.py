@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from depot_gui.core.settings import SettingError, Settings
 from depot_gui.store.db import Store
 from depot_gui.store.secrets import SecretStore
 from depot_gui.xero import oauth
@@ -48,6 +49,15 @@ from depot_gui.sync.setup.xero_step import Organisation, XeroLogin, fetch_organi
 __all__ = ["Job", "SetupFlow", "Tagged", "XeroSignIn"]
 
 
+def stored_status(raw: dict[str, str]) -> str:
+    """The stored status of new Xero invoices as Settings shows it ("draft" when none, or unreadable: the
+    wizard opens whatever else is stored)."""
+    try:
+        return Settings().with_value("xero_status", raw.get("xero_status") or "draft").shown()["xero_status"]
+    except SettingError:
+        return "draft"
+
+
 class SetupFlow:
     """What the user entered and verified so far; which page is next; committing it (``SetupCommit``).
 
@@ -74,7 +84,7 @@ class SetupFlow:
         self.organisations: list[Organisation] = []
         self.tenant_id = raw.get(K_DEFAULT) or raw.get(K_XERO_TENANT, "")  # the default organisation
         self.unused: set[str] = set(load_unused(store))  # organisations chosen not to be used
-        self.xero_status = store.settings().shown()["xero_status"]  # status of new Xero invoices
+        self.xero_status = stored_status(raw)  # the status of new Xero invoices, as the mapping page offers it
         self.tenant_name = raw.get(K_XERO_TENANT_NAME, "")
         self.xero_connected = False
         self.xero_message = ""
