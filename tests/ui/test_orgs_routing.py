@@ -145,3 +145,24 @@ def test_an_organisation_chosen_unused_is_offered_for_no_company(tmp_path, two):
         desk.route("Acme Dental Group", "Acme MSP NZ Ltd")  # routed there on purpose (the CLI): used again
         assert desk.used_tenants() == [(AU, "Acme MSP Pty Ltd"), (NZ, "Acme MSP NZ Ltd")]
         assert session.store.raw_settings()["orgs.unused"] == "[]"
+
+
+def test_the_page_lists_a_company_routed_but_not_invoiced_here(tmp_path, two):
+    from depot_gui.sync.orgs.routing import OrgDesk
+
+    with Session.open(tmp_path / "d", two) as session:
+        session.store.set_setting("orgs.routes", json.dumps({"555": [NZ, "Old Client Pty Ltd"]}))
+        assert OrgDesk(session.store, session.connections()).routing() == [(555, "Old Client Pty Ltd", NZ)]
+
+
+def test_the_calls_left_stay_hidden_until_xero_said(qtbot):
+    from depot_gui.ui.window.status_bar import AppStatusBar
+
+    bar = AppStatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    assert bar.calls.isHidden()
+    bar.set_calls_left([("Demo AU", 4990), ("Demo NZ", 5000)])
+    assert bar.calls.text() == "Xero calls left today: Demo AU 4,990 \u00b7 Demo NZ 5,000" and bar.calls.isVisible()
+    bar.set_calls_left([])
+    assert bar.calls.isHidden()
