@@ -97,5 +97,10 @@ def send_key(tenant_id: str, how: str, autotask_id: int, invoice_id: str, round_
     return _with_round(send_base(tenant_id, how, autotask_id, invoice_id), round_no)
 
 
-__all__ = ["contact_key", "contacts_key", "create_base", "create_key", "jsonable", "link_key", "round_of",
+def attachment_key(tenant_id: str, xero_id: str, file_name: str, round_no: int = 0) -> str:
+    """Attaching one file to one Xero document (a second round after an unknown outcome counts)."""
+    return _with_round(f"depot-attach-{_digest('attach', tenant_id, xero_id, file_name.lower())}", round_no)
+
+
+__all__ = ["attachment_key", "contact_key", "contacts_key", "create_base", "create_key", "jsonable", "link_key", "round_of",
            "send_base", "send_key", "update_base", "update_key"]

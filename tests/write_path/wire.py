@@ -74,7 +74,8 @@ def open_desk(data_dir, scenario, sandbox=None) -> tuple[Session, Wire]:
     session = Session.open(data_dir, scenario)
     sb = sandbox or session.sandbox
     wire = Wire(sb.transport())
-    session._conn = scenario_connections(sb.scenario_path, SANDBOX_ROOT, wire, sleep=lambda s: None, sandbox=sb)
+    session._conn = scenario_connections(sb.scenario_path, SANDBOX_ROOT, wire, sleep=lambda s: None, sandbox=sb,
+                                         attachments=session.store.settings().attach_autotask_pdf)
     return session, wire
 
 

@@ -52,6 +52,11 @@ def last_written(store, autotask_id: int, xero_id: str) -> list[dict] | None:
     return None
 
 
+def _in_xero(result: AuditResult, doc: dict) -> dict:
+    """The result's extras plus the number and status the document carries in Xero."""
+    return {**result.extra, "xero_number": doc_number(doc) or None, "xero_status": str(doc.get("Status") or "")}
+
+
 class Recorder:
     """Records outcomes over one store and one pair of connections."""
 
@@ -103,16 +108,16 @@ class Recorder:
             if stamp:
                 message += " " + stamp
         self.store.mark_synced(result.autotask_id, xero_id, str(doc.get("Status") or ""), message)
-        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), action,
-                           message)
+        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message,
+                                   extra=_in_xero(result, doc)), action, message)
 
     def kept(self, result: AuditResult, doc: dict, message: str, action: str = "refused") -> SyncOutcome:
         """Xero holds our document, and it is left as it is (approved and different, edited in Xero)."""
         xero_id = doc_id(doc)
         self.close_open(result.autotask_id, xero_id)
         self.store.set_status(result.autotask_id, SYNCED, message)
-        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message), action,
-                           message)
+        return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message,
+                                   extra=_in_xero(result, doc)), action, message)
 
     def failed(self, result: AuditResult, message: str) -> SyncOutcome:
         self.store.set_status(result.autotask_id, ERROR, message)

@@ -12,7 +12,10 @@ One invoice is a batch of one. For the invoices of one sync:
    a document that is not ours under the number is never in a PUT;
 6. every answer is checked (``core.written``); every key comes from ``core.idempotency``;
 7. Xero's daily limit (429 ``day``) ends the sync: nothing more is sent, and the invoices not
-   written say when the limit resets.
+   written say when the limit resets;
+8. still holding the invoices, the steps after the write (``sync/finishing``): Autotask's PDF
+   attached once when that is on, the online invoice link of a non-draft invoice kept. An
+   approved invoice whose content differs is never edited or voided: the result says so.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from depot_gui.xero.bulk import BATCH_SIZE
 from depot_gui.xero.errors import XeroError, XeroRateLimited
 
 from depot_gui.sync.contacts.desk import remember_created
+from depot_gui.sync.finishing.finisher import Finisher
 from depot_gui.sync.invoices.audit import Auditor, NothingNamed
 from depot_gui.sync.invoices.contacts_step import with_contacts
 from depot_gui.sync.invoices.outcome import Recorder, SyncOutcome, last_written
@@ -58,6 +62,15 @@ def estimate_write_calls(results: list[AuditResult]) -> int:
     credits = sum(1 for r in results if r.draft is not None and r.draft.type == ACCRECCREDIT)
     invoices = len(results) - credits
     return sum(-(-n // BATCH_SIZE) for n in (len(new_contacts), invoices, credits))
+
+
+def approved_text(number: str, xero_status: str, doc: dict, result: AuditResult) -> str:
+    """What re-sync will and will not do for an approved invoice of ours whose content differs."""
+    return (f"{number} is {'paid' if xero_status == 'PAID' else 'approved'} in Xero with different content (Xero "
+            f"total {doc.get('Total')}, Autotask {fmt2(result.autotask_total)}). Xero does not let an approved "
+            "invoice's lines or total be edited, so re-sync leaves them as they are and never voids it; it still "
+            "keeps its online link and attaches Autotask's PDF when that is on. If Xero is wrong, void it in Xero "
+            "(or add a credit note for the difference); if Xero is right, leave it.")
 
 
 class Syncer:
@@ -122,39 +135,48 @@ class Syncer:
             for r in ordered:
                 stack.enter_context(_invoice_lock(r.autotask_id))
                 stack.enter_context(self.store.leases.hold(r.autotask_id))
-            status = self.store.settings().xero_status
-            tried = {r.autotask_id for r in ordered if self.store.attempts.all(r.autotask_id)}
-            rest = []
-            for r in ordered:  # what the audit just saw unchanged needs no second look-up
-                seen = self.auditor.seen_in_xero.get(r.autotask_id)
-                if seen is not None and self._same(r, seen, status):
-                    outcomes[r.autotask_id] = self._existing(r, seen, status, self._open_create(r))
-                else:
-                    rest.append(r)
-            self.auditor.recorded([r.autotask_id for r in ordered if r.autotask_id in outcomes])
-            if not rest:
-                return
-            cache = self.auditor.xero_cache()
-            try:
-                seen_now = self.reconciler.before_write(cache, rest, tried)
-            except LookupFailed as exc:
-                for r in rest:
-                    outcomes[r.autotask_id] = self.recorder.unknown(r, f"looking it up failed: {exc.user_message}")
-                return
-            todo, gone = [], {}
+            self._write_many(ordered, outcomes)
+            if self.writer.day_limit is None:  # still holding the invoices: the steps after the write
+                finisher = Finisher(self.store, self.conn, self.store.settings(), self.auditor.cancel)
+                done = [outcomes[r.autotask_id] for r in ordered if r.autotask_id in outcomes]
+                finished = [o for o in finisher.finish(done) if o is not outcomes[o.result.autotask_id]]
+                outcomes.update((o.result.autotask_id, o) for o in finished)
+                self.auditor.recorded([o.result.autotask_id for o in finished])
+
+    def _write_many(self, ordered: list[AuditResult], outcomes: dict[int, SyncOutcome]) -> None:
+        status = self.store.settings().xero_status
+        tried = {r.autotask_id for r in ordered if self.store.attempts.all(r.autotask_id)}
+        rest = []
+        for r in ordered:  # what the audit just saw unchanged needs no second look-up
+            seen = self.auditor.seen_in_xero.get(r.autotask_id)
+            if seen is not None and self._same(r, seen, status):
+                outcomes[r.autotask_id] = self._existing(r, seen, status, self._open_create(r))
+            else:
+                rest.append(r)
+        self.auditor.recorded([r.autotask_id for r in ordered if r.autotask_id in outcomes])
+        if not rest:
+            return
+        cache = self.auditor.xero_cache()
+        try:
+            seen_now = self.reconciler.before_write(cache, rest, tried)
+        except LookupFailed as exc:
             for r in rest:
-                s = seen_now[r.autotask_id]
-                if s.ours is not None:
-                    outcomes[r.autotask_id] = self._existing(r, s.ours, status, self._open_create(r))
-                elif s.foreign:  # not ours: never written, never in a PUT
-                    outcomes[r.autotask_id] = self.recorder.conflict(r, s.foreign[0])
-                else:
-                    todo.append(r)
-                    gone[r.autotask_id] = s.gone
-            self.auditor.recorded([r.autotask_id for r in rest if r.autotask_id in outcomes])
-            if todo:
-                cache.forget_number([r.invoice_number for r in todo])
-                self._create(todo, gone, status, cache, outcomes, len(results))
+                outcomes[r.autotask_id] = self.recorder.unknown(r, f"looking it up failed: {exc.user_message}")
+            return
+        todo, gone = [], {}
+        for r in rest:
+            s = seen_now[r.autotask_id]
+            if s.ours is not None:
+                outcomes[r.autotask_id] = self._existing(r, s.ours, status, self._open_create(r))
+            elif s.foreign:  # not ours: never written, never in a PUT
+                outcomes[r.autotask_id] = self.recorder.conflict(r, s.foreign[0])
+            else:
+                todo.append(r)
+                gone[r.autotask_id] = s.gone
+        self.auditor.recorded([r.autotask_id for r in rest if r.autotask_id in outcomes])
+        if todo:
+            cache.forget_number([r.invoice_number for r in todo])
+            self._create(todo, gone, status, cache, outcomes, len(ordered))
 
     def _create(self, todo, gone, status, cache, outcomes, total) -> None:
         self._check_day_budget(todo)
@@ -211,6 +233,8 @@ class Syncer:
             action = "created" if created_here else ("unchanged" if known else "found")
             return self.recorder.done(result, doc, action)
         xero_status = str(doc.get("Status") or "")
+        if xero_status in ("AUTHORISED", "PAID") and draft.type != ACCRECCREDIT:
+            return self.recorder.kept(result, doc, approved_text(number, xero_status, doc, result))
         if xero_status not in ("DRAFT", "SUBMITTED") or draft.type == ACCRECCREDIT:
             return self.recorder.kept(result, doc, (
                 f"{number} is already in Xero as {xero_status.lower()} with different content (Xero total "

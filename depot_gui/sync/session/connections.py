@@ -178,14 +178,15 @@ class Connections:
 
 
 def sandbox_pkce_tokens(
-    client_id: str, root: str, transport: httpx2.BaseTransport | None, store: oauth.TokenStore
+    client_id: str, root: str, transport: httpx2.BaseTransport | None, store: oauth.TokenStore,
+    scopes: str = oauth.DEFAULT_SCOPES,
 ) -> oauth.TokenManager:
     """Run the real PKCE flow against the sandbox (which approves at once) without a browser."""
     verifier = oauth.new_verifier()
     state = pysecrets.token_urlsafe(16)
     redirect = "http://localhost:8765/callback"  # Xero (and the sandbox) accept http only on localhost
     url = oauth.build_authorize_url(
-        client_id, redirect, oauth.DEFAULT_SCOPES, state, oauth.code_challenge(verifier), login_root=root
+        client_id, redirect, scopes, state, oauth.code_challenge(verifier), login_root=root
     )
     with httpx2.Client(transport=transport, follow_redirects=False, timeout=30) as http:
         resp = http.get(url)
@@ -206,7 +207,8 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
     ``sleep`` replaces the clients' waits (tests); ``timeout`` is their per-request timeout.
     """
     return scenario_connections(
-        sandbox.scenario_path, SANDBOX_ROOT, sandbox.transport(), sleep=sleep, timeout=timeout, sandbox=sandbox
+        sandbox.scenario_path, SANDBOX_ROOT, sandbox.transport(), sleep=sleep, timeout=timeout, sandbox=sandbox,
+        attachments=store.settings().attach_autotask_pdf,
     )
 
 
@@ -222,9 +224,10 @@ def sandbox_client_id(sandbox) -> str:
 
 def scenario_connections(
     scenario_path, root: str, transport: httpx2.BaseTransport | None = None, *, sleep=None, timeout: float = 30.0,
-    sandbox=None,
+    sandbox=None, attachments: bool = False,
 ) -> Connections:
-    """Clients for a sandbox at ``root`` (in-process transport, or a real loopback server)."""
+    """Clients for a sandbox at ``root`` (in-process transport, or a real loopback server); ``attachments``
+    asks Xero's attachments permission too (as the setup does when Autotask's PDF is attached)."""
     from depot_gui.sandbox import load_scenario
 
     relay = WaitRelay()
@@ -237,7 +240,8 @@ def scenario_connections(
     )
     autotask.discover_zone()
     client_id = scenario["xero"].get("clientId", "")
-    manager = sandbox_pkce_tokens(client_id, root, transport, MemoryTokenStore())
+    manager = sandbox_pkce_tokens(client_id, root, transport, MemoryTokenStore(),
+                                  oauth.scopes_for(attachments=attachments))
     def make_xero(tenant_id: str | None) -> XeroClient:
         return XeroClient(manager.access_token, tenant_id, api_root=root, transport=transport, timeout=timeout, **waits)
 
