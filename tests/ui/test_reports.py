@@ -54,7 +54,7 @@ def test_cli_writes_the_month_end_pdf(synced_dir, tmp_path, capsys):
         text = build_document(month_end_report(s.store, rows, *NOV, "now")).toPlainText()
     sources = [" ".join(text.split())]
     if shutil.which("pdftotext"):  # the PDF's own text too, where poppler is installed
-        sources.append(" ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+        sources.append(" ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                                                check=True).stdout.split()))
     for source in sources:
         missing = [t for t in EXPECTED_TEXT if t not in source]
