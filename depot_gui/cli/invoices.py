@@ -150,6 +150,7 @@ def status_command(session, args, out) -> int:
                 "unchecked": list(r.unchecked), "currency": r.currency, "xero_organisation": r.organisation,
                 "warnings": list(r.warnings),
                 "synced_at": r.synced_at, "voided_in_autotask": r.voided, "checked_at": r.audited_at,
+                "sent_from_xero": r.sent_how or None, "online_invoice_url": r.online_url,
             }
         )
     emit(rows, args.json, out)

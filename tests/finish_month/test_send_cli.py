@@ -115,6 +115,8 @@ def test_mark_sent_json(base, capsys):
     assert sandbox_emails(base) == []
     code, out, _ = run(capsys, *base, "status", "--json")
     assert code == 0
+    assert [(r["invoice_number"], r["sent_from_xero"]) for r in json.loads(out)] == [
+        ("INV-5001", None), ("INV-5003", "mark_sent")]
 
 
 def test_a_blank_name_is_refused(base, capsys):

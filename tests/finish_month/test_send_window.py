@@ -158,3 +158,22 @@ def test_a_draft_in_xero_cannot_be_sent(window, qtbot):
     assert not win.sending.act_send.isEnabled()
     assert win.detail.finishing.sent.text() == "Not sent: only invoices approved in Xero are sent from Xero."
     assert cell(win, "INV-5001", Col.SENT) == "Not sent"
+
+
+def test_settings_turns_sending_on_and_a_value_set_from_the_cli_survives_ok(qtbot, demo_session):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from depot_gui.ui.dialogs.settings import SettingsDialog
+
+    demo_session.set_setting("send_from_xero", "mark_sent")
+    dialog = SettingsDialog(demo_session, "Connected to the sandbox.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert [dialog.send_from_xero.itemText(i) for i in range(dialog.send_from_xero.count())] == [
+        "Off (finance sends them)", "Xero emails them, after you confirm", "Only mark them as sent in Xero"]
+    assert dialog.send_from_xero.currentText() == "Only mark them as sent in Xero"
+    dialog.send_from_xero.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as saved:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert saved.args == [["send_from_xero"]]
+    assert demo_session.settings().send_from_xero == "EMAIL"

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from depot_gui.core.settings import MAX_FRESH_MINUTES, MAX_TOLERANCE, SPECS, XERO_STATUS_CHOICES, SettingError, Settings
+from depot_gui.core.settings import (
+    MAX_FRESH_MINUTES, MAX_TOLERANCE, SEND_CHOICES, SPECS, XERO_STATUS_CHOICES, SettingError, Settings,
+)
 from depot_gui.sync.mapping.keys import CONTACT_RULES
 from depot_gui.sync.session.session import Session
 
@@ -87,6 +89,12 @@ class SettingsDialog(QDialog):
             self.xero_status.addItem(text, value)
         self.xero_status.setCurrentIndex(max(0, self.xero_status.findData(s.xero_status.lower())))
         form.addRow(SPECS["xero_status"].label, self.xero_status)
+        self.send_from_xero = QComboBox()  # File › Send from Xero… and the detail pane's button (issue 24)
+        for text, value in SEND_CHOICES:
+            self.send_from_xero.addItem(text, value)
+        self.send_from_xero.setCurrentIndex(max(0, self.send_from_xero.findData(s.send_from_xero.lower())))
+        self.send_from_xero.setAccessibleName(SPECS["send_from_xero"].label)
+        form.addRow(SPECS["send_from_xero"].label, self.send_from_xero)
         self.default_account = QLineEdit(s.default_account)
         form.addRow(SPECS["default_account"].label, self.default_account)
         form.addRow("", _help("default_account"))
@@ -148,6 +156,7 @@ class SettingsDialog(QDialog):
             "tolerance": f"{Decimal(str(self.tolerance.value())):.2f}",
             "service_adjustments": "on" if self.service.isChecked() else "off",
             "xero_status": self.xero_status.currentData(),
+            "send_from_xero": self.send_from_xero.currentData(),
             "default_account": self.default_account.text().strip(),
             "rounding_account": self.rounding_account.text().strip(),
             "contact_match": self.contact_match.currentData(),
