@@ -123,3 +123,25 @@ def test_a_blank_name_is_refused(base, capsys):
     code, out, err = run(capsys, *base, "send", " ", "--yes")
     assert (code, out) == (2, "")
     assert err == ("depot-sync send: an invoice name is empty; name each invoice (a blank name never means all)\n")
+
+
+def test_each_invoice_is_sent_in_its_own_organisation(tmp_path, capsys):
+    from tests.conftest import DEMO_PATH
+
+    scenario = json.loads(DEMO_PATH.read_text())
+    scenario["xero"]["tenants"].append({"tenantId": "9b2e4c1d-7a3f-4e8b-b5d6-0c1f2e3a4b5c",
+                                        "tenantName": "Acme MSP NZ Ltd", "tenantType": "ORGANISATION"})
+    two = tmp_path / "two.json"
+    two.write_text(json.dumps(scenario))
+    base = ("--data-dir", tmp_path / "d", "--sandbox", two)
+    assert run(capsys, *base, "orgs", "route", "Acme Dental Group", "Acme MSP NZ Ltd")[0] == 0
+    for key, value in (("xero_status", "approved"), ("send_from_xero", "mark_sent")):
+        assert run(capsys, *base, "settings", "set", key, value)[0] == 0
+    assert run(capsys, *base, "sync", "INV-5001", "INV-5003")[0] == 0
+    code, out, _ = run(capsys, *base, "send", "INV-5001", "INV-5003", "--yes", "--json")
+    assert code == 0
+    assert [(r["invoice_number"], r["result"]) for r in json.loads(out)] == [
+        ("INV-5001", "marked_sent"), ("INV-5003", "marked_sent")]
+    code, out, _ = run(capsys, *base, "send", "INV-5001", "INV-5003", "--yes", "--json")
+    assert [(r["invoice_number"], r["result"]) for r in json.loads(out)] == [
+        ("INV-5001", "already_sent"), ("INV-5003", "already_sent")]  # each read again in its own organisation
