@@ -10,9 +10,9 @@ from typing import Any
 from depot_gui.core.contact_index import index_of
 from depot_gui.core.contacts import Candidate, broken_link_text, closest
 from depot_gui.core.currency import InvoiceCurrency, invoice_currency
-from depot_gui.core.ownership import ownership_mark
 from depot_gui.core.models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
 from depot_gui.core.money import ZERO, round4
+from depot_gui.core.numbering import number_to_send, reference_for
 from depot_gui.core.settings import Settings
 from depot_gui.core.tracking import tracking_for
 from depot_gui.core.xero_math import Totals, invoice_totals, line_amount, line_tax
@@ -152,7 +152,8 @@ class XeroDraft:
             "Reference": self.reference,
             "Status": status,
         }
-        body["CreditNoteNumber" if credit else "InvoiceNumber"] = self.invoice_number
+        if self.invoice_number:  # none: Xero's own sequence numbers it
+            body["CreditNoteNumber" if credit else "InvoiceNumber"] = self.invoice_number
         if self.currency_code:
             body["CurrencyCode"] = self.currency_code
             if self.currency_rate is not None:
@@ -327,8 +328,8 @@ def map_invoice(
     currency = currency_of(invoice, ref)
     foreign = currency.code if currency.code and currency.code != ref.base_currency else ""
     return XeroDraft(
-        invoice_number=invoice.number,
-        reference=ownership_mark(invoice.id),
+        invoice_number=number_to_send(settings.numbering, settings.number_prefix, invoice.number),
+        reference=reference_for(settings.numbering, invoice.id, invoice.number),
         contact=contact,
         date=inv_date,
         due_date=due,

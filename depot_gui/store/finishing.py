@@ -1,7 +1,8 @@
 """Finishing the month (issue 24): what was done to each synced invoice's Xero document (``finishing`` table).
 
-One row per Autotask invoice. Each step writes only its own columns (an upsert), so numbering, the
-attached PDF, the online link and sending never overwrite one another's record:
+One row per Autotask invoice, about one Xero document: a record for another document (ours was
+deleted and made again) starts the row afresh. Each step writes only its own columns (an upsert),
+so numbering, the attached PDF, the online link and sending never overwrite one another's record:
 
 * ``record_number``: the number the document carries in Xero and the scheme that gave it;
 * ``record_attachment``: Autotask's PDF is on the document (Xero's AttachmentID and file name);
@@ -16,6 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from depot_gui.store.database import Database
+from depot_gui.store.guard import store_error
 from depot_gui.store.records import StoreDamaged, now_iso
 from depot_gui.store.rows import text
 
@@ -81,11 +83,19 @@ class Finishing:
         columns = ["autotask_id", "xero_invoice_id", *values]
         updates = ", ".join(f"{c}=excluded.{c}" for c in values)
         keep_id = "xero_invoice_id=COALESCE(excluded.xero_invoice_id, finishing.xero_invoice_id)"
-        self._db.write(
-            f"INSERT INTO finishing({', '.join(columns)}) VALUES({', '.join('?' * len(columns))})"
-            f" ON CONFLICT(autotask_id) DO UPDATE SET {keep_id}{', ' if updates else ''}{updates}",
-            (int(autotask_id), xero_invoice_id, *values.values()),
-        )
+        try:
+            with self._db.transaction() as c:
+                c.execute("BEGIN IMMEDIATE")
+                if xero_invoice_id:  # a record for another document starts afresh: nothing of the old one holds
+                    c.execute("DELETE FROM finishing WHERE autotask_id=? AND xero_invoice_id IS NOT NULL AND "
+                              "xero_invoice_id<>?", (int(autotask_id), xero_invoice_id))
+                c.execute(
+                    f"INSERT INTO finishing({', '.join(columns)}) VALUES({', '.join('?' * len(columns))})"
+                    f" ON CONFLICT(autotask_id) DO UPDATE SET {keep_id}{', ' if updates else ''}{updates}",
+                    (int(autotask_id), xero_invoice_id, *values.values()),
+                )
+        except sqlite3.Error as exc:
+            raise store_error(exc, self._db.path, self._db.waited) from None
 
     def record_number(self, autotask_id: int, xero_invoice_id: str, xero_number: str | None, numbering: str) -> None:
         """The number the Xero document carries and the scheme that gave it (once created)."""

@@ -118,6 +118,16 @@ class XeroBulk:
             found.extend(self._client.get_pages("CreditNotes", "CreditNotes", {"where": where, "unitdp": "4"}))
         return [note for note in found if include_deleted or note.get("Status") != "DELETED"]
 
+    def documents_by_reference(self, references: Iterable[str], *, credit: bool = False) -> list[dict]:
+        """Sales invoices (or credit notes) whose Reference is one of these, deleted ones too (OR clauses,
+        chunked): how a document Xero numbered itself is found again."""
+        path = "CreditNotes" if credit else "Invoices"
+        clauses = [where_equals("Reference", r) for r in dict.fromkeys(references) if r]
+        found: list[dict] = []
+        for where in or_chunks(clauses):
+            found.extend(self._client.get_pages(path, path, {"where": where, "unitdp": "4"}))
+        return [d for d in found if d.get("Type", "ACCREC") in ("ACCREC", "ACCRECCREDIT")]
+
     # -- batch creates ------------------------------------------------------------------------
 
     def create_invoices(self, invoices: list[dict], idempotency_key: str) -> list[BatchElement]:

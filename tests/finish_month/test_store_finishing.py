@@ -57,3 +57,17 @@ def test_unknown_values_are_refused_and_damage_is_named(tmp_path):
     with pytest.raises(StoreDamaged, match="finishing row of invoice 1"):
         store.finishing.get(1)
     store.close()
+
+
+def test_a_record_for_another_document_starts_the_row_afresh(tmp_path):
+    store = Store(tmp_path / "db.sqlite3")
+    f = store.finishing
+    f.record_attachment(9, "X-1", "A-1", "Invoice_9.pdf")
+    f.record_sent(9, "X-1", "email")
+    f.note_sent(9, None, "kept")  # no document named: the row stays
+    assert f.get(9).sent_how == "email"
+    f.record_number(9, "X-2", "INV-9", "autotask")  # ours was deleted in Xero and made again
+    row = f.get(9)
+    assert (row.xero_invoice_id, row.attachment_id, row.sent_how, row.sent_message, row.xero_number) == (
+        "X-2", None, "", "", "INV-9")
+    store.close()

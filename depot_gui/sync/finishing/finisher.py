@@ -71,8 +71,6 @@ class Finisher:
         same_doc = row is not None and row.xero_invoice_id == xero_id
         status = str(result.extra.get("xero_status") or "").upper()
         notes: list[str] = []
-        if not same_doc:
-            self._record_number(result, row)
         if self.settings.attach_autotask_pdf and not (same_doc and row.attached):
             notes.append(self._attach(result, xero_id))
         if status in ONLINE_STATUSES and not (same_doc and row.online_url):
@@ -83,19 +81,6 @@ class Finisher:
         message = outcome.message + " " + " ".join(notes)
         self.store.mark_synced(result.autotask_id, xero_id, status, message)
         return replace(outcome, message=message, result=replace(result, explanation=message))
-
-    # -- numbering ----------------------------------------------------------------------------
-    def _record_number(self, result, row) -> None:
-        """The number and scheme of a document first seen by this step (a scheme switch never renumbers it)."""
-        number = str(result.extra.get("xero_number") or "")
-        if not number:
-            return
-        scheme = str(result.extra.get("numbering") or "")
-        if not scheme:
-            prefix = self.settings.number_prefix
-            scheme = ("autotask" if number == result.invoice_number else
-                      "autotask_prefix" if prefix and number == prefix + result.invoice_number else "xero")
-        self.store.finishing.record_number(result.autotask_id, result.xero_invoice_id, number, scheme)
 
     # -- Autotask's PDF -----------------------------------------------------------------------
     def _attach(self, result, xero_id: str) -> str:

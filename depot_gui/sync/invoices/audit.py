@@ -21,6 +21,7 @@ from depot_gui.store.db import Store
 from depot_gui.sync.cancel import Cancelled, CancelToken
 from depot_gui.sync.session.connections import Connections
 from depot_gui.sync.invoices.edits import with_edits
+from depot_gui.sync.invoices.lookup import audit_documents
 from depot_gui.sync.invoices.outcome import last_written
 from depot_gui.sync.invoices.reference_data import load_contacts, load_currencies, load_reference
 from depot_gui.sync.lines_of_business.access import check_lob_access
@@ -160,7 +161,8 @@ class Auditor:
         """Audit downloaded invoices that all go to the organisation ``self.conn`` points at."""
         results: list[AuditResult] = []
         # Xero's documents under these numbers are looked up beside the reference downloads
-        with beside(lambda: self._find_in_xero(downloads), self.conn.waits.carry()) as found_in_xero:
+        with beside(lambda: audit_documents(self.xero_cache(), self.store, downloads, settings),
+                    self.conn.waits.carry()) as found_in_xero:
             ref = ReferenceData()
             if downloads:
                 cache = self.xero_cache()
@@ -213,7 +215,7 @@ class Auditor:
                     result,
                     extra={**result.extra, "audit_status": result.status, "stamped": d.invoice.web_service_date is not None},
                 )
-                ours, foreign = split_ours(existing.get(d.invoice.number, []), d.invoice.id)
+                ours, foreign = split_ours(existing.get(d.invoice.id, []), d.invoice.id)
                 xero = ours
                 if ours is not None:  # in Xero and ours: its state, even if another invoice took the number since
                     result = with_edits(self._with_xero(result, ours), ours,
@@ -306,16 +308,6 @@ class Auditor:
     def xero_cache(self) -> XeroCache:
         """This organisation's cached Xero reference data (the session remembers what it read)."""
         return XeroCache(self.store, self.conn.xero, self.conn.tenant_id, self.conn.extra, self.conn.waits.carry)
-
-    def _find_in_xero(self, downloads: list[Download]) -> dict[str, list[dict]]:
-        """Every Xero document under each number (``find_in_xero``'s answer) in a few calls: invoices
-        by number (or "changed since" for numbers known absent), credit notes only where one of ours
-        can exist: a credit in Autotask, or an invoice this app synced or tried to."""
-        tried = {r.autotask_id for r in self.store.invoices() if r.xero_invoice_id}
-        tried |= {d.invoice.id for d in downloads if self.store.attempts.open(d.invoice.id)}
-        credit = [d.invoice.number for d in downloads if d.invoice.total < 0 or d.invoice.id in tried]
-        found = self.xero_cache().documents([d.invoice.number for d in downloads], credit)
-        return {n: sorted(docs, key=lambda x: bool(x.get("CreditNoteID"))) for n, docs in found.items()}
 
     def lob_access(self, refresh: bool = False) -> LobAccess:
         """The API user's line-of-business evidence (cached for this engine)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from depot_gui.core.audit import CONFLICT, ERROR, READY, SYNCED, AuditResult
 from depot_gui.core.money import fmt2, to_decimal
+from depot_gui.core.numbering import scheme_of
 from depot_gui.core.ownership import document_facts, foreign_document_text
 from depot_gui.core.written import doc_id, doc_number
 from depot_gui.sync.side_by_side import side_by_side
@@ -52,9 +53,15 @@ def last_written(store, autotask_id: int, xero_id: str) -> list[dict] | None:
     return None
 
 
-def _in_xero(result: AuditResult, doc: dict) -> dict:
-    """The result's extras plus the number and status the document carries in Xero."""
-    return {**result.extra, "xero_number": doc_number(doc) or None, "xero_status": str(doc.get("Status") or "")}
+def _in_xero(store, result: AuditResult, doc: dict) -> dict:
+    """Record the number the document carries (and the scheme it came from); the result's extras plus
+    that number and the document's status."""
+    number = doc_number(doc)
+    if number and doc_id(doc):
+        sent = result.draft.invoice_number if result.draft is not None else ""
+        store.finishing.record_number(result.autotask_id, doc_id(doc), number,
+                                      scheme_of(number, result.invoice_number, sent))
+    return {**result.extra, "xero_number": number or None, "xero_status": str(doc.get("Status") or "")}
 
 
 class Recorder:
@@ -109,7 +116,7 @@ class Recorder:
                 message += " " + stamp
         self.store.mark_synced(result.autotask_id, xero_id, str(doc.get("Status") or ""), message)
         return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message,
-                                   extra=_in_xero(result, doc)), action, message)
+                                   extra=_in_xero(self.store, result, doc)), action, message)
 
     def kept(self, result: AuditResult, doc: dict, message: str, action: str = "refused") -> SyncOutcome:
         """Xero holds our document, and it is left as it is (approved and different, edited in Xero)."""
@@ -117,7 +124,7 @@ class Recorder:
         self.close_open(result.autotask_id, xero_id)
         self.store.set_status(result.autotask_id, SYNCED, message)
         return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message,
-                                   extra=_in_xero(result, doc)), action, message)
+                                   extra=_in_xero(self.store, result, doc)), action, message)
 
     def failed(self, result: AuditResult, message: str) -> SyncOutcome:
         self.store.set_status(result.autotask_id, ERROR, message)

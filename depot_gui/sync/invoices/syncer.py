@@ -31,7 +31,7 @@ from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, AuditResult
 from depot_gui.core.contacts import choice_text
 from depot_gui.core.mapping import ACCRECCREDIT
 from depot_gui.core.money import fmt2, to_decimal
-from depot_gui.core.written import content, describe_differences, differences, doc_id
+from depot_gui.core.written import content, describe_differences, differences, doc_id, doc_number
 from depot_gui.store.db import StoreError
 from depot_gui.xero.bulk import BATCH_SIZE
 from depot_gui.xero.errors import XeroError, XeroRateLimited
@@ -82,7 +82,7 @@ class Syncer:
         self.store = auditor.store
         self.conn = auditor.conn
         self.replace_edits = replace_edits
-        self.reconciler = Reconciler(self.conn, delays=reconcile_delays, sleep=sleep)
+        self.reconciler = Reconciler(self.conn, delays=reconcile_delays, sleep=sleep, recorded=self._recorded_number)
         self.recorder = Recorder(self.store, self.conn)
         self.warnings: list[str] = []  # what the last sync wants the user to know (Xero's daily limit)
 
@@ -120,6 +120,10 @@ class Syncer:
         self.auditor.recorded([r.autotask_id for r in results if not self._writable(r)])
         self.auditor.progress("Done", len(results), len(results))
         return final
+
+    def _recorded_number(self, autotask_id: int) -> str | None:
+        row = self.store.finishing.get(autotask_id)
+        return row.xero_number if row is not None else None
 
     @staticmethod
     def _writable(result: AuditResult) -> bool:
@@ -175,7 +179,7 @@ class Syncer:
                 gone[r.autotask_id] = s.gone
         self.auditor.recorded([r.autotask_id for r in rest if r.autotask_id in outcomes])
         if todo:
-            cache.forget_number([r.invoice_number for r in todo])
+            cache.forget_number([n for r in todo for n in self.reconciler.numbers_of(r)])
             self._create(todo, gone, status, cache, outcomes, len(ordered))
 
     def _create(self, todo, gone, status, cache, outcomes, total) -> None:
@@ -241,8 +245,10 @@ class Syncer:
                 f"{doc.get('Total')}, Autotask {fmt2(result.autotask_total)}). Depot GUI does not change approved "
                 "invoices. In Xero, void it (or add a credit note) if it is wrong, then press Re-sync; or leave it "
                 "if Xero is right."))
-        payload = {k: v for k, v in draft.payload(status).items() if k != "Status"}
-        payload["Status"] = xero_status
+        payload = {k: v for k, v in draft.payload(status).items() if k not in ("Status", "Reference")}
+        payload.update(Status=xero_status, Reference=str(doc.get("Reference") or draft.reference))
+        if doc_number(doc):  # its number stays, whatever the numbering setting says now
+            payload["CreditNoteNumber" if draft.type == ACCRECCREDIT else "InvoiceNumber"] = doc_number(doc)
         edits = self._edits(result, doc, payload)
         if edits and not self.replace_edits:
             result = replace(result, extra={**result.extra, "edited_in_xero": True, "xero_edits": edits})

@@ -154,8 +154,9 @@ def report_invoice(store: Store, row: InvoiceRow) -> ReportInvoice:
         causes = tuple(CauseLine(c.code, TITLES.get(c.code, c.code), fmt2(c.amount)) for c in result.causes)
         if row.status == "synced":
             xero_number = result.draft.invoice_number if result.draft else row.invoice_number
-    if row.status == "synced" and not xero_number:
-        xero_number = row.invoice_number
+    if row.status == "synced":  # the number the document carries, as recorded when it was written or found
+        recorded = store.finishing.get(row.autotask_id)
+        xero_number = (recorded.xero_number if recorded else None) or xero_number or row.invoice_number
     held = _dec(row.xero_total) + _dec(row.rounding_line)
     return ReportInvoice(
         number=row.invoice_number, autotask_id=row.autotask_id, company=row.company,
