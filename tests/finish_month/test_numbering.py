@@ -106,3 +106,25 @@ def test_an_update_after_a_switch_keeps_the_number_it_has(tmp_path, demo_scenari
         assert o.action == "updated"
         assert o.message.startswith("Updated the draft invoice INV-5001 in Xero (total 1633.50).")
         assert [d["InvoiceNumber"] for d in xero_docs(session, 5001)] == ["INV-5001"]
+
+
+def test_a_hand_made_document_under_the_prefixed_number_is_a_conflict_and_can_be_linked(tmp_path, demo_scenario):
+    from depot_gui.sync.invoices.link import Linker
+
+    session, syncer = open_syncer(tmp_path / "d", demo_scenario, number_prefix="AT-", numbering="autotask_prefix")
+    with session:
+        first = syncer.sync(["INV-5001"])[0]
+        xero = session._conn.xero
+        xero.update_invoice(first.result.xero_invoice_id, {"InvoiceID": first.result.xero_invoice_id,
+                                                           "Status": "DELETED"}, "bookkeeper-delete-1")
+        contact = xero.get_invoice(first.result.xero_invoice_id)["Contact"]["ContactID"]
+        hand = xero.create_invoice({"Type": "ACCREC", "Contact": {"ContactID": contact}, "InvoiceNumber": "AT-INV-5001",
+                                    "Reference": "PO 7", "LineItems": [{"Description": "Seat", "Quantity": "1",
+                                                                        "UnitAmount": "10.00", "AccountCode": "200"}]},
+                                   "bookkeeper-made-1")
+        [o] = syncer.sync(["INV-5001"])
+        assert (o.action, o.result.status) == ("refused", "conflict")
+        linker = Linker(session.auditor())
+        linked = linker.link(linker.preview("INV-5001"))
+        assert linked.xero_invoice_id == hand["InvoiceID"]
+        assert xero.get_invoice(hand["InvoiceID"])["Reference"] == "Autotask invoice 5001 · PO 7"

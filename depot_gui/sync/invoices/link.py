@@ -90,7 +90,9 @@ class Linker:
     def link(self, preview: LinkPreview) -> AuditResult:
         """Write the mark on the previewed document (only if it is still as previewed); record it."""
         r, facts = preview.result, preview.document
-        docs = find_in_xero(self.conn.xero, [r.invoice_number]).get(r.invoice_number, [])
+        number = facts["number"] or r.invoice_number  # the conflicting document's own number (a prefixed one too)
+        found = find_in_xero(self.conn.xero, list(dict.fromkeys([number, r.invoice_number])))
+        docs = [d for n in dict.fromkeys([number, r.invoice_number]) for d in found.get(n, [])]
         ours, foreign = split_ours(docs, r.autotask_id)
         if ours is not None:
             raise LinkRefused(f"{r.invoice_number} is already linked to its Xero document; nothing to do.")
