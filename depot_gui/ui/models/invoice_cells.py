@@ -1,7 +1,7 @@
 """The invoice table's columns: headers, the texts a row shows and the keys it sorts by.
 
 Texts are made only for rows on screen (the model caches them); sort keys are plain floats,
-strings and ints computed when a sort asks, never Decimal and never stored for every row.
+strings and ints, never Decimal, made for every row of a column at once (invoice_index.py keeps them).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
-from functools import partial
 from itertools import repeat
 from operator import add, attrgetter
 from typing import Any
@@ -125,10 +124,17 @@ def _floats(texts: Iterable[str | None]) -> list[float]:
         return [_money(t) for t in texts]
 
 
+def _folded(names: Iterable[str]) -> list[str]:
+    """Each name casefolded, one string per distinct name (a company has many invoices)."""
+    names = list(names)
+    folded = {name: name.casefold() for name in set(names)}
+    return list(map(folded.__getitem__, names))
+
+
 _get = attrgetter
 _KEYS: dict[int, Callable[[list[InvoiceRow]], list[Any]]] = {
     Col.NUMBER: lambda rows: list(map(_get("invoice_number"), rows)),
-    Col.COMPANY: lambda rows: list(map(str.casefold, map(_get("company"), rows))),
+    Col.COMPANY: lambda rows: _folded(map(_get("company"), rows)),
     Col.DATE: lambda rows: [r.invoice_date or "" for r in rows],
     Col.AUTOTASK_TOTAL: lambda rows: _floats(map(_get("autotask_total"), rows)),
     Col.XERO_TOTAL: lambda rows: list(map(round, map(add, _floats(map(_get("xero_total"), rows)),
@@ -138,7 +144,7 @@ _KEYS: dict[int, Callable[[list[InvoiceRow]], list[Any]]] = {
     Col.SYNCED_AT: lambda rows: [r.synced_at or "" for r in rows],
     Col.PAYMENT: lambda rows: [_PAYMENT_RANK.get(r.payment_state or "", 4) for r in rows],
     Col.CURRENCY: lambda rows: list(map(_get("currency"), rows)),
-    Col.ORGANISATION: lambda rows: list(map(str.casefold, map(_get("organisation"), rows))),
+    Col.ORGANISATION: lambda rows: _folded(map(_get("organisation"), rows)),
     Col.SENT: lambda rows: [_SENT_RANK[sent_text(r)] for r in rows],
 }
 
@@ -150,10 +156,3 @@ def sort_keys(column: int, rows: list[InvoiceRow]) -> list[Any]:
 
 def sort_key(column: int, row: InvoiceRow) -> Any:
     return _KEYS[column]([row])[0]
-
-
-def sorted_rows(rows: list[InvoiceRow], column: int, descending: bool) -> list[InvoiceRow]:
-    """``rows`` in ``column``'s order; stable (equal keys keep their order, descending too)."""
-    # sorted() asks for each row's key once, in the list's order: hand it the precomputed keys in
-    # that order. next(keys, row) is a C-level call (no Python frame per row, no index permutation).
-    return sorted(rows, key=partial(next, iter(sort_keys(column, rows))), reverse=descending)

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from operator import attrgetter
 
 from PySide6.QtCore import QIdentityProxyModel, Qt
 
 from depot_gui.store.db import InvoiceRow
+
+_COMPANY, _NUMBER = attrgetter("company"), attrgetter("invoice_number")
+
+
+def search_texts(rows: list[InvoiceRow]) -> list[str]:
+    """What the search box looks in, per row: the company and the invoice number, casefolded, on two lines.
+
+    Made once per row (the table keeps them); a company's name is casefolded once however many invoices it has.
+    """
+    companies = list(map(_COMPANY, rows))
+    folded = {name: name.casefold() for name in set(companies)}
+    return list(map("{}\n{}".format, map(folded.__getitem__, companies), map(str.casefold, map(_NUMBER, rows))))
 
 
 @dataclass(frozen=True)
@@ -34,26 +47,7 @@ class InvoiceFilter:
             day = row.invoice_date or ""
             if not day or (self.start and day < self.start) or (self.end and day > self.end):
                 return False
-        text = self.text
-        if text and text not in row.company.casefold() and text not in row.invoice_number.casefold():
-            return False
-        return True
-
-    def select(self, rows: list[InvoiceRow]) -> list[InvoiceRow]:
-        """The rows of ``rows`` that show, in their order: one pass per criterion set (100k rows in tens of ms)."""
-        if self.status:
-            status = self.status
-            rows = [r for r in rows if r.status == status]
-        if self.organisation:
-            organisation = self.organisation
-            rows = [r for r in rows if r.organisation == organisation]
-        if self.start or self.end:
-            start, end = self.start, self.end or "\uffff"
-            rows = [r for r in rows if r.invoice_date and start <= r.invoice_date <= end]
-        if self.text:
-            text = self.text
-            rows = [r for r in rows if text in r.company.casefold() or text in r.invoice_number.casefold()]
-        return rows
+        return not self.text or self.text in search_texts([row])[0]
 
     def narrows(self, before: InvoiceFilter) -> bool:
         """True when every row this filter lets show, ``before`` let show too (typing more of a search)."""
