@@ -87,3 +87,27 @@ def test_an_organisation_is_the_same_whatever_the_case_of_its_id(tmp_path):
     assert s.xero_cache.forget("TENANT-A") == (1, 1)
     s.contact_links.save("TENANT-A", ContactLink(101, "c-1", "Acme", LINKED, "Acme Ltd"))
     assert list(s.contact_links.of("Tenant-A")) == [101]
+
+
+def test_a_thread_reading_committed_state_does_not_wait_for_a_batch_being_recorded(tmp_path):
+    store = Store(tmp_path / "db.sqlite3")
+    store.set_setting("tolerance", "3.00", copy=False)
+    store.read_committed_in_this_thread()  # as the window's thread does
+    inside, release = threading.Event(), threading.Event()
+
+    def batch():  # a worker recording a batch in one transaction
+        with store.grouped():
+            store.set_setting("tolerance", "5.00", copy=False)
+            inside.set()
+            release.wait(3)  # (ends by itself, so a read that waits would see 5.00 and fail, not hang)
+
+    worker = threading.Thread(target=batch)
+    worker.start()
+    assert inside.wait(10)
+    try:
+        assert store.raw_settings()["tolerance"] == "3.00"  # what is committed, while the batch holds the connection
+    finally:
+        release.set()
+        worker.join()
+    assert store.raw_settings()["tolerance"] == "5.00"  # the batch committed
+    store.close()

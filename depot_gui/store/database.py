@@ -19,6 +19,27 @@ class Database:
         self.conn = conn
         self.lock = threading.RLock()
         self._grouped = 0  # depth of group() (only the thread holding the lock can be inside)
+        self._committed_readers: set[int] = set()  # threads whose reads never wait for another thread's writes
+        self._reader: sqlite3.Connection | None = None  # their second connection (read-only), opened on first need
+        self._reader_lock = threading.Lock()
+
+    def read_committed_in_this_thread(self) -> None:
+        """From now on, this thread's reads never wait while another thread holds the connection.
+
+        While another thread is writing (a batch recorded in one transaction can take a second),
+        they read the last committed state through a second, read-only connection (WAL lets a
+        reader go beside a writer). For a window's thread: it shows what is committed and stays
+        responsive; nothing it decides to write rests on such a read. Other threads still wait, and
+        so see a writer's work once it is committed. A database in memory has no second connection:
+        its reads wait as before.
+        """
+        self._committed_readers.add(threading.get_ident())
+
+    def close_reader(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     @contextmanager
     def group(self) -> Iterator[None]:
@@ -90,10 +111,26 @@ class Database:
 
     def read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         try:
+            if threading.get_ident() in self._committed_readers and self.path not in ("", ":memory:"):
+                if not self.lock.acquire(blocking=False):  # another thread is writing: what it committed
+                    return self._read_committed(sql, params)
+                try:
+                    return self.conn.execute(sql, params).fetchall()
+                finally:
+                    self.lock.release()
             with self.lock:
                 return self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise store_error(exc, self.path, self.waited) from None
+
+    def _read_committed(self, sql: str, params: tuple | dict) -> list[sqlite3.Row]:
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = sqlite3.connect(self.path, timeout=self.waited, check_same_thread=False,
+                                               isolation_level=None)
+                self._reader.row_factory = self.conn.row_factory
+                self._reader.execute("PRAGMA query_only=ON")
+            return self._reader.execute(sql, params).fetchall()
 
 
 class _InGroup:

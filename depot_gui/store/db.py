@@ -88,7 +88,12 @@ class Store:
             raise
 
     def close(self) -> None:
+        self._db.close_reader()
         self._conn.close()
+
+    def read_committed_in_this_thread(self) -> None:
+        """This thread's reads never wait for another thread's writes: they see what is committed (Database's)."""
+        self._db.read_committed_in_this_thread()
 
     def _migrate(self) -> None:
         migrate(self._conn, self.transaction, self.path)

@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        # The window's reads (the detail pane, the settings) show what is committed rather than wait
+        # for a batch being recorded by a worker (issue 22: 100-400 ms stalls during a sync).
+        session.store.read_committed_in_this_thread()
         self.connection_text = "Not connected yet"
         self.settings_dialog: SettingsDialog | None = None
         self.setWindowTitle(window_title(session))
