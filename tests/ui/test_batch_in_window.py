@@ -124,3 +124,24 @@ def test_rows_without_pending_invoices_arm_no_timer_and_read_no_settings(window,
     monkeypatch.setattr(win.session.store, "settings", lambda: pytest.fail("settings read on the GUI thread"))
     win.pending.schedule(win.rows())  # the demo has no invoice Autotask is still attaching items to
     assert win.pending.next_due is None and not win.pending.timer.isActive()
+
+
+def test_a_big_update_reaches_the_list_in_parts_then_the_pane_and_the_actions_once(window, qtbot, monkeypatch):
+    from dataclasses import replace
+
+    win = window
+    assert win.invoices.select_number("INV-5001")
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5001")
+    current = win.detail.row
+    shown, changed = [], []
+    real = win.detail.show_invoice
+    monkeypatch.setattr(win.detail, "show_invoice", lambda i: shown.append(i) or real(i))
+    win.results.rows_changed.connect(lambda: changed.append(1))
+    new = [replace(current, autotask_id=90000 + k, invoice_number=f"INV-9{k:04d}") for k in range(60)]
+    win.ops.rows_updated.emit([*new, replace(current, explanation="Checked again.")])  # 61 rows: 3 parts of 25
+    assert win.invoices.model.total() == 5  # none yet: the window paints between the parts
+    qtbot.waitUntil(lambda: changed == [1], timeout=2000)
+    assert win.invoices.model.total() == 65
+    assert win.invoices.model.row_for(current.autotask_id).explanation == "Checked again."
+    assert shown == [current.autotask_id]  # the pane read the store once, after the last part
+    assert win.invoices.current_id() == current.autotask_id
