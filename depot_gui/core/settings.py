@@ -63,6 +63,8 @@ STATUS_WORDS = {"draft": "DRAFT", "submitted": "SUBMITTED", "awaiting_approval":
 # The words both UIs show for the status of new Xero invoices (Settings, the setup wizard), with its value.
 XERO_STATUS_CHOICES = (("Draft (review in Xero before approving)", "draft"),
                        ("Awaiting approval (submitted)", "submitted"), ("Approved (authorised)", "authorised"))
+NUMBERING_CHOICES = (("Autotask's number", "autotask"), ("The prefix and Autotask's number", "autotask_prefix"),
+                     ("Xero's own sequence", "xero"))
 SEND_CHOICES = (("Off (finance sends them)", "off"), ("Xero emails them, after you confirm", "email"),
                 ("Only mark them as sent in Xero", "mark_sent"))
 

@@ -177,3 +177,30 @@ def test_settings_turns_sending_on_and_a_value_set_from_the_cli_survives_ok(qtbo
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert saved.args == [["send_from_xero"]]
     assert demo_session.settings().send_from_xero == "EMAIL"
+
+
+def test_the_finishing_tab_sets_numbering_prefix_and_the_pdf_and_refuses_a_prefix_scheme_without_one(
+        qtbot, demo_session):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from depot_gui.ui.dialogs.settings import SettingsDialog
+
+    dialog = SettingsDialog(demo_session, "Connected to the sandbox.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+        "Audit && sync", "Finishing the month", "Connections"]
+    dialog.show_connections()
+    assert dialog.tabs.currentIndex() == 2
+    dialog.numbering.setCurrentIndex(dialog.numbering.findData("autotask_prefix"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() and dialog.error.text() == (
+        "Xero invoice numbers: the prefix and Autotask's number needs a prefix; fill in \u201cPrefix before "
+        "Autotask's invoice number\u201d (like AT-), or choose another numbering.")
+    dialog.number_prefix.setText("AT-")
+    dialog.attach_pdf.setChecked(True)
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as saved:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert saved.args == [["numbering", "number_prefix", "attach_autotask_pdf"]]
+    s = demo_session.settings()
+    assert (s.numbering, s.number_prefix, s.attach_autotask_pdf) == ("AUTOTASK_PREFIX", "AT-", True)

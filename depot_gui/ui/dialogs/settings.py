@@ -1,4 +1,5 @@
-"""Settings: maximum rounding difference, service adjustment support (after a review), Xero status, accounts, connections."""
+"""Settings: maximum rounding difference, service adjustment support (after a review), Xero status, accounts;
+finishing the month (numbering, Autotask's PDF, sending from Xero); connections."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from depot_gui.core.settings import (
-    MAX_FRESH_MINUTES, MAX_TOLERANCE, SEND_CHOICES, SPECS, XERO_STATUS_CHOICES, SettingError, Settings,
+    MAX_FRESH_MINUTES, MAX_NUMBER_PREFIX, MAX_TOLERANCE, NUMBERING_CHOICES, SEND_CHOICES, SPECS, XERO_STATUS_CHOICES,
+    SettingError, Settings,
 )
 from depot_gui.sync.mapping.keys import CONTACT_RULES
 from depot_gui.sync.session.session import Session
@@ -22,7 +24,11 @@ from depot_gui.ui.dialogs.service_review import ServiceReviewDialog
 
 
 def _help(key: str) -> QLabel:
-    label = QLabel(SPECS[key].help)
+    return _note(SPECS[key].help)
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
     label.setWordWrap(True)
     label.setEnabled(False)  # caption colour from the palette (works in dark mode)
     return label
@@ -54,8 +60,11 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
-        self.tabs.addTab(self._audit_tab(session.settings()), "Audit && sync")
-        self.tabs.addTab(self._connections_tab(connection_text), "Connections")
+        settings = session.settings()
+        self.tabs.addTab(self._audit_tab(settings), "Audit && sync")
+        self.tabs.addTab(self._finishing_tab(settings), "Finishing the month")
+        self.connections_page = self._connections_tab(connection_text)
+        self.tabs.addTab(self.connections_page, "Connections")
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -89,12 +98,6 @@ class SettingsDialog(QDialog):
             self.xero_status.addItem(text, value)
         self.xero_status.setCurrentIndex(max(0, self.xero_status.findData(s.xero_status.lower())))
         form.addRow(SPECS["xero_status"].label, self.xero_status)
-        self.send_from_xero = QComboBox()  # File › Send from Xero… and the detail pane's button (issue 24)
-        for text, value in SEND_CHOICES:
-            self.send_from_xero.addItem(text, value)
-        self.send_from_xero.setCurrentIndex(max(0, self.send_from_xero.findData(s.send_from_xero.lower())))
-        self.send_from_xero.setAccessibleName(SPECS["send_from_xero"].label)
-        form.addRow(SPECS["send_from_xero"].label, self.send_from_xero)
         self.default_account = QLineEdit(s.default_account)
         form.addRow(SPECS["default_account"].label, self.default_account)
         form.addRow("", _help("default_account"))
@@ -130,6 +133,37 @@ class SettingsDialog(QDialog):
         form.addRow(SPECS["payments_back"].label, self.payments_back)
         return page
 
+    def _finishing_tab(self, s: Settings) -> QWidget:
+        """What happens to an invoice in Xero after it is written (issue 24): its number, Autotask's PDF, sending."""
+        page = QWidget()
+        form = QFormLayout(page)
+        self.numbering = QComboBox()
+        for text, value in NUMBERING_CHOICES:
+            self.numbering.addItem(text, value)
+        self.numbering.setCurrentIndex(max(0, self.numbering.findData(s.numbering.lower())))
+        self.numbering.setAccessibleName(SPECS["numbering"].label)
+        form.addRow(SPECS["numbering"].label, self.numbering)
+        self.number_prefix = QLineEdit(s.number_prefix)
+        self.number_prefix.setMaxLength(MAX_NUMBER_PREFIX)
+        self.number_prefix.setPlaceholderText("like AT-")
+        form.addRow(SPECS["number_prefix"].label, self.number_prefix)
+        form.addRow("", _note("Xero's own sequence puts Autotask's number in Reference. Invoices already in Xero are "
+                              "never renumbered."))
+        self.attach_pdf = QCheckBox("Attach it to each synced invoice")
+        self.attach_pdf.setChecked(s.attach_autotask_pdf)
+        form.addRow(SPECS["attach_autotask_pdf"].label, self.attach_pdf)
+        form.addRow("", _note("Shown with the online invoice. Needs Xero's attachments permission: if Xero was "
+                              "connected before this was on, connect it again (Connections)."))
+        self.send_from_xero = QComboBox()  # File › Send from Xero… and the detail pane's button
+        for text, value in SEND_CHOICES:
+            self.send_from_xero.addItem(text, value)
+        self.send_from_xero.setCurrentIndex(max(0, self.send_from_xero.findData(s.send_from_xero.lower())))
+        self.send_from_xero.setAccessibleName(SPECS["send_from_xero"].label)
+        form.addRow(SPECS["send_from_xero"].label, self.send_from_xero)
+        form.addRow("", _note("Only invoices approved in Xero are sent, after you confirm who each goes to "
+                              "(File › Send from Xero…, or the invoice's Send from Xero… button)."))
+        return page
+
     def _connections_tab(self, text: str) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -147,7 +181,7 @@ class SettingsDialog(QDialog):
         return page
 
     def show_connections(self) -> None:
-        self.tabs.setCurrentIndex(1)
+        self.tabs.setCurrentWidget(self.connections_page)
 
     # ------------------------------------------------------------------ values
     def texts(self) -> dict[str, str]:
@@ -156,6 +190,9 @@ class SettingsDialog(QDialog):
             "tolerance": f"{Decimal(str(self.tolerance.value())):.2f}",
             "service_adjustments": "on" if self.service.isChecked() else "off",
             "xero_status": self.xero_status.currentData(),
+            "numbering": self.numbering.currentData(),
+            "number_prefix": self.number_prefix.text().strip(),
+            "attach_autotask_pdf": "on" if self.attach_pdf.isChecked() else "off",
             "send_from_xero": self.send_from_xero.currentData(),
             "default_account": self.default_account.text().strip(),
             "rounding_account": self.rounding_account.text().strip(),
@@ -170,6 +207,11 @@ class SettingsDialog(QDialog):
         current = self.session.settings().shown()
         changed = [k for k, v in self.texts().items() if current.get(k) != v]
         texts = self.texts()
+        if texts["numbering"] == "autotask_prefix" and not texts["number_prefix"]:  # said in the window's words
+            self.error.setText(f"{SPECS['numbering'].label}: the prefix and Autotask's number needs a prefix; fill "
+                               f"in \u201c{SPECS['number_prefix'].label}\u201d (like AT-), or choose another numbering.")
+            self.error.setVisible(True)
+            return
         try:
             self.session.set_settings({key: texts[key] for key in changed})  # all or nothing
         except (SettingError, Exception) as exc:  # noqa: BLE001 - shown inline, the dialog stays open

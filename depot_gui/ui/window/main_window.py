@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
             self.settings_dialog.show_connections()
 
     def _on_settings_saved(self, changed: list) -> None:
-        if set(changed) - {"xero_status", "send_from_xero"}:  # neither changes what an audit finds
+        if set(changed) - {"xero_status", "send_from_xero", "attach_autotask_pdf"}:  # none changes what an audit finds
             self.status.showMessage("Settings saved; checking the invoices again…", 5000)
             self.ops.refresh()
 
