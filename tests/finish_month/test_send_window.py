@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from depot_gui.ui.models.invoice_table import Col
 
@@ -78,7 +78,9 @@ def test_send_asks_naming_the_recipient_then_the_row_shows_sent(approved, qtbot)
     assert emails(win.session) == []  # nothing is sent before the answer
     press(box, QMessageBox.ButtonRole.AcceptRole)
     qtbot.waitUntil(lambda: not win.ops.busy and cell(win, "INV-5001", Col.SENT) == "Sent", timeout=30000)
-    assert win.status.currentMessage() == "Emailed from Xero: 1 of 1 invoice."
+    assert win.status.currentMessage() == (
+        "Emailed from Xero: 1 of 1 invoice. Invoice emails left today: 999 of Xero's 1,000 a day for this "
+        "organisation (emails sent from Xero itself count too).")
     assert emails(win.session) == [("INV-5001", ["accounts@acme.example"])]
     assert win.detail.finishing.sent.text().startswith("Sent: emailed by Xero to its contact (")
     assert not win.detail.finishing.send_button.isEnabled()
@@ -204,3 +206,27 @@ def test_the_finishing_tab_sets_numbering_prefix_and_the_pdf_and_refuses_a_prefi
     assert saved.args == [["numbering", "number_prefix", "attach_autotask_pdf"]]
     s = demo_session.settings()
     assert (s.numbering, s.number_prefix, s.attach_autotask_pdf) == ("AUTOTASK_PREFIX", "AT-", True)
+
+
+def test_the_demo_shows_an_approved_invoice_with_its_pdf_attached_and_marked_sent(window, qtbot):
+    """Issue 24's demo: approved on creation, Autotask's PDF attached, the online link, then marked sent."""
+    win = window
+    win.commands.act_settings.trigger()
+    dialog = win.settings_dialog
+    dialog.xero_status.setCurrentIndex(dialog.xero_status.findData("authorised"))
+    dialog.attach_pdf.setChecked(True)
+    dialog.send_from_xero.setCurrentIndex(dialog.send_from_xero.findData("mark_sent"))
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    sync(win, qtbot, "INV-5001")
+    f = win.detail.finishing
+    assert f.attachment.text() == "Autotask's PDF is attached in Xero (Invoice_INV-5001.pdf)."
+    assert f.link.text().startswith("https://in.xero.com/") and f.copy_button.isVisible()
+    f.send_button.click()
+    box = question(win, qtbot)
+    assert box.text() == "Mark 1 invoice as sent in Xero?"
+    press(box, QMessageBox.ButtonRole.AcceptRole)
+    qtbot.waitUntil(lambda: not win.ops.busy and cell(win, "INV-5001", Col.SENT) == "Sent", timeout=30000)
+    assert win.status.currentMessage() == "Marked as sent in Xero: 1 of 1 invoice."
+    assert f.sent.text().startswith("Sent: marked as sent in Xero (")
+    assert emails(win.session) == []

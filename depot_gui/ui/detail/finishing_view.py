@@ -1,5 +1,5 @@
-"""The detail pane's "Sent from Xero" block: sent or not (and why not), the online invoice link with
-Copy, and Send from Xero… for an approved invoice (issue 24 items 3 and 5).
+"""The detail pane's "Sent from Xero" block: sent or not (and why not), Autotask's PDF attached or not,
+the online invoice link with Copy, and Send from Xero… for an approved invoice (issue 24 items 2, 3 and 5).
 
 ``FinishingView`` adds its widgets to the pane's layout and fills them from the invoice row and its
 finishing record (how and when it was sent, the last sentence the send left, Xero's online invoice
@@ -34,6 +34,15 @@ def can_send(row: InvoiceRow | None) -> bool:
     return (row.xero_status or "").upper() == "AUTHORISED" and not credit
 
 
+def attachment_sentence(finishing) -> str:
+    """Autotask's PDF on the Xero invoice: attached (its file name), or why not; '' when nothing was recorded."""
+    if finishing is None:
+        return ""
+    if finishing.attached:
+        return f"Autotask's PDF is attached in Xero ({finishing.attachment_name or 'the invoice PDF'})."
+    return finishing.attachment_message or ""
+
+
 def sent_sentence(row: InvoiceRow, sent_at: str | None, message: str) -> str:
     """What the block says about sending: how and when, or not yet (and why not when a send said so)."""
     if row.sent_how == "email":
@@ -64,6 +73,11 @@ class FinishingView:
         top.addWidget(self.sent, 1)
         top.addWidget(self.send_button)
         layout.addLayout(top)
+        self.attachment = QLabel()  # Autotask's PDF attached to the Xero invoice (attach_autotask_pdf)
+        self.attachment.setWordWrap(True)
+        self.attachment.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.attachment.setAccessibleName("Autotask PDF in Xero")
+        layout.addWidget(self.attachment)
         row = QHBoxLayout()
         self.link_caption = QLabel("Online invoice:")
         self.link = QLineEdit()  # read-only and selectable; a long address scrolls instead of widening the pane
@@ -79,7 +93,7 @@ class FinishingView:
         self.url = ""
 
     def widgets(self) -> tuple:
-        return self.sent, self.link_caption, self.link, self.copy_button, self.send_button
+        return self.sent, self.attachment, self.link_caption, self.link, self.copy_button, self.send_button
 
     def fill(self, row: InvoiceRow | None, finishing, busy: bool) -> None:
         """Show ``row``'s sending and online link (``finishing``: its finishing record, or None)."""
@@ -88,6 +102,9 @@ class FinishingView:
                              finishing.sent_message if finishing else "") if row else ""
         self.sent.setText(text)
         self.sent.setVisible(bool(text))
+        attached = attachment_sentence(finishing) if row else ""
+        self.attachment.setText(attached)
+        self.attachment.setVisible(bool(attached))
         self.link.setText(self.url)
         self.link.setCursorPosition(0)
         for w in (self.link_caption, self.link, self.copy_button):
@@ -104,4 +121,4 @@ class FinishingView:
             QGuiApplication.clipboard().setText(self.url)
 
 
-__all__ = ["FinishingView", "SEND_TIP", "can_send", "sent_sentence"]
+__all__ = ["FinishingView", "SEND_TIP", "attachment_sentence", "can_send", "sent_sentence"]

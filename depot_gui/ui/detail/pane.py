@@ -257,7 +257,8 @@ class DetailPane(QScrollArea):
         """Everything the pane says, as plain text (tests, copy to clipboard)."""
         parts = [self.title.text(), self.status_chip.text(), *(f"{k}: {v.text()}" for k, v in self.figures.items()),
                  self.verdict.text(), self.notes.text(), self.where.text(), self.payment.text(),
-                 self.finishing.sent.text(), *([f"Online invoice: {self.finishing.url}"] if self.finishing.url else []),
+                 self.finishing.sent.text(), self.finishing.attachment.text(),
+                 *([f"Online invoice: {self.finishing.url}"] if self.finishing.url else []),
                  *(c.text() for c in self.cards)]
         return "\n".join(p for p in parts if p)
 

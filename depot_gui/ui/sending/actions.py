@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from depot_gui.core.sending import emails_left_text
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.sending.plan import SendingOff, SendPlan, how_to_send
 from depot_gui.sync.sending.sender import summary
@@ -115,19 +116,21 @@ class SendActions(QObject):
         ids = [i.autotask_id for i in plan.items if i.autotask_id is not None]
 
         def work(cancel, progress):
-            outcomes = session.sender(progress, cancel).send(plan)
+            sender = session.sender(progress, cancel)
+            outcomes = sender.send(plan)
             rows = [r for r in (session.store.invoice(i) for i in ids) if r is not None]
-            return outcomes, rows
+            left = [emails_left_text(sender.planner.emails_left(t)) for t in plan.left]
+            return outcomes, rows, list(dict.fromkeys(left))
 
         def done(payload) -> None:
-            outcomes, rows = payload
+            outcomes, rows, left = payload
             if rows:
                 ops.rows_updated.emit(rows)
             missed = [o.item.invoice_number for o in outcomes if not o.ok]
             text = summary(outcomes, plan.how)
             if missed:
                 text += f" Not sent: {', '.join(missed)} (select one to see why)."
-            self.finished_message.emit(text)
+            self.finished_message.emit(" ".join([text, *left]))
 
         n = plan.question.count
         self._run(Op(self.window, work).success(done).failure(self._failure("Send from Xero"))

@@ -328,6 +328,10 @@ class MainWindow(QMainWindow):
             self.settings_dialog.show_connections()
 
     def _on_settings_saved(self, changed: list) -> None:
+        if "attach_autotask_pdf" in changed and self.session.sandbox is not None:
+            # the sandbox's sign-in asks Xero's attachments permission with the option on: sign in again
+            # (a real connection is connected again by the person, as Settings says)
+            self.ops.when_idle(self.session.reconnect)
         if set(changed) - {"xero_status", "send_from_xero", "attach_autotask_pdf"}:  # none changes what an audit finds
             self.status.showMessage("Settings saved; checking the invoices again…", 5000)
             self.ops.refresh()
