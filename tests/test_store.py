@@ -63,6 +63,36 @@ def test_a_live_holder_makes_others_wait_then_give_up_clearly(tmp_path):
                 pass
 
 
+def test_leases_of_a_sync_are_taken_in_order_up_to_the_one_another_holds(tmp_path):
+    a, b = Store(tmp_path / "db.sqlite3"), Store(tmp_path / "db.sqlite3")
+
+    def held() -> dict[int, bool]:  # lease -> held by b (else by a)
+        with a.transaction() as c:
+            return {r[0]: r[1] != held_by_a for r in c.execute("SELECT autotask_id, holder FROM leases")}
+
+    done, finish = threading.Event(), threading.Event()
+
+    def sync_of_three():
+        with b.leases.hold_all([5, 1, 3]):
+            done.set()
+            finish.wait(5)
+
+    with a.leases.hold(3):
+        with a.transaction() as c:
+            held_by_a = c.execute("SELECT holder FROM leases").fetchone()[0]
+        t = threading.Thread(target=sync_of_three)
+        t.start()
+        deadline = time.monotonic() + 5
+        while 1 not in held() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert held() == {1: True, 3: False}  # 1 taken at once; 5 waits behind 3, as 3 does
+        assert not done.is_set()
+    assert done.wait(5) and held() == {1: True, 3: True, 5: True}
+    finish.set()
+    t.join(5)
+    assert held() == {}  # all let go at the end
+
+
 def test_xero_cache_rows_and_marks_per_organisation(tmp_path):
     from datetime import UTC, datetime
 

@@ -42,33 +42,50 @@ class Leases:
 
     @contextmanager
     def hold(self, autotask_id: int, *, stale_after: float = 900.0, wait: float = 60.0) -> Iterator[None]:
-        """Hold the invoice for writing; another process waits.
+        """Hold the invoice for writing; another process waits (see :meth:`hold_all`)."""
+        with self.hold_all([autotask_id], stale_after=stale_after, wait=wait):
+            yield
 
-        A holder whose process is gone (same machine) is taken over at once; otherwise a lease
+    @contextmanager
+    def hold_all(self, autotask_ids: list[int], *, stale_after: float = 900.0, wait: float = 60.0) -> Iterator[None]:
+        """Hold these invoices for writing, taken in Autotask-id order; another process waits.
+
+        One transaction takes every free lease up to the first one another holder has (so two
+        processes never wait for each other: both take in the same order), and one releases them
+        all. A holder whose process is gone (same machine) is taken over at once; otherwise a lease
         counts as abandoned only after ``stale_after`` seconds, well beyond the longest write
         (Xero rate-limit waits included).
         """
         holder = f"{socket.gethostname()}|{os.getpid()}|{threading.get_ident()}|{uuid.uuid4().hex[:8]}"
+        left = sorted(set(autotask_ids))
         deadline = time.monotonic() + wait
-        while True:
-            now = time.time()
-            try:
-                with self._db.transaction() as c:
-                    c.execute("BEGIN IMMEDIATE")
-                    row = c.execute("SELECT holder, acquired_at FROM leases WHERE autotask_id=?", (autotask_id,)).fetchone()
-                    if row is None or now - row["acquired_at"] > stale_after or _holder_gone(row["holder"]):
-                        c.execute(
-                            "INSERT INTO leases(autotask_id, holder, acquired_at) VALUES(?,?,?) ON CONFLICT(autotask_id)"
-                            " DO UPDATE SET holder=excluded.holder, acquired_at=excluded.acquired_at",
-                            (autotask_id, holder, now),
-                        )
-                        break
-            except sqlite3.Error as exc:
-                raise store_error(exc, self._db.path, self._db.waited) from None
-            if time.monotonic() > deadline:
-                raise StoreError("Another Depot GUI window is syncing this invoice; try again in a minute.")
-            time.sleep(0.2)
         try:
+            while left:
+                left = self._take(left, holder, stale_after)
+                if not left:
+                    break
+                if time.monotonic() > deadline:
+                    raise StoreError("Another Depot GUI window is syncing this invoice; try again in a minute.")
+                time.sleep(0.2)
             yield
         finally:
-            self._db.write("DELETE FROM leases WHERE autotask_id=? AND holder=?", (autotask_id, holder))
+            self._db.write("DELETE FROM leases WHERE holder=?", (holder,))
+
+    def _take(self, ordered: list[int], holder: str, stale_after: float) -> list[int]:
+        """Take the free leases of ``ordered`` up to the first held by another; the ones left."""
+        now = time.time()
+        try:
+            with self._db.transaction() as c:
+                c.execute("BEGIN IMMEDIATE")
+                for k, autotask_id in enumerate(ordered):
+                    row = c.execute("SELECT holder, acquired_at FROM leases WHERE autotask_id=?", (autotask_id,)).fetchone()
+                    if row is not None and now - row["acquired_at"] <= stale_after and not _holder_gone(row["holder"]):
+                        return ordered[k:]
+                    c.execute(
+                        "INSERT INTO leases(autotask_id, holder, acquired_at) VALUES(?,?,?) ON CONFLICT(autotask_id)"
+                        " DO UPDATE SET holder=excluded.holder, acquired_at=excluded.acquired_at",
+                        (autotask_id, holder, now),
+                    )
+                return []
+        except sqlite3.Error as exc:
+            raise store_error(exc, self._db.path, self._db.waited) from None

@@ -7,7 +7,6 @@ attempts still open, the Autotask stamp, and the sentence the user reads.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, replace
 
 from depot_gui.core.audit import CONFLICT, ERROR, READY, SYNCED, AuditResult
@@ -15,7 +14,7 @@ from depot_gui.core.money import fmt2, to_decimal
 from depot_gui.core.numbering import scheme_of
 from depot_gui.core.ownership import document_facts, foreign_document_text
 from depot_gui.core.written import doc_id, doc_number
-from depot_gui.sync.side_by_side import side_by_side
+from depot_gui.sync.invoices.stamps import Stamps
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +69,31 @@ class Recorder:
     def __init__(self, store, conn) -> None:
         self.store = store
         self.conn = conn
-        self._stamped: dict[int, str] = {}  # Autotask invoices stamped ahead: what the stamp said
+        self.stamps = Stamps(conn)
+        self._stamping: dict[int, tuple[str, str]] = {}  # stamps due: the Xero id and status recorded
 
-    def stamp_ahead(self, results: list[AuditResult]) -> None:
-        """Stamp these Autotask invoices now, side by side (Autotask: 3 at once per endpoint);
-        :meth:`done` then says what each stamp said instead of stamping one after another."""
-        due = [r for r in results if r.autotask_id not in self._stamped]
-        notes = side_by_side(self._stamp, due, context=self.conn.waits.carry())
-        self._stamped.update((r.autotask_id, note) for r, note in zip(due, notes))
+    def start_stamps(self) -> None:
+        """Send the Autotask stamps of what :meth:`done` recorded so far (call once it is committed);
+        they run beside what comes next."""
+        self.stamps.start()
+
+    def settle(self, outcomes: dict[int, SyncOutcome]) -> list[int]:
+        """Wait for every stamp started; a stamp that failed is added to its invoice's message (in the
+        store and in ``outcomes``). Returns the Autotask ids whose message changed."""
+        notes = {aid: note for aid, note in self.stamps.finish().items() if note}
+        changed = []
+        with self.store.grouped():
+            for aid, note in notes.items():
+                xero_id, status = self._stamping.get(aid, ("", ""))
+                outcome = outcomes.get(aid)
+                if outcome is None or not outcome.ok:
+                    continue
+                message = f"{outcome.message} {note}"
+                self.store.mark_synced(aid, xero_id, status, message)
+                outcomes[aid] = replace(outcome, message=message, result=replace(outcome.result, explanation=message))
+                changed.append(aid)
+        self._stamping.clear()
+        return changed
 
     def close_open(self, autotask_id: int, xero_id: str | None, state: str = "reconciled",
                    message: str = "Found in Xero when reconciling.") -> None:
@@ -109,11 +125,9 @@ class Recorder:
         if action in ("created", "updated"):
             message += self._total_check(result, doc)
         if action != "unchanged" or not result.extra.get("stamped", False):
-            stamp = self._stamped.pop(result.autotask_id, None)
-            if stamp is None:
-                stamp = self._stamp(result)  # also retries a stamp that failed or never happened
-            if stamp:
-                message += " " + stamp
+            # also retries a stamp that failed or never happened; sent once this record is committed
+            self.stamps.due(result.autotask_id)
+            self._stamping[result.autotask_id] = (xero_id, str(doc.get("Status") or ""))
         self.store.mark_synced(result.autotask_id, xero_id, str(doc.get("Status") or ""), message)
         return SyncOutcome(replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=message,
                                    extra=_in_xero(self.store, result, doc)), action, message)
@@ -164,18 +178,6 @@ class Recorder:
             f" Check it in Xero before approving it: Xero's total is {fmt2(got)}, but Depot GUI computed "
             f"{fmt2(expected)} with Xero's rounding rules (Autotask's total is {fmt2(abs(result.autotask_total))})."
         )
-
-    def _stamp(self, result: AuditResult) -> str:
-        """Mark the Autotask invoice processed (webServiceDate); a failure is reported only."""
-        at = self.conn.autotask
-        when = at.server_date or None
-        stamp = when.strftime("%Y-%m-%dT%H:%M:%S") if when else time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-        try:
-            at.patch("Invoices", {"id": result.autotask_id, "webServiceDate": stamp})
-        except Exception as exc:  # noqa: BLE001 - reported, never undoes the Xero invoice
-            text = (getattr(exc, "user_message", None) or type(exc).__name__).rstrip(".")
-            return f"(Autotask was not marked as processed: {text}. Re-sync marks it.)"
-        return ""
 
 
 __all__ = ["OK_ACTIONS", "Recorder", "SyncOutcome", "last_written", "unknown_text"]

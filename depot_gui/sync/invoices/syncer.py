@@ -138,8 +138,11 @@ class Syncer:
         with ExitStack() as stack:
             for r in ordered:
                 stack.enter_context(_invoice_lock(r.autotask_id))
-                stack.enter_context(self.store.leases.hold(r.autotask_id))
-            self._write_many(ordered, outcomes)
+            stack.enter_context(self.store.leases.hold_all([r.autotask_id for r in ordered]))
+            try:
+                self._write_many(ordered, outcomes)
+            finally:  # every Autotask stamp started has ended (leases still held); a failed one is in its message
+                self.auditor.recorded(self.recorder.settle(outcomes))
             if self.writer.day_limit is None:  # still holding the invoices: the steps after the write
                 finisher = Finisher(self.store, self.conn, self.store.settings(), self.auditor.cancel)
                 done = [outcomes[r.autotask_id] for r in ordered if r.autotask_id in outcomes]
@@ -158,6 +161,7 @@ class Syncer:
             else:
                 rest.append(r)
         self.auditor.recorded([r.autotask_id for r in ordered if r.autotask_id in outcomes])
+        self.recorder.start_stamps()
         if not rest:
             return
         cache = self.auditor.xero_cache()
@@ -178,6 +182,7 @@ class Syncer:
                 todo.append(r)
                 gone[r.autotask_id] = s.gone
         self.auditor.recorded([r.autotask_id for r in rest if r.autotask_id in outcomes])
+        self.recorder.start_stamps()
         if todo:
             cache.forget_number([n for r in todo for n in self.reconciler.numbers_of(r)])
             self._create(todo, gone, status, cache, outcomes, len(ordered))

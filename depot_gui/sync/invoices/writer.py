@@ -125,12 +125,11 @@ class Writer:
     def _read_answers(self, pending, answers, attempts, payloads, gone, outcomes, existing) -> None:
         again: list[AuditResult] = []
         unique: list[AuditResult] = []
-        # the Autotask stamps of what landed go side by side first; then the batch is recorded in
-        # one transaction (no network call inside)
-        self.recorder.stamp_ahead([r for r, el in zip(pending, answers) if el.ok and not answer_problem(
-            el.answer, payloads[r.autotask_id], r.autotask_id, gone.get(r.autotask_id, ()))])
+        # the batch is recorded in one transaction (no network call inside); then the Autotask stamps of
+        # what landed start, and run beside the next batch's PUT
         with self.store.grouped():
             self._record_answers(pending, answers, attempts, payloads, gone, outcomes, again, unique)
+        self.recorder.start_stamps()
         if not again and not unique:
             return
         self._look_again(again, unique, payloads, gone, outcomes, existing)
