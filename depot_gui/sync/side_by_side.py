@@ -1,9 +1,10 @@
 """Independent calls side by side, as many at once as the service allows.
 
-For calls whose order does not matter (stamping each synced Autotask invoice is one PATCH per
-invoice: Autotask has no batch update, and allows 3 requests at once per endpoint). Whatever
-must happen before a call (an intent recorded) happens before this runs; whatever depends on
-its answer is done by the caller afterwards, in order.
+For calls whose order does not matter (the audit's reference downloads: each Autotask entity is
+its own endpoint, 3 requests at once each; Xero's look-ups by number, 5 at once). Whatever must
+happen before a call (an intent recorded) happens before this runs; whatever depends on its
+answer is done by the caller afterwards, in order. (The Autotask stamps run beside the rest of a
+sync: ``sync/invoices/stamps.py``.)
 """
 
 from __future__ import annotations

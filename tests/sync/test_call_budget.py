@@ -38,17 +38,18 @@ def test_audit_of_1200_items_costs_a_handful_of_calls_beyond_the_lower_bound(tmp
         calls = [r for r in s.sandbox.state()["requests"][before:] if r["api"] == "autotask"]
     assert [r.status for r in results] == ["ready"] * 3
     assert n_items == 1203
-    # one invoice page, the items 500 a page (3), the companies, billing codes, taxes and (the companies
-    # carry a currencyID) currencies once, and one more invoice query (does another live invoice share
-    # one of these numbers?): 9 calls in all
-    assert [f"{r['method']} {r['path']}" for r in calls] == [
-        "POST /ATServicesRest/V1.0/Invoices/query",
+    # one invoice page first; then, side by side, the items 500 a page (3), the companies, billing codes,
+    # taxes and (the companies carry a currencyID) currencies once, and one more invoice query (does
+    # another live invoice share one of these numbers?): 9 calls in all
+    sent = [f"{r['method']} {r['path']}" for r in calls]
+    assert sent[0] == "POST /ATServicesRest/V1.0/Invoices/query"
+    assert sorted(sent[1:]) == [
+        "POST /ATServicesRest/V1.0/BillingCodes/query",
         "POST /ATServicesRest/V1.0/BillingItems/query",
         "POST /ATServicesRest/V1.0/BillingItems/query/next",
         "POST /ATServicesRest/V1.0/BillingItems/query/next",
         "POST /ATServicesRest/V1.0/Companies/query",
-        "POST /ATServicesRest/V1.0/BillingCodes/query",
-        "POST /ATServicesRest/V1.0/Taxes/query",
         "POST /ATServicesRest/V1.0/Currencies/query",
         "POST /ATServicesRest/V1.0/Invoices/query",
+        "POST /ATServicesRest/V1.0/Taxes/query",
     ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, SYNCED, AuditResult, audit_invoice
 from depot_gui.core.diagnosis import Evidence
 from depot_gui.core.mapping import MappingOverrides
-from depot_gui.core.models import AutotaskInvoice, BillingItem, LobAccess, ReferenceData
+from depot_gui.core.models import AutotaskInvoice, LobAccess, ReferenceData
 from depot_gui.core.money import ZERO, fmt_money, to_decimal
 from depot_gui.core.ownership import document_facts, foreign_document_text, shared_number_text, split_ours
 from depot_gui.core.settings import Settings, audit_window
@@ -20,12 +20,20 @@ from depot_gui.store.db import Store
 
 from depot_gui.sync.cancel import Cancelled, CancelToken
 from depot_gui.sync.session.connections import Connections
+from depot_gui.sync.invoices.downloads import (
+    Download,
+    download_invoices,
+    flag_voided_after_sync,
+    holder_rows,
+    items_for,
+    shared_numbers,
+    with_items,
+)
 from depot_gui.sync.invoices.edits import with_edits
 from depot_gui.sync.invoices.lookup import audit_documents
 from depot_gui.sync.invoices.outcome import last_written
-from depot_gui.sync.invoices.reference_data import load_contacts, load_currencies, load_reference
+from depot_gui.sync.invoices.reference_data import load_currencies, load_side_by_side
 from depot_gui.sync.lines_of_business.access import check_lob_access
-from depot_gui.sync.mapping.tracking import load_tracking
 from depot_gui.sync.orgs.routing import by_organisation
 from depot_gui.sync.side_by_side import beside
 from depot_gui.sync.xero_cache import XeroCache
@@ -38,14 +46,6 @@ RECORDED_EVERY = 25  # invoices saved in one transaction, then announced (the wi
 
 class NothingNamed(ValueError):
     """An action was given an empty or blank invoice name: it never widens to "all"."""
-
-
-@dataclass
-class Download:
-    invoice: AutotaskInvoice
-    raw: dict
-    items: list[BillingItem]
-    raw_items: list[dict]
 
 
 def _error_result(number: str, autotask_id: int, message: str, settings: Settings, company: str = "") -> AuditResult:
@@ -116,7 +116,8 @@ class Auditor:
         self.progress("Downloading invoices from Autotask", 0, 0)
         self.seen_in_xero = {}
         wanted = [n.strip() for n in numbers or []]
-        raw_invoices = self._download_invoices(wanted, period)
+        autotask = self.conn.autotask
+        raw_invoices = download_invoices(autotask, wanted, period)
         results: list[AuditResult] = []
         found_numbers = set()
         for raw in raw_invoices:
@@ -131,20 +132,33 @@ class Auditor:
                         "right, the API user may lack access to it.", settings,
                     )
                 )
+        synced: set[int] = set()
         if not wanted:
             synced = {r.autotask_id for r in self.store.invoices() if r.status == SYNCED}
             raw_invoices = [r for r in raw_invoices if int(r["id"]) not in synced and not r.get("isVoided")]
+        self.cancel.check()
+        downloads = [Download(AutotaskInvoice.from_api(r), r, [], []) for r in raw_invoices]
+        self.progress("Downloading billing items", 0, len(downloads))
+
+        def more_downloads() -> dict:
             if record:
-                self._flag_voided_after_sync(synced)
+                flag_voided_after_sync(self.store, autotask, synced)
+            return items_for(autotask, [d.invoice.id for d in downloads])
+
+        # the billing items (and the synced invoices voided since) beside each organisation's look-ups
+        groups = []
+        with beside(more_downloads, self.conn.waits.carry()) as items:
+            for tenant, group in by_organisation(downloads, self.store, self.conn.tenant_id):
+                if self.pinned is not None and tenant.lower() != self.pinned.lower():
+                    results += [self._elsewhere(d, tenant, settings) for d in group]
+                    continue
+                with self.pointed_at(tenant):
+                    groups.append((tenant, group, self._look_up(group, wanted, settings)))
+        with_items(downloads, items())
         self.cancel.check()
-        downloads = self._download_items(raw_invoices)
-        self.cancel.check()
-        for tenant, group in by_organisation(downloads, self.store, self.conn.tenant_id):
-            if self.pinned is not None and tenant.lower() != self.pinned.lower():
-                results += [self._elsewhere(d, tenant, settings) for d in group]
-                continue
+        for tenant, group, looked_up in groups:
             with self.pointed_at(tenant):
-                results += self._audit_downloads(group, wanted, settings, record)
+                results += self._audit_downloads(group, looked_up, settings, record)
         ref = ReferenceData()
         if any(not r.organisation for r in results):  # not found in Autotask: where it would have gone
             load_currencies(self.conn.xero, ref, self.xero_cache(), self.conn.tenant_name)
@@ -156,25 +170,27 @@ class Auditor:
         self.progress("Done", len(downloads), len(downloads))
         return results
 
-    def _audit_downloads(self, downloads: list[Download], wanted: list[str], settings: Settings,
-                         record: bool) -> list[AuditResult]:
-        """Audit downloaded invoices that all go to the organisation ``self.conn`` points at."""
-        results: list[AuditResult] = []
-        # Xero's documents under these numbers are looked up beside the reference downloads
+    def _look_up(self, downloads: list[Download], wanted: list[str],
+                 settings: Settings) -> tuple[ReferenceData, dict, dict]:
+        """For invoices that all go to the organisation ``self.conn`` points at: the reference data, the
+        numbers other Autotask invoices share, Xero's documents under the numbers; downloaded at once."""
         with beside(lambda: audit_documents(self.xero_cache(), self.store, downloads, settings),
                     self.conn.waits.carry()) as found_in_xero:
-            ref = ReferenceData()
+            ref, more = ReferenceData(), {"holders": []}
             if downloads:
-                cache = self.xero_cache()
-                ref = load_reference(self.conn.autotask,
-                                     {d.invoice.company_id for d in downloads if d.invoice.company_id}, cache)
-                load_contacts(ref, cache)
-                load_currencies(self.conn.xero, ref, cache, self.conn.tenant_name)
+                ref, more = load_side_by_side(
+                    self.conn, {d.invoice.company_id for d in downloads if d.invoice.company_id}, self.xero_cache(),
+                    self.overrides.tracking_category,
+                    {"holders": lambda: holder_rows(self.conn.autotask, downloads, wanted)})
                 ref.contact_links = self.store.contact_links.of(self.conn.tenant_id)
-                load_tracking(self.conn.xero, ref, self.overrides)
             self.cancel.check()
-            holders = self._shared_numbers(downloads, wanted, ref)
-        existing = found_in_xero()
+        return ref, shared_numbers(downloads, more["holders"], ref), found_in_xero()
+
+    def _audit_downloads(self, downloads: list[Download], looked_up: tuple[ReferenceData, dict, dict],
+                         settings: Settings, record: bool) -> list[AuditResult]:
+        """Audit downloaded invoices that all go to the organisation ``self.conn`` points at."""
+        results: list[AuditResult] = []
+        ref, holders, existing = looked_up
         server_now = self.conn.autotask.server_date or datetime.now(timezone.utc)
         total = len(downloads)
         first_pass: dict[int, AuditResult] = {}
@@ -189,7 +205,7 @@ class Auditor:
         gaps = [d for d in downloads if first_pass[d.invoice.id].status == MISMATCH]
         if gaps:
             self.progress("Downloading the mismatched invoices' items again", 0, len(gaps))
-            again = self._items_for([d.invoice.id for d in gaps])
+            again = items_for(self.conn.autotask, [d.invoice.id for d in gaps])
             self.cancel.check()
             lob = self.lob_access()
             self.cancel.check()
@@ -263,42 +279,6 @@ class Auditor:
         text = f"Not synced here: its company goes to the Xero organisation {name}; press Re-sync to sync it there."
         return replace(_error_result(d.invoice.number, d.invoice.id, text, settings), organisation=name)
 
-    def _flag_voided_after_sync(self, synced: set[int]) -> None:
-        """An invoice voided in Autotask after we synced it: say what to do in Xero."""
-        if not synced:
-            return
-        known = {r.autotask_id: r for r in self.store.invoices()}
-        for raw in self.conn.autotask.query_in("Invoices", "id", sorted(synced)):
-            row = known.get(int(raw["id"]))
-            if raw.get("isVoided") and row is not None and not row.voided:
-                self.store.mark_voided(
-                    row.autotask_id,
-                    f"{row.invoice_number} was voided in Autotask after it was synced to Xero. In Xero, void "
-                    "the invoice (or delete it if it is still a draft), or credit it if it was paid.",
-                )
-
-    def _shared_numbers(self, downloads: list[Download], wanted: list[str], ref: ReferenceData) -> dict[str, list]:
-        """Numbers that more than one live Autotask invoice carries: number -> [(id, company)].
-
-        A run by invoice number already downloaded every holder; otherwise one batched query
-        finds the others (an earlier invoice under the same number may be stamped already)."""
-        numbers = sorted({str(d.raw.get("invoiceNumber") or "").strip() for d in downloads} - {""})
-        if not numbers:
-            return {}
-        if wanted and set(numbers) <= set(wanted):
-            rows = [d.raw for d in downloads]
-        else:
-            rows = self.conn.autotask.query_in("Invoices", "invoiceNumber", numbers)
-        by_number: dict[str, dict[int, str]] = {}
-        for r in rows:
-            if r.get("isVoided"):
-                continue
-            company = ref.companies.get(int(r.get("companyID") or -1))
-            by_number.setdefault(str(r.get("invoiceNumber") or "").strip(), {})[int(r["id"])] = (
-                company.name if company else ""
-            )
-        return {n: sorted(ids.items()) for n, ids in by_number.items() if n in numbers and len(ids) > 1}
-
     @staticmethod
     def _conflict(result: AuditResult, text: str, facts: dict) -> AuditResult:
         """Nothing may be written for this invoice until a person resolves the conflict."""
@@ -314,48 +294,6 @@ class Auditor:
         if self._lob is None or refresh:
             self._lob = check_lob_access(self.conn.autotask, self.conn.api_user)
         return self._lob
-
-    # --------------------------------------------------------------- helpers
-    def _download_invoices(self, wanted: list[str], period: tuple = (None, None)) -> list[dict]:
-        at = self.conn.autotask
-        if not wanted:
-            # Not voided and not stamped as processed (webServiceDate) by us or another app, in the period.
-            since, until = period
-            filters = [{"op": "eq", "field": "isVoided", "value": False}, {"op": "notExist", "field": "webServiceDate"}]
-            if since is not None:
-                filters.append({"op": "gte", "field": "invoiceDateTime", "value": f"{since.isoformat()}T00:00:00"})
-            if until is not None:
-                end = until + timedelta(days=1)
-                filters.append({"op": "lt", "field": "invoiceDateTime", "value": f"{end.isoformat()}T00:00:00"})
-            return at.query("Invoices", filters)
-        rows = at.query_in("Invoices", "invoiceNumber", wanted)
-        by_number = {str(r.get("invoiceNumber") or ""): r for r in rows}
-        ids = [int(n) for n in wanted if n not in by_number and n.isdigit()]
-        if ids:
-            rows += [r for r in at.query_in("Invoices", "id", ids) if not (r.get("invoiceNumber") or "").strip() or str(r["id"]) in wanted]
-        seen: dict[int, dict] = {}
-        for r in rows:
-            seen[int(r["id"])] = r
-        return list(seen.values())
-
-    def _items_for(self, invoice_ids: list[int]) -> dict[int, list[tuple[BillingItem, dict]]]:
-        """Billing items of these invoices, grouped, each with its raw record."""
-        raw = self.conn.autotask.query_in("BillingItems", "invoiceID", invoice_ids) if invoice_ids else []
-        grouped: dict[int, list[tuple[BillingItem, dict]]] = {i: [] for i in invoice_ids}
-        for r in raw:
-            item = BillingItem.from_api(r)
-            if item.invoice_id in grouped:
-                grouped[item.invoice_id].append((item, r))
-        return grouped
-
-    def _download_items(self, raw_invoices: list[dict]) -> list[Download]:
-        invoices = [AutotaskInvoice.from_api(r) for r in raw_invoices]
-        self.progress("Downloading billing items", 0, len(invoices))
-        items = self._items_for([i.id for i in invoices])
-        return [
-            Download(inv, raw, [i for i, _ in items[inv.id]], [r for _, r in items[inv.id]])
-            for inv, raw in zip(invoices, raw_invoices)
-        ]
 
     @staticmethod
     def _with_xero(result: AuditResult, xero: dict) -> AuditResult:

@@ -1,7 +1,13 @@
 """Download what the mapping needs, both sides: Autotask companies, billing codes and taxes; Xero
-accounts, tax rates and contacts (the Xero side through the organisation's cache)."""
+accounts, tax rates and contacts (the Xero side through the organisation's cache).
+
+``load_side_by_side`` makes these downloads at once: none depends on another's answer, each
+Autotask entity is its own endpoint (3 at once each) and Xero takes 5 calls at once; each
+client keeps to its service's limits, so more calls than that wait for a slot."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from depot_gui.core.currency import AutotaskCurrency, invoice_currency
 from depot_gui.core.models import (
@@ -14,35 +20,58 @@ from depot_gui.core.models import (
     XeroTaxRate,
 )
 
+from depot_gui.sync.mapping.tracking import active_tracking_of
+from depot_gui.sync.side_by_side import side_by_side
 from depot_gui.sync.xero_cache import XeroCache
 
 
-def load_reference(autotask, company_ids: set[int], cache: XeroCache) -> ReferenceData:
-    """Companies of these invoices, billing codes, taxes; Xero accounts and tax rates (from the
-    organisation's cache in the store, refreshed by what changed)."""
+def _companies(autotask, company_ids: set[int]) -> ReferenceData:
+    """The invoices' companies, then (only when they need them) Autotask's currencies and tax regions."""
     ref = ReferenceData()
     if company_ids:
         for c in autotask.query_in("Companies", "id", sorted(company_ids)):
             company = Company.from_api(c)
             ref.companies[company.id] = company
-    for c in autotask.query("BillingCodes", []):
-        code = BillingCode.from_api(c)
-        ref.billing_codes[code.id] = code
-    ref.taxes = [AutotaskTax.from_api(t) for t in autotask.query("Taxes", [])]
     if any(c.currency_id is not None for c in ref.companies.values()):  # multi-currency: one call
         ref.currencies = {c.id: c for c in map(AutotaskCurrency.from_api, autotask.query("Currencies", []))}
     if any(c.tax_region_id is None for c in ref.companies.values()):
         ref.tax_regions = {int(r["id"]): str(r.get("name") or "") for r in autotask.query("TaxRegions", [])}
-    ref.accounts = [XeroAccount.from_api(a) for a in cache.accounts()]
-    ref.tax_rates = [XeroTaxRate.from_api(t) for t in cache.tax_rates()]
     return ref
 
 
-def load_contacts(ref: ReferenceData, cache: XeroCache) -> None:
-    """The organisation's whole Xero contact directory, kept by one "changed since" call an audit
-    once read: exact matches, close names (see core.contacts) and chosen contacts are all in it."""
-    ref.contacts = [XeroContact.from_api(c) for c in cache.directory()]
+def load_side_by_side(conn, company_ids: set[int], cache: XeroCache, tracking_category: str = "",
+                      also: dict[str, Callable[[], object]] | None = None) -> tuple[ReferenceData, dict[str, object]]:
+    """Companies of these invoices, billing codes, taxes; Xero accounts, tax rates, the contact directory
+    and the organisation (from the organisation's cache in the store, refreshed by what changed); the
+    tracking categories when the mapping uses one; and the ``also`` calls: all at once. Returns the
+    reference data (currencies included) and the ``also`` answers by name. The first download that
+    failed (in this order) raises once all have ended."""
+    autotask = conn.autotask
+    calls: dict[str, Callable[[], object]] = {
+        "companies": lambda: _companies(autotask, company_ids),
+        "billing_codes": lambda: autotask.query("BillingCodes", []),
+        "taxes": lambda: autotask.query("Taxes", []),
+        "accounts": cache.accounts,
+        "tax_rates": cache.tax_rates,
+        "contacts": cache.directory,
+        "organisation": cache.organisation,
+        "tracking": lambda: active_tracking_of(conn.xero, tracking_category),
+        **(also or {}),
+    }
+    names = list(calls)
+    answers = dict(zip(names, side_by_side(lambda name: calls[name](), names, len(names), context=conn.waits.carry())))
+    ref = answers["companies"]
+    ref.billing_codes = {code.id: code for code in map(BillingCode.from_api, answers["billing_codes"])}
+    ref.taxes = [AutotaskTax.from_api(t) for t in answers["taxes"]]
+    ref.accounts = [XeroAccount.from_api(a) for a in answers["accounts"]]
+    ref.tax_rates = [XeroTaxRate.from_api(t) for t in answers["tax_rates"]]
+    # the organisation's whole contact directory, kept by one "changed since" call an audit once read:
+    # exact matches, close names (see core.contacts) and chosen contacts are all in it
+    ref.contacts = [XeroContact.from_api(c) for c in answers["contacts"]]
     ref.contacts_complete = True
+    ref.tracking = answers["tracking"]
+    load_currencies(conn.xero, ref, cache, conn.tenant_name)  # the organisation is in the cache now
+    return ref, {name: answers[name] for name in also or {}}
 
 
 def load_currencies(xero, ref: ReferenceData, cache=None, organisation: str = "") -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from depot_gui.core.mapping import MappingOverrides
-from depot_gui.core.models import ReferenceData
 from depot_gui.core.tracking import active_tracking
 
 
-def load_tracking(xero, ref: ReferenceData, overrides: MappingOverrides) -> None:
-    """Fill ``ref.tracking`` with what is active in Xero now, so an option archived since the
-    mapping was chosen becomes a warning instead of a refused invoice. No call without a category."""
-    if overrides.tracking_category:
-        ref.tracking = active_tracking(xero.tracking_categories())
+def active_tracking_of(xero, category: str) -> dict[str, tuple[str, ...]] | None:
+    """What is active in Xero now (for ``ReferenceData.tracking``), so an option archived since the
+    mapping was chosen becomes a warning instead of a refused invoice. No call (None) without a category."""
+    if not category:
+        return None
+    return active_tracking(xero.tracking_categories())
