@@ -318,11 +318,16 @@ class Sandbox:
         self._servers.append(server)
         return server
 
+    def save(self) -> None:
+        """Write the state file whole (the changes since are otherwise in its journal); also at exit."""
+        self.store.close()
+
     def close(self) -> None:
-        """Stop any servers this sandbox started."""
+        """Stop any servers this sandbox started; write the state file whole."""
         for s in self._servers:
             s.shutdown()
         self._servers.clear()
+        self.store.close()
 
 
 def _correlation() -> str:

@@ -167,6 +167,9 @@ def test_tokens_stored_only_as_hashes(tmp_path):
     sb = Sandbox.open(DEMO, tmp_path)
     c = client(sb)
     tokens = connect(c)
-    text = (tmp_path / "state.json").read_text()
-    assert tokens["access_token"] not in text and tokens["refresh_token"] not in text
-    assert "sandbox-secret" not in text
+    journal = (tmp_path / "state.journal").read_text()
+    assert '"refresh":{"' in journal  # the sign-in's changes are there, as hashes
+    sb.save()
+    for text in (journal, (tmp_path / "state.json").read_text()):
+        assert tokens["access_token"] not in text and tokens["refresh_token"] not in text
+        assert "sandbox-secret" not in text

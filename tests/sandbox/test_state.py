@@ -70,8 +70,11 @@ def test_state_file_is_valid_json_with_numbers(tmp_path):
     c.put("/api.xro/2.0/Invoices", json={"Invoices": [{
         "Type": "ACCREC", "Contact": {"Name": "Bluegum Legal"}, "InvoiceNumber": "INV-S", "DueDate": "2026-12-01",
         "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": "0.10", "AccountCode": "200"}]}]})
-    text = (tmp_path / "state.json").read_text()
-    assert '"Total":0.11' in text
+    assert '"Total":0.11' in (tmp_path / "state.journal").read_text()  # the change, appended
+    assert '"Total":0.11' not in (tmp_path / "state.json").read_text()
+    sb.save()  # (also at close and at exit): one file again
+    assert '"Total":0.11' in (tmp_path / "state.json").read_text()
+    assert not (tmp_path / "state.journal").exists()
     assert not list(tmp_path.glob("*.tmp"))
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from depot_gui.sandbox import Sandbox
 from depot_gui.sandbox.http.messages import dumps
+from depot_gui.sandbox.state import read_saved
 
 from .helpers import AT_HEADERS, DEMO, client, connect, xero_headers
 
@@ -28,12 +29,12 @@ def test_a_string_that_looks_like_a_marked_number_stays_a_string():
 def test_reading_the_state_does_not_write_the_file(tmp_path):
     sb = Sandbox.open(DEMO, tmp_path)
     client(sb, headers=AT_HEADERS).get(f"{V}/Invoices/5001")
-    before = os.stat(tmp_path / "state.json")
+    files = [tmp_path / "state.json", tmp_path / "state.journal"]
+    before = [(st.st_ino, st.st_mtime_ns, st.st_size) for st in map(os.stat, files)]
     sb.state()
     sb.now()
     Sandbox.open(DEMO, tmp_path).state()
-    after = os.stat(tmp_path / "state.json")
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert [(st.st_ino, st.st_mtime_ns, st.st_size) for st in map(os.stat, files)] == before
 
 
 def test_changes_of_two_processes_to_different_parts_are_all_kept(tmp_path):
@@ -43,7 +44,7 @@ def test_changes_of_two_processes_to_different_parts_are_all_kept(tmp_path):
     client(b, headers=AT_HEADERS).patch(f"{V}/Invoices", json={"id": 5001, "webServiceDate": "2026-11-20T09:01:00"})
     assert xa.put("/api.xro/2.0/Contacts", json={"Contacts": [{"Name": "Made In A"}]}).status_code == 200
     client(b, headers=AT_HEADERS).patch(f"{V}/Invoices", json={"id": 5002, "webServiceDate": "2026-11-20T09:02:00"})
-    saved = json.loads((tmp_path / "state.json").read_text())
+    saved = read_saved(tmp_path / "state.json")  # the file and its journal, as another process reads them
     changes = saved["autotask"]["changes"]["Invoices"]
     assert (changes["5001"]["webServiceDate"], changes["5002"]["webServiceDate"]) == (
         "2026-11-20T09:01:00", "2026-11-20T09:02:00")
@@ -61,6 +62,8 @@ def test_the_request_log_keeps_the_newest(tmp_path, monkeypatch):
     want = [f"{V}/Invoices/5003", f"{V}/Invoices/5004", f"{V}/Invoices/5005"]
     assert [r["path"] for r in sb.state()["requests"]] == want
     assert [r["path"] for r in Sandbox.open(DEMO, tmp_path).state()["requests"]] == want
+    assert [r["path"] for r in read_saved(tmp_path / "state.json")["requests"]] == want
+    sb.save()
     assert [r["path"] for r in json.loads((tmp_path / "state.json").read_text())["requests"]] == want
 
 

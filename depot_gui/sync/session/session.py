@@ -116,6 +116,8 @@ class Session:
         if self._conn is not None:
             self._conn.close()
         self.store.close()
+        if self.sandbox is not None:
+            self.sandbox.save()
 
     def reconnect(self) -> None:
         """Forget the current clients (after the setup wizard saved new credentials)."""
