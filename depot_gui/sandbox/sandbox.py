@@ -213,10 +213,10 @@ class Sandbox:
             refuse = self.xero.concurrency_response
         latency = self.latency.get(LATENCY_OF.get(api), 0.0)
         with self.gate.slot(key, limit) as acquired:
+            if latency > 0:  # the service's round trip, holding its slot (outside the state lock); a sleep
+                time.sleep(latency)  # of 0 would still give the CPU away on a busy machine
             if not acquired:
-                time.sleep(latency)
                 return self._answer(api, req, lambda data, now: refuse())
-            time.sleep(latency)  # the service's round trip, holding its slot (outside the state lock)
             touch = SECTIONS[api] + ("faults",)
             with self.store.transaction(touch) as data:  # one transaction for the usual request
                 fault = self._take_fault(api, req, data)

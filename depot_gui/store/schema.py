@@ -154,24 +154,22 @@ def statements(script: str) -> list[str]:
 
 
 def migrate(conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[sqlite3.Connection]], path: str = "") -> None:
-    """Bring the database at ``conn`` up to SCHEMA_VERSION, one transaction per migration.
+    """Bring the database at ``conn`` up to SCHEMA_VERSION, every missing migration in one transaction.
 
-    Any number of processes may do this at once on a fresh file: each migration runs under
-    ``BEGIN IMMEDIATE`` and re-reads ``user_version`` inside it, so exactly one applies it.
+    Any number of processes may do this at once on a fresh file: the migrations run under
+    ``BEGIN IMMEDIATE`` and ``user_version`` is re-read inside it, so exactly one applies them.
     Raises StoreError if the database was written by a newer schema and StoreDamaged when its
     version or tables are not any schema Depot GUI wrote.
     """
-    version = _version(conn, path)
-    while version < SCHEMA_VERSION:
+    if _version(conn, path) < SCHEMA_VERSION:
         with transaction() as c:
             c.execute("BEGIN IMMEDIATE")
             version = _version(c, path)
-            if version >= SCHEMA_VERSION:
-                break
-            for sql in statements(MIGRATIONS[version]):
-                c.execute(sql)
-            c.execute(f"PRAGMA user_version={version + 1}")
-        version += 1
+            for script in MIGRATIONS[version:]:
+                for sql in statements(script):
+                    c.execute(sql)
+            if version < SCHEMA_VERSION:
+                c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     check_tables(conn, path)
 
 

@@ -214,12 +214,7 @@ def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 3
 
 def sandbox_client_id(sandbox) -> str:
     """The Xero app client id the sandbox's scenario registers ("" when it names none)."""
-    from depot_gui.sandbox import load_scenario
-
-    try:
-        return load_scenario(sandbox.scenario_path)["xero"].get("clientId") or ""
-    except Exception:  # noqa: BLE001 - the sandbox validated it already; keep the default
-        return ""
+    return sandbox.scenario["xero"].get("clientId") or ""  # loaded and validated by the sandbox
 
 
 def scenario_connections(
@@ -232,7 +227,7 @@ def scenario_connections(
 
     relay = WaitRelay()
     waits: dict[str, Any] = {"on_wait": relay, "sleep": sleep if sleep is not None else relay.sleep}
-    scenario = load_scenario(scenario_path)
+    scenario = sandbox.scenario if sandbox is not None else load_scenario(scenario_path)  # loaded once
     user = scenario["autotask"]["apiUser"]
     autotask = AutotaskClient(
         AutotaskCredentials(user["userName"], user["secret"], user["integrationCode"]),
