@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 _encode_str = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 _DECIMAL_MARK = "\x00decimal:"
-_MARKED = re.compile(r'"\\u0000decimal:(-?[0-9]+(?:\.[0-9]+)?)"')
+_MARK_TEXT = '"\\u0000decimal:'  # how the C encoder writes a marked string's start
 
 
 def dumps(obj: object) -> str:
@@ -39,9 +38,13 @@ def dumps(obj: object) -> str:
     if text is not None:
         if not decimals[0]:
             return text
-        text, replaced = _MARKED.subn(r"\1", text)
-        if replaced == decimals[0]:
-            return text
+        parts = text.split(_MARK_TEXT)
+        if len(parts) - 1 == decimals[0]:  # each mark is a number's digits, then the string's closing quote
+            out = [parts[0]]
+            for part in parts[1:]:
+                end = part.index('"')
+                out += (part[:end], part[end + 1:])
+            return "".join(out)
     out: list[str] = []
     _encode(obj, out.append)
     return "".join(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from depot_gui.sandbox.http.messages import Request, Response
 from depot_gui.sandbox.xero.contacts import ContactBook
-from depot_gui.sandbox.xero.document_rules import Kind, Org, build_document, render_document
+from depot_gui.sandbox.xero.document_rules import Kind, Org, build_document, numbers_of, render_document
 from depot_gui.sandbox.xero.wire import TRUE, element_error, not_found, simple_error
 
 
@@ -67,6 +67,7 @@ class XeroDocuments:
                 elements[0][kind.id_key] = target[kind.id_key]
         book = ContactBook(books, now)
         results, failures = [], []
+        numbers = numbers_of(kind, docs)
         for el in elements:
             existing = None
             if isinstance(el, dict) and req.method == "POST":
@@ -88,7 +89,7 @@ class XeroDocuments:
                     results.append(element_error(el, [msg]))
                     continue
             org = Org(books, now, unitdp=dp, options=self.options)
-            doc, errs, new_contact = build_document(kind, el, existing, org, docs, book)
+            doc, errs, new_contact = build_document(kind, el, existing, org, docs, book, numbers)
             if errs:
                 echo = render(doc) if doc else (el if isinstance(el, dict) else {})
                 failures.append(element_error(echo, errs))
@@ -103,10 +104,12 @@ class XeroDocuments:
                     c["IsCustomer"] = True
             if existing is None:
                 docs.append(doc)
+                numbers.setdefault(str(doc.get(kind.number_key, "")).lower(), []).append(doc)
             else:
                 existing.clear()
                 existing.update(doc)
                 doc = existing
+                numbers = numbers_of(kind, docs)  # its number may have changed
             results.append(render(doc))
         return self.write_result(req, kind.plural, results, failures, now)
 

@@ -39,9 +39,18 @@ def _date(value: object, what: str, errors: list[str]) -> str | None:
         return None
 
 
+def numbers_of(kind: Kind, docs: list[dict]) -> dict[str, list[dict]]:
+    """The documents by number (lower case), for :func:`build_document`'s uniqueness check."""
+    found: dict[str, list[dict]] = {}
+    for d in docs:
+        found.setdefault(str(d.get(kind.number_key, "")).lower(), []).append(d)
+    return found
+
+
 def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs: list[dict],
-                   contacts) -> tuple[dict | None, list[str], dict | None]:
-    """Validate one element; returns (document, errors, contact to create)."""
+                   contacts, numbers: dict[str, list[dict]] | None = None) -> tuple[dict | None, list[str], dict | None]:
+    """Validate one element; returns (document, errors, contact to create). ``numbers``: ``docs`` by
+    number (:func:`numbers_of`), so a batch does not compare each document with every other."""
     errors: list[str] = []
     if not isinstance(el, dict):
         return None, ["The document must be a JSON object."], None
@@ -125,7 +134,7 @@ def build_document(kind: Kind, el: object, existing: dict | None, org: Org, docs
                           f"{len(number)}.")
     doc[kind.number_key] = number or ""
     if doc_type in ("ACCREC", "ACCRECCREDIT") and number and status != "DELETED":
-        for other in docs:
+        for other in (numbers.get(number.lower(), ()) if numbers is not None else docs):
             if (other is not existing and other[kind.id_key] != doc[kind.id_key] and other.get("Type") == doc_type
                     and other.get("Status") != "DELETED"
                     and str(other.get(kind.number_key, "")).lower() == number.lower()):
