@@ -113,4 +113,6 @@ def test_the_index_tests_values_and_keeps_keys_current_on_put():
     assert index.ordered(list(range(8)), Col.AUTOTASK_TOTAL, True) == [0, 7, 1, 4, 2, 5, 6, 3]
     assert index.select(list(range(8)), InvoiceFilter(text="zeta")) == [0]
     assert index.select(list(range(8)), InvoiceFilter(text="harbour")) == [1, 2, 3, 4, 5, 6, 7]
+    assert index.select([0], InvoiceFilter(text="zeta")) == [0]  # a few slots: each tested on its own
+    assert index.select([6], InvoiceFilter(text="inv-00007")) == [6]
     assert index.put(row(42, "1.00")) == 8 and index.row_for(42).autotask_total == "1.00"

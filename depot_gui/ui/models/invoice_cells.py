@@ -131,15 +131,30 @@ def _folded(names: Iterable[str]) -> list[str]:
     return list(map(folded.__getitem__, names))
 
 
+def _repeated_floats(texts: Iterable[str | None]) -> list[float]:
+    """Amounts most of which repeat (a difference or a rounding line is mostly 0.00): each distinct
+    text parsed once (at 100k rows, a tenth of parsing each)."""
+    texts = list(texts)
+    parsed = dict(zip(distinct := list(set(texts)), _floats(distinct)))
+    return list(map(parsed.__getitem__, texts))
+
+
+def _with_rounding(totals: list[float], rounding: list[float]) -> list[float]:
+    """Each total plus its rounding line, to the cent (the totals themselves when no row has one)."""
+    if not any(rounding):
+        return totals
+    return list(map(round, map(add, totals, rounding), repeat(2, len(totals))))
+
+
 _get = attrgetter
 _KEYS: dict[int, Callable[[list[InvoiceRow]], list[Any]]] = {
     Col.NUMBER: lambda rows: list(map(_get("invoice_number"), rows)),
     Col.COMPANY: lambda rows: _folded(map(_get("company"), rows)),
     Col.DATE: lambda rows: [r.invoice_date or "" for r in rows],
     Col.AUTOTASK_TOTAL: lambda rows: _floats(map(_get("autotask_total"), rows)),
-    Col.XERO_TOTAL: lambda rows: list(map(round, map(add, _floats(map(_get("xero_total"), rows)),
-                                                     _floats(map(_get("rounding_line"), rows))), repeat(2, len(rows)))),
-    Col.DIFFERENCE: lambda rows: _floats(map(_get("difference"), rows)),
+    Col.XERO_TOTAL: lambda rows: _with_rounding(_floats(map(_get("xero_total"), rows)),
+                                                _repeated_floats(map(_get("rounding_line"), rows))),
+    Col.DIFFERENCE: lambda rows: _repeated_floats(map(_get("difference"), rows)),
     Col.STATUS: lambda rows: list(map(_get("status"), rows)),
     Col.SYNCED_AT: lambda rows: [r.synced_at or "" for r in rows],
     Col.PAYMENT: lambda rows: [_PAYMENT_RANK.get(r.payment_state or "", 4) for r in rows],

@@ -6,8 +6,8 @@ and never the InvoiceRow objects themselves: at 100,000 rows, reading an attribu
 a shuffled order (the order of the previous sort) cost more than the sort itself.
 
 A column's values are made for every row once: ahead of need while the window is idle (``warm``,
-a few thousand rows at a time, the search text and the amounts first), or all at once when a sort
-or filter needs them first; ``put`` keeps them current.
+a few thousand rows at a time, what the search box and the amounts need first), or all at once
+when a sort or filter needs them first; ``put`` keeps them current.
 """
 
 from __future__ import annotations
@@ -15,25 +15,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter, contains, eq
+from operator import attrgetter, contains, eq, or_
 from typing import Any
 
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.models.invoice_cells import Col, sort_keys
-from depot_gui.ui.models.invoice_filter import InvoiceFilter, search_texts
+from depot_gui.ui.models.invoice_filter import InvoiceFilter
 
-SEARCH, ORGANISATION = "search", "organisation"  # the values the filter tests besides the sort keys
+NUMBERS, ORGANISATION = "numbers", "organisation"  # the values the filter tests besides the sort keys
 # Made while idle, in this order: what a first search or click on a header would otherwise wait for
 # longest (the amounts are parsed from text). The other columns take a few ms at 100k rows.
-WARM_FIRST = (SEARCH, Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE, Col.COMPANY)
+WARM_FIRST = (Col.COMPANY, NUMBERS, Col.AUTOTASK_TOTAL, Col.XERO_TOTAL, Col.DIFFERENCE)
 WARM_ROWS = 5000  # rows made per idle step (a few ms)
 Column = int | str
 
 
 def _maker(column: Column) -> Callable[[list[InvoiceRow]], list[Any]]:
-    if column == SEARCH:
-        return search_texts
+    if column == NUMBERS:  # the invoice numbers casefolded (the companies' are Col.COMPANY's sort keys)
+        return lambda rows: list(map(str.casefold, map(attrgetter("invoice_number"), rows)))
     if column == ORGANISATION:
         return lambda rows: list(map(attrgetter("organisation"), rows))
     return partial(sort_keys, column)
@@ -74,7 +74,7 @@ class InvoiceIndex:
         return slot
 
     def keys(self, column: Column) -> list[Any]:
-        """The value of every slot for ``column`` (its sort key, or SEARCH / ORGANISATION), made once, in slot order."""
+        """The value of every slot for ``column`` (its sort key, or NUMBERS / ORGANISATION), made once, in slot order."""
         values = self._values.setdefault(column, [])
         if len(values) < len(self.rows):
             values.extend(_maker(column)(self.rows[len(values):]))
@@ -107,8 +107,21 @@ class InvoiceIndex:
             days, start, end = self.keys(Col.DATE), shown.start, shown.end or "\uffff"
             slots = [s for s in slots if days[s] and start <= days[s] <= end]
         if shown.text:
-            slots = self._where(slots, self.keys(SEARCH), contains, shown.text)
+            slots = self._searched(slots, shown.text)
         return slots
+
+    def _searched(self, slots: list[int], text: str) -> list[int]:
+        """The slots whose company or invoice number holds ``text`` (casefolded), in their order.
+
+        A company's name is tested once however many invoices it has (its casefolded sort key is one
+        string per distinct name); the numbers are tested in slot order, as ``_where`` does.
+        """
+        companies, numbers = self.keys(Col.COMPANY), self.keys(NUMBERS)
+        found = {name for name in set(companies) if text in name}
+        if len(slots) * 4 < len(numbers):
+            return [s for s in slots if companies[s] in found or text in numbers[s]]
+        passed = list(map(or_, map(found.__contains__, companies), map(contains, numbers, repeat(text))))
+        return list(compress(slots, map(passed.__getitem__, slots)))
 
     def _where(self, slots: list[int], values: list[Any], test: Callable[[Any, Any], bool], wanted: Any) -> list[int]:
         """The slots of ``slots`` whose value passes ``test(value, wanted)``.
