@@ -177,3 +177,12 @@ def test_without_the_attachments_permission_one_refusal_says_so(tmp_path, demo_s
         assert session.store.finishing.get(5003).attachment_message == why
         # one refused listing; the second invoice costs no attachment call
         assert [r[2:] for r in finishing_requests(session) if r[2] == "Attachments"] == [("Attachments", 403)]
+
+
+def test_turning_the_pdf_on_in_a_sandbox_session_signs_in_again_with_the_permission(tmp_path, demo_scenario):
+    with Session.open(tmp_path / "d", demo_scenario) as session:
+        session.connections()  # signed in without the attachments permission
+        session.set_setting("xero_status", "approved")
+        session.set_setting("attach_autotask_pdf", "on")
+        [o] = session.syncer().sync(["INV-5001"])
+        assert "Autotask's PDF Invoice_INV-5001.pdf is attached in Xero (shown with the online invoice)." in o.message

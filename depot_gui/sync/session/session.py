@@ -232,6 +232,8 @@ class Session:
         if conflict is not None:
             raise conflict
         self.store.save_settings(settings)
+        if self.sandbox is not None and settings.attach_autotask_pdf and "attach_autotask_pdf" in texts:
+            self.reconnect()  # the sandbox signs in again at once, asking Xero's attachments permission too
         return settings
 
 
