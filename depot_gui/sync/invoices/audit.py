@@ -327,4 +327,4 @@ class Auditor:
 
 
 
-__all__ = ["CancelToken", "Cancelled", "Engine", "NothingNamed", "Progress"]
+__all__ = ["CancelToken", "Cancelled", "NothingNamed", "Progress"]
