@@ -47,3 +47,23 @@ def test_payments_off_says_so_and_prints_an_empty_array(tmp_path, demo_scenario,
     assert err == ("depot-sync: Payments back is off: Xero's payment state is not read. Turn it on in Settings "
                    "or with `depot-sync settings set payments_back on`.\n")
     assert run(capsys, *base, "settings", "set", "payments_back", "maybe")[0] == 2
+
+
+def test_payments_reads_each_invoice_in_the_organisation_it_went_to(tmp_path, demo_scenario, capsys):
+    """An invoice routed to a second Xero organisation is read there: its payment is known, not 'no invoice'."""
+    nz = "9b2e4c1d-7a3f-4e8b-b5d6-0c1f2e3a4b5c"
+    sc = json.loads(demo_scenario.read_text())
+    sc["xero"]["tenants"].append({"tenantId": nz, "tenantName": "Acme MSP NZ Ltd", "tenantType": "ORGANISATION"})
+    two = tmp_path / "two.json"
+    two.write_text(json.dumps(sc))
+    base = ("--data-dir", tmp_path / "d", "--sandbox", two)
+    assert run(capsys, *base, "orgs", "route", "Acme Dental Group", "Acme MSP NZ Ltd")[0] == 0
+    assert run(capsys, *base, "settings", "set", "xero_status", "approved")[0] == 0
+    assert run(capsys, *base, "sync", "INV-5001", "INV-5005")[0] == 0
+    sandbox = Sandbox.open(two, state_dir=tmp_path / "d" / "sandbox")
+    sandbox.pay_invoice("INV-5001", on="2026-11-20", tenant_id=nz)
+    code, out, _ = run(capsys, *base, "payments", "--json")
+    assert code == 0
+    assert [(r["invoice_number"], r["payment_state"], r["amount_paid"], r["fully_paid_on"])
+            for r in json.loads(out)] == [("INV-5001", "paid", "1633.50", "2026-11-20"),
+                                          ("INV-5005", "overdue", "0.00", None)]

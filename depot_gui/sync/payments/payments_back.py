@@ -1,7 +1,7 @@
 """Payments back (issue 14): read synced invoices' payment state from Xero, give Autotask its paidDate.
 
 One check, for every synced invoice at once:
-1. Xero: the documents by InvoiceID, 40 per call (``GET /Invoices?IDs=``), never one call per
+1. Xero, in the organisation each invoice went to: the documents by InvoiceID, 40 per call (``GET /Invoices?IDs=``), never one call per
    invoice; invoices synced without a recorded id are looked up by number, batched too. Only a
    document that carries our mark for this Autotask invoice (core.ownership) is read.
 2. Each invoice's state (paid / part paid / overdue / unpaid) is kept in the store with the time
@@ -32,6 +32,7 @@ from depot_gui.store.db import InvoiceRow, PaymentRow, Store, now_iso
 from depot_gui.xero.dates import parse_xero_date
 
 from depot_gui.sync.cancel import CancelToken
+from depot_gui.sync.orgs.routing import load_routes
 from depot_gui.sync.session.connections import Connections
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,18 @@ class PaymentsBack:
     def _xero_documents(self, conn: Connections, rows: list[InvoiceRow]) -> dict[int, dict]:
         """Each invoice's Xero document (by InvoiceID, else by number), batched; credit notes are not read."""
         rows = [r for r in rows if not _credit(r)]
+        companies, routes = self.store.invoice_companies(), load_routes(self.store)
+        groups: dict[str, list[InvoiceRow]] = {}
+        for r in rows:  # each invoice is read in the organisation its company goes to, as sending does
+            groups.setdefault(routes.tenant_for(companies.get(r.autotask_id), conn.tenant_id), []).append(r)
+        out: dict[int, dict] = {}
+        for tenant, group in groups.items():
+            out.update(self._tenant_documents(conn.for_tenant(tenant), group))
+        return out
+
+    @staticmethod
+    def _tenant_documents(conn: Connections, rows: list[InvoiceRow]) -> dict[int, dict]:
+        """The documents of invoices that all went to the organisation ``conn`` points at."""
         by_id = {str(d.get("InvoiceID", "")).lower(): d
                  for d in conn.xero.invoices_by_ids([r.xero_invoice_id for r in rows if r.xero_invoice_id])}
         no_id = [r for r in rows if not r.xero_invoice_id]
