@@ -51,4 +51,5 @@ def match_one(text: str, candidates: list[tuple[str, str]], what: str) -> str:
     names = ", ".join(f"{name} ({key})" for key, name in candidates) or "none"
     if not hits:
         raise ValueError(f"no {what} is called {text!r}; known: {names}")
-    raise ValueError(f"{len(hits)} {what}s match {text!r}; name one by its id: {names}")
+    plural = what[:-1] + "ies" if what.endswith("y") else what + "s"  # "Autotask companies", not "companys"
+    raise ValueError(f"{len(hits)} {plural} match {text!r}; name one by its id: {names}")

@@ -106,3 +106,28 @@ def test_each_organisation_s_own_tax_rate(tmp_path, capsys):
     assert {ln["TaxType"] for ln in nz_doc["LineItems"]} == {"TAX002"}
     assert {ln["TaxType"] for ln in au_doc["LineItems"]} == {"OUTPUT"}
     assert Decimal(str(nz_doc["Total"])) == Decimal("1633.50")
+
+
+def test_a_name_that_matches_more_than_one_is_one_line_exit_2_and_nothing_changes(tmp_path, capsys):
+    sc = json.loads(DEMO_PATH.read_text())
+    twin = dict(next(c for c in sc["autotask"]["entities"]["Companies"] if c["companyName"] == "Acme Dental Group"))
+    sc["autotask"]["entities"]["Companies"].append({**twin, "id": 999, "companyNumber": "C999"})
+    sc["xero"]["tenants"] += [
+        {"tenantId": NZ, "tenantName": "Acme MSP NZ Ltd", "tenantType": "ORGANISATION"},
+        {"tenantId": "0d6c1b2a-3e4f-4a5b-8c7d-9e0f1a2b3c4d", "tenantName": "Acme MSP NZ Ltd", "tenantType": "ORGANISATION"},
+    ]
+    path = tmp_path / "twins.json"
+    path.write_text(json.dumps(sc))
+    d = tmp_path / "d"
+    code, out, err = run(capsys, d, path, "orgs", "route", "Acme Dental Group", AU)
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith("depot-sync orgs route: 2 Autotask companies match 'Acme Dental Group'; name one by its id:")
+    code, out, err = run(capsys, d, path, "orgs", "route", "999", "Acme MSP NZ Ltd")
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith("depot-sync orgs route: 2 connected Xero organisations match 'Acme MSP NZ Ltd'; "
+                          "name one by its id:")
+    code, out, err = run(capsys, d, path, "orgs", "default", "acme msp nz ltd")
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    code, out, _ = run(capsys, d, path, "orgs", "--json")
+    assert [(o["name"], o["default"], o["companies"]) for o in json.loads(out)] == [
+        ("Acme MSP Pty Ltd", True, []), ("Acme MSP NZ Ltd", False, []), ("Acme MSP NZ Ltd", False, [])]
