@@ -183,8 +183,8 @@ def diagnose(
         "If the difference is acceptable, raise the maximum rounding difference in Settings; "
         "otherwise round the unit prices in Autotask to 2 decimals.",
     ]
-    fixes["unknown"] += [
-        "Compare the lines below with the invoice in Autotask.",
+    fixes["unknown"] += [  # the missing-items advice already says to compare the lines: said once
+        *([] if fixes["unknown"] else ["Compare the lines below with the invoice in Autotask."]),
         "If you cannot see why, use Help > Copy diagnostics and send it to support.",
     ]
     if abs(buckets["unknown"]) >= CENT and not proof["unknown"]:

@@ -277,3 +277,20 @@ def test_tax_rate_taken_from_the_line_when_autotask_taxes_are_unreadable(sc):
     r = audit_invoice(inv, items(s, inv.id), reference(s), Settings(), evidence())
     assert r.status == READY and {ln.tax_type for ln in r.draft.lines} == {"OUTPUT"}
     assert any("taken from each line's own tax" in w for w in r.warnings)
+
+
+def test_unknown_cause_says_compare_the_lines_once(sc):
+    inv, its = one_invoice(sc, [item(1)], total="500.00")
+    r = audit_invoice(inv, its, reference(sc, OPEN), Settings(), evidence(OPEN, redownloaded=True))
+    assert tuple(r.causes[0].fix) == (
+        "Open the invoice in Autotask and compare its lines with the ones below: items removed, voided or "
+        "re-invoiced after the invoice was made explain a gap like this.",
+        "If you cannot see why, use Help > Copy diagnostics and send it to support.",
+    )
+    raw = [item(1, quantity="2", rate="100", ext="150.00", tax="15.00")]
+    inv, its = one_invoice(sc, raw)
+    r = audit_invoice(inv, its, reference(sc), Settings(), evidence())
+    assert tuple(r.causes[0].fix) == (
+        "Compare the lines below with the invoice in Autotask.",
+        "If you cannot see why, use Help > Copy diagnostics and send it to support.",
+    )
