@@ -99,8 +99,8 @@ def outcome_json(outcome, how: str) -> dict[str, Any]:
         "result": outcome.result,
         "sent": outcome.ok,
         "recipients": list(item.to),
-        "currency": item.currency,
-        "total": fmt2(item.total),
+        "currency": item.currency or None,  # an invoice not known here has no currency or total
+        "total": fmt2(item.total) if item.autotask_id is not None else None,
         "message": outcome.message,
     }
 

@@ -145,3 +145,17 @@ def test_each_invoice_is_sent_in_its_own_organisation(tmp_path, capsys):
     code, out, _ = run(capsys, *base, "send", "INV-5001", "INV-5003", "--yes", "--json")
     assert [(r["invoice_number"], r["result"]) for r in json.loads(out)] == [
         ("INV-5001", "already_sent"), ("INV-5003", "already_sent")]  # each read again in its own organisation
+
+
+def test_names_not_sendable_are_said_each_and_an_unknown_one_has_no_amount(base, capsys):
+    assert run(capsys, *base, "audit", "INV-5002")[0] == 0  # known here, a mismatch, never in Xero
+    code, out, err = run(capsys, *base, "send", "NOPE-1", "INV-5002", "INV-5003", "--mark-sent", "--yes", "--json")
+    assert code == 1
+    assert [(r["invoice_number"], r["result"], r["currency"], r["total"], r["message"]) for r in json.loads(out)] == [
+        ("INV-5002", "not_sent", "AUD", "5951.55",
+         "INV-5002 is not in Xero yet (mismatch): sync it first; only approved invoices in Xero are sent."),
+        ("INV-5003", "marked_sent", "AUD", "2970.00", "INV-5003: Marked as sent in Xero (no email)."),
+        ("NOPE-1", "not_sent", None, None,
+         "NOPE-1 is not known here: audit and sync it first; only approved invoices in Xero are sent."),
+    ]
+    assert err.splitlines()[-1] == "depot-sync: Marked as sent in Xero: 1 of 3 invoices. 2 not sent."
