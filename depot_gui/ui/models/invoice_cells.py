@@ -14,7 +14,7 @@ from operator import add, attrgetter
 from typing import Any
 
 from depot_gui.core.money import fmt_money
-from depot_gui.core.payments import label as payment_label
+from depot_gui.core.payments import LABELS as PAYMENT_LABELS, label as payment_label
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.contacts.text import row_status_text
@@ -77,6 +77,14 @@ def _dec(text: str) -> Decimal:
         return Decimal(text)
     except (InvalidOperation, TypeError):
         return Decimal(0)
+
+
+def later_texts(widest_digit: str) -> dict[int, tuple[str, ...]]:
+    """The texts a column shows only after a sync, a send or a payments check: the columns are fitted once,
+    on the first rows, when every invoice may still show "—" ("2026-12…" after the sync otherwise)."""
+    d = widest_digit
+    return {Col.SYNCED_AT: (f"{d * 4}-{d * 2}-{d * 2} {d * 2}:{d * 2}",),  # local_time's 'YYYY-MM-DD HH:MM'
+            Col.PAYMENT: tuple(PAYMENT_LABELS.values()), Col.SENT: tuple(_SENT_RANK)}
 
 
 def sent_text(row: InvoiceRow) -> str:

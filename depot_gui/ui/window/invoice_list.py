@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QByteArray, QDate, QEvent, QItemSelectionModel, QKeyCombination, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
-    QApplication, QVBoxLayout, QWidget,
+    QApplication, QStyle, QVBoxLayout, QWidget,
 )
 
 from depot_gui.core.audit import STATUSES
@@ -16,6 +16,7 @@ from depot_gui.core.money import fmt_money
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.models import OBJECT_ROLE
+from depot_gui.ui.models.invoice_cells import later_texts
 from depot_gui.ui.models.invoice_table import Col, InvoiceFilterProxy, InvoiceTableModel
 from depot_gui.ui.resources import status_icon, status_text
 
@@ -171,9 +172,13 @@ class InvoiceList(QWidget):
         """Fit columns to the text once (skipped for huge lists and after the user's own widths)."""
         self._sized = True
         if self.model.rowCount() <= 2000:
-            header = self.view.horizontalHeader()
+            header, metrics = self.view.horizontalHeader(), self.view.fontMetrics()
+            later = later_texts(max("0123456789", key=metrics.horizontalAdvance))
+            margin = 2 * (self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1) \
+                + int(self.view.showGrid())  # as sizeHintForColumn: the text's margins and the grid line
             for col in list(Col)[:-1]:  # the last column stretches to fill
-                width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col))
+                width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col),
+                            *(metrics.horizontalAdvance(text) + margin for text in later.get(col, ())))
                 header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
         self._laid_out = True
 
