@@ -23,15 +23,19 @@ SEND_TIP = ("Email this invoice from Xero to its contact, or mark it as sent, as
             "from Xero says; asks first, naming who it goes to.")
 
 
+def is_credit_note(row: InvoiceRow) -> bool:
+    """A negative Autotask total: it goes to Xero as a credit note, which is never sent from Xero here."""
+    try:
+        return Decimal(row.autotask_total) < 0
+    except (InvalidOperation, TypeError):
+        return False
+
+
 def can_send(row: InvoiceRow | None) -> bool:
     """In Xero (synced by this app), approved there when last seen, not a credit note, not sent yet."""
     if row is None or row.status != SYNCED or row.voided or not row.xero_invoice_id or row.sent_how:
         return False
-    try:
-        credit = Decimal(row.autotask_total) < 0
-    except (InvalidOperation, TypeError):
-        credit = False
-    return (row.xero_status or "").upper() == "AUTHORISED" and not credit
+    return (row.xero_status or "").upper() == "AUTHORISED" and not is_credit_note(row)
 
 
 def attachment_sentence(finishing) -> str:
@@ -51,6 +55,8 @@ def sent_sentence(row: InvoiceRow, sent_at: str | None, message: str) -> str:
         text = "Sent: marked as sent in Xero" + (f" ({local_time(sent_at)})" if sent_at else "") + "."
     elif row.status != SYNCED:
         return ""
+    elif is_credit_note(row):  # as depot-sync send says of one: only invoices are sent from Xero
+        text = "Not sent: a credit note; only invoices are sent from Xero."
     elif (row.xero_status or "").upper() != "AUTHORISED":
         text = "Not sent: only invoices approved in Xero are sent from Xero."
     else:
@@ -110,7 +116,7 @@ class FinishingView:
         for w in (self.link_caption, self.link, self.copy_button):
             w.setVisible(bool(self.url))
         in_xero = row is not None and row.status == SYNCED
-        self.send_button.setVisible(in_xero)
+        self.send_button.setVisible(in_xero and not is_credit_note(row))  # never for a credit note: not disabled
         self.set_busy(row, busy)
 
     def set_busy(self, row: InvoiceRow | None, busy: bool) -> None:
@@ -121,4 +127,4 @@ class FinishingView:
             QGuiApplication.clipboard().setText(self.url)
 
 
-__all__ = ["FinishingView", "SEND_TIP", "attachment_sentence", "can_send", "sent_sentence"]
+__all__ = ["FinishingView", "SEND_TIP", "attachment_sentence", "can_send", "is_credit_note", "sent_sentence"]

@@ -62,7 +62,7 @@ HEADER_TIPS = {
                   "that currency, never converted.",
     Col.ORGANISATION: "The Xero organisation the invoice goes (or went) to.",
     Col.SENT: "Sent from Xero: emailed by Xero or marked as sent (Send from Xero…); Not sent: in Xero, not sent "
-              "from Xero yet; —: not in Xero.",
+              "from Xero yet; —: not in Xero, or a credit note (only invoices are sent from Xero).",
     Col.PAYMENT: "Payment state in Xero at the last payments check (File › Check payments): paid, part paid, "
                  "overdue (due date past, money still due) or unpaid.",
 }
@@ -88,10 +88,11 @@ def later_texts(widest_digit: str) -> dict[int, tuple[str, ...]]:
 
 
 def sent_text(row: InvoiceRow) -> str:
-    """"Sent" (emailed or marked as sent in Xero), "Not sent" (in Xero, not sent yet) or "—" (not in Xero)."""
+    """"Sent" (emailed or marked as sent in Xero), "Not sent" (in Xero, not sent yet) or "—" (not in Xero, or a
+    credit note: only invoices are sent from Xero)."""
     if row.sent_how:
         return "Sent"
-    return "Not sent" if row.status == "synced" and not row.voided else "—"
+    return "Not sent" if row.status == "synced" and not row.voided and _dec(row.autotask_total) >= 0 else "—"
 
 
 def display_texts(row: InvoiceRow) -> tuple[str, ...]:
