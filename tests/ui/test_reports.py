@@ -80,7 +80,7 @@ def test_window_export_writes_what_the_table_shows(window, qtbot, tmp_path, monk
     assert [r.split(",")[0] for r in rows[1:]] == ["INV-5002", "INV-5004"]
     lines = (tmp_path / "shown-lines.csv").read_text(encoding="utf-8-sig").splitlines()
     assert [r.split(",")[1] for r in lines[1:]] == ["9003", "9005", "9009", "9010"]
-    assert win.status.currentMessage() == "Saved shown.csv (2 invoices), shown-lines.csv (4 lines) (the lines are in shown-lines.csv)."
+    assert win.status.currentMessage() == "Saved shown.csv (2 invoices) and shown-lines.csv (4 lines)."
 
 
 def test_window_month_end_report(window, qtbot, tmp_path, monkeypatch):

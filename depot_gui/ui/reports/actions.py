@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
 
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.reports.csv_writer import lines_path_for
 from depot_gui.sync.reports.files import export_table, period_reports
 
 from depot_gui.ui.dialogs.errors import friendly_message
@@ -107,8 +106,7 @@ class ReportActions(QObject):
         def work(cancel, progress):
             return export_table(store, rows, path, tick=self._tick(cancel, progress, "Reading invoice"))
 
-        hint = f" (the lines are in {lines_path_for(path).name})"
-        return self._run(work, "Exporting invoices", "Export", hint)
+        return self._run(work, "Exporting invoices", "Export")
 
     def month_end(self, path: str | None = None, period: tuple[date, date] | None = None) -> Op | None:
         if period is None:
@@ -129,7 +127,7 @@ class ReportActions(QObject):
             return period_reports(store, since, until, pdf=path, pdf_writer=write_pdf,
                                   tick=self._tick(cancel, progress, "Reading invoice"))
 
-        return self._run(work, "Writing the month-end report", "Month-end report", "")
+        return self._run(work, "Writing the month-end report", "Month-end report")
 
     # ------------------------------------------------------------------ helpers
     def _default_period(self) -> tuple[date, date]:
@@ -158,10 +156,11 @@ class ReportActions(QObject):
 
         return tick
 
-    def _run(self, work, label: str, title: str, hint: str) -> Op:
-        def done(written) -> None:
-            self.finished_message.emit("Saved " + ", ".join(f"{w.path.name} ({w.count} {w.what})" for w in written)
-                                       + hint + ".")
+    def _run(self, work, label: str, title: str) -> Op:
+        def done(written) -> None:  # each file once: "Saved a.csv (2 invoices) and a-lines.csv (4 lines)."
+            names = [f"{w.path.name} ({w.count} {w.what})" for w in written]
+            self.finished_message.emit("Saved " + " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1
+                                                               else names) + ".")
 
         def failed(exc: BaseException) -> None:
             log.error("%s failed", title, exc_info=(type(exc), exc, exc.__traceback__))
