@@ -81,9 +81,7 @@ def send_command(session, args, out) -> int:
         _table(rows, out)
         print(summary(outcomes, how), file=out)
     if how == EMAIL:
-        from depot_gui.core.sending import emails_left_text
-
-        for line in dict.fromkeys(emails_left_text(sender.planner.emails_left(t)) for t in plan.left):
+        for line in plan.left_lines(sender.planner.emails_left):
             print(f"depot-sync: {line}" if args.json else line, file=sys.stderr if args.json else out)
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_SYNC_FAILED
 

@@ -77,12 +77,16 @@ def emails_left(sent_today: int, limit_reached: bool, limit: int = DAILY_EMAIL_L
     return 0 if limit_reached else max(0, limit - max(0, sent_today))
 
 
-def emails_left_text(left: int, limit: int = DAILY_EMAIL_LIMIT) -> str:
-    """One line: how many invoice emails are left today (Xero's count includes emails sent from Xero itself)."""
+def emails_left_text(left: int, limit: int = DAILY_EMAIL_LIMIT, organisation: str = "") -> str:
+    """One line: how many invoice emails are left today (Xero's count includes emails sent from Xero itself).
+
+    ``organisation``: its name when invoices go to more than one organisation ("" = "this organisation").
+    """
+    org = organisation or "this organisation"
     if left <= 0:
-        return (f"Xero's daily limit of {limit:,} invoice emails for this organisation is reached: no more emails "
+        return (f"Xero's daily limit of {limit:,} invoice emails for {org} is reached: no more emails "
                 "today (the limit resets at midnight UTC).")
-    return (f"Invoice emails left today: {left:,} of Xero's {limit:,} a day for this organisation (emails sent "
+    return (f"Invoice emails left today: {left:,} of Xero's {limit:,} a day for {org} (emails sent "
             "from Xero itself count too).")
 
 

@@ -159,3 +159,34 @@ def test_names_not_sendable_are_said_each_and_an_unknown_one_has_no_amount(base,
          "NOPE-1 is not known here: audit and sync it first; only approved invoices in Xero are sent."),
     ]
     assert err.splitlines()[-1] == "depot-sync: Marked as sent in Xero: 1 of 3 invoices. 2 not sent."
+
+
+def test_with_two_organisations_the_emails_left_name_each_organisation(tmp_path, capsys):
+    from tests.conftest import DEMO_PATH
+
+    nz = "9b2e4c1d-7a3f-4e8b-b5d6-0c1f2e3a4b5c"
+    scenario = json.loads(DEMO_PATH.read_text())
+    scenario["xero"]["tenants"].append({"tenantId": nz, "tenantName": "Acme MSP NZ Ltd", "tenantType": "ORGANISATION"})
+    two = tmp_path / "two.json"
+    two.write_text(json.dumps(scenario))
+    base = ("--data-dir", tmp_path / "d", "--sandbox", two)
+    assert run(capsys, *base, "orgs", "route", "Acme Dental Group", "Acme MSP NZ Ltd")[0] == 0
+    for key, value in (("xero_status", "approved"), ("send_from_xero", "email")):
+        assert run(capsys, *base, "settings", "set", key, value)[0] == 0
+    assert run(capsys, *base, "sync", "INV-5001", "INV-5003")[0] == 0
+    with open_session(tmp_path / "d", two) as s:
+        conn = s.connections()
+        for tenant, name in ((nz, "Acme Dental Group"), (conn.tenant_id, "Harbour Logistics Pty Ltd")):
+            x = conn.for_tenant(tenant).xero
+            contact = next(c for c in x.get("Contacts", "Contacts") if c["Name"] == name)
+            x.call("POST", "Contacts", body={"Contacts": [{"ContactID": contact["ContactID"],
+                                                          "EmailAddress": "accounts@example.com"}]},
+                   idempotency_key=f"test-email-{contact['ContactID']}")
+    code, out, _ = run(capsys, *base, "send", "INV-5001", "INV-5003", "--yes")
+    assert code == 0
+    assert out.splitlines()[-2:] == [
+        "Invoice emails left today: 999 of Xero's 1,000 a day for Acme MSP NZ Ltd (emails sent from Xero itself "
+        "count too).",
+        "Invoice emails left today: 999 of Xero's 1,000 a day for Acme MSP Pty Ltd (emails sent from Xero itself "
+        "count too).",
+    ]

@@ -57,6 +57,12 @@ class SendPlan:
     items: list[SendItem]
     question: Question
     left: dict[str, int] = field(default_factory=dict)  # invoice emails left today per tenant (email only)
+    names: dict[str, str] = field(default_factory=dict)  # tenant -> organisation name, when more than one
+
+    def left_lines(self, left_of: Callable[[str], int]) -> list[str]:
+        """One line per organisation written to: the invoice emails it has left today (``left_of(tenant)``)."""
+        return list(dict.fromkeys(emails_left_text(left_of(t), DAILY_EMAIL_LIMIT, self.names.get(t, ""))
+                                  for t in self.left))
 
     @property
     def sendable(self) -> list[SendItem]:
@@ -113,15 +119,19 @@ class Planner:
             tenant = routes.tenant_for(companies.get(row.autotask_id), conn.tenant_id)
             groups.setdefault(tenant, []).append((row, replace(item, tenant_id=tenant)))
         left: dict[str, int] = {}
+        names: dict[str, str] = {}
         for tenant, group in groups.items():
             assert conn is not None
-            read, tenant_left = self._read(conn.for_tenant(tenant), tenant, group, how)
+            view = conn.for_tenant(tenant)
+            read, tenant_left = self._read(view, tenant, group, how)
             items.extend(read)
+            names[tenant] = view.tenant_name or tenant
             if how == EMAIL:
                 left[tenant] = tenant_left
         items.sort(key=lambda i: (i.invoice_number, i.autotask_id or 0))
-        lines = tuple(dict.fromkeys(emails_left_text(n) for n in left.values()))
-        return SendPlan(how, items, question(items, how, lines), left)
+        plan = SendPlan(how, items, question(items, how, ()), left, names if len(groups) > 1 else {})
+        lines = tuple(plan.left_lines(left.__getitem__))
+        return replace(plan, question=question(items, how, lines))
 
     def emails_left(self, tenant_id: str) -> int:
         """Invoice emails left today for the organisation, as far as this desk knows."""

@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from depot_gui.core.sending import emails_left_text
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.sending.plan import SendingOff, SendPlan, how_to_send
 from depot_gui.sync.sending.sender import summary
@@ -119,8 +118,7 @@ class SendActions(QObject):
             sender = session.sender(progress, cancel)
             outcomes = sender.send(plan)
             rows = [r for r in (session.store.invoice(i) for i in ids) if r is not None]
-            left = [emails_left_text(sender.planner.emails_left(t)) for t in plan.left]
-            return outcomes, rows, list(dict.fromkeys(left))
+            return outcomes, rows, plan.left_lines(sender.planner.emails_left)
 
         def done(payload) -> None:
             outcomes, rows, left = payload
