@@ -48,7 +48,7 @@ def contacts_command(session, args, out) -> int:
             return _list(desk, args.all, args.json, out)
         company = desk.company(args.company)
         if command == "link":
-            row = desk.link(company, desk.contact(args.contact))
+            row = desk.link(company, desk.contact(args.contact, company))
         elif command == "create":
             row = desk.create(company, args.name)
         elif desk.unlink(company):
@@ -81,6 +81,9 @@ def _list(desk, include_all: bool, as_json: bool, out) -> int:
         return 0
     heads = ("Id", "Company", "Account", "Xero contact", "Waiting invoices")
     table = [[str(r.company_id), r.company_name, r.company_number, r.summary(), ", ".join(r.invoices)] for r in rows]
+    if len({r.organisation for r in rows}) > 1:  # companies going to several organisations: say whose contacts
+        heads = (*heads[:3], "Xero organisation", *heads[3:])
+        table = [[*t[:3], r.organisation, *t[3:]] for r, t in zip(rows, table)]
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(heads)]
     print("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip(), file=out)
     for r, t in zip(rows, table):

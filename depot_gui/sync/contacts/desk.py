@@ -3,8 +3,9 @@
 Both UIs call :class:`ContactDesk`: list the companies of the invoices known locally with
 their contact state (the same rule the audit uses, ``core.mapping.match_contact``), link a
 company to an existing contact, create a new contact for it, or forget the choice. The
-Xero side is the organisation's contact directory from the cache (one "changed since" call
-once read); the Autotask side is one query for the companies.
+Xero side is the contact directory of the organisation the company's invoices go to (its own
+cache: one "changed since" call once read), and the choice is kept for that organisation only;
+the Autotask side is one query for the companies.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from depot_gui.core.mapping import XeroDraft, match_contact
 from depot_gui.core.models import Company, ReferenceData, XeroContact
 from depot_gui.store.db import InvoiceRow, Store
 
+from depot_gui.sync.orgs.routing import load_routes
 from depot_gui.sync.session.connections import Connections
 from depot_gui.sync.xero_cache import XeroCache
 
@@ -50,6 +52,7 @@ class CompanyContact:
     candidates: tuple[Candidate, ...] = ()
     invoices: tuple[str, ...] = ()  # its invoices known here and not yet synced
     message: str = ""
+    organisation: str = ""  # the Xero organisation its invoices go to (whose contacts these are)
 
     @property
     def unlinked(self) -> bool:
@@ -73,11 +76,13 @@ class CompanyContact:
             "company_id": self.company_id, "company": self.company_name, "company_number": self.company_number,
             "state": self.state, "contact_id": self.contact_id or None, "contact": self.contact_name or None,
             "candidates": [c.to_json() for c in self.candidates], "invoices": list(self.invoices),
+            "xero_organisation": self.organisation or None,
         }
 
 
-def state_of(company: Company, ref: ReferenceData, store_settings, invoices: Iterable[str] = ()) -> CompanyContact:
-    """A company's contact state by the audit's own rule."""
+def state_of(company: Company, ref: ReferenceData, store_settings, invoices: Iterable[str] = (),
+             organisation: str = "") -> CompanyContact:
+    """A company's contact state by the audit's own rule (``ref``: its organisation's contacts and choices)."""
     contact = match_contact(company.name, company.number, ref, store_settings, company.id)
     if contact.problem:
         state = BROKEN
@@ -88,7 +93,7 @@ def state_of(company: Company, ref: ReferenceData, store_settings, invoices: Ite
     return CompanyContact(company.id, company.name, company.number, state,
                           contact.contact_id if contact.exists else "",
                           contact.name if (contact.exists or state == BROKEN) else "",
-                          contact.candidates, tuple(sorted(invoices)), contact.problem)
+                          contact.candidates, tuple(sorted(invoices)), contact.problem, organisation)
 
 
 class ContactDesk:
@@ -99,19 +104,41 @@ class ContactDesk:
 
     def __init__(self, store: Store, conn: Connections) -> None:
         self.store = store
-        self.conn = conn
-        self.cache = XeroCache(store, conn.xero, conn.tenant_id, conn.extra)
-        self._read: list[XeroContact] | None = None  # the directory as read by this desk (one read an action)
+        self.conn = conn  # the default organisation's
+        self._routes = load_routes(store)
+        # per organisation (tenant id, lower case): its cache and its directory as read by this desk
+        self._caches: dict[str, XeroCache] = {}
+        self._read: dict[str, list[XeroContact]] = {}
 
     @property
     def tenant(self) -> str:
+        """The default organisation (where a company not routed elsewhere goes)."""
         return self.conn.tenant_id
+
+    def tenant_of(self, company_id: int | None) -> str:
+        """The organisation a company's invoices go to (its route, else the default)."""
+        return self._routes.tenant_for(company_id, self.conn.tenant_id) if company_id is not None else self.tenant
+
+    def organisation(self, company_id: int | None = None) -> str:
+        """The name of the organisation a company's invoices go to."""
+        view = self._view(self.tenant_of(company_id))
+        return view.tenant_name or view.tenant_id
+
+    def _view(self, tenant: str) -> Connections:
+        return self.conn.for_tenant(tenant)
+
+    def _cache(self, tenant: str) -> XeroCache:
+        key = tenant.lower()
+        if key not in self._caches:
+            view = self._view(tenant)
+            self._caches[key] = XeroCache(self.store, view.xero, view.tenant_id, view.extra)
+        return self._caches[key]
 
     # -- reading -----------------------------------------------------------------------------
 
     def companies(self, *, include_linked: bool = False) -> list[CompanyContact]:
         """The companies of the invoices known here, by name (only those without a settled
-        contact unless ``include_linked``)."""
+        contact unless ``include_linked``), each by the contacts of its own organisation."""
         rows = {r.autotask_id: r for r in self.store.invoices()}
         waiting: dict[int, list[str]] = {}
         for aid, cid in self.store.invoice_companies().items():
@@ -120,25 +147,34 @@ class ContactDesk:
             if row is not None and row.status != SYNCED and not row.voided:
                 names.append(row.invoice_number)
         companies = self._companies(set(waiting))
-        ref = self._reference()
         settings = self.store.settings()
-        out = [state_of(c, ref, settings, waiting.get(c.id, ())) for c in companies.values()]
+        refs: dict[str, ReferenceData] = {}
+        out = []
+        for c in companies.values():
+            tenant = self.tenant_of(c.id).lower()
+            if tenant not in refs:
+                refs[tenant] = self._reference(tenant)
+            out.append(state_of(c, refs[tenant], settings, waiting.get(c.id, ()), self.organisation(c.id)))
         out.sort(key=lambda c: (c.company_name.casefold(), c.company_id))
         return out if include_linked else [c for c in out if c.unlinked]
 
-    def directory(self) -> list[XeroContact]:
-        """The organisation's active contacts, by name (for choosing one that is not close)."""
-        return sorted((c for c in self._everyone() if c.status == "ACTIVE"), key=lambda c: (c.name.casefold(), c.contact_id))
+    def directory(self, company_id: int | None = None) -> list[XeroContact]:
+        """The active contacts of the organisation the company's invoices go to (the default one
+        without a company), by name (for choosing one that is not close)."""
+        return sorted((c for c in self._everyone(self.tenant_of(company_id)) if c.status == "ACTIVE"),
+                      key=lambda c: (c.name.casefold(), c.contact_id))
 
-    def _everyone(self) -> list[XeroContact]:
-        """Every contact (archived included): read once by this desk (one "changed since" call)."""
-        if self._read is None:
-            self._read = [XeroContact.from_api(c) for c in self.cache.directory()]
-        return self._read
+    def _everyone(self, tenant: str) -> list[XeroContact]:
+        """Every contact of one organisation (archived included): read once by this desk (one
+        "changed since" call)."""
+        key = tenant.lower()
+        if key not in self._read:
+            self._read[key] = [XeroContact.from_api(c) for c in self._cache(tenant).directory()]
+        return self._read[key]
 
-    def _reference(self) -> ReferenceData:
-        return ReferenceData(contacts=self._everyone(), contacts_complete=True,
-                             contact_links=self.store.contact_links.of(self.tenant))
+    def _reference(self, tenant: str) -> ReferenceData:
+        return ReferenceData(contacts=self._everyone(tenant), contacts_complete=True,
+                             contact_links=self.store.contact_links.of(tenant))
 
     def _companies(self, ids: set[int]) -> dict[int, Company]:
         if not ids:
@@ -165,12 +201,13 @@ class ContactDesk:
         raise ContactError(f"No company of the invoices here is called \u201c{text}\u201d. "
                            "Run depot-sync contacts --all for their names (audit the invoices first).")
 
-    def contact(self, text: str) -> XeroContact:
-        """The active Xero contact named (its ContactID, or its exact name)."""
+    def contact(self, text: str, company: Company | None = None) -> XeroContact:
+        """The active Xero contact named (its ContactID, or its exact name) in the organisation the
+        company's invoices go to (the default one without a company)."""
         text = (text or "").strip()
         if not text:
             raise ContactError("Name the Xero contact (its name or ContactID).")
-        everyone = self._everyone()
+        everyone = self._everyone(self.tenant_of(company.id if company else None))
         by_id = [c for c in everyone if c.contact_id.lower() == text.lower()]
         named = by_id or [c for c in everyone if exact_name(c.name, text)]
         live = [c for c in named if c.status == "ACTIVE"]
@@ -183,14 +220,19 @@ class ContactDesk:
                                "invoices cannot go to it. Restore it in Xero or choose another.")
         near = closest(text, "", everyone, limit=3)
         hint = ("; the closest: " + ", ".join(f"\u201c{c.name}\u201d" for c in near)) if near else ""
-        raise ContactError(f"Xero has no contact called \u201c{text}\u201d{hint}.")
+        where = f" in {self.organisation(company.id if company else None)}" if self._routes.companies else ""
+        raise ContactError(f"Xero has no contact called \u201c{text}\u201d{where}{hint}.")
 
     # -- deciding ----------------------------------------------------------------------------
 
     def link(self, company: Company, contact: XeroContact) -> CompanyContact:
-        """Send this company's invoices to this existing contact, from now on."""
+        """Send this company's invoices to this existing contact (of the company's organisation), from now on."""
+        tenant = self.tenant_of(company.id)
+        if not any(c.contact_id == contact.contact_id for c in self._everyone(tenant)):
+            raise ContactError(f"\u201c{contact.name}\u201d is not a contact of the Xero organisation "
+                               f"{self.organisation(company.id)}, where {company.name}'s invoices go; choose one of its contacts.")
         link = ContactLink(company.id, contact.contact_id, contact.name, LINKED, company.name)
-        self.store.contact_links.save(self.tenant, link)
+        self.store.contact_links.save(tenant, link)
         log.info("Company %s linked to Xero contact %s", company.id, contact.contact_id)
         return self._state(company)
 
@@ -199,29 +241,32 @@ class ContactDesk:
         name = (name or company.name).strip()
         if not name:
             raise ContactError("The new contact needs a name.")
-        for c in self.directory():
+        tenant = self.tenant_of(company.id)
+        for c in self.directory(company.id):
             if exact_name(c.name, name):
                 raise ContactError(f"Xero already has a contact called \u201c{c.name}\u201d; link it instead.")
         body = {"Name": name}
         if company.number:
             body["AccountNumber"] = company.number
-        key = contact_key(self.tenant, name, company.id)
-        created = self.conn.xero.create_contact(body, key)
-        self.cache.remember_contacts([created])
-        self._read = None  # read again: the new contact is in it
+        view = self._view(tenant)
+        key = contact_key(view.tenant_id, name, company.id)
+        created = view.xero.create_contact(body, key)
+        self._cache(tenant).remember_contacts([created])
+        self._read.pop(tenant.lower(), None)  # read again: the new contact is in it
         link = ContactLink(company.id, str(created["ContactID"]), str(created.get("Name") or name), CREATED,
                            company.name)
-        self.store.contact_links.save(self.tenant, link)
+        self.store.contact_links.save(tenant, link)
         log.info("Created Xero contact %s for company %s", link.contact_id, company.id)
         return self._state(company)
 
     def unlink(self, company: Company) -> bool:
-        """Forget the choice for this company (its next audit decides afresh)."""
-        return self.store.contact_links.drop(self.tenant, company.id)
+        """Forget the choice for this company in its organisation (its next audit decides afresh)."""
+        return self.store.contact_links.drop(self.tenant_of(company.id), company.id)
 
     def _state(self, company: Company) -> CompanyContact:
         waiting = [r.invoice_number for r in waiting_rows(self.store, company.id)]
-        return state_of(company, self._reference(), self.store.settings(), waiting)
+        return state_of(company, self._reference(self.tenant_of(company.id)), self.store.settings(), waiting,
+                        self.organisation(company.id))
 
 
 def waiting_rows(store: Store, company_id: int) -> list[InvoiceRow]:

@@ -90,7 +90,7 @@ class ContactActions(QObject):
         def work(cancel, progress):
             desk = self._desk()
             rows = [c for c in desk.companies(include_linked=True) if c.company_id == company_id]
-            return (rows[0] if rows else None), desk.directory()
+            return (rows[0] if rows else None), desk.directory(company_id)
 
         def done(payload) -> None:
             row, directory = payload
@@ -107,7 +107,7 @@ class ContactActions(QObject):
         """The chooser for a company of the list (its state is known: only the directory is read)."""
         chooser = self._open_chooser(row.company_id, row.company_name, [c.to_json() for c in row.candidates])
         chooser.set_company(row)
-        self._run(Op(self.window, lambda cancel, progress: self._desk().directory())
+        self._run(Op(self.window, lambda cancel, progress: self._desk().directory(row.company_id))
                   .success(lambda contacts: _alive(chooser) and chooser.set_directory(contacts))
                   .failure(self._failure("Loading the Xero contacts", lambda: chooser)))
         return chooser
@@ -127,7 +127,8 @@ class ContactActions(QObject):
     def link(self, company_id: int, option: ContactOption) -> None:
         """Link the company to the contact (checked again in Xero), then audit its waiting invoices."""
         def decide(desk: ContactDesk) -> CompanyContact:
-            return desk.link(desk.company(str(company_id)), desk.contact(option.contact_id))
+            company = desk.company(str(company_id))
+            return desk.link(company, desk.contact(option.contact_id, company))
 
         self._decide(decide, f"Linking to \u201c{option.name}\u201d", "Link Xero contact")
 
