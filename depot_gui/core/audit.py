@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from depot_gui.core.books import unmapped_accounts, within_books
 from depot_gui.core.contacts import choice_text
 from depot_gui.core.currency import currency_problem
 from depot_gui.core.diagnosis import Cause, Evidence, diagnose
@@ -132,7 +133,10 @@ def audit_invoice(
     Every amount is compared in the invoice's own currency; an invoice in a currency the Xero
     organisation has not added is an error (never sent in another currency)."""
     currency = currency_of(invoice, ref)
-    result = _audit(invoice, items, ref, settings, evidence, overrides)
+    other_books = overrides is not None and overrides.inherited
+    if other_books:  # the mapping of another organisation: only the codes these books have
+        overrides = within_books(overrides, ref)
+    result = _audit(invoice, items, ref, settings, evidence, overrides, other_books)
     result = replace(result, currency=currency.code, organisation=ref.organisation)
     if currency.code and ref.base_currency and currency.code != ref.base_currency:  # for the exchange-rate preview
         rate = currency.autotask_rate
@@ -156,6 +160,7 @@ def _audit(
     settings: Settings,
     evidence: Evidence | None,
     overrides: MappingOverrides | None,
+    other_books: bool = False,
 ) -> AuditResult:
     evidence = evidence or Evidence(lob=ref.lob)
     company = ref.companies.get(invoice.company_id or -1)
@@ -193,7 +198,9 @@ def _audit(
             settings.tolerance, causes, explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
             unchecked=unchecked,
         )
-    blocker = _cannot_send(items, draft, evidence) or _unknown_account(draft, ref, settings, difference)
+    unmapped, unknown = unmapped_accounts(draft, items, ref), _unknown_account(draft, ref, settings, difference)
+    # in books the settings were not made for, say which billing codes to map there, not which setting to change
+    blocker = _cannot_send(items, draft, evidence) or ((unmapped or unknown) if other_books else (unknown or unmapped))
     if blocker:
         extra = {}
         if draft.contact.needs_choice or draft.contact.problem:

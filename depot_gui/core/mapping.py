@@ -175,6 +175,7 @@ class MappingOverrides:
     # chosen for each Autotask line of business (OrganizationalLevelAssociation id).
     tracking_category: str = ""
     tracking_option_by_lob: dict[int, str] = field(default_factory=dict)
+    inherited: bool = False  # made for another Xero organisation: only the codes this one has count
 
 
 def autotask_tax_rate(item: BillingItem, invoice: AutotaskInvoice, ref: ReferenceData) -> Decimal | None:

@@ -34,6 +34,7 @@ from depot_gui.sync.invoices.lookup import audit_documents
 from depot_gui.sync.invoices.outcome import last_written
 from depot_gui.sync.invoices.reference_data import load_currencies, load_side_by_side
 from depot_gui.sync.lines_of_business.access import check_lob_access
+from depot_gui.sync.mapping.books import mapping_of
 from depot_gui.sync.orgs.routing import by_organisation
 from depot_gui.sync.side_by_side import beside
 from depot_gui.sync.xero_cache import XeroCache
@@ -55,17 +56,11 @@ def _error_result(number: str, autotask_id: int, message: str, settings: Setting
 class Auditor:
     """Audit and sync invoices over one pair of connections and one local store."""
 
-    def __init__(
-        self,
-        store: Store,
-        conn: Connections,
-        *,
-        progress: Progress | None = None,
-        cancel: CancelToken | None = None,
-        overrides: MappingOverrides | None = None,
-        pinned: str | None = None,
-    ) -> None:
+    def __init__(self, store: Store, conn: Connections, *, progress: Progress | None = None,
+                 cancel: CancelToken | None = None, overrides: MappingOverrides | None = None,
+                 pinned: str | None = None, home: str | None = None) -> None:
         self.store = store
+        self.home = home or conn.tenant_id  # the organisation ``overrides`` (the saved mapping) was made for
         self.pinned = pinned  # a tenant id: only its invoices are audited (a sync writes through one client)
         self.conn = conn
         self.progress = progress or (lambda message, done, total: None)
@@ -79,8 +74,7 @@ class Auditor:
         # (the window updates those rows as they come, not only at the end).
         self.on_recorded: Callable[[list[int]], None] | None = None
 
-    def recorded(self, autotask_ids: list[int]) -> None:
-        """Tell the listener (if any) that these invoices' rows changed."""
+    def recorded(self, autotask_ids: list[int]) -> None:  # tell the listener (if any) these invoices' rows changed
         if self.on_recorded is not None and autotask_ids:
             self.on_recorded(list(autotask_ids))
 
@@ -266,13 +260,14 @@ class Auditor:
 
     @contextmanager
     def pointed_at(self, tenant: str) -> Iterator[None]:
-        """While inside, ``self.conn`` is the connections of organisation ``tenant``."""
-        before = self.conn
+        """While inside, ``self.conn`` is the connections of organisation ``tenant`` and ``self.overrides`` its mapping."""
+        before, overrides = self.conn, self.overrides
         self.conn = before.for_tenant(tenant)
+        self.overrides = mapping_of(self.store, self.conn.tenant_id, self.home, overrides)
         try:
             yield
         finally:
-            self.conn = before
+            self.conn, self.overrides = before, overrides
 
     def _elsewhere(self, d: Download, tenant: str, settings: Settings) -> AuditResult:
         name = self.conn.for_tenant(tenant).tenant_name or tenant
@@ -323,8 +318,6 @@ class Auditor:
                 + " Depot GUI leaves the Xero invoice as it is; fix the cause, then press Re-sync."
             )
         return replace(result, status=SYNCED, xero_invoice_id=xero_id, explanation=text, extra=extra)
-
-
 
 
 __all__ = ["CancelToken", "Cancelled", "NothingNamed", "Progress"]

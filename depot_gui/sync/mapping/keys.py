@@ -10,3 +10,8 @@ CONTACT_RULES = {
     "name": "Name",
     "account_number": "Account number",
 }
+
+
+def tenant_key(key: str, tenant: str | None) -> str:
+    """The setting key of ``key`` for one organisation's own mapping (``key`` itself for the saved one)."""
+    return f"{key}@{tenant.lower()}" if tenant else key

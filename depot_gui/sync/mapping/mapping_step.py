@@ -14,7 +14,9 @@ from depot_gui.xero.client import XeroClient
 
 from depot_gui.core.tracking import TrackingCategory
 
-from depot_gui.sync.mapping.keys import CONTACT_RULES, K_MAPPING_ACCOUNTS, K_MAPPING_TAX_TYPES, K_MAPPING_TRACKING
+from depot_gui.sync.mapping.keys import (
+    CONTACT_RULES, K_MAPPING_ACCOUNTS, K_MAPPING_TAX_TYPES, K_MAPPING_TRACKING, tenant_key,
+)
 from depot_gui.sync.mapping.tracking_step import (
     check_tracking,
     load_lines_of_business,
@@ -153,30 +155,36 @@ class MappingChoice:
         )
 
 
-def mapping_settings(store: Store, overrides: MappingOverrides, contact_match: str) -> dict[str, str]:
-    """The settings rows a mapping is saved as (raises SettingError for a bad contact rule)."""
+def mapping_settings(store: Store, overrides: MappingOverrides, contact_match: str,
+                     tenant: str | None = None) -> dict[str, str]:
+    """The settings rows a mapping is saved as (raises SettingError for a bad contact rule); with
+    ``tenant``, that organisation's own mapping (``sync.mapping.books``)."""
     settings = store.settings().with_value("contact_match", contact_match)
     return {
-        K_MAPPING_ACCOUNTS: json.dumps({str(k): v for k, v in sorted(overrides.account_by_billing_code.items())}),
-        K_MAPPING_TAX_TYPES: json.dumps(dict(sorted(overrides.tax_type_by_rate.items()))),
-        K_MAPPING_TRACKING: tracking_setting(overrides.tracking_category, overrides.tracking_option_by_lob),
+        tenant_key(K_MAPPING_ACCOUNTS, tenant): json.dumps(
+            {str(k): v for k, v in sorted(overrides.account_by_billing_code.items())}),
+        tenant_key(K_MAPPING_TAX_TYPES, tenant): json.dumps(dict(sorted(overrides.tax_type_by_rate.items()))),
+        tenant_key(K_MAPPING_TRACKING, tenant): tracking_setting(overrides.tracking_category,
+                                                                 overrides.tracking_option_by_lob),
         "contact_match": settings.shown()["contact_match"],
     }
 
 
-def save_mapping(store: Store, overrides: MappingOverrides, contact_match: str) -> None:
-    """Persist the mapping (settings table, JSON) and the contact matching rule."""
-    for key, value in mapping_settings(store, overrides, contact_match).items():
+def save_mapping(store: Store, overrides: MappingOverrides, contact_match: str, tenant: str | None = None) -> None:
+    """Persist the mapping (settings table, JSON) and the contact matching rule (``tenant``: as that
+    organisation's own mapping; None: the saved, default one)."""
+    for key, value in mapping_settings(store, overrides, contact_match, tenant).items():
         store.set_setting(key, value)
 
 
-def load_mapping_overrides(store: Store) -> MappingOverrides:
-    """The mapping saved by the setup wizard, for the engine (empty when none or unreadable)."""
+def load_mapping_overrides(store: Store, tenant: str | None = None) -> MappingOverrides:
+    """The mapping saved by the setup wizard (``tenant``: that organisation's own), for the engine
+    (empty when none or unreadable)."""
     raw = store.raw_settings()
 
     def read(key: str) -> dict:
         try:
-            value = json.loads(raw.get(key) or "{}")
+            value = json.loads(raw.get(tenant_key(key, tenant)) or "{}")
         except ValueError:
             return {}
         return value if isinstance(value, dict) else {}
@@ -188,7 +196,7 @@ def load_mapping_overrides(store: Store) -> MappingOverrides:
         except (TypeError, ValueError):
             continue
     taxes = {rate_key(Decimal(str(k))): str(v) for k, v in read(K_MAPPING_TAX_TYPES).items() if _is_number(k)}
-    category, options = read_tracking_setting(raw.get(K_MAPPING_TRACKING))
+    category, options = read_tracking_setting(raw.get(tenant_key(K_MAPPING_TRACKING, tenant)))
     return MappingOverrides(accounts, taxes, category, options)
 
 

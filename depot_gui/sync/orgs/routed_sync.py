@@ -43,7 +43,7 @@ class RoutedSyncer:
         for tenant, group in groups.items():
             a = self.auditor
             auditor = Auditor(self.store, self.conn.for_tenant(tenant), progress=a.progress, cancel=a.cancel,
-                              overrides=a.overrides, pinned=tenant)
+                              overrides=a.overrides, pinned=tenant, home=a.home)
             auditor.on_recorded = a.on_recorded
             syncer = Syncer(auditor, replace_edits=self.replace_edits)
             outcomes += syncer.sync(group)
