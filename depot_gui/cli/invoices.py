@@ -62,7 +62,7 @@ def result_json(r: AuditResult) -> dict[str, Any]:
         "explanation": r.explanation,
         "xero_invoice_id": r.xero_invoice_id or None,
         "unchecked": list(r.unchecked),
-        "currency": r.currency,
+        "currency": r.currency or None,
         "xero_organisation": r.organisation,
         "warnings": list(r.warnings),
     }
@@ -147,7 +147,7 @@ def status_command(session, args, out) -> int:
                 "autotask_total": r.autotask_total, "xero_total": r.xero_total, "difference": r.difference,
                 "rounding_line": r.rounding_line, "causes": r.causes if r.status == "mismatch" else [],
                 "explanation": r.explanation, "xero_invoice_id": r.xero_invoice_id,
-                "unchecked": list(r.unchecked), "currency": r.currency, "xero_organisation": r.organisation,
+                "unchecked": list(r.unchecked), "currency": r.currency or None, "xero_organisation": r.organisation,
                 "warnings": list(r.warnings),
                 "synced_at": r.synced_at, "voided_in_autotask": r.voided, "checked_at": r.audited_at,
                 "sent_from_xero": r.sent_how or None, "online_invoice_url": r.online_url,

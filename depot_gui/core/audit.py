@@ -145,7 +145,8 @@ def audit_invoice(
     problem = currency_problem(currency, ref.base_currency, ref.xero_currencies, ref.organisation)
     if problem and not invoice.is_voided:
         extra = {k: v for k, v in result.extra.items() if k != "contact_choice"}
-        result = replace(result, status=ERROR, explanation=problem, causes=(), rounding_line=ZERO, unchecked=(),
+        unchecked = ("currency",) if currency.unread else ()
+        result = replace(result, status=ERROR, explanation=problem, causes=(), rounding_line=ZERO, unchecked=unchecked,
                          extra={**extra, "currency_missing": currency.code})
         if result.draft is not None:  # no rounding line: the amounts stay Autotask's, nothing is sent
             result = replace(result, draft=replace(result.draft, lines=tuple(

@@ -39,6 +39,7 @@ class AutotaskCurrency:
     exchange_rate: Decimal | None = None
     is_internal: bool = False
     label: str = ""
+    unread: str = ""  # why Autotask's Currencies could not be read: this row stands for a currency not known
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> "AutotaskCurrency":
@@ -58,6 +59,7 @@ class InvoiceCurrency:
     code: str
     autotask_rate: Decimal | None = None
     unknown: str = ""
+    unread: str = ""  # Autotask's Currencies could not be read (why): the currency is unchecked
 
     def is_base(self, base: str) -> bool:
         return bool(self.code) and self.code == base
@@ -68,6 +70,8 @@ def invoice_currency(currency_id: int | None, currencies: dict[int, AutotaskCurr
     if currency_id is None or not currencies:
         return InvoiceCurrency(base)
     row = currencies.get(currency_id)
+    if row is not None and row.unread:
+        return InvoiceCurrency("", unknown="Autotask's currencies could not be read", unread=row.unread)
     if row is None:
         return InvoiceCurrency("", unknown=f"Autotask's currency {currency_id} of this company could not be read")
     if row.is_internal:
@@ -85,6 +89,10 @@ def currency_problem(currency: InvoiceCurrency, base: str, added: tuple[str, ...
     if not currency.code:
         if not currency.unknown:  # nothing known of either side's currency: nothing to check
             return ""
+        if currency.unread:
+            return (f"Not synced: Autotask's currencies could not be read, so this invoice's currency is unchecked; "
+                    f"it is held back, never sent as if it were in {base or 'the base currency'}. "
+                    f"{currency.unread.rstrip('.')}; then press Re-sync.")
         return (f"Not synced: {currency.unknown}, so the invoice's currency is not known and it is never sent "
                 "in another one. Check the company's currency in Autotask, then press Re-sync.")
     if currency.code == base or (added is not None and currency.code in added):

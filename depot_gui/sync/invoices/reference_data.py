@@ -7,8 +7,10 @@ client keeps to its service's limits, so more calls than that wait for a slot.""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.currency import AutotaskCurrency, invoice_currency
 from depot_gui.core.models import (
     AutotaskTax,
@@ -24,6 +26,8 @@ from depot_gui.sync.mapping.tracking import active_tracking_of
 from depot_gui.sync.side_by_side import side_by_side
 from depot_gui.sync.xero_cache import XeroCache
 
+log = logging.getLogger(__name__)
+
 
 def _companies(autotask, company_ids: set[int]) -> ReferenceData:
     """The invoices' companies, then (only when they need them) Autotask's currencies and tax regions."""
@@ -32,8 +36,13 @@ def _companies(autotask, company_ids: set[int]) -> ReferenceData:
         for c in autotask.query_in("Companies", "id", sorted(company_ids)):
             company = Company.from_api(c)
             ref.companies[company.id] = company
-    if any(c.currency_id is not None for c in ref.companies.values()):  # multi-currency: one call
-        ref.currencies = {c.id: c for c in map(AutotaskCurrency.from_api, autotask.query("Currencies", []))}
+    wanted = {c.currency_id for c in ref.companies.values() if c.currency_id is not None}
+    if wanted:  # multi-currency: one call
+        try:
+            ref.currencies = {c.id: c for c in map(AutotaskCurrency.from_api, autotask.query("Currencies", []))}
+        except AutotaskError as exc:  # each such company's currency is unchecked, never taken as the base one
+            log.warning("Autotask's Currencies could not be read: %s", exc.user_message)
+            ref.currencies = {cid: AutotaskCurrency(cid, "", unread=exc.user_message) for cid in wanted}
     if any(c.tax_region_id is None for c in ref.companies.values()):
         ref.tax_regions = {int(r["id"]): str(r.get("name") or "") for r in autotask.query("TaxRegions", [])}
     return ref
