@@ -38,21 +38,21 @@ EXPLANATION_STARTS = [
 ]
 LINES_CSV = (
     "Invoice,Autotask item ID,Line,Autotask quantity,Autotask rate,Autotask amount,Autotask tax,Xero quantity,"
-    "Xero unit price,Xero amount,Xero tax,Difference,Note\r\n"
-    "INV-5001,9001,Managed Workstations x 25,25,45.00,1125.00,112.50,25,45.00,1125.00,112.50,0.00,\r\n"
-    "INV-5001,9002,Managed Servers x 2,2,180.00,360.00,36.00,2,180.00,360.00,36.00,0.00,\r\n"
-    "INV-5002,9003,Managed Workstations x 12,12,45.00,540.00,54.00,12,45.00,540.00,54.00,0.00,\r\n"
-    "INV-5002,9005,Project labour - office move,6.5,165.00,1072.50,107.25,6.5,165.00,1072.50,107.25,0.00,\r\n"
-    "INV-5003,9006,Managed Workstations x 40,40,45.00,1800.00,180.00,40,45.00,1800.00,180.00,0.00,\r\n"
-    "INV-5003,9007,Backup storage 2 TB,2,120.00,240.00,24.00,2,120.00,240.00,24.00,0.00,\r\n"
-    "INV-5003,9008,After-hours call-out,3,220.00,660.00,66.00,3,220.00,660.00,66.00,0.00,\r\n"
-    "INV-5004,9009,Managed Workstations x 25,25,45.00,1125.00,112.50,25,45.00,1125.00,112.50,0.00,\r\n"
+    "Xero unit price,Xero amount,Xero tax,Difference,Note,Currency\r\n"
+    "INV-5001,9001,Managed Workstations x 25,25,45.00,1125.00,112.50,25,45.00,1125.00,112.50,0.00,,AUD\r\n"
+    "INV-5001,9002,Managed Servers x 2,2,180.00,360.00,36.00,2,180.00,360.00,36.00,0.00,,AUD\r\n"
+    "INV-5002,9003,Managed Workstations x 12,12,45.00,540.00,54.00,12,45.00,540.00,54.00,0.00,,AUD\r\n"
+    "INV-5002,9005,Project labour - office move,6.5,165.00,1072.50,107.25,6.5,165.00,1072.50,107.25,0.00,,AUD\r\n"
+    "INV-5003,9006,Managed Workstations x 40,40,45.00,1800.00,180.00,40,45.00,1800.00,180.00,0.00,,AUD\r\n"
+    "INV-5003,9007,Backup storage 2 TB,2,120.00,240.00,24.00,2,120.00,240.00,24.00,0.00,,AUD\r\n"
+    "INV-5003,9008,After-hours call-out,3,220.00,660.00,66.00,3,220.00,660.00,66.00,0.00,,AUD\r\n"
+    "INV-5004,9009,Managed Workstations x 25,25,45.00,1125.00,112.50,25,45.00,1125.00,112.50,0.00,,AUD\r\n"
     'INV-5004,9010,"Service adjustment: -3 seats, price uplift",-3,12.50,87.50,8.75,3,-12.50,-37.50,-3.75,137.50,'
-    "Negative quantity: sent as 3 x -12.5\r\n"
-    "INV-5005,9011,Microsoft 365 Business Premium seat 1,1,33.3333,33.33,3.33,1,33.3333,33.33,3.33,0.00,\r\n"
-    "INV-5005,9012,Microsoft 365 Business Premium seat 2,1,33.3333,33.33,3.33,1,33.3333,33.33,3.33,0.00,\r\n"
-    "INV-5005,9013,Microsoft 365 Business Premium seat 3,1,33.3333,33.33,3.33,1,33.3333,33.33,3.33,0.00,\r\n"
-    "INV-5005,,Rounding adjustment to match the Autotask invoice total,,,,,1,0.02,0.02,0.00,,rounding line\r\n"
+    "Negative quantity: sent as 3 x -12.5,AUD\r\n"
+    "INV-5005,9011,Microsoft 365 Business Premium seat 1,1,33.3333,33.33,3.33,1,33.3333,33.33,3.33,0.00,,AUD\r\n"
+    "INV-5005,9012,Microsoft 365 Business Premium seat 2,1,33.3333,33.33,3.33,1,33.3333,33.33,3.33,0.00,,AUD\r\n"
+    "INV-5005,9013,Microsoft 365 Business Premium seat 3,1,33.3333,33.33,3.33,1,33.3333,33.33,3.33,0.00,,AUD\r\n"
+    "INV-5005,,Rounding adjustment to match the Autotask invoice total,,,,,1,0.02,0.02,0.00,,rounding line,AUD\r\n"
 )
 NOV_1, NOV_30 = date(2026, 11, 1), date(2026, 11, 30)
 

@@ -22,6 +22,7 @@ INVOICE_HEADER = (
 LINE_HEADER = (
     "Invoice", "Autotask item ID", "Line", "Autotask quantity", "Autotask rate", "Autotask amount", "Autotask tax",
     "Xero quantity", "Xero unit price", "Xero amount", "Xero tax", "Difference", "Note",
+    "Currency",  # later columns last: earlier readers keep their positions
 )
 
 

@@ -99,6 +99,7 @@ class LineRow:
     xero_tax: str
     difference: str  # (Autotask amount + tax) - (Xero amount + tax); empty when one side is missing
     note: str
+    currency: str = ""  # ISO code of every amount on the line (its invoice's currency)
 
 
 Totals = tuple[tuple[str, str], ...]  # (currency, 2-decimal total) per currency: never summed across currencies
@@ -187,7 +188,7 @@ def line_rows(store: Store, rows: Sequence[InvoiceRow], tick: Tick | None = None
                 row.invoice_number, "" if ln.item_id is None else str(ln.item_id), ln.label,
                 _plain(ln.at_quantity), _price(ln.at_rate), _money(ln.at_amount), _money(ln.at_tax),
                 _plain(ln.xero_quantity), _price(ln.xero_unit), _money(ln.xero_amount), _money(ln.xero_tax),
-                diff, ln.note,
+                diff, ln.note, row.currency or "",
             ))
     return out
 
