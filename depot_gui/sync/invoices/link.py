@@ -21,6 +21,7 @@ from depot_gui.xero.errors import XeroError
 
 from depot_gui.sync.invoices.audit import Auditor, NothingNamed
 from depot_gui.sync.invoices.lookup import find_in_xero
+from depot_gui.sync.orgs.routing import load_routes
 
 REFERENCE_MAX = 255  # Xero's limit on an invoice's Reference
 
@@ -63,6 +64,11 @@ class Linker:
         self.store = auditor.store
         self.conn = auditor.conn
 
+    def conn_for(self, autotask_id: int):
+        """The connections of the organisation the invoice's company goes to (its route, else the default)."""
+        company = self.store.invoice_companies().get(autotask_id)
+        return self.conn.for_tenant(load_routes(self.store).tenant_for(company, self.conn.tenant_id))
+
     def preview(self, name: str) -> LinkPreview:
         if not name or not name.strip():
             raise NothingNamed("Name the invoice to link.")
@@ -90,8 +96,9 @@ class Linker:
     def link(self, preview: LinkPreview) -> AuditResult:
         """Write the mark on the previewed document (only if it is still as previewed); record it."""
         r, facts = preview.result, preview.document
+        conn = self.conn_for(r.autotask_id)  # the organisation the invoice goes to: the document is there
         number = facts["number"] or r.invoice_number  # the conflicting document's own number (a prefixed one too)
-        found = find_in_xero(self.conn.xero, list(dict.fromkeys([number, r.invoice_number])))
+        found = find_in_xero(conn.xero, list(dict.fromkeys([number, r.invoice_number])))
         docs = [d for n in dict.fromkeys([number, r.invoice_number]) for d in found.get(n, [])]
         ours, foreign = split_ours(docs, r.autotask_id)
         if ours is not None:
@@ -102,14 +109,14 @@ class Linker:
                 f"The Xero document {facts['number']} changed since the preview; look at it again before linking."
             )
         body = {"Reference": preview.new_reference}
-        key = link_key(self.conn.tenant_id, r.autotask_id, facts["id"], preview.new_reference)
+        key = link_key(conn.tenant_id, r.autotask_id, facts["id"], preview.new_reference)
         attempt = self.store.attempts.begin(r.autotask_id, r.invoice_number, key, "link",
-                                            {"document": facts["id"], **body}, self.conn.actor)
+                                            {"document": facts["id"], **body}, conn.actor)
         try:
             if facts["kind"] == "credit note":
-                updated = self.conn.xero.update_credit_note(facts["id"], {"CreditNoteID": facts["id"], **body}, key)
+                updated = conn.xero.update_credit_note(facts["id"], {"CreditNoteID": facts["id"], **body}, key)
             else:
-                updated = self.conn.xero.update_invoice(facts["id"], {"InvoiceID": facts["id"], **body}, key)
+                updated = conn.xero.update_invoice(facts["id"], {"InvoiceID": facts["id"], **body}, key)
         except XeroError as exc:
             self.store.attempts.finish(attempt, "failed", f"Link refused by Xero: {exc.user_message}")
             raise LinkRefused(f"Xero did not take the link: {exc.user_message}") from None
