@@ -56,3 +56,21 @@ def tenant_docs(capsys, data_dir, scenario, tenant: str) -> list[dict]:
     code, out, _ = run(capsys, data_dir, scenario, "sandbox", "state")
     tenants = {t["tenantId"]: t for t in json.loads(out)["xero"]["tenants"]}
     return tenants[tenant]["Invoices"]
+
+
+def with_copies(path, copies: int) -> str:
+    """The scenario at ``path`` with ``copies`` more of each demo invoice (INV-5001 -> INV-6001, INV-7001, ...),
+    each with copies of its billing items: as many more invoices per company."""
+    sc = json.loads(open(path).read())
+    e = sc["autotask"]["entities"]
+    invoices, items = list(e["Invoices"]), list(e["BillingItems"])
+    for k in range(1, copies + 1):
+        for inv in invoices:
+            new_id = inv["id"] + 1000 * k
+            e["Invoices"].append(dict(inv, id=new_id, invoiceNumber=f"INV-{new_id}"))
+            e["BillingItems"] += [dict(i, id=i["id"] + 10000 * k, invoiceID=new_id,
+                                       lineItemID=(i.get("lineItemID") or i["id"]) + 10000 * k)
+                                  for i in items if i["invoiceID"] == inv["id"]]
+    out = f"{path[:-5]}-x{copies + 1}.json"
+    open(out, "w").write(json.dumps(sc))
+    return out

@@ -58,7 +58,7 @@ class Auditor:
 
     def __init__(self, store: Store, conn: Connections, *, progress: Progress | None = None,
                  cancel: CancelToken | None = None, overrides: MappingOverrides | None = None,
-                 pinned: str | None = None, home: str | None = None) -> None:
+                 pinned: str | None = None, home: str | None = None, lists: dict | None = None) -> None:
         self.store = store
         self.home = home or conn.tenant_id  # the organisation ``overrides`` (the saved mapping) was made for
         self.pinned = pinned  # a tenant id: only its invoices are audited (a sync writes through one client)
@@ -67,6 +67,9 @@ class Auditor:
         self.cancel = cancel or CancelToken()
         self.overrides = overrides or MappingOverrides()
         self._lob: LobAccess | None = None
+        # Autotask's lists every organisation uses (billing codes, taxes, ...), read once an audit, or once
+        # for the caller's run when it gives ``lists`` (a sync over several organisations)
+        self.given_lists, self.lists = lists, lists if lists is not None else {}
         # Our Xero document of each invoice the last audit found (by Autotask id): a sync right
         # after it needs no second look-up to see that a synced invoice is unchanged.
         self.seen_in_xero: dict[int, dict] = {}
@@ -108,7 +111,7 @@ class Auditor:
         if numbers is not None and any(not str(n).strip() for n in numbers):
             raise NothingNamed("An invoice name is empty: name each invoice (a blank name never means \"all\").")
         self.progress("Downloading invoices from Autotask", 0, 0)
-        self.seen_in_xero = {}
+        self.seen_in_xero, self.lists = {}, self.given_lists if self.given_lists is not None else {}
         wanted = [n.strip() for n in numbers or []]
         autotask = self.conn.autotask
         raw_invoices = download_invoices(autotask, wanted, period)
@@ -175,7 +178,7 @@ class Auditor:
                 ref, more = load_side_by_side(
                     self.conn, {d.invoice.company_id for d in downloads if d.invoice.company_id}, self.xero_cache(),
                     self.overrides.tracking_category,
-                    {"holders": lambda: holder_rows(self.conn.autotask, downloads, wanted)})
+                    {"holders": lambda: holder_rows(self.conn.autotask, downloads, wanted)}, self.lists)
                 ref.contact_links = self.store.contact_links.of(self.conn.tenant_id)
             self.cancel.check()
         return ref, shared_numbers(downloads, more["holders"], ref), found_in_xero()

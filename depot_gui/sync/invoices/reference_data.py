@@ -29,7 +29,7 @@ from depot_gui.sync.xero_cache import XeroCache
 log = logging.getLogger(__name__)
 
 
-def _companies(autotask, company_ids: set[int]) -> ReferenceData:
+def _companies(autotask, company_ids: set[int], listed: Callable[[str], list[dict]]) -> ReferenceData:
     """The invoices' companies, then (only when they need them) Autotask's currencies and tax regions."""
     ref = ReferenceData()
     if company_ids:
@@ -39,27 +39,37 @@ def _companies(autotask, company_ids: set[int]) -> ReferenceData:
     wanted = {c.currency_id for c in ref.companies.values() if c.currency_id is not None}
     if wanted:  # multi-currency: one call
         try:
-            ref.currencies = {c.id: c for c in map(AutotaskCurrency.from_api, autotask.query("Currencies", []))}
+            ref.currencies = {c.id: c for c in map(AutotaskCurrency.from_api, listed("Currencies"))}
         except AutotaskError as exc:  # each such company's currency is unchecked, never taken as the base one
             log.warning("Autotask's Currencies could not be read: %s", exc.user_message)
             ref.currencies = {cid: AutotaskCurrency(cid, "", unread=exc.user_message) for cid in wanted}
     if any(c.tax_region_id is None for c in ref.companies.values()):
-        ref.tax_regions = {int(r["id"]): str(r.get("name") or "") for r in autotask.query("TaxRegions", [])}
+        ref.tax_regions = {int(r["id"]): str(r.get("name") or "") for r in listed("TaxRegions")}
     return ref
 
 
 def load_side_by_side(conn, company_ids: set[int], cache: XeroCache, tracking_category: str = "",
-                      also: dict[str, Callable[[], object]] | None = None) -> tuple[ReferenceData, dict[str, object]]:
+                      also: dict[str, Callable[[], object]] | None = None,
+                      lists: dict | None = None) -> tuple[ReferenceData, dict[str, object]]:
     """Companies of these invoices, billing codes, taxes; Xero accounts, tax rates, the contact directory
     and the organisation (from the organisation's cache in the store, refreshed by what changed); the
     tracking categories when the mapping uses one; and the ``also`` calls: all at once. Returns the
     reference data (currencies included) and the ``also`` answers by name. The first download that
-    failed (in this order) raises once all have ended."""
+    failed (in this order) raises once all have ended. ``lists`` keeps Autotask's lists (billing codes,
+    taxes, currencies, tax regions) for the rest of the run: with several organisations they are read
+    once, not once per organisation."""
     autotask = conn.autotask
+    lists = {} if lists is None else lists
+
+    def listed(entity: str) -> list[dict]:
+        if entity not in lists:
+            lists[entity] = autotask.query(entity, [])
+        return lists[entity]
+
     calls: dict[str, Callable[[], object]] = {
-        "companies": lambda: _companies(autotask, company_ids),
-        "billing_codes": lambda: autotask.query("BillingCodes", []),
-        "taxes": lambda: autotask.query("Taxes", []),
+        "companies": lambda: _companies(autotask, company_ids, listed),
+        "billing_codes": lambda: listed("BillingCodes"),
+        "taxes": lambda: listed("Taxes"),
         "accounts": cache.accounts,
         "tax_rates": cache.tax_rates,
         "contacts": cache.directory,

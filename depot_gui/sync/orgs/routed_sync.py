@@ -40,10 +40,11 @@ class RoutedSyncer:
             groups.setdefault(tenants.get(n, self.conn.tenant_id), []).append(n)
         self.warnings = []
         outcomes: list[SyncOutcome] = []
+        lists: dict = {}  # Autotask's billing codes, taxes, ...: read once for every organisation
         for tenant, group in groups.items():
             a = self.auditor
             auditor = Auditor(self.store, self.conn.for_tenant(tenant), progress=a.progress, cancel=a.cancel,
-                              overrides=a.overrides, pinned=tenant, home=a.home)
+                              overrides=a.overrides, pinned=tenant, home=a.home, lists=lists)
             auditor.on_recorded = a.on_recorded
             syncer = Syncer(auditor, replace_edits=self.replace_edits)
             outcomes += syncer.sync(group)
