@@ -12,8 +12,9 @@ from depot_gui.core.models import BillingItem, ReferenceData
 
 def within_books(overrides: MappingOverrides, ref: ReferenceData) -> MappingOverrides:
     """The choices of ``overrides`` this organisation's books have: account codes among its active
-    accounts, tax types among its tax rates (each kind kept whole when it was not read). The rest is derived as if never chosen. A tracking category this
-    organisation lacks is a warning already (``core.tracking``), never sent."""
+    accounts, tax types among its tax rates (each kind kept whole when it was not read). The rest is
+    derived as if never chosen. A tracking category this organisation lacks is a warning already
+    (``core.tracking``), never sent."""
     accounts = overrides.account_by_billing_code
     if ref.accounts:
         accounts = {k: v for k, v in accounts.items() if ref.account(v) is not None}
@@ -36,7 +37,8 @@ def unmapped_accounts(draft: XeroDraft, items: list[BillingItem], ref: Reference
             continue
         item = by_item.get(line.source_item_id)
         code = ref.billing_codes.get(item.billing_code_id or -1) if item else None
-        missing.setdefault(line.account_code, []).append(f"billing code '{code.name}'" if code else f"'{line.description}'")
+        what = f"billing code '{code.name}'" if code else f"'{line.description}'"
+        missing.setdefault(line.account_code, []).append(what)
     if not missing:
         return ""
     org = ref.organisation or "this Xero organisation"

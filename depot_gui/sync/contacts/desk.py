@@ -230,7 +230,8 @@ class ContactDesk:
         tenant = self.tenant_of(company.id)
         if not any(c.contact_id == contact.contact_id for c in self._everyone(tenant)):
             raise ContactError(f"\u201c{contact.name}\u201d is not a contact of the Xero organisation "
-                               f"{self.organisation(company.id)}, where {company.name}'s invoices go; choose one of its contacts.")
+                               f"{self.organisation(company.id)}, where {company.name}'s invoices go; choose one "
+                               "of its contacts.")
         link = ContactLink(company.id, contact.contact_id, contact.name, LINKED, company.name)
         self.store.contact_links.save(tenant, link)
         log.info("Company %s linked to Xero contact %s", company.id, contact.contact_id)
