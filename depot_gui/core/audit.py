@@ -136,7 +136,7 @@ def audit_invoice(
     other_books = overrides is not None and overrides.inherited
     if other_books:  # the mapping of another organisation: only the codes these books have
         overrides = within_books(overrides, ref)
-    result = _audit(invoice, items, ref, settings, evidence, overrides, other_books)
+    result = _audit(invoice, items, ref, settings, evidence, overrides, other_books, currency.code)
     result = replace(result, currency=currency.code, organisation=ref.organisation)
     if currency.code and ref.base_currency and currency.code != ref.base_currency:  # for the exchange-rate preview
         rate = currency.autotask_rate
@@ -162,6 +162,7 @@ def _audit(
     evidence: Evidence | None,
     overrides: MappingOverrides | None,
     other_books: bool = False,
+    currency: str = "",
 ) -> AuditResult:
     evidence = evidence or Evidence(lob=ref.lob)
     company = ref.companies.get(invoice.company_id or -1)
@@ -183,13 +184,13 @@ def _audit(
             draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
         )
     if draft.untaxed or abs(difference) > settings.tolerance:
-        causes = tuple(diagnose(invoice, items, draft, settings, evidence))
+        causes = tuple(diagnose(invoice, items, draft, settings, evidence, currency))
         if draft.untaxed:  # never absorbed by a rounding line, whatever the tolerance
             found = next((c for c in causes if c.code == "tax_mapping"), None)
             causes = (untaxed_cause(draft, difference, found),) + tuple(c for c in causes if c.code != "tax_mapping")
         unchecked = () if evidence.lob.checked else (LOB_CHECK,)
-        explanation = (_untaxed_text(invoice, draft, totals.total, difference, causes) if draft.untaxed
-                       else _mismatch_text(invoice, totals.total, difference, settings, causes))
+        explanation = (_untaxed_text(invoice, draft, totals.total, difference, causes, currency) if draft.untaxed
+                       else _mismatch_text(invoice, totals.total, difference, settings, causes, currency))
         if unchecked:
             explanation += "\nNot checked: whether the API user sees every line of business" + (
                 f" ({evidence.lob.note.rstrip('.')})." if evidence.lob.note else "."
@@ -222,17 +223,17 @@ def _audit(
             warnings.append(
                 ("No rounding account was found in Xero" if account is None else "Xero has no 0% tax rate for "
                  "the rounding line") + f", so the Xero invoice will differ from Autotask by "
-                f"{fmt_money(difference)}. Choose a rounding account in Settings."
+                f"{fmt_money(difference, currency)}. Choose a rounding account in Settings."
             )
         else:
             draft = draft.with_rounding_line(difference, account.code, zero_tax)
             rounding = difference
             if not items or abs(difference) > CENT * (len(items) + 1):
                 notes.append(
-                    f"The difference of {fmt_money(difference)} is within the maximum rounding difference but larger than rounding "
+                    f"The difference of {fmt_money(difference, currency)} is within the maximum rounding difference but larger than rounding "
                     "alone would give; check the lines."
                 )
-    explanation = _ready_text(totals.total, difference, rounding, draft, settings)
+    explanation = _ready_text(totals.total, difference, rounding, draft, settings, currency)
     return AuditResult(
         invoice.id, invoice.number, company_name, READY, invoice.total, totals.total, difference, rounding,
         settings.tolerance, (), explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
@@ -286,19 +287,21 @@ def _rounding_account(ref: ReferenceData, settings: Settings):
     return ref.rounding_account()
 
 
-def _ready_text(xero_total: Decimal, difference: Decimal, rounding: Decimal, draft: XeroDraft, settings: Settings) -> str:
+def _ready_text(xero_total: Decimal, difference: Decimal, rounding: Decimal, draft: XeroDraft, settings: Settings,
+                currency: str = "") -> str:
     if not difference:
-        return f"Ready to sync: the Xero invoice totals {fmt_money(xero_total)}, exactly Autotask's total."
+        return f"Ready to sync: the Xero invoice totals {fmt_money(xero_total, currency)}, exactly Autotask's total."
     if rounding:
         account = next(ln.account_code for ln in draft.lines if ln.is_rounding)
         return (
-            f"Ready to sync: Xero's rounding gives {fmt_money(xero_total)}, {fmt_money(difference)} away from "
-            f"Autotask (within the {fmt_money(settings.tolerance)} maximum rounding difference). A rounding line of "
-            f"{fmt_money(rounding)} on account {account} makes the Xero invoice equal Autotask to the cent."
+            f"Ready to sync: Xero's rounding gives {fmt_money(xero_total, currency)}, {fmt_money(difference, currency)} away from "
+            f"Autotask (within the {fmt_money(settings.tolerance, currency)} maximum rounding difference). A rounding line of "
+            f"{fmt_money(rounding, currency)} on account {account} makes the Xero invoice equal Autotask to the cent."
         )
     return (
-        f"Ready to sync: the Xero total {fmt_money(xero_total)} is {fmt_money(difference)} away from Autotask, "
-        f"within the {fmt_money(settings.tolerance)} maximum rounding difference."
+        f"Ready to sync: the Xero total {fmt_money(xero_total, currency)} is {fmt_money(difference, currency)} away "
+        "from Autotask, "
+        f"within the {fmt_money(settings.tolerance, currency)} maximum rounding difference."
     )
 
 
@@ -316,31 +319,32 @@ def untaxed_cause(draft: XeroDraft, difference: Decimal, found: Cause | None = N
 
 
 def _untaxed_text(invoice: AutotaskInvoice, draft: XeroDraft, xero_total: Decimal, difference: Decimal,
-                  causes: tuple[Cause, ...]) -> str:
+                  causes: tuple[Cause, ...], currency: str = "") -> str:
     rates = " and ".join(dict.fromkeys(f"{rate.normalize():f}%" for _, rate in draft.untaxed))
     lines = [
         f"Not synced: Autotask taxes some lines at {rates}, a rate Xero does not have, so Xero would tax them "
-        f"at another rate (its invoice would total {fmt_money(xero_total)} against Autotask's "
-        f"{fmt_money(invoice.total)}, a difference of {fmt_money(difference)}). Depot GUI never hides a tax "
-        "difference in a rounding line."
+        f"at another rate (its invoice would total {fmt_money(xero_total, currency)} against Autotask's "
+        f"{fmt_money(invoice.total, currency)}, a difference of {fmt_money(difference, currency)}). Depot GUI never "
+        "hides a tax difference in a rounding line."
     ]
     for i, cause in enumerate(causes):
         lead = "Most likely cause" if i == 0 else "Also"
-        lines.append(f"{lead}: {cause.title} ({fmt_money(cause.amount)}). {' '.join(cause.evidence)}")
+        lines.append(f"{lead}: {cause.title} ({fmt_money(cause.amount, currency)}). {' '.join(cause.evidence)}")
         lines.append(f"What to do: {' '.join(cause.fix)}")
     return "\n".join(lines)
 
 
 def _mismatch_text(
-    invoice: AutotaskInvoice, xero_total: Decimal, difference: Decimal, settings: Settings, causes: tuple[Cause, ...]
+    invoice: AutotaskInvoice, xero_total: Decimal, difference: Decimal, settings: Settings, causes: tuple[Cause, ...],
+    currency: str = "",
 ) -> str:
     lines = [
-        f"Not synced: Autotask's total is {fmt_money(invoice.total)} but the Xero invoice would total "
-        f"{fmt_money(xero_total)}, a difference of {fmt_money(difference)} (more than the "
-        f"{fmt_money(settings.tolerance)} maximum rounding difference)."
+        f"Not synced: Autotask's total is {fmt_money(invoice.total, currency)} but the Xero invoice would total "
+        f"{fmt_money(xero_total, currency)}, a difference of {fmt_money(difference, currency)} (more than the "
+        f"{fmt_money(settings.tolerance, currency)} maximum rounding difference)."
     ]
     for i, cause in enumerate(causes):
         lead = "Most likely cause" if i == 0 else "Also"
-        lines.append(f"{lead}: {cause.title} ({fmt_money(cause.amount)}). {' '.join(cause.evidence)}")
+        lines.append(f"{lead}: {cause.title} ({fmt_money(cause.amount, currency)}). {' '.join(cause.evidence)}")
         lines.append(f"What to do: {' '.join(cause.fix)}")
     return "\n".join(lines)

@@ -77,8 +77,10 @@ def diagnose(
     draft: XeroDraft,
     settings: Settings,
     ev: Evidence,
+    currency: str = "",
 ) -> list[Cause]:
-    """Causes of the difference, most likely first (empty when there is nothing to explain)."""
+    """Causes of the difference, most likely first (empty when there is nothing to explain); every
+    amount in the evidence carries ``currency`` (the invoice's ISO code; "" when not known)."""
     totals = draft.totals(include_rounding=False)
     difference = invoice.total - totals.total
     visible = sum((i.total_amount for i in items), ZERO)
@@ -100,32 +102,32 @@ def diagnose(
             buckets["service_adjustment"] += amount_gap + tax_gap
             proof["service_adjustment"].append(
                 f"'{item.label}': Autotask shows quantity {item.quantity.normalize():f} x "
-                f"{fmt_price(item.rate)} with a line total of {fmt_money(item.extended_price)}; "
+                f"{fmt_price(item.rate)} with a line total of {fmt_money(item.extended_price, currency)}; "
                 f"Xero does not accept negative quantities, so it would get "
-                f"{line.quantity.normalize():f} x {fmt_price(line.unit_amount)} = {fmt_money(line.amount)}."
+                f"{line.quantity.normalize():f} x {fmt_price(line.unit_amount)} = {fmt_money(line.amount, currency)}."
             )
             fixes["service_adjustment"].append(
                 f"With service adjustment support on, '{item.label}' would be sent as "
-                f"1 x {fmt_money(item.extended_price)} (tax {fmt_money(item.tax_dollars)})."
+                f"1 x {fmt_money(item.extended_price, currency)} (tax {fmt_money(item.tax_dollars, currency)})."
             )
         elif abs(amount_gap) < CENT:
             if tax_gap:
                 buckets["tax_mapping"] += tax_gap
                 proof["tax_mapping"].append(
-                    f"'{item.label}': Autotask tax {fmt_money(item.tax_dollars)}, Xero tax "
-                    f"{fmt_money(line.tax)} at {line.tax_rate.normalize():f}% ({line.tax_type or 'no tax rate'})."
+                    f"'{item.label}': Autotask tax {fmt_money(item.tax_dollars, currency)}, Xero tax "
+                    f"{fmt_money(line.tax, currency)} at {line.tax_rate.normalize():f}% ({line.tax_type or 'no tax rate'})."
                 )
         elif _more_decimals(item.rate, 2) and abs(amount_gap) <= abs(item.quantity) * Decimal("0.005") + CENT:
             buckets["precision"] += amount_gap + tax_gap
             proof["precision"].append(
                 f"'{item.label}': {item.quantity.normalize():f} x {item.rate.normalize():f} is "
-                f"{fmt_money(line.amount)} in Xero (2 decimals) but {fmt_money(item.extended_price)} in Autotask."
+                f"{fmt_money(line.amount, currency)} in Xero (2 decimals) but {fmt_money(item.extended_price, currency)} in Autotask."
             )
         else:
             buckets["unknown"] += amount_gap + tax_gap
             proof["unknown"].append(
-                f"'{item.label}': Autotask line total {fmt_money(item.extended_price)} is not "
-                f"{item.quantity.normalize():f} x {fmt_price(item.rate)}; Xero would compute {fmt_money(line.amount)}."
+                f"'{item.label}': Autotask line total {fmt_money(item.extended_price, currency)} is not "
+                f"{item.quantity.normalize():f} x {fmt_price(item.rate)}; Xero would compute {fmt_money(line.amount, currency)}."
                 + (
                     " It has a negative quantity but is not a combined service adjustment (its total is not "
                     "positive and no contract service adjustment made it), so sending it as 1 x its total "
@@ -140,11 +142,11 @@ def diagnose(
         if abs(gap) <= precision_bound and fourdp and not ev.items_changed:
             buckets["precision"] += gap
             proof["precision"].append(
-                f"Autotask's invoice total {fmt_money(invoice.total)} is {fmt_money(gap)} away from the sum of its "
-                f"own billing items ({fmt_money(visible)}): it computed the total from unit prices with 4 decimals."
+                f"Autotask's invoice total {fmt_money(invoice.total, currency)} is {fmt_money(gap, currency)} away from the sum of its "
+                f"own billing items ({fmt_money(visible, currency)}): it computed the total from unit prices with 4 decimals."
             )
         else:
-            _missing_items(invoice, items, gap, visible, settings, ev, buckets, proof, fixes)
+            _missing_items(invoice, items, gap, visible, settings, ev, buckets, proof, fixes, currency)
 
     # Invoice-level tax disagreement with matching subtotals (per-invoice vs per-line tax).
     explained = sum(buckets.values(), ZERO)
@@ -153,8 +155,8 @@ def diagnose(
         if abs(invoice.sub_total - totals.sub_total) < CENT and invoice.tax_total != totals.total_tax:
             buckets["tax_mapping"] += residual
             proof["tax_mapping"].append(
-                f"The subtotals agree ({fmt_money(totals.sub_total)}) but Autotask's tax is "
-                f"{fmt_money(invoice.tax_total)} and Xero's is {fmt_money(totals.total_tax)}."
+                f"The subtotals agree ({fmt_money(totals.sub_total, currency)}) but Autotask's tax is "
+                f"{fmt_money(invoice.tax_total, currency)} and Xero's is {fmt_money(totals.total_tax, currency)}."
             )
         else:
             buckets["unknown"] += residual
@@ -189,8 +191,8 @@ def diagnose(
     ]
     if abs(buckets["unknown"]) >= CENT and not proof["unknown"]:
         proof["unknown"].append(
-            f"Autotask total {fmt_money(invoice.total)}, its billing items add up to {fmt_money(visible)}, "
-            f"the Xero lines to {fmt_money(totals.total)}; {fmt_money(buckets['unknown'])} is not explained."
+            f"Autotask total {fmt_money(invoice.total, currency)}, its billing items add up to {fmt_money(visible, currency)}, "
+            f"the Xero lines to {fmt_money(totals.total, currency)}; {fmt_money(buckets['unknown'], currency)} is not explained."
         )
 
     causes = [
@@ -223,17 +225,18 @@ def _missing_items(
     buckets: dict[str, Decimal],
     proof: dict[str, list[str]],
     fixes: dict[str, list[str]],
+    currency: str = "",
 ) -> None:
     n = f"{len(items)} billing item{'s' if len(items) != 1 else ''}"
     if (gap > 0) == (invoice.total >= 0):
         head = (
-            f"Autotask's invoice total is {fmt_money(invoice.total)} but the {n} it gave us add up to "
-            f"{fmt_money(visible)}: {fmt_money(gap)} of items is missing from the download."
+            f"Autotask's invoice total is {fmt_money(invoice.total, currency)} but the {n} it gave us add up to "
+            f"{fmt_money(visible, currency)}: {fmt_money(gap, currency)} of items is missing from the download."
         )
     else:
         head = (
-            f"Autotask's invoice total is {fmt_money(invoice.total)} but the {n} it gave us add up to "
-            f"{fmt_money(visible)}, more than the invoice: lines worth {fmt_money(gap)} (credits) are missing "
+            f"Autotask's invoice total is {fmt_money(invoice.total, currency)} but the {n} it gave us add up to "
+            f"{fmt_money(visible, currency)}, more than the invoice: lines worth {fmt_money(gap, currency)} (credits) are missing "
             "from the download."
         )
     fresh, age_text = _is_fresh(invoice, ev, settings)

@@ -57,18 +57,19 @@ def document_facts(doc: dict[str, Any]) -> dict[str, Any]:
         "contact": str((doc.get("Contact") or {}).get("Name") or ""),
         "status": str(doc.get("Status") or ""),
         "total": None if doc.get("Total") is None else str(doc.get("Total")),
+        "currency": str(doc.get("CurrencyCode") or ""),
         "reference": str(doc.get("Reference") or ""),
         "marked_for": marked_autotask_id(doc),
     }
 
 
 def describe(facts: dict[str, Any]) -> str:
-    """'draft invoice INV-5001 for Acme Ltd, total 55.00'."""
+    """'draft invoice INV-5001 for Acme Ltd, total AUD 55.00' (the currency when Xero gave it)."""
     status = facts["status"].lower()
     text = f"{status + ' ' if status else ''}{facts['kind']} {facts['number']}"
     text += f" for {facts['contact']}" if facts["contact"] else " (no contact)"
     if facts["total"] is not None:
-        text += f", total {facts['total']}"
+        text += f", total {(facts.get('currency') or '') + ' ' if facts.get('currency') else ''}{facts['total']}"
     return text
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from depot_gui.core.money import fmt2
+from depot_gui.core.money import fmt_money
 
 PAID, PART_PAID, OVERDUE, UNPAID = "paid", "part_paid", "overdue", "unpaid"
 PAYMENT_STATES = (PAID, PART_PAID, OVERDUE, UNPAID)
@@ -38,6 +38,7 @@ class XeroPayment:
     amount_due: Decimal
     due_date: date | None
     fully_paid_on: date | None
+    currency: str = ""  # Xero's CurrencyCode of the amounts ("" when not given)
 
 
 def payment_state(p: XeroPayment, today: date) -> str | None:
@@ -69,7 +70,7 @@ def label(state: str | None) -> str:
 
 def state_message(p: XeroPayment, state: str | None) -> str:
     """One sentence a finance user reads: what Xero says about this invoice's payment."""
-    paid, due, total = fmt2(p.amount_paid), fmt2(p.amount_due), fmt2(p.total)
+    paid, due, total = (fmt_money(v, p.currency) for v in (p.amount_paid, p.amount_due, p.total))
     due_on = p.due_date.isoformat() if p.due_date else None
     if state == PAID:
         on = f" on {p.fully_paid_on.isoformat()}" if p.fully_paid_on else ""

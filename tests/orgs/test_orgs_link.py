@@ -22,7 +22,7 @@ def test_a_document_in_the_routed_organisation_is_linked_there(tmp_path, capsys)
     assert [(o["status"], o["xero_organisation"]) for o in json.loads(out)] == [("conflict", NZ_NAME)]
     code, out, err = run(capsys, d, sc, "link", "INV-5001", "--yes")
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1] == ("Linked to Xero draft invoice INV-5001 for Walk-in Customer, total 55.00 after "
+    assert out.splitlines()[-1] == ("Linked to Xero draft invoice INV-5001 for Walk-in Customer, total AUD 55.00 after "
                                     "review; its Reference now starts with 'Autotask invoice 5001'.")
     assert [(i["InvoiceID"], i["Reference"]) for i in tenant_docs(capsys, d, sc, NZ)] == [
         (HAND_MADE, "Autotask invoice 5001 · typed by hand")]

@@ -63,7 +63,7 @@ def test_part_paid_writes_nothing(session):
     [check] = session.payments().run().checks
     assert (check.row.state, check.row.written, check.wrote_now) == ("part_paid", "", False)
     assert (check.row.amount_paid, check.row.amount_due, check.row.due_date) == ("500.00", "1133.50", "2026-12-15")
-    assert check.row.message == "Part paid: 500.00 of 1633.50 paid, 1133.50 still due, due on 2026-12-15."
+    assert check.row.message == "Part paid: AUD 500.00 of AUD 1,633.50 paid, AUD 1,133.50 still due, due on 2026-12-15."
     assert len(requests(session, "autotask")) == before  # Autotask is not even asked
     assert at_paid_date(session, 5001) is None
     assert session.store.invoice(5001).payment_state == "part_paid"
@@ -75,7 +75,7 @@ def test_overdue_and_draft_unpaid(session):
     synced(session, "INV-5005")
     checks = {c.invoice_number: c.row for c in session.payments().run().checks}
     assert (checks["INV-5001"].state, checks["INV-5001"].message) == (
-        "overdue", "Overdue: 1633.50 of 1633.50 was due on 2026-11-15.")
+        "overdue", "Overdue: AUD 1,633.50 of AUD 1,633.50 was due on 2026-11-15.")
     assert (checks["INV-5005"].state, checks["INV-5005"].message) == (
         "unpaid", "Unpaid: the Xero invoice is not approved yet.")
     assert [(r.invoice_number, r.payment_state) for r in session.store.invoices() if r.status == "synced"] == [

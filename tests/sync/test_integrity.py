@@ -97,7 +97,7 @@ def test_hand_made_draft_is_a_conflict_and_is_never_overwritten(tmp_path, capsys
     row = json.loads(capsys.readouterr().out)[0]
     assert (row["status"], row["xero_invoice_id"], row["causes"]) == ("conflict", None, [])
     assert row["explanation"].splitlines()[0] == (
-        "Not synced: Xero already has draft invoice INV-5001 for Walk-in Customer, total 55.00, and Depot GUI did "
+        "Not synced: Xero already has draft invoice INV-5001 for Walk-in Customer, total AUD 55.00, and Depot GUI did "
         "not create it for this Autotask invoice. Depot GUI leaves that document as it is and sends nothing under "
         "this number."
     )
@@ -278,7 +278,7 @@ def test_labour_credit_gap_is_unknown_with_the_line_named(tmp_path):
         [r] = s.auditor().audit(["INV-5001"])
         assert (r.status, r.cause_codes, str(r.difference)) == ("mismatch", ["unknown"], "11.00")
         assert r.causes[0].evidence[0].startswith(
-            "'Labour credit': Autotask line total -90.00 is not -2 x 50.00; Xero would compute -100.00. It has a "
+            "'Labour credit': Autotask line total AUD -90.00 is not -2 x 50.00; Xero would compute AUD -100.00. It has a "
             "negative quantity but is not a combined service adjustment")
         s.set_setting("service_adjustments", "on")
         [on] = s.auditor().audit(["INV-5001"])
@@ -299,8 +299,8 @@ def test_link_previews_without_writing_then_links_with_yes(tmp_path, capsys):
     assert cli(["--data-dir", data, "--sandbox", str(sc), "link", "INV-5001"]) == 0
     preview = capsys.readouterr().out.splitlines()
     assert preview == [
-        "Autotask invoice INV-5001 (id 5001) for Acme Dental Group, total 1633.50.",
-        "Xero draft invoice INV-5001 for Walk-in Customer, total 55.00; its Reference is 'typed by hand'.",
+        "Autotask invoice INV-5001 (id 5001) for Acme Dental Group, total AUD 1,633.50.",
+        "Xero draft invoice INV-5001 for Walk-in Customer, total AUD 55.00; its Reference is 'typed by hand'.",
         "Linking writes 'Autotask invoice 5001 · typed by hand' as its Reference in Xero and changes nothing else "
         "there.",
         "From then on Depot GUI treats that document as this invoice's: Re-sync compares it with Autotask and, "
@@ -313,7 +313,7 @@ def test_link_previews_without_writing_then_links_with_yes(tmp_path, capsys):
 
     assert cli(["--data-dir", data, "--sandbox", str(sc), "link", "INV-5001", "--yes"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "Linked to Xero draft invoice INV-5001 for Walk-in Customer, total 55.00 after review; its Reference now "
+        "Linked to Xero draft invoice INV-5001 for Walk-in Customer, total AUD 55.00 after review; its Reference now "
         "starts with 'Autotask invoice 5001'.")
     with Session.open(tmp_path / "d", sc) as s:
         [doc] = xero_invoice(s, "INV-5001")
@@ -368,8 +368,9 @@ def test_a_xero_total_unlike_the_computed_one_is_said_after_the_write(tmp_path, 
         [outcome] = s.syncer().sync(["INV-7001"])
     assert outcome.action == "created"
     assert outcome.message == (
-        "Created in Xero as draft invoice INV-7001 (total 101.20). Check it in Xero before approving it: Xero's "
-        "total is 101.20, but Depot GUI computed 101.22 with Xero's rounding rules (Autotask's total is 101.22).")
+        "Created in Xero as draft invoice INV-7001 (total AUD 101.20). Check it in Xero before approving it: Xero's "
+        "total is AUD 101.20, but Depot GUI computed AUD 101.22 with Xero's rounding rules (Autotask's total is "
+        "AUD 101.22).")
 
 
 def test_a_matching_xero_total_adds_nothing(tmp_path):
@@ -377,4 +378,4 @@ def test_a_matching_xero_total_adds_nothing(tmp_path):
 
     with Session.open(tmp_path / "d", write_ties(tmp_path)) as s:
         [outcome] = s.syncer().sync(["INV-7001"])
-    assert outcome.message == "Created in Xero as draft invoice INV-7001 (total 101.22)."
+    assert outcome.message == "Created in Xero as draft invoice INV-7001 (total AUD 101.22)."

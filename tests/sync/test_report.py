@@ -30,11 +30,11 @@ INVOICE_ROWS = [
     ["INV-5005", "Bluegum Legal", "2026-11-01", "Ready", "110.00", "110.00", "0.02", "0.02", "", "", "", "", "", "", ""],
 ]
 EXPLANATION_STARTS = [
-    "Ready to sync: the Xero invoice totals 1,633.50",
-    "Not synced: Autotask's total is 5,951.55",
-    "Ready to sync: the Xero invoice totals 2,970.00",
-    "Not synced: Autotask's total is 1,333.75",
-    "Ready to sync: Xero's rounding gives 109.98",
+    "Ready to sync: the Xero invoice totals AUD 1,633.50",
+    "Not synced: Autotask's total is AUD 5,951.55",
+    "Ready to sync: the Xero invoice totals AUD 2,970.00",
+    "Not synced: Autotask's total is AUD 1,333.75",
+    "Ready to sync: Xero's rounding gives AUD 109.98",
 ]
 LINES_CSV = (
     "Invoice,Autotask item ID,Line,Autotask quantity,Autotask rate,Autotask amount,Autotask tax,Xero quantity,"

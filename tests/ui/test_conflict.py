@@ -34,7 +34,7 @@ def test_conflict_is_shown_with_the_document_and_cannot_be_sent(conflict_window,
     qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5001")
     assert win.detail.status_chip.text() == "Conflict"
     assert win.detail.verdict.text().startswith(
-        "Not synced: Xero already has draft invoice INV-5001 for Walk-in Customer, total 55.00")
+        "Not synced: Xero already has draft invoice INV-5001 for Walk-in Customer, total AUD 55.00")
     assert "give it another number in Xero" in win.detail.notes.text()
     assert not win.detail.sync_button.isEnabled()
     assert win.detail.resync_button.isEnabled()
@@ -47,7 +47,7 @@ def test_link_is_reviewed_then_recorded(conflict_window, qtbot):
     win = conflict_window
     open_review(win, qtbot)
     box = review_box()
-    assert "Walk-in Customer, total 55.00" in box.informativeText()
+    assert "Walk-in Customer, total AUD 55.00" in box.informativeText()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     link = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
     qtbot.mouseClick(link, Qt.MouseButton.LeftButton)

@@ -48,11 +48,11 @@ def test_demo_invoices_explained(window, qtbot):
 
     text = show(win, qtbot, "INV-5004")
     assert "Combined service adjustments" in text
-    assert "would be sent as 1 x 87.50" in text
+    assert "would be sent as 1 x AUD 87.50" in text
     assert win.detail.cards[0].cause.code == "service_adjustment"
 
     text = show(win, qtbot, "INV-5005")
-    assert "Ready" in text and "rounding line of 0.02" in text
+    assert "Ready" in text and "rounding line of AUD 0.02" in text
     labels = [win.detail.line_model.index(r, 5).data() for r in range(win.detail.line_model.rowCount())]
     assert "rounding line" in labels
 

@@ -41,11 +41,11 @@ def test_one_name_for_the_tolerance_and_hints_in_order(window, qtbot):
     show(win, qtbot, "INV-5005")
     text = win.detail.verdict.text() + win.detail.notes.text() + win.detail.button_hint.text()
     assert "tolerance" not in text.lower() and "allowed" not in text.lower()
-    assert "within the 3.00 maximum rounding difference" in text
+    assert "within the AUD 3.00 maximum rounding difference" in text
     assert win.detail.figures["tolerance"].text() == "AUD 3.00"
     show(win, qtbot, "INV-5004")
     assert win.detail.button_hint.text() == "Fix the cause described below, then press Re-sync."
-    assert "more than the 3.00 maximum rounding difference" in win.detail.verdict.text()
+    assert "more than the AUD 3.00 maximum rounding difference" in win.detail.verdict.text()
 
 
 def test_no_command_lines_in_the_window(window, qtbot):

@@ -37,7 +37,7 @@ def test_a_resync_after_the_draft_was_deleted_makes_one_new_draft_and_says_so(tm
         keys = [p.headers["idempotency-key"] for p in wire.puts()]
         row = s.store.invoice_by_number("INV-5001")
     assert again.action == "created"
-    assert again.message == ("Created in Xero as draft invoice INV-5001 (total 1633.50). It replaces the earlier "
+    assert again.message == ("Created in Xero as draft invoice INV-5001 (total AUD 1,633.50). It replaces the earlier "
                              "draft, which was deleted in Xero.")
     assert len(docs) == 1 and docs[0]["InvoiceID"] != old_id and docs[0]["Status"] == "DRAFT"
     assert row.status == "synced" and row.xero_invoice_id == docs[0]["InvoiceID"]
@@ -101,7 +101,7 @@ def test_sync_replace_edits_writes_autotask_lines_over_the_edit(tmp_path, demo_s
     s, _ = open_desk(data, demo_scenario)
     with s:
         held = [ln["Quantity"] for ln in s.connections().xero.get_invoice(xid)["LineItems"]]
-    assert replaced["explanation"].startswith("Updated the draft invoice INV-5001 in Xero (total 1633.50).")
+    assert replaced["explanation"].startswith("Updated the draft invoice INV-5001 in Xero (total AUD 1,633.50).")
     assert held == [25.0, 2.0]
 
 

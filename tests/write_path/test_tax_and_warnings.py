@@ -41,7 +41,7 @@ def test_a_tax_rate_xero_lacks_is_a_tax_mapping_mismatch_at_any_size_and_toleran
         ("mismatch", ["tax_mapping"], "0.00"), ("mismatch", ["tax_mapping", "precision"], "0.00")]
     assert by["INV-5005"]["explanation"].startswith(
         "Not synced: Autotask taxes some lines at 12.345%, a rate Xero does not have, so Xero would tax them at "
-        "another rate (its invoice would total 109.98 against Autotask's 110.00, a difference of 0.02). Depot GUI "
+        "another rate (its invoice would total AUD 109.98 against Autotask's AUD 110.00, a difference of AUD 0.02). Depot GUI "
         "never hides a tax difference in a rounding line.")
     assert by["INV-5005"]["warnings"] == [WARNING]
     code, rows = run(capsys, *base, "sync", "INV-5005", "--json")

@@ -311,9 +311,10 @@ class Auditor:
                 ),
             )
         total = xero.get("Total")
+        cur = result.currency
         text = f"In Xero as {status.lower()} {kind} {number}" + (
-            f" with total {fmt_money(to_decimal(total))}" if total is not None else ""
-        ) + f". Autotask's total is {fmt_money(result.autotask_total)}."
+            f" with total {fmt_money(to_decimal(total), str(xero.get('CurrencyCode') or cur))}" if total is not None else ""
+        ) + f". Autotask's total is {fmt_money(result.autotask_total, cur)}."
         if result.status == MISMATCH:
             text += (
                 " Autotask has changed since it was synced and no longer matches what would be sent: "

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from depot_gui.core.audit import CONFLICT, SYNCED, AuditResult
 from depot_gui.core.idempotency import link_key
+from depot_gui.core.money import fmt_money
 from depot_gui.core.ownership import describe, document_facts, ownership_mark, split_ours
 from depot_gui.xero.errors import XeroError
 
@@ -47,7 +48,7 @@ class LinkPreview:
         r, d = self.result, self.document
         return "\n".join([
             f"Autotask invoice {r.invoice_number} (id {r.autotask_id})" + (f" for {r.company}" if r.company else "")
-            + f", total {r.autotask_total:.2f}.",
+            + f", total {fmt_money(r.autotask_total, r.currency)}.",
             f"Xero {describe(d)}; its Reference is {d['reference']!r}." if d["reference"]
             else f"Xero {describe(d)}; it has no Reference.",
             f"Linking writes '{self.new_reference}' as its Reference in Xero and changes nothing else there.",

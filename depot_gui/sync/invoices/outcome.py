@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from depot_gui.core.audit import CONFLICT, ERROR, READY, SYNCED, AuditResult
-from depot_gui.core.money import fmt2, to_decimal
+from depot_gui.core.money import fmt2, fmt_money, to_decimal
 from depot_gui.core.numbering import scheme_of
 from depot_gui.core.ownership import document_facts, foreign_document_text
 from depot_gui.core.written import doc_id, doc_number
@@ -112,7 +112,7 @@ class Recorder:
             self.store.attempts.finish(seen, "found", "Found in Xero, created by another desk.", None, xero_id)
         number = doc_number(doc) or result.invoice_number
         status = str(doc.get("Status") or "").lower()
-        total = fmt2(to_decimal(doc.get("Total")))
+        total = fmt_money(to_decimal(doc.get("Total")), str(doc.get("CurrencyCode") or result.currency))
         kind = "credit note" if doc.get("CreditNoteID") else "invoice"
         words = {
             "created": f"Created in Xero as {status} {kind} {number} (total {total}).",
@@ -173,10 +173,12 @@ class Recorder:
         got = to_decimal(doc.get("Total"))
         if got == expected:
             return ""
+        cur = str(doc.get("CurrencyCode") or result.currency)
         log.warning("%s: Xero's total %s differs from the computed %s", result.invoice_number, got, expected)
         return (
-            f" Check it in Xero before approving it: Xero's total is {fmt2(got)}, but Depot GUI computed "
-            f"{fmt2(expected)} with Xero's rounding rules (Autotask's total is {fmt2(abs(result.autotask_total))})."
+            f" Check it in Xero before approving it: Xero's total is {fmt_money(got, cur)}, but Depot GUI computed "
+            f"{fmt_money(expected, cur)} with Xero's rounding rules (Autotask's total is "
+            f"{fmt_money(abs(result.autotask_total), cur)})."
         )
 
 

@@ -30,7 +30,7 @@ from depot_gui.autotask.errors import AutotaskError
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, AuditResult
 from depot_gui.core.contacts import choice_text
 from depot_gui.core.mapping import ACCRECCREDIT
-from depot_gui.core.money import fmt2, to_decimal
+from depot_gui.core.money import fmt2, fmt_money, to_decimal
 from depot_gui.core.written import content, describe_differences, differences, doc_id, doc_number
 from depot_gui.store.db import StoreError
 from depot_gui.xero.bulk import BATCH_SIZE
@@ -234,7 +234,8 @@ class Syncer:
         if is_credit != (draft.type == ACCRECCREDIT):
             have, want = ("a credit note", "an invoice") if is_credit else ("an invoice", "a credit note")
             return self.recorder.kept(result, doc, (
-                f"{number} is in Xero as {have}, but its Autotask total is now {fmt2(result.autotask_total)}, "
+                f"{number} is in Xero as {have}, but its Autotask total is now "
+                f"{fmt_money(result.autotask_total, result.currency)}, "
                 f"which needs {want}. Depot GUI does not turn one into the other: void or delete "
                 f"{have.split(' ', 1)[1]} {number} in Xero, then press Re-sync."))
         if self._same(result, doc, status):
@@ -247,7 +248,8 @@ class Syncer:
         if xero_status not in ("DRAFT", "SUBMITTED") or draft.type == ACCRECCREDIT:
             return self.recorder.kept(result, doc, (
                 f"{number} is already in Xero as {xero_status.lower()} with different content (Xero total "
-                f"{doc.get('Total')}, Autotask {fmt2(result.autotask_total)}). Depot GUI does not change approved "
+                f"{fmt_money(to_decimal(doc.get('Total')), result.currency)}, Autotask "
+                f"{fmt_money(result.autotask_total, result.currency)}). Depot GUI does not change approved "
                 "invoices. In Xero, void it (or add a credit note) if it is wrong, then press Re-sync; or leave it "
                 "if Xero is right."))
         payload = {k: v for k, v in draft.payload(status).items() if k not in ("Status", "Reference")}

@@ -217,6 +217,7 @@ class PaymentsBack:
                 str(doc.get("InvoiceID") or ""), str(doc.get("Status") or ""), to_decimal(doc.get("Total")),
                 to_decimal(doc.get("AmountPaid")), to_decimal(doc.get("AmountDue")),
                 parse_xero_date(doc.get("DueDate")), parse_xero_date(doc.get("FullyPaidOnDate")),
+                str(doc.get("CurrencyCode") or row.currency or ""),
             )
         except (ValueError, ArithmeticError):
             return unknown("Xero's answer for this invoice could not be read; the next check tries again.")
