@@ -17,6 +17,7 @@ from depot_gui.cli.common import (
 )
 from depot_gui.cli.connect import CONNECT
 from depot_gui.cli.contacts import CONTACTS
+from depot_gui.cli.mapping import MAPPING
 from depot_gui.cli.orgs import ORGS
 from depot_gui.cli.invoices import AUDIT, LINK, STATUS, SYNC, result_json
 from depot_gui.cli.payments import PAYMENTS
@@ -31,7 +32,7 @@ __all__ = ["COMMANDS", "EXIT_OK", "EXIT_SYNC_FAILED", "EXIT_USAGE", "UsageError"
 
 # The command table, in the order `depot-sync --help` lists the commands.
 COMMANDS: tuple[Command, ...] = (
-    AUDIT, SYNC, LINK, SEND, STATUS, PAYMENTS, TRACKING, CACHE, CONTACTS, ORGS, SETTINGS, SANDBOX, REPAIR, REPORT, CONNECT,
+    AUDIT, SYNC, LINK, SEND, STATUS, PAYMENTS, TRACKING, MAPPING, CACHE, CONTACTS, ORGS, SETTINGS, SANDBOX, REPAIR, REPORT, CONNECT,
 )
 _BY_NAME = {c.name: c for c in COMMANDS}
 

@@ -46,5 +46,6 @@ def unmapped_accounts(draft: XeroDraft, items: list[BillingItem], ref: Reference
     whats = list(dict.fromkeys(w for ws in missing.values() for w in ws))
     shown = ", ".join(whats[:3]) + (f" and {len(whats) - 3} more" if len(whats) > 3 else "")
     return (f"Not synced: {org} has no active account {accounts}, which the lines of {shown} would go to. "
-            f"Map {'it' if len(whats) == 1 else 'them'} to accounts {org} has (Settings › Connections › Mapping, "
-            "for this organisation), then press Re-sync; an account code of another organisation is never sent.")
+            f"Map {'it' if len(whats) == 1 else 'them'} to accounts {org} has (command line: depot-sync mapping "
+            f"account BILLING_CODE ACCOUNT --org \"{org}\"), then press Re-sync; an account code of another "
+            "organisation is never sent.")

@@ -44,8 +44,9 @@ def test_an_account_the_organisation_does_not_have_is_an_error_naming_what_to_ma
     assert code == 1 and (rows["INV-5001"]["status"], rows["INV-5003"]["status"]) == ("error", "synced")
     assert rows["INV-5001"]["explanation"] == (
         "Not synced: Acme MSP NZ Ltd has no active account \u201c200\u201d, which the lines of billing code "
-        "'Managed Services' would go to. Map it to accounts Acme MSP NZ Ltd has (Settings › Connections › Mapping, "
-        "for this organisation), then press Re-sync; an account code of another organisation is never sent.")
+        "'Managed Services' would go to. Map it to accounts Acme MSP NZ Ltd has (command line: depot-sync mapping "
+        "account BILLING_CODE ACCOUNT --org \"Acme MSP NZ Ltd\"), then press Re-sync; an account code of another "
+        "organisation is never sent.")
     assert tenant_docs(capsys, d, sc, NZ) == []
 
 
@@ -58,3 +59,32 @@ def test_an_organisation_s_own_mapping(tmp_path, capsys):
     assert (code, [o["status"] for o in json.loads(out)]) == (0, ["synced", "synced"])
     assert _lines(capsys, d, sc, NZ, "INV-5001") == [("4000", "OUTPUT2")]
     assert _lines(capsys, d, sc, AU, "INV-5003") == [("200", "OUTPUT"), ("260", "OUTPUT")]
+
+
+def test_depot_sync_mapping_maps_a_billing_code_in_one_organisation(tmp_path, capsys):
+    sc, d = two_orgs(tmp_path, Accounts=NZ_4000), tmp_path / "d"
+    _mapping(d, sc, MappingOverrides({3: "260"}, {"10": "OUTPUT"}))  # the default organisation's, from setup
+    run(capsys, d, sc, "orgs", "route", "Acme Dental Group", NZ_NAME)
+    code, out, _ = run(capsys, d, sc, "mapping", "--org", NZ_NAME, "--json")
+    assert (code, json.loads(out)) == (0, {"organisation": NZ_NAME, "tenant_id": NZ, "own": False, "accounts": [],
+                                           "tax_types": []})  # neither 260 nor OUTPUT is in the NZ books
+    code, out, err = run(capsys, d, sc, "mapping", "account", "Managed Services", "200", "--org", NZ_NAME)
+    assert (code, out) == (2, "")
+    assert err == ("depot-sync mapping account: '200' is not an active account of Acme MSP NZ Ltd; its sales "
+                   "accounts: 4000 (Sales)\n")
+    code, out, _ = run(capsys, d, sc, "mapping", "account", "managed services", "4000", "--org", NZ_NAME)
+    assert (code, out) == (0, "Billing code 'Managed Services' now goes to account 4000 (Sales) in Acme MSP NZ Ltd.\n")
+    code, out, _ = run(capsys, d, sc, "mapping", "tax", "10", "output2", "--org", NZ)
+    assert (code, out) == (0, "Autotask tax of 10% now goes as OUTPUT2 (GST on Income) in Acme MSP NZ Ltd.\n")
+    code, out, _ = run(capsys, d, sc, "mapping", "--org", NZ_NAME, "--json")
+    assert json.loads(out) == {"organisation": NZ_NAME, "tenant_id": NZ, "own": True,
+                               "accounts": [{"billing_code_id": 1, "billing_code": "Managed Services",
+                                             "account": "4000"}],
+                               "tax_types": [{"rate": "10", "tax_type": "OUTPUT2"}]}
+    code, out, _ = run(capsys, d, sc, "sync", "INV-5001", "INV-5003", "--json")
+    assert (code, [o["status"] for o in json.loads(out)]) == (0, ["synced", "synced"])
+    assert _lines(capsys, d, sc, NZ, "INV-5001") == [("4000", "OUTPUT2")]
+    # the default organisation's mapping is as setup saved it
+    assert _lines(capsys, d, sc, AU, "INV-5003") == [("200", "OUTPUT")]
+    code, out, _ = run(capsys, d, sc, "mapping", "--json")
+    assert json.loads(out)["accounts"] == [{"billing_code_id": 3, "billing_code": "Hardware Sales", "account": "260"}]
