@@ -51,6 +51,8 @@ def payment_json(check) -> dict[str, Any]:
         "xero_status": r.xero_status,
         "amount_paid": r.amount_paid,
         "amount_due": r.amount_due,
+        "currency": check.currency or None,
+        "xero_organisation": check.organisation or None,
         "due_date": r.due_date,
         "fully_paid_on": r.fully_paid_on,
         "autotask_paid_date": r.autotask_paid_date,

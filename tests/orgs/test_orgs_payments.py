@@ -19,8 +19,11 @@ def test_each_invoice_s_payment_is_read_from_its_own_organisation(tmp_path, caps
     before = len(requests(capsys, d, scenario))
     code, out, _ = run(capsys, d, scenario, "payments", "--json")
     assert code == 0
-    states = {c["invoice_number"]: c["payment_state"] for c in json.loads(out)}
-    assert states == {"INV-5001": "paid", "INV-5003": "overdue"}  # part paid, due date passed
+    rows = json.loads(out)
+    assert [(c["invoice_number"], c["payment_state"], c["currency"], c["xero_organisation"]) for c in rows] == [
+        ("INV-5001", "paid", "AUD", "Acme MSP NZ Ltd"),
+        ("INV-5003", "overdue", "AUD", "Acme MSP Pty Ltd")]  # part paid, due date passed
+    assert rows[1]["message"] == "Overdue: AUD 2,870.00 of AUD 2,970.00 was due on 2026-11-15 (AUD 100.00 paid)."
     # one GET /Invoices?IDs= per organisation, whatever the number of invoices in each
     xero = [(r["method"], r["path"]) for r in requests(capsys, d, scenario)[before:] if r["api"] == "xero"]
     assert [x for x in xero if x[1].endswith("/Invoices")] == [("GET", "/api.xro/2.0/Invoices")] * 2

@@ -51,6 +51,8 @@ class PaymentCheck:
     invoice_number: str
     row: PaymentRow
     wrote_now: bool = False  # this check wrote Autotask's paidDate
+    currency: str = ""  # ISO code of the amounts (the invoice's currency as last audited)
+    organisation: str = ""  # the Xero organisation it was read from (went to)
 
 
 @dataclass
@@ -156,7 +158,8 @@ class PaymentsBack:
     @staticmethod
     def _report(readings: list[tuple[InvoiceRow, PaymentRow]], wrote: set[int], report: PaymentsReport,
                 not_reread: int) -> PaymentsReport:
-        report.checks = [PaymentCheck(row.invoice_number, reading, row.autotask_id in wrote) for row, reading in readings]
+        report.checks = [PaymentCheck(row.invoice_number, reading, row.autotask_id in wrote, row.currency or "",
+                                      row.organisation or "") for row, reading in readings]
         report.not_reread = not_reread
         report.message = report.summary()
         return report
