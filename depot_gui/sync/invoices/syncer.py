@@ -67,7 +67,8 @@ def estimate_write_calls(results: list[AuditResult]) -> int:
 def approved_text(number: str, xero_status: str, doc: dict, result: AuditResult) -> str:
     """What re-sync will and will not do for an approved invoice of ours whose content differs."""
     return (f"{number} is {'paid' if xero_status == 'PAID' else 'approved'} in Xero with different content (Xero "
-            f"total {doc.get('Total')}, Autotask {fmt2(result.autotask_total)}). Xero does not let an approved "
+            f"total {fmt_money(to_decimal(doc.get('Total')), result.currency)}, Autotask "
+            f"{fmt_money(result.autotask_total, result.currency)}). Xero does not let an approved "
             "invoice's lines or total be edited, so re-sync leaves them as they are and never voids it; it still "
             "keeps its online link and attaches Autotask's PDF when that is on. If Xero is wrong, void it in Xero "
             "(or add a credit note for the difference); if Xero is right, leave it.")
