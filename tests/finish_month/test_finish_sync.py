@@ -61,7 +61,7 @@ def test_an_approved_invoice_gets_its_pdf_and_online_link_once(tmp_path, demo_sc
         assert o.action == "created"
         assert doc["Status"] == "AUTHORISED"
         assert o.message == (
-            "Created in Xero as authorised invoice INV-5001 (total 1633.50). Autotask's PDF Invoice_INV-5001.pdf is "
+            "Created in Xero as authorised invoice INV-5001 (total AUD 1,633.50). Autotask's PDF Invoice_INV-5001.pdf is "
             f"attached in Xero (shown with the online invoice). Online invoice: {row.online_url}")
         assert row.online_url.startswith("https://in.xero.com/")
         assert (row.attachment_name, row.xero_number, row.numbering) == ("Invoice_INV-5001.pdf", "INV-5001", "autotask")
@@ -80,7 +80,7 @@ def test_with_the_options_off_no_finishing_call_is_made(tmp_path, demo_scenario)
     session, syncer = open_syncer(tmp_path / "d", demo_scenario)
     with session:
         [o] = syncer.sync(["INV-5001"])
-        assert o.message == "Created in Xero as draft invoice INV-5001 (total 1633.50)."
+        assert o.message == "Created in Xero as draft invoice INV-5001 (total AUD 1,633.50)."
         assert finishing_requests(session) == []
         assert session.store.finishing.get(5001).online_url is None
 
