@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from depot_gui.core.audit import CONFLICT, ERROR, READY, SYNCED, AuditResult
-from depot_gui.core.money import fmt2, fmt_money, to_decimal
+from depot_gui.core.money import fmt_money, to_decimal
 from depot_gui.core.numbering import scheme_of
 from depot_gui.core.ownership import document_facts, foreign_document_text
 from depot_gui.core.written import doc_id, doc_number
