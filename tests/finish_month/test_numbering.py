@@ -34,7 +34,7 @@ def test_a_prefix_goes_before_autotask_s_number(tmp_path, demo_scenario):
     session, syncer = open_syncer(tmp_path / "d", demo_scenario, number_prefix="AT-", numbering="autotask_prefix")
     with session:
         [o] = syncer.sync(["INV-5001"])
-        assert o.message == "Created in Xero as draft invoice AT-INV-5001 (total 1633.50)."
+        assert o.message == "Created in Xero as draft invoice AT-INV-5001 (total AUD 1,633.50)."
         assert [(d["InvoiceNumber"], d["Reference"]) for d in xero_docs(session, 5001)] == [
             ("AT-INV-5001", "Autotask invoice 5001")]
         row = session.store.finishing.get(5001)
@@ -51,7 +51,7 @@ def test_xero_s_own_sequence_keeps_autotask_s_number_beside_the_mark(tmp_path, d
         [doc] = xero_docs(session, 5001)
         assert doc["Reference"] == "Autotask invoice 5001 INV-5001"
         assert doc["InvoiceNumber"] != "INV-5001"
-        assert o.message == f"Created in Xero as draft invoice {doc['InvoiceNumber']} (total 1633.50)."
+        assert o.message == f"Created in Xero as draft invoice {doc['InvoiceNumber']} (total AUD 1,633.50)."
         assert session.store.finishing.get(5001).numbering == "xero"
         [again] = syncer.sync(["INV-5001"])
         assert again.action == "unchanged"
@@ -104,7 +104,7 @@ def test_an_update_after_a_switch_keeps_the_number_it_has(tmp_path, demo_scenari
                            sleep=lambda s: None)
         [o] = replacing.sync(["INV-5001"])
         assert o.action == "updated"
-        assert o.message.startswith("Updated the draft invoice INV-5001 in Xero (total 1633.50).")
+        assert o.message.startswith("Updated the draft invoice INV-5001 in Xero (total AUD 1,633.50).")
         assert [d["InvoiceNumber"] for d in xero_docs(session, 5001)] == ["INV-5001"]
 
 
