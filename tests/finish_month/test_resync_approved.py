@@ -23,7 +23,7 @@ def test_an_approved_invoice_that_differs_is_left_and_re_sync_says_what_it_does(
         url = session.store.finishing.get(5001).online_url
     assert (o.action, o.result.status) == ("refused", "synced")
     assert o.message == (
-        "INV-5001 is approved in Xero with different content (Xero total 1386.00, Autotask 1633.50). Xero does "
+        "INV-5001 is approved in Xero with different content (Xero total AUD 1,386.00, Autotask AUD 1,633.50). Xero does "
         "not let an approved invoice's lines or total be edited, so re-sync leaves them as they are and never "
         "voids it; it still keeps its online link and attaches Autotask's PDF when that is on. If Xero is wrong, "
         "void it in Xero (or add a credit note for the difference); if Xero is right, leave it. "
