@@ -123,13 +123,9 @@ class PaymentsBack:
              settled: set[int]) -> PaymentsReport:
         to_read = [r for r in rows if r.autotask_id not in settled]
         self.progress("Reading payments from Xero", 0, len(to_read))
-        docs: dict[int, dict] = {}
-        server_date = None
-        for org_conn, group in by_organisation_of_rows(conn, to_read):  # each organisation's from its own books
-            docs.update(self._xero_documents(org_conn, group))
-            server_date = server_date or org_conn.xero.server_date
-            self.cancel.check()
-        today = (server_date or conn.xero.server_date or datetime.now(timezone.utc)).date()
+        docs = self._xero_documents(conn, to_read)
+        self.cancel.check()
+        today = (conn.xero.server_date or datetime.now(timezone.utc)).date()
         checked_at = now_iso()
         readings: dict[int, tuple[InvoiceRow, PaymentRow, XeroPayment | None]] = {}
         for row in rows:
@@ -307,24 +303,6 @@ class PaymentsBack:
             reading.amount_due, reading.due_date, reading.fully_paid_on, reading.checked_at,
             at_date or reading.autotask_paid_date, written, text,
         )
-
-
-def by_organisation_of_rows(conn: Connections, rows: list[InvoiceRow]) -> list[tuple[Connections, list[InvoiceRow]]]:
-    """The rows grouped by the Xero organisation each went to (recorded by name at its audit or sync), each
-    group with that organisation's connections; a row with no organisation recorded, or one no longer
-    connected, goes with ``conn`` (the default organisation)."""
-    groups: dict[str, list[InvoiceRow]] = {}
-    for r in rows:
-        groups.setdefault((r.organisation or "").strip().casefold(), []).append(r)
-    if set(groups) <= {"", (conn.tenant_name or "").strip().casefold()}:
-        return [(conn, rows)] if rows else []  # one organisation: no call to list the others
-    tenants = {str(t.get("tenantName") or "").strip().casefold(): str(t.get("tenantId") or "")
-               for t in conn.organisations()}
-    out: dict[str, tuple[Connections, list[InvoiceRow]]] = {}
-    for name, group in groups.items():
-        view = conn.for_tenant(tenants[name]) if tenants.get(name) and conn.xero_factory is not None else conn
-        out.setdefault(view.tenant_id.lower(), (view, []))[1].extend(group)
-    return list(out.values())
 
 
 def _stored(p: PaymentRow) -> XeroPayment:
