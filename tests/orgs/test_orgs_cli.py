@@ -131,3 +131,21 @@ def test_a_name_that_matches_more_than_one_is_one_line_exit_2_and_nothing_change
     code, out, _ = run(capsys, d, path, "orgs", "--json")
     assert [(o["name"], o["default"], o["companies"]) for o in json.loads(out)] == [
         ("Acme MSP Pty Ltd", True, []), ("Acme MSP NZ Ltd", False, []), ("Acme MSP NZ Ltd", False, [])]
+
+
+def test_an_invoice_in_xero_stays_in_its_organisation_when_its_company_is_routed_elsewhere(tmp_path, two, capsys):
+    d = tmp_path / "d"
+    run(capsys, d, two, "orgs", "route", "Acme Dental Group", "Acme MSP NZ Ltd")
+    code, out, _ = run(capsys, d, two, "sync", "INV-5001", "--json")
+    assert code == 0 and json.loads(out)[0]["xero_organisation"] == "Acme MSP NZ Ltd"
+    run(capsys, d, two, "orgs", "unroute", "Acme Dental Group")  # its next invoices go to the default
+    code, out, _ = run(capsys, d, two, "sync", "INV-5001", "INV-5004", "--json")
+    rows = {o["invoice_number"]: (o["status"], o["xero_organisation"], o["explanation"]) for o in json.loads(out)}
+    assert rows["INV-5001"] == ("synced", "Acme MSP NZ Ltd",
+                                "Already in Xero as draft invoice INV-5001 with the same content; nothing to do.")
+    assert rows["INV-5004"][1] == "Acme MSP Pty Ltd"  # not in Xero yet: where its company goes now
+    with Session.open(d, two) as s:
+        conn = s.connections()
+        au = conn.for_tenant(AU).xero.invoices_by_number(["INV-5001"])
+        nz = conn.for_tenant(NZ).xero.invoices_by_number(["INV-5001"])
+    assert (len(au), len(nz)) == (0, 1)

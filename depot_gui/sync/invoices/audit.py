@@ -35,7 +35,7 @@ from depot_gui.sync.invoices.outcome import last_written
 from depot_gui.sync.invoices.reference_data import load_currencies, load_side_by_side
 from depot_gui.sync.lines_of_business.access import check_lob_access
 from depot_gui.sync.mapping.books import mapping_of
-from depot_gui.sync.orgs.routing import by_organisation
+from depot_gui.sync.orgs.routing import by_organisation, placed
 from depot_gui.sync.side_by_side import beside
 from depot_gui.sync.xero_cache import XeroCache
 
@@ -145,7 +145,8 @@ class Auditor:
         # the billing items (and the synced invoices voided since) beside each organisation's look-ups
         groups = []
         with beside(more_downloads, self.conn.waits.carry()) as items:
-            for tenant, group in by_organisation(downloads, self.store, self.conn.tenant_id):
+            where = placed(self.store, self.conn.organisations())
+            for tenant, group in by_organisation(downloads, self.store, self.conn.tenant_id, where):
                 if self.pinned is not None and tenant.lower() != self.pinned.lower():
                     results += [self._elsewhere(d, tenant, settings) for d in group]
                     continue

@@ -7,7 +7,7 @@ from depot_gui.sync.invoices.audit import Auditor, NothingNamed
 from depot_gui.sync.invoices.outcome import SyncOutcome
 from depot_gui.sync.invoices.syncer import Syncer
 
-from depot_gui.sync.orgs.routing import load_routes
+from depot_gui.sync.orgs.routing import load_routes, placed
 
 
 class RoutedSyncer:
@@ -22,11 +22,11 @@ class RoutedSyncer:
 
     def tenants_of(self, numbers: list[str]) -> dict[str, str]:
         """Invoice number (or id) -> tenant id it goes to, from one Autotask query of the invoices' companies."""
-        routes = load_routes(self.store)
+        routes, where = load_routes(self.store), placed(self.store, self.conn.organisations())
         rows = self.conn.autotask.query_in("Invoices", "invoiceNumber", numbers)
         out = {}
-        for r in rows:
-            tenant = routes.tenant_for(r.get("companyID"), self.conn.tenant_id)
+        for r in rows:  # an invoice already in Xero stays in the organisation it went to
+            tenant = where.get(r.get("id")) or routes.tenant_for(r.get("companyID"), self.conn.tenant_id)
             out[str(r.get("invoiceNumber") or "").strip()] = tenant
         return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from depot_gui.core.audit import SYNCED
 from depot_gui.core.routing import Routes, match_one
 from depot_gui.store.db import Store
 
@@ -19,14 +20,33 @@ def load_routes(store: Store) -> Routes:
     return Routes.from_texts(raw.get(K_DEFAULT, ""), raw.get(K_ROUTES, ""))
 
 
-def by_organisation(downloads: list, store: Store, default: str) -> list[tuple[str, list]]:
-    """The downloads (anything with ``.invoice.company_id``) grouped by the organisation they go to,
-    the default organisation's first; one group when nothing is routed."""
-    routes = load_routes(store)
+def placed(store: Store, tenants: list[dict]) -> dict[int, str]:
+    """Autotask id -> tenant id of each invoice in Xero, by the organisation its sync recorded (when exactly
+    one connected organisation has that name). An invoice stays in the books it went to: routing its company
+    elsewhere afterwards moves only the invoices not yet in Xero (a re-sync there would make a second one)."""
+    if len(tenants) < 2:
+        return {}
+    by_name: dict[str, list[str]] = {}
+    for t in tenants:
+        by_name.setdefault(str(t.get("tenantName") or "").strip().casefold(), []).append(str(t.get("tenantId") or ""))
+    out: dict[int, str] = {}
+    for r in store.invoices():
+        ids = by_name.get(r.organisation.strip().casefold(), []) if r.status == SYNCED and r.organisation else []
+        if len(ids) == 1 and ids[0]:
+            out[r.autotask_id] = ids[0]
+    return out
+
+
+def by_organisation(downloads: list, store: Store, default: str,
+                    where: dict[int, str] | None = None) -> list[tuple[str, list]]:
+    """The downloads (anything with ``.invoice.company_id`` and ``.invoice.id``) grouped by the organisation
+    they go to (``where``: the invoices already in Xero, see ``placed``), the default organisation's first;
+    one group when nothing is routed."""
+    routes, where = load_routes(store), where or {}
     groups: dict[str, list] = {default.lower(): []}
     tenants = {default.lower(): default}
     for d in downloads:
-        tenant = routes.tenant_for(d.invoice.company_id, default)
+        tenant = where.get(d.invoice.id) or routes.tenant_for(d.invoice.company_id, default)
         tenants.setdefault(tenant.lower(), tenant)
         groups.setdefault(tenant.lower(), []).append(d)
     return [(tenants[k], group) for k, group in groups.items() if group or k == default.lower()]

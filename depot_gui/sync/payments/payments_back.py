@@ -32,7 +32,7 @@ from depot_gui.store.db import InvoiceRow, PaymentRow, Store, now_iso
 from depot_gui.xero.dates import parse_xero_date
 
 from depot_gui.sync.cancel import CancelToken
-from depot_gui.sync.orgs.routing import load_routes
+from depot_gui.sync.orgs.routing import load_routes, placed
 from depot_gui.sync.session.connections import Connections
 
 log = logging.getLogger(__name__)
@@ -165,9 +165,11 @@ class PaymentsBack:
         """Each invoice's Xero document (by InvoiceID, else by number), batched; credit notes are not read."""
         rows = [r for r in rows if not _credit(r)]
         companies, routes = self.store.invoice_companies(), load_routes(self.store)
+        where = placed(self.store, conn.organisations())
         groups: dict[str, list[InvoiceRow]] = {}
-        for r in rows:  # each invoice is read in the organisation its company goes to, as sending does
-            groups.setdefault(routes.tenant_for(companies.get(r.autotask_id), conn.tenant_id), []).append(r)
+        for r in rows:  # each invoice is read in the organisation it went to (else where its company goes)
+            tenant = where.get(r.autotask_id) or routes.tenant_for(companies.get(r.autotask_id), conn.tenant_id)
+            groups.setdefault(tenant, []).append(r)
         out: dict[int, dict] = {}
         for tenant, group in groups.items():
             out.update(self._tenant_documents(conn.for_tenant(tenant), group))

@@ -23,7 +23,7 @@ from depot_gui.core.sending import (
 from depot_gui.core.settings import Settings
 from depot_gui.store.db import InvoiceRow, Store
 
-from depot_gui.sync.orgs.routing import load_routes
+from depot_gui.sync.orgs.routing import load_routes, placed
 from depot_gui.sync.session.connections import Connections
 
 OFF_MESSAGE = ("Sending from Xero is off: turn it on in Settings (Send approved invoices from Xero) or with "
@@ -104,6 +104,7 @@ class Planner:
         items: list[SendItem] = []
         groups: dict[str, list[tuple[InvoiceRow, SendItem]]] = {}
         conn: Connections | None = None
+        where: dict[int, str] = {}
         companies = self.store.invoice_companies()
         routes = load_routes(self.store)
         for number in dict.fromkeys(n.strip() for n in numbers):
@@ -115,8 +116,10 @@ class Planner:
             if why or row is None:
                 items.append(replace(item, refused=why))
                 continue
-            conn = conn or self._connect()
-            tenant = routes.tenant_for(companies.get(row.autotask_id), conn.tenant_id)
+            if conn is None:
+                conn = self._connect()
+                where = placed(self.store, conn.organisations())  # in Xero: stays where it went
+            tenant = where.get(row.autotask_id) or routes.tenant_for(companies.get(row.autotask_id), conn.tenant_id)
             groups.setdefault(tenant, []).append((row, replace(item, tenant_id=tenant)))
         left: dict[str, int] = {}
         names: dict[str, str] = {}
