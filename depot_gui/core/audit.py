@@ -233,7 +233,8 @@ def _audit(
                     f"The difference of {fmt_money(difference, currency)} is within the maximum rounding difference but larger than rounding "
                     "alone would give; check the lines."
                 )
-    explanation = _ready_text(totals.total, difference, rounding, draft, settings, currency)
+    explanation = (_credit_ready_text(invoice.total, totals.total, difference, rounding, currency)
+                   if invoice.total < 0 else _ready_text(totals.total, difference, rounding, draft, settings, currency))
     return AuditResult(
         invoice.id, invoice.number, company_name, READY, invoice.total, totals.total, difference, rounding,
         settings.tolerance, (), explanation, draft, compare_lines(items, draft), tuple(warnings), tuple(notes),
@@ -303,6 +304,20 @@ def _ready_text(xero_total: Decimal, difference: Decimal, rounding: Decimal, dra
         "from Autotask, "
         f"within the {fmt_money(settings.tolerance, currency)} maximum rounding difference."
     )
+
+
+def _credit_ready_text(autotask: Decimal, xero_total: Decimal, difference: Decimal, rounding: Decimal,
+                       currency: str) -> str:
+    """A negative total goes to Xero as a credit note of the positive amount: said so, with its currency."""
+    held = -(xero_total + rounding)
+    lead = (f"Ready to sync as a credit note: Xero will hold a credit note of {fmt_money(held, currency)} "
+            f"(Autotask's total is {fmt_money(autotask, currency)})")
+    if not difference:
+        return lead + ", exactly Autotask's amount."
+    if rounding:
+        return (lead + f"; Xero's rounding of the lines gives {fmt_money(-xero_total, currency)} and a rounding "
+                f"line of {fmt_money(-rounding, currency)} makes the credit note equal Autotask to the cent.")
+    return lead + f"; it differs from Autotask by {fmt_money(abs(difference), currency)}, within the maximum rounding difference."
 
 
 def untaxed_cause(draft: XeroDraft, difference: Decimal, found: Cause | None = None) -> Cause:

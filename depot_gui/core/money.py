@@ -74,3 +74,15 @@ def fmt_price(value: Decimal) -> str:
     if len(text.split(".")[1]) < 2:
         text = f"{q:,.2f}"
     return "0.00" if q == 0 else text
+
+
+def is_credit_total(total: Decimal) -> bool:
+    """A negative Autotask total: it goes to Xero as a credit note of the positive amount."""
+    return total < 0
+
+
+def fmt_document(total: Decimal, currency: str = "") -> str:
+    """What Xero receives for an Autotask total: "AUD 1,633.50", or "credit note AUD 621.16" for a negative one."""
+    if is_credit_total(total):
+        return f"credit note {fmt_money(-total, currency)}"
+    return fmt_money(total, currency)

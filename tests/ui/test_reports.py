@@ -59,7 +59,7 @@ def test_cli_writes_the_month_end_pdf(synced_dir, tmp_path, capsys):
     for source in sources:
         missing = [t for t in EXPECTED_TEXT if t not in source]
         assert missing == []
-        assert re.search(r"INV-5005 Bluegum Legal 2026-11-01 AUD 110\.00 INV-5005 20\d\d-\d\d-\d\d —", source)
+        assert re.search(r"INV-5005 Bluegum Legal 2026-11-01 Invoice AUD 110\.00 INV-5005 20\d\d-\d\d-\d\d —", source)
 
 
 def test_window_export_writes_what_the_table_shows(window, qtbot, tmp_path, monkeypatch):

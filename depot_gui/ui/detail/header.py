@@ -7,11 +7,13 @@ in words and figures, before the causes and the tables below.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from depot_gui.core.audit import CONFLICT, MISMATCH, AuditResult
-from depot_gui.core.money import fmt_money
+from depot_gui.core.money import fmt_money, is_credit_total
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.colors import color_for, style_for
@@ -22,12 +24,29 @@ FIGURES = (("autotask", "Autotask total"), ("xero", "Xero total"), ("difference"
            ("tolerance", "Maximum rounding difference"))
 
 
+def is_credit_row(row: InvoiceRow) -> bool:
+    """A negative Autotask total: Xero receives a credit note of the positive amount."""
+    try:
+        return is_credit_total(Decimal(row.autotask_total))
+    except (InvalidOperation, TypeError):
+        return False
+
+
 def xero_holds(row: InvoiceRow, result: AuditResult | None) -> str:
-    """The total Xero will hold: Xero's rounding of the lines plus any rounding line (marked *)."""
+    """The total Xero will hold: Xero's rounding of the lines plus any rounding line (marked *); for a
+    negative total, the credit note Xero holds instead ("credit note AUD 621.16")."""
     if result is None:
-        return _with(row.currency, row.xero_total)
-    total = result.xero_total + result.rounding_line
-    return fmt_money(total, result.currency) + (" *" if result.rounding_line else "")
+        try:
+            total, currency = Decimal(row.xero_total) + Decimal(row.rounding_line or "0"), row.currency
+        except (InvalidOperation, TypeError):
+            return _with(row.currency, row.xero_total)
+        mark = ""
+    else:
+        total, currency = result.xero_total + result.rounding_line, result.currency
+        mark = " *" if result.rounding_line else ""
+    if is_credit_row(row):
+        return f"credit note {fmt_money(-total, currency)}{mark}"
+    return fmt_money(total, currency) + mark
 
 
 def _with(currency: str, amount: str) -> str:
@@ -122,7 +141,8 @@ class InvoiceHeader:
 
     def fill(self, row: InvoiceRow, result: AuditResult | None) -> None:
         """Title, status, totals, verdict and notes of ``row`` (figures from its last audit when there is one)."""
-        self.title.setText(f"{row.invoice_number} · {row.company}" if row.company else row.invoice_number)
+        number = f"Credit note {row.invoice_number}" if is_credit_row(row) else row.invoice_number
+        self.title.setText(f"{number} · {row.company}" if row.company else number)
         self.status_icon.setPixmap(status_icon(row.status).pixmap(18, 18))
         self.status_chip.setText(row_status_text(row))
         cur = result.currency if result else row.currency  # every amount with its currency

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from depot_gui.core.money import fmt_money
+from depot_gui.core.money import fmt_document, fmt_money, is_credit_total
 
 from depot_gui.store.db import InvoiceRow
 
@@ -26,13 +26,11 @@ def _amount(text: str) -> Decimal:
 
 def is_credit(row: InvoiceRow) -> bool:
     """A negative Autotask total: Xero receives it as a credit note, not as an invoice."""
-    return _amount(row.autotask_total) < 0
+    return is_credit_total(_amount(row.autotask_total))
 
 
 def _line(row: InvoiceRow) -> str:
-    amount = _amount(row.autotask_total)
-    kind = f"credit note {fmt_money(-amount)}" if amount < 0 else fmt_money(amount)
-    return f"{row.invoice_number}  {row.company}  {kind}".rstrip()
+    return f"{row.invoice_number}  {row.company}  {fmt_document(_amount(row.autotask_total), row.currency)}".rstrip()
 
 
 def _listing(rows: list[InvoiceRow]) -> list[str]:
@@ -52,15 +50,20 @@ def _what(rows: list[InvoiceRow]) -> str:
 
 
 def total_line(rows: list[InvoiceRow]) -> str:
-    """The batch's total, invoices and credit notes apart when both are in it."""
+    """The batch's total per currency (never added across currencies), invoices and credit notes apart."""
+    currencies = list(dict.fromkeys(r.currency for r in rows))
+    return "\n".join(_total_line([r for r in rows if r.currency == c], c) for c in currencies)
+
+
+def _total_line(rows: list[InvoiceRow], currency: str) -> str:
     invoices = sum((_amount(r.autotask_total) for r in rows if not is_credit(r)), Decimal(0))
     credits = -sum((_amount(r.autotask_total) for r in rows if is_credit(r)), Decimal(0))
     if not credits:
-        return f"Total {fmt_money(invoices)}"
+        return f"Total {fmt_money(invoices, currency)}"
     if not invoices and all(is_credit(r) for r in rows):
-        return f"Total of the credit notes {fmt_money(credits)}"
-    return (f"Total {fmt_money(invoices - credits)}: invoices {fmt_money(invoices)} less credit notes "
-            f"{fmt_money(credits)}")
+        return f"Total of the credit notes {fmt_money(credits, currency)}"
+    return (f"Total {fmt_money(invoices - credits, currency)}: invoices {fmt_money(invoices, currency)} less credit notes "
+            f"{fmt_money(credits, currency)}")
 
 
 def batch_question(ready: list[InvoiceRow], hidden: list[InvoiceRow], verb: str = "Send") -> tuple[str, str]:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWr
 from PySide6.QtWidgets import QApplication
 
 from depot_gui import version
-from depot_gui.core.money import fmt_money
+from depot_gui.core.money import fmt_money, is_credit_total
 from depot_gui.sync.reports.month_end import CHECK_LABEL, NO_PAYMENT_STATE, MonthEndReport, ReportInvoice, invoice_label
 from depot_gui.sync.reports.csv_writer import atomic_write, check_target
 
@@ -57,6 +57,11 @@ def _m(text: str, currency: str = "") -> str:
     return _nb(fmt_money(Decimal(text), currency)) if text else ""
 
 
+def _kind(i: ReportInvoice) -> str:
+    """The Xero document the Autotask total makes: a negative total goes as a credit note."""
+    return "Credit note" if i.autotask_total and is_credit_total(Decimal(i.autotask_total)) else "Invoice"
+
+
 def _totals(totals) -> str:
     """Totals per currency, one line each (never added up across currencies); 0.00 when none."""
     return "<br>".join(_m(amount, currency) for currency, amount in totals) or _m("0")
@@ -86,7 +91,8 @@ def _period(r: MonthEndReport) -> str:
 
 
 def _attention(i: ReportInvoice) -> str:
-    head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}</h3>"
+    kind = " — credit note" if _kind(i) == "Credit note" else ""
+    head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}{kind}</h3>"
             f"<p>Invoice date {escape(i.invoice_date or 'none')} · Autotask {_m(i.autotask_total, i.currency)} · "
             f"Xero {_m(i.xero_total, i.currency)} · Difference {_m(i.difference, i.currency)}</p>")
     parts = [head]
@@ -118,17 +124,21 @@ def report_html(r: MonthEndReport) -> str:
     out.append("<h2>Synced to Xero</h2>")
     if r.synced:
         out.append(_table(
-            ["Invoice", "Company", "Date", "Autotask total", "Xero number", "Synced on", "Payment"],
-            [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total, i.currency), escape(i.xero_number),
-              _nb(i.synced_at[:10]), escape(i.payment or NO_PAYMENT_STATE)] for i in r.synced],
-            {3}))
+            ["Invoice", "Company", "Date", "Type", "Autotask total", "Xero number", "Synced on", "Payment"],
+            [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _nb(_kind(i)), _m(i.autotask_total, i.currency),
+              escape(i.xero_number), _nb(i.synced_at[:10]), escape(i.payment or NO_PAYMENT_STATE)] for i in r.synced],
+            {4}))
     else:
         out.append("<p>None.</p>")
     out.append("<h2>Ready, not yet in Xero</h2>")
     if r.ready:
-        out.append(_table(["Invoice", "Company", "Date", "Autotask total", "Rounding line"],
-                          [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _m(i.autotask_total, i.currency),
-                            _m(i.rounding_line, i.currency)] for i in r.ready], {3, 4}))
+        out.append(_table(["Invoice", "Company", "Date", "Type", "Autotask total", "Rounding line"],
+                          [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _nb(_kind(i)),
+                            _m(i.autotask_total, i.currency), _m(i.rounding_line, i.currency)] for i in r.ready],
+                          {4, 5}))
+        if any(_kind(i) == "Credit note" for i in r.ready):
+            out.append("<p class=small>A negative Autotask total goes to Xero as a credit note of the positive "
+                       "amount.</p>")
     else:
         out.append("<p>None.</p>")
     return "<html><body>" + "".join(out) + "</body></html>"
