@@ -44,6 +44,8 @@ class InvoiceList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self._build_filters(layout)
         self.view = QTableView()
+        # before the view's own handler (connected by setModel), which would make the row *above* current
+        self.proxy.rowsAboutToBeRemoved.connect(self._on_proxy_rows_about_to_be_removed)
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(Col.NUMBER, Qt.SortOrder.AscendingOrder)
@@ -306,6 +308,19 @@ class InvoiceList(QWidget):
             self._emit_current(autotask_id)
         self._update_shown()
         self.visible_changed.emit()
+
+    def _on_proxy_rows_about_to_be_removed(self, _parent, first: int, last: int) -> None:
+        """The current invoice leaves the view (synced under the Ready filter, say): the invoice that takes
+        its place becomes current and selected (the one above when it was the last), never an unrelated one."""
+        current = self.view.currentIndex()
+        if not current.isValid() or not first <= current.row() <= last:
+            return
+        row = last + 1 if last + 1 < self.proxy.rowCount() else first - 1
+        if row < 0:
+            return
+        self.view.selectionModel().setCurrentIndex(
+            self.proxy.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def _on_proxy_layout_about_to_change(self, *_args) -> None:
         self._row_before = self.view.currentIndex().row()
