@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.log_dock.hide()
         self.commands.menu_view.addAction(self.log_dock.toggleViewAction())
+        self.status.log_requested.connect(self._on_status_log_requested)
         self._connect()
         self.state = WindowState(self, self.splitter, self.invoices)
         self.state.restore()
@@ -318,6 +319,10 @@ class MainWindow(QMainWindow):
         self.settings_dialog.setup_requested.connect(self.open_setup_wizard)
         self.settings_dialog.recheck_requested.connect(self._on_refresh_triggered)
         self.settings_dialog.open()
+
+    def _on_status_log_requested(self) -> None:
+        self.log_dock.show()
+        self.log_dock.raise_()
 
     def _on_settings_dialog_destroyed(self) -> None:
         self.settings_dialog = None

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
+
+from depot_gui.ui.window.elided_label import ElidedLabel
 
 SHOW_EVERY_MS = 100
 CANCEL_QUESTION = ("Stop {what}?\n\nInvoices already on their way to Xero are finished; "
@@ -28,9 +30,8 @@ class ProgressStrip(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.label.setMinimumWidth(120)
+        self.label = ElidedLabel()  # "…" when it does not fit, the whole line in its tooltip (never clipped)
+        self.label.setMinimumWidth(320)  # room for "Syncing 3 ready invoices to Xero: INV-5003"
         self.label.setMaximumWidth(420)
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(160)

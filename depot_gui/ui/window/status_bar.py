@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStatusBar, QWidget
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
 from depot_gui.core.audit import ERROR, STATUSES
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.contacts.text import CHOOSE_STATUS, waits_for_contact
+from depot_gui.ui.window.elided_label import ElidedLabel
 from depot_gui.ui.window.progress_strip import ProgressStrip
 from depot_gui.ui.resources import status_icon, status_text
+
+log = logging.getLogger("depot_gui.ui.status")
 
 
 class StatusCounts(QWidget):
@@ -53,49 +58,59 @@ class StatusCounts(QWidget):
         return " · ".join(label.text() for label in shown)
 
 
-class ElidedLabel(QLabel):
-    """A one-line label that shortens its text with "…" instead of widening the window (full text as tooltip)."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(40)
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
-        super().setText(text)
-        self.setToolTip(text)
-        self.setAccessibleName(text)
-
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), shown)
-
-
 class AppStatusBar(QStatusBar):
-    """Counts on the right; on the left the connection, replaced for a while by each action's outcome.
+    """Counts on the right; on the left the last action's outcome, kept until the next one.
 
-    The connection label is a normal (not permanent) widget, so QStatusBar hides it while a
-    message shows and brings it back when the message times out.
+    A message is never cut or timed out (issue 22): it is elided with "…" when the window is
+    narrow, its full text is the tooltip, and a click opens the log, which keeps every message.
+    Before the first message the left shows the connection.
+
+    Signals:
+        log_requested(): the message was clicked (the window shows View › Log).
     """
+
+    log_requested = Signal()
+    LOG_HINT = "Click to open the log (View › Log), which keeps every message."
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.connection = ElidedLabel("Connecting…")
+        self.message = ElidedLabel(tooltip_extra=self.LOG_HINT)
+        self.message.setAccessibleDescription("The last message; click to open the log")
+        self.message.clicked.connect(self.log_requested)
+        self.message.hide()
+        self._message = ""
         self.counts = StatusCounts()
         self.progress = ProgressStrip()  # the running operation, with Cancel… (hidden when idle)
         self.calls = QLabel()  # Xero's calls left today per organisation (hidden until Xero said)
         self.calls.setObjectName("xero_calls_left")
         self.calls.hide()
         self.addWidget(self.connection, 1)
+        self.addWidget(self.message, 1)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.calls)
         self.addPermanentWidget(self.counts)
 
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt naming
+        """The outcome, with the time it was said, until the next one (``timeout`` is ignored: never vanishes)."""
+        del timeout
+        if text and text != self._message:
+            log.info("%s", text)  # the log keeps every message said here
+        self._message = text
+        self.message.setText(f"{datetime.now():%H:%M} {text}" if text else "")
+        self.message.setVisible(bool(text))
+        self.connection.setVisible(not text)
+
+    def currentMessage(self) -> str:  # noqa: N802 - Qt naming
+        return self._message
+
+    def clearMessage(self) -> None:  # noqa: N802 - Qt naming
+        self.showMessage("")
+
     def set_connection(self, text: str) -> None:
         self.connection.setText(text)
+        self.message.tooltip_extra = f"Connection: {text}\n{self.LOG_HINT}" if text else self.LOG_HINT
+        self.message.setText(self.message.text())
 
     def set_calls_left(self, calls: list[tuple[str, int]]) -> None:
         """"Xero calls left today: Acme AU 4,990 · Acme NZ 5,000" (hidden before Xero's first answer)."""
