@@ -11,7 +11,7 @@ from depot_gui.core.contact_index import index_of
 from depot_gui.core.contacts import Candidate, broken_link_text, closest
 from depot_gui.core.currency import InvoiceCurrency, invoice_currency
 from depot_gui.core.models import AutotaskInvoice, BillingItem, ReferenceData, XeroAccount, XeroTaxRate
-from depot_gui.core.money import ZERO, round4
+from depot_gui.core.money import ZERO, fmt_money, round4
 from depot_gui.core.numbering import number_to_send, reference_for
 from depot_gui.core.settings import Settings
 from depot_gui.core.tracking import tracking_for
@@ -389,7 +389,7 @@ def _quantity_and_unit(item: BillingItem, settings: Settings) -> tuple[Decimal, 
         return (
             Decimal("1"),
             item.extended_price,
-            f"Service adjustment support: sent as 1 x {item.extended_price:.2f} "
+            f"Service adjustment support: sent as 1 x {fmt_money(item.extended_price)} "
             f"instead of {item.quantity.normalize():f} x {item.rate.normalize():f}",
         )
     return (

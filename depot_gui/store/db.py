@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from depot_gui.core.audit import AuditResult
+from depot_gui.core.contacts import waits_for_choice
 from depot_gui.core.money import fmt2
 from depot_gui.core.serialize import result_from_dict, result_to_dict
 from depot_gui.core.settings import Settings
@@ -34,6 +35,8 @@ from depot_gui.store.records import BadStoredSetting, InvoiceRow, StoreDamaged, 
 from depot_gui.store.rows import codes, invoice_row, settings_from
 from depot_gui.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
+CHOICE_CODE = "contact_choice"  # in an audit history row: the invoice waited for a Xero contact choice
+
 __all__ = [
     "MIGRATIONS", "SCHEMA_VERSION", "BadStoredSetting", "InvoiceRow", "PaymentRow", "Store", "StoreDamaged", "StoreError",
     "StoreLocked", "SyncAttempt", "migrate", "now_iso",
@@ -51,6 +54,14 @@ _ROW_COLUMNS = (
     "CASE WHEN json_valid(i.result_json) THEN json_extract(i.result_json, '$.warnings') END AS warnings_json, "
     "p.state AS payment_state, f.sent_how AS sent_how, f.online_url AS online_url"
 )
+
+
+def _history_causes(result: AuditResult, causes: str) -> str:
+    """The audit's cause codes for its history row, plus CHOICE_CODE when it waits for a contact choice
+    (a question for the user, shown as such in the history, not as an error)."""
+    if waits_for_choice(result.status, result.explanation):
+        return json.dumps([*result.cause_codes, CHOICE_CODE])
+    return causes
 
 
 class Store:
@@ -192,7 +203,7 @@ class Store:
             c.execute("BEGIN IMMEDIATE")
             c.execute(
                 "INSERT INTO audits(autotask_id, at, status, difference, causes) VALUES(?,?,?,?,?)",
-                (result.autotask_id, at, result.status, fmt2(result.difference), causes),
+                (result.autotask_id, at, result.status, fmt2(result.difference), _history_causes(result, causes)),
             )
             c.execute(
                 """INSERT INTO invoices(autotask_id, invoice_number, company, invoice_date, autotask_total, xero_total,

@@ -112,8 +112,8 @@ class DetailSections:
             "Line by line: Autotask billing items and the Xero lines " + ("sent" if row.status == SYNCED else "we would send")
             + (f" (amounts in {result.currency})" if result and result.currency else "")
         )
-        self.history_model.set_history(audits, attempts)
-        self.history_heading.setText(f"History ({len(audits) + len(attempts)})")
+        self.history_model.set_history(audits, attempts, row.currency)
+        self.history_heading.setText(f"History ({self.history_model.rowCount()})")
         _fit_table(self.lines_view)
         _fit_table(self.history_view)
 

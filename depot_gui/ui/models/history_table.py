@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from depot_gui.core.contacts import CHOOSE_LABEL
 from depot_gui.core.diagnosis import TITLES
 from depot_gui.core.money import fmt_money
-from depot_gui.store.db import SyncAttempt
+from depot_gui.store.db import CHOICE_CODE, SyncAttempt
 
-from depot_gui.ui.resources import local_time, status_icon, status_text
+from depot_gui.ui.resources import icon, local_time, status_icon, status_text
 from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -37,6 +38,9 @@ _STATE_STATUS = {"created": "synced", "updated": "synced", "reconciled": "synced
                  "limit": "error"}
 
 
+CHOICE_LOOK = "choose"  # HistoryRow.status of an audit that waited for a contact choice (amber question mark)
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     when: str
@@ -47,29 +51,53 @@ class HistoryRow:
     xero_invoice_id: str | None = None
 
 
-def _money(text) -> str:
+def _money(text, currency: str = "") -> str:
     try:
-        return fmt_money(Decimal(str(text)))
+        return fmt_money(Decimal(str(text)), currency)
     except (InvalidOperation, ValueError):
         return str(text)
 
 
-def history_rows(audits: list[dict], attempts: list[SyncAttempt]) -> list[HistoryRow]:
-    rows = []
-    for a in audits:
-        causes = "; ".join(TITLES.get(c, c) for c in a.get("causes") or [])
-        details = f"Difference {_money(a.get('difference'))}" + (f" — {causes}" if causes else "")
-        rows.append(HistoryRow(a["at"], "Checked against Autotask", status_text(a["status"]), details, a["status"]))
+def _audit_row(a: dict, currency: str) -> HistoryRow:
+    codes = a.get("causes") or []
+    causes = "; ".join(TITLES.get(c, c) for c in codes if c != CHOICE_CODE)
+    details = f"Difference {_money(a.get('difference'), currency)}" + (f" — {causes}" if causes else "")
+    if CHOICE_CODE in codes:  # a question for the user, not a failure: a neutral look, never the red Error
+        return HistoryRow(a["at"], "Checked against Autotask", CHOOSE_LABEL,
+                          "Waits until you choose its company's Xero contact", CHOICE_LOOK)
+    return HistoryRow(a["at"], "Checked against Autotask", status_text(a["status"]), details, a["status"])
+
+
+def _document(t: SyncAttempt) -> str:
+    """The Xero document an attempt is about, by type and number (never Xero's raw id)."""
+    kind = "credit note" if "CreditNoteNumber" in (t.request or {}) else "invoice"
+    return f"Xero {kind} {t.invoice_number}"
+
+
+def _collapsed(rows: list[HistoryRow]) -> list[HistoryRow]:
+    """Consecutive identical entries (every refresh checks again) as one, the latest time, with the count."""
+    out: list[tuple[HistoryRow, int]] = []
+    for row in rows:
+        if out and (out[-1][0].what, out[-1][0].result, out[-1][0].details) == (row.what, row.result, row.details):
+            out[-1] = (row, out[-1][1] + 1)
+        else:
+            out.append((row, 1))
+    return [r if n == 1 else replace(r, details=f"{r.details} (the same {n} times in a row)") for r, n in out]
+
+
+def history_rows(audits: list[dict], attempts: list[SyncAttempt], currency: str = "") -> list[HistoryRow]:
+    """Audits and attempts, oldest first; amounts with ``currency``; repeats collapsed."""
+    rows = [_audit_row(a, currency) for a in audits]
     for t in attempts:
         what = {"create": "Sent to Xero", "update": "Updated in Xero", "link": "Linked to a Xero document",
                 "found": "Looked up in Xero", "email": "Emailed from Xero", "mark_sent": "Marked as sent in Xero"}.get(
             t.action, t.action)
-        details = t.message + (f" (Xero id {t.xero_invoice_id})" if t.xero_invoice_id else "")
+        details = t.message or _document(t)
         rows.append(
             HistoryRow(t.started_at, what, _STATE_TEXT.get(t.state, t.state), details, _STATE_STATUS.get(t.state, ""), t.xero_invoice_id)
         )
     rows.sort(key=lambda r: r.when)
-    return rows
+    return _collapsed(rows)
 
 
 class HistoryModel(RowsTableModel):
@@ -81,9 +109,9 @@ class HistoryModel(RowsTableModel):
         super().__init__(parent)
         self._rows: list[HistoryRow] = []
 
-    def set_history(self, audits: list[dict], attempts: list[SyncAttempt]) -> None:
+    def set_history(self, audits: list[dict], attempts: list[SyncAttempt], currency: str = "") -> None:
         self.beginResetModel()
-        self._rows = history_rows(audits, attempts)
+        self._rows = history_rows(audits, attempts, currency)
         self.endResetModel()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -97,7 +125,7 @@ class HistoryModel(RowsTableModel):
         if role == OBJECT_ROLE:
             return row.xero_invoice_id
         if role == Qt.ItemDataRole.DecorationRole and c == 2 and row.status:
-            return status_icon(row.status)
+            return icon("status-choose") if row.status == CHOICE_LOOK else status_icon(row.status)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

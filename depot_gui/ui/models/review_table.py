@@ -53,16 +53,17 @@ def review_rows(before: dict[int, AuditResult], after: list[AuditResult]) -> lis
         status_changed = old is None or old.status != new.status
         if not changes and not status_changed and old_total == new_total:
             continue
+        cur = new.currency  # every amount with its currency
         if old_total != new_total:
             changes.append(
-                f"Xero total {fmt_money(old_total) if old_total is not None else '—'} → {fmt_money(new_total)} "
-                f"(Autotask {fmt_money(new.autotask_total)})"
+                f"Xero total {fmt_money(old_total, cur) if old_total is not None else '—'} → "
+                f"{fmt_money(new_total, cur)} (Autotask {fmt_money(new.autotask_total, cur)})"
             )
         rows.append(
             ReviewRow(
                 new.autotask_id, new.invoice_number, new.company,
-                old.status if old else "", fmt_money(old_total) if old_total is not None else "—",
-                new.status, fmt_money(new_total), tuple(changes) or ("Status only",),
+                old.status if old else "", fmt_money(old_total, cur) if old_total is not None else "—",
+                new.status, fmt_money(new_total, cur), tuple(changes) or ("Status only",),
             )
         )
     return rows
