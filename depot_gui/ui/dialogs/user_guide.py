@@ -8,6 +8,22 @@ SECTION = "## How it works"
 MISSING = "The user guide was not installed with this copy of Depot GUI. The README beside the program has it."
 
 
+def project_url(urls: list[str] | None = None) -> str:
+    """The project page: the Homepage of the installed package's [project.urls] ("" when not installed)."""
+    if urls is None:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        try:
+            urls = metadata("depot-gui").get_all("Project-URL") or []
+        except PackageNotFoundError:
+            urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "homepage" and url.strip():
+            return url.strip()
+    return ""
+
+
 def guide_text(readme: str | None = None) -> str:
     """The README's "How it works" section (markdown), up to the next section; read from the installed
     package (wheel, editable install or frozen bundle all keep the README as the long description)."""

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from depot_gui.core.audit import READY
 from depot_gui.store.db import InvoiceRow
 
+from depot_gui.ui.dialogs.user_guide import project_url
 from depot_gui.ui.resources import icon
 
 
@@ -116,8 +117,15 @@ class WindowActions(QObject):
         self.act_guide = self._menu_action(help_menu, "&User guide", QKeySequence.StandardKey.HelpContents,
                                            self.guide_triggered)
         self.act_guide.setStatusTip("How Depot GUI checks an invoice before it goes to Xero (no internet needed)")
+        self.act_project = self._menu_action(help_menu, "&Project page", None, self._open_project_page)
+        self.project_url = project_url()
+        self.act_project.setStatusTip(f"Open the project page, {self.project_url}, in your browser")
+        self.act_project.setVisible(bool(self.project_url))
         self.act_diagnostics = self._menu_action(help_menu, "&Copy diagnostics", None, self.diagnostics_triggered)
         self.act_about = self._menu_action(help_menu, "&About Depot GUI", None, self.about_triggered)
+
+    def _open_project_page(self) -> None:
+        QDesktopServices.openUrl(QUrl(self.project_url))
 
     @staticmethod
     def _menu_action(menu: QMenu, text: str, shortcut, signal) -> QAction:
