@@ -14,8 +14,8 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument, QTextTable
 from PySide6.QtWidgets import QApplication
 
 from depot_gui import version
@@ -24,6 +24,9 @@ from depot_gui.sync.reports.month_end import CHECK_LABEL, NO_PAYMENT_STATE, Mont
 from depot_gui.sync.reports.csv_writer import atomic_write, check_target
 
 RESOLUTION = 300  # dots per inch of the PDF's layout (text stays vector)
+FOOT_PX = 90  # the page number's band at the foot of each page (0.3 inch at RESOLUTION)
+ROW_FOOT_PX = 16  # screen pixels under a row's last line: cell padding, border and the table's own margin below
+MAX_PAGE_PASSES = 400  # lay-outs to move cut rows to the next page (one per moved row; a report has fewer)
 _CSS = """
 body { font-size: 9pt; }
 h1 { font-size: 16pt; margin-bottom: 2pt; }
@@ -67,14 +70,35 @@ def _totals(totals) -> str:
     return "<br>".join(_m(amount, currency) for currency, amount in totals) or _m("0")
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    """A full-width table with a shaded header row; ``numeric`` columns right-aligned."""
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(f"<{tag}{' class=n' if i in numeric else ''}>{v}</{tag}>" for i, v in enumerate(values))
+class _Tables:
+    """Writes the report's tables, each cut into parts where ``breaks`` says a page must begin.
 
-    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
-    return (f"<table border=1 cellspacing=0 cellpadding=3 width='100%' style='border-collapse: collapse'>"
-            f"<thead><tr>{cells('th', head)}</tr></thead>{body}</table><p class=gap>&nbsp;</p>")
+    ``breaks``: table number (in the order written) -> indices of the rows that begin a new page.
+    ``parts`` lists (table number, first row) of every part written, in the document's order.
+    """
+
+    def __init__(self, breaks: dict[int, set[int]] | None = None) -> None:
+        self.breaks = breaks or {}
+        self.parts: list[tuple[int, int]] = []
+        self.count = 0
+
+    def __call__(self, head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+        """A full-width table with a shaded header row; ``numeric`` columns right-aligned."""
+        def cells(tag: str, values: list[str]) -> str:
+            return "".join(f"<{tag}{' class=n' if i in numeric else ''}>{v}</{tag}>" for i, v in enumerate(values))
+
+        number, self.count = self.count, self.count + 1
+        cuts = self.breaks.get(number, set())
+        starts = [0, *sorted(c for c in cuts if 0 < c < len(rows))]
+        out = []
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(rows)
+            self.parts.append((number, start))
+            body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows[start:end])
+            page_break = " page-break-before: always;" if k or 0 in cuts else ""
+            out.append(f"<table border=1 cellspacing=0 cellpadding=3 width='100%' style='border-collapse: collapse;"
+                       f"{page_break}'><thead><tr>{cells('th', head)}</tr></thead>{body}</table>")
+        return "".join(out) + "<p class=gap>&nbsp;</p>"
 
 
 def _nb(text: str) -> str:
@@ -90,7 +114,7 @@ def _period(r: MonthEndReport) -> str:
     return f"up to {r.until.isoformat()}" if r.until else "all dates"
 
 
-def _attention(i: ReportInvoice) -> str:
+def _attention(i: ReportInvoice, _table: _Tables) -> str:
     kind = " — credit note" if _kind(i) == "Credit note" else ""
     head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}{kind}</h3>"
             f"<p>Invoice date {escape(i.invoice_date or 'none')} · Autotask {_m(i.autotask_total, i.currency)} · "
@@ -106,8 +130,9 @@ def _attention(i: ReportInvoice) -> str:
     return "".join(parts)
 
 
-def report_html(r: MonthEndReport) -> str:
+def report_html(r: MonthEndReport, tables: _Tables | None = None) -> str:
     """The whole report as Qt rich text (the subset of HTML QTextDocument lays out)."""
+    _table = _Tables() if tables is None else tables
     out = [f"<h1>Month-end report: Autotask to Xero</h1>"
            f"<p>Invoice dates {escape(_period(r))} · generated {escape(r.generated_at)} by Depot GUI "
            f"{escape(version())} from its local records (the last check of each invoice) · maximum rounding "
@@ -120,7 +145,7 @@ def report_html(r: MonthEndReport) -> str:
         out.append(f"<p class=small>{r.undated} invoice{'s' if r.undated != 1 else ''} without an invoice date "
                    "are in no period and not counted here.</p>")
     out.append("<h2>Not synced: mismatches, conflicts and errors</h2>")
-    out.append("".join(_attention(i) for i in r.attention) or "<p>None.</p>")
+    out.append("".join(_attention(i, _table) for i in r.attention) or "<p>None.</p>")
     out.append("<h2>Synced to Xero</h2>")
     if r.synced:
         out.append(_table(
@@ -144,20 +169,81 @@ def report_html(r: MonthEndReport) -> str:
     return "<html><body>" + "".join(out) + "</body></html>"
 
 
-def build_document(r: MonthEndReport) -> QTextDocument:
+def build_document(r: MonthEndReport, tables: _Tables | None = None) -> QTextDocument:
     doc = QTextDocument()
     doc.setDefaultStyleSheet(_CSS)
     doc.setDefaultFont(QFont("DejaVu Sans", 9))
-    doc.setHtml(report_html(r))
+    doc.setHtml(report_html(r, tables))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, "Month-end report")
     return doc
+
+
+def _row_cut_by_a_page(doc: QTextDocument, parts: list[tuple[int, int]], page: float,
+                       breaks: dict[int, set[int]], below: float) -> tuple[int, int] | None:
+    """The first (table number, row) of a table part that runs onto another page than its heading's, or None.
+
+    Qt would cut a tall row in two, or move it to the next page and stretch the row above to the foot
+    of the page: either way the part ends before that row, which begins the next page under the heading
+    again. A first row off its heading's page moves the whole table; a row taller than a page, or the first
+    row of a part already beginning a page, is left as it is. ``below``: the cell padding and border under
+    a row's last line.
+    """
+    layout = doc.documentLayout()
+    frames = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    for frame, (number, start) in zip(frames, parts):
+        heading = int(layout.blockBoundingRect(frame.cellAt(0, 0).firstCursorPosition().block()).top() // page)
+        for row in range(1, frame.rows()):  # row 0 is the heading
+            cells = [frame.cellAt(row, c) for c in range(frame.columns())]
+            top = min(layout.blockBoundingRect(c.firstCursorPosition().block()).top() for c in cells)
+            bottom = max(layout.blockBoundingRect(c.lastCursorPosition().block()).bottom() for c in cells) + below
+            if bottom - top < page and {int(top // page), int((bottom - 1) // page)} != {heading}:
+                if row == 1 and (start > 0 or 0 in breaks.get(number, ())):
+                    break  # already at the top of a page
+                return number, start + row - 1
+    return None
+
+
+def paginated(r: MonthEndReport, device, page: QSizeF) -> QTextDocument:
+    """The report laid out on ``device`` in pages of ``page``: no table row cut across two pages (the row
+    that would be begins the next page, under the table's heading), every page's table with its heading."""
+    breaks: dict[int, set[int]] = {}
+    for _ in range(MAX_PAGE_PASSES):
+        tables = _Tables(breaks)
+        doc = build_document(r, tables)
+        doc.documentLayout().setPaintDevice(device)
+        frame = doc.rootFrame().frameFormat()
+        frame.setMargin(0)  # the page's margins are the writer's
+        doc.rootFrame().setFrameFormat(frame)
+        doc.setPageSize(page)
+        below = ROW_FOOT_PX * device.logicalDpiY() / 96  # in device pixels
+        cut = _row_cut_by_a_page(doc, tables.parts, page.height(), breaks, below)
+        if cut is None:
+            break
+        breaks.setdefault(cut[0], set()).add(cut[1])
+    return doc
+
+
+def _print(doc: QTextDocument, writer: QPdfWriter, page: QSizeF) -> None:
+    """Each page of the laid-out ``doc``, with "Page n of N" in the foot."""
+    painter = QPainter(writer)
+    painter.setFont(QFont("DejaVu Sans", 8))
+    total = doc.pageCount()
+    for n in range(total):
+        if n:
+            writer.newPage()
+        painter.save()
+        painter.translate(0, -n * page.height())
+        doc.drawContents(painter, QRectF(0, n * page.height(), page.width(), page.height()))
+        painter.restore()
+        painter.drawText(QRectF(0, page.height(), page.width(), FOOT_PX), int(Qt.AlignmentFlag.AlignRight
+                         | Qt.AlignmentFlag.AlignBottom), f"Page {n + 1} of {total}")
+    painter.end()
 
 
 def write_pdf(r: MonthEndReport, path: str | Path) -> int:
     """Write the report as an A4 PDF at ``path`` (whole or not at all). Returns the page count."""
     target = check_target(path)
     ensure_gui_app()
-    doc = build_document(r)
     pages = 0
 
     def write(tmp: Path) -> None:
@@ -167,8 +253,9 @@ def write_pdf(r: MonthEndReport, path: str | Path) -> int:
         writer.setTitle(f"Month-end report {_period(r)}")
         writer.setCreator(f"Depot GUI {version()}")
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                         QMarginsF(8, 8, 8, 8), QPageLayout.Unit.Millimeter))
-        doc.print_(writer)  # lays out on the PDF's own metrics, 2 cm margins, page numbers at the foot
+                                         QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+        page = QSizeF(writer.width(), writer.height() - FOOT_PX)  # the foot keeps the page number
+        _print(paginated(r, writer, page), writer, page)  # laid out on the PDF's own metrics
         del writer  # finishes the file
         pages = pdf_page_count(tmp)
 
