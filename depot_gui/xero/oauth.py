@@ -313,6 +313,11 @@ class TokenManager:
             self._tokens = tokens
             return tokens.access_token
 
+    def current(self) -> TokenSet | None:
+        """The tokens now held (read from the store when not loaded yet), or None when signed out."""
+        with self._lock:
+            return self._unsaved or self._tokens or self._store.load()
+
     def disconnect(self) -> None:
         """Revoke the refresh token (best effort) and forget the tokens."""
         with self._lock:

@@ -137,6 +137,7 @@ class Connections:
     # a client for one of them (same token; its own limits). None/empty: only ``tenant_id`` is known.
     tenants: list[dict] = field(default_factory=list)
     xero_factory: Callable[[str], XeroClient] | None = None
+    sign_in: oauth.TokenManager | None = None  # the Xero sign-in's tokens (Settings › Connections shows and ends it)
     _views: dict = field(default_factory=dict, repr=False)
 
     def close(self) -> None:
@@ -247,7 +248,7 @@ def scenario_connections(
     xero.tenant_id = tenants[0]["tenantId"]
     return Connections(
         autotask, xero, user["userName"], tenants[0]["tenantId"], tenants[0].get("tenantName", ""),
-        actor="sandbox", sandbox=sandbox, waits=relay, tenants=list(tenants), xero_factory=make_xero,
+        actor="sandbox", sandbox=sandbox, waits=relay, tenants=list(tenants), xero_factory=make_xero, sign_in=manager,
     )
 
 
@@ -279,5 +280,5 @@ def saved_connections(store: Store, secrets: SecretStore | None = None) -> Conne
 
     return Connections(
         autotask, make_xero(tenant), username, tenant,
-        raw.get(K_XERO_TENANT_NAME, ""), actor=username, waits=relay, xero_factory=make_xero,
+        raw.get(K_XERO_TENANT_NAME, ""), actor=username, waits=relay, xero_factory=make_xero, sign_in=manager,
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QPushButton,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit,
     QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -18,6 +18,7 @@ from depot_gui.core.settings import (
 from depot_gui.sync.mapping.keys import CONTACT_RULES
 from depot_gui.sync.session.session import Session
 
+from depot_gui.ui.dialogs.connections_tab import ConnectionsSection
 from depot_gui.ui.dialogs.errors import friendly_message
 from depot_gui.ui.dialogs.service_review import ServiceReviewDialog
 
@@ -45,11 +46,13 @@ class SettingsDialog(QDialog):
         settings_saved(list): keys whose value changed.
         setup_requested: the user asked for the connection setup wizard.
         recheck_requested: the user asked to re-check the connections and the API user's access.
+        signed_out(str): the Xero sign-in was ended (the sentence to show).
     """
 
     settings_saved = Signal(list)
     setup_requested = Signal()
     recheck_requested = Signal()
+    signed_out = Signal(str)
 
     def __init__(self, session: Session, connection_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,8 +66,12 @@ class SettingsDialog(QDialog):
         settings = session.settings()
         self.tabs.addTab(self._audit_tab(settings), "Audit && sync")
         self.tabs.addTab(self._finishing_tab(settings), "Finishing the month")
-        self.connections_page = self._connections_tab(connection_text)
-        self.tabs.addTab(self.connections_page, "Connections")
+        self.connections = ConnectionsSection(session, connection_text)  # read in the background when shown
+        self.connections.setup_requested.connect(self._on_setup_clicked)
+        self.connections.recheck_requested.connect(self._on_recheck_clicked)
+        self.connections.signed_out.connect(self.signed_out)
+        self.tabs.addTab(self.connections, "Connections")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -164,24 +171,12 @@ class SettingsDialog(QDialog):
                               "(File › Send from Xero…, or the invoice's Send from Xero… button)."))
         return page
 
-    def _connections_tab(self, text: str) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.connection_label = QLabel(text)
-        self.connection_label.setWordWrap(True)
-        layout.addWidget(self.connection_label)
-        self.setup_button = QPushButton("Set up connections…")
-        self.setup_button.clicked.connect(self._on_setup_clicked)
-        layout.addWidget(self.setup_button)
-        self.recheck_button = QPushButton("Re-check")
-        self.recheck_button.setToolTip("Connect again and refresh every invoice (confirms a changed line-of-business access).")
-        self.recheck_button.clicked.connect(self._on_recheck_clicked)
-        layout.addWidget(self.recheck_button)
-        layout.addStretch(1)
-        return page
-
     def show_connections(self) -> None:
-        self.tabs.setCurrentWidget(self.connections_page)
+        self.tabs.setCurrentWidget(self.connections)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.connections and self.connections.report is None:
+            self.connections.check()
 
     # ------------------------------------------------------------------ values
     def texts(self) -> dict[str, str]:

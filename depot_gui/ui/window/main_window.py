@@ -318,7 +318,12 @@ class MainWindow(QMainWindow):
         self.settings_dialog.settings_saved.connect(self._on_settings_saved)
         self.settings_dialog.setup_requested.connect(self.open_setup_wizard)
         self.settings_dialog.recheck_requested.connect(self._on_refresh_triggered)
+        self.settings_dialog.signed_out.connect(self._on_signed_out)
         self.settings_dialog.open()
+
+    def _on_signed_out(self, sentence: str) -> None:
+        self.status.showMessage(sentence)
+        self.ops.when_idle(self._reconnect_and_refresh)  # the window says what the connection now is
 
     def _on_status_log_requested(self) -> None:
         self.log_dock.show()
