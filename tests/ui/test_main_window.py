@@ -37,7 +37,7 @@ def test_demo_invoices_explained(window, qtbot):
     text = show(win, qtbot, "INV-5002")
     assert "Mismatch" in text and "difference: AUD 4,177.80" in text
     assert "The Autotask API user cannot see every line of business" in text
-    assert "Sydney / Hardware" in text and "Explains 4,177.80" in text
+    assert "Sydney / Hardware" in text and "Explains AUD 4,177.80" in text
     assert "Line of Business section" in text  # the exact fix
     assert not win.detail.sync_button.isEnabled() and win.detail.resync_button.isEnabled()
     checks = [win.detail.line_model.index(r, 5).data() for r in range(win.detail.line_model.rowCount())]

@@ -22,12 +22,12 @@ def for_window(text: str) -> str:
     return _CLI_HINT.sub("", text)
 
 
-def cause_html(cause: Cause, rank: int) -> str:
-    """Rich text for one cause; every engine string is escaped."""
+def cause_html(cause: Cause, rank: int, currency: str = "") -> str:
+    """Rich text for one cause (its amount in ``currency``); every engine string is escaped."""
     lead = "Most likely" if rank == 0 else "Also possible"
     parts = [
         f"<p style='margin:0'><b>{lead}: {escape(cause.title)}</b></p>",
-        f"<p style='margin:2px 0 4px 0'>Explains <b>{escape(fmt_money(cause.amount))}</b> of the difference.</p>",
+        f"<p style='margin:2px 0 4px 0'>Explains <b>{escape(fmt_money(cause.amount, currency))}</b> of the difference.</p>",
     ]
     if cause.evidence:
         parts.append("<p style='margin:4px 0 0 0'><b>What we found</b></p><ul style='margin-top:0'>")
@@ -51,6 +51,7 @@ class CauseCard(QFrame):
     Args:
         cause: the diagnosed cause.
         rank: 0 for the most likely cause.
+        currency: the invoice's currency (the amount explained is shown with it).
 
     Signals:
         settings_requested: the user followed the link to the Settings dialog.
@@ -58,14 +59,14 @@ class CauseCard(QFrame):
 
     settings_requested = Signal()
 
-    def __init__(self, cause: Cause, rank: int, parent: QWidget | None = None) -> None:
+    def __init__(self, cause: Cause, rank: int, parent: QWidget | None = None, currency: str = "") -> None:
         super().__init__(parent)
         self.cause = cause
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName(f"cause_{cause.code}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        self.label = QLabel(cause_html(cause, rank))
+        self.label = QLabel(cause_html(cause, rank, currency))
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         flags = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse

@@ -99,7 +99,7 @@ class DetailSections:
         """One card per cause of a mismatch, most likely first; a card's Settings link emits ``settings_requested``."""
         causes = result.causes if (result and row.status == MISMATCH) else ()
         for rank, cause in enumerate(causes):
-            card = CauseCard(cause, rank)
+            card = CauseCard(cause, rank, currency=result.currency)
             card.settings_requested.connect(settings_requested)
             self.causes_box.addWidget(card)
             self.cards.append(card)
