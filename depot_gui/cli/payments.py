@@ -34,7 +34,7 @@ def payments_command(session, args, out) -> int:
             print(f"depot-sync: {report.summary()}", file=sys.stderr)
         return 0
     if rows:
-        _table(rows, out)
+        _table(rows, out, [c.credit for c in report.checks])
         print("", file=out)
     print(report.summary(), file=out)
     return 0
@@ -63,13 +63,14 @@ def payment_json(check) -> dict[str, Any]:
     }
 
 
-def _table(rows: list[dict[str, Any]], out) -> None:
-    heads = ("Invoice", "Payment", "Paid", "Due", "Due date", "Autotask paid date", "Written")
+def _table(rows: list[dict[str, Any]], out, credits: list[bool]) -> None:
+    heads = ("Invoice", "Payment", "Currency", "Paid", "Due", "Due date", "Autotask paid date", "Written")
     table = [
-        [r["invoice_number"], label(r["payment_state"]) or "unknown", r["amount_paid"], r["amount_due"],
+        [r["invoice_number"], "credit note" if credit else label(r["payment_state"]) or "unknown", r["currency"] or "",
+         r["amount_paid"], r["amount_due"],
          r["due_date"] or "", r["autotask_paid_date"] or "",
          "paidDate " + str(r["autotask_paid_date"]) if r["written_now"] else _WRITTEN.get(r["paid_date"] or "", "-")]
-        for r in rows
+        for r, credit in zip(rows, credits)
     ]
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(heads)]
     print("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip(), file=out)

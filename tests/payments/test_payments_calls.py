@@ -70,8 +70,10 @@ def test_a_credit_note_is_not_looked_up(tmp_path):
         session.store.mark_synced(7100, str(uuid.UUID(int=7100)), "AUTHORISED")
         session.connections()
         xero_before = _calls(session, "xero")
-        checks = {c.invoice_number: c.row for c in session.payments().run().checks}
+        report = session.payments().run()
+        checks = {c.invoice_number: c.row for c in report.checks}
         assert _calls(session, "xero") - xero_before == 1
         assert (checks["CN-7100"].state, checks["CN-7100"].message) == (
             None, "Sent to Xero as a credit note: no payment is expected.")
         assert [checks[n].state for n in ("INV-7001", "INV-7002")] == ["paid", "paid"]
+        assert report.summary().startswith("Payments checked for 3 invoices: 2 paid, 1 credit note (no payment expected).")

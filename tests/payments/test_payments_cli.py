@@ -24,9 +24,9 @@ def test_payments_prints_state_and_what_was_written(tmp_path, demo_scenario, cap
     code, out, _ = run(capsys, *base, "payments")
     assert code == 0
     assert out.splitlines()[:3] == [
-        "Invoice   Payment  Paid    Due      Due date    Autotask paid date  Written",
-        "INV-5001  Overdue  0.00    1633.50  2026-11-15                      -",
-        "INV-5005  Paid     110.00  0.00     2026-11-15  2026-11-19          paidDate 2026-11-19",
+        "Invoice   Payment  Currency  Paid    Due      Due date    Autotask paid date  Written",
+        "INV-5001  Overdue  AUD       0.00    1633.50  2026-11-15                      -",
+        "INV-5005  Paid     AUD       110.00  0.00     2026-11-15  2026-11-19          paidDate 2026-11-19",
     ]
     assert out.splitlines()[-1] == ("Payments checked for 2 invoices: 1 paid, 1 overdue. "
                                     "Autotask paid date written for 1.")

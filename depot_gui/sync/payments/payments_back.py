@@ -53,6 +53,7 @@ class PaymentCheck:
     wrote_now: bool = False  # this check wrote Autotask's paidDate
     currency: str = ""  # ISO code of the amounts (the invoice's currency as last audited)
     organisation: str = ""  # the Xero organisation it was read from (went to)
+    credit: bool = False  # went to Xero as a credit note: no payment is expected
 
 
 @dataclass
@@ -73,10 +74,13 @@ class PaymentsReport:
             return "No synced invoices to check for payments."
         counts: dict[str, int] = {}
         for c in self.checks:
-            key = c.row.state or "unknown"
+            key = c.row.state or ("credit" if c.credit else "unknown")
             counts[key] = counts.get(key, 0) + 1
-        parts = [f"{counts[k]} {k.replace('_', ' ')}" for k in ("paid", "part_paid", "overdue", "unpaid", "unknown")
-                 if counts.get(k)]
+        parts = [f"{counts[k]} {k.replace('_', ' ')}" for k in ("paid", "part_paid", "overdue", "unpaid") if counts.get(k)]
+        if counts.get("credit"):  # not "unknown": a credit note asks for no payment
+            parts.append(f"{counts['credit']} credit note{'s' if counts['credit'] != 1 else ''} (no payment expected)")
+        if counts.get("unknown"):
+            parts.append(f"{counts['unknown']} unknown")
         written = sum(c.wrote_now for c in self.checks)
         line = f"Payments checked for {len(self.checks)} invoices: {', '.join(parts)}."
         if self.not_reread:
@@ -155,7 +159,7 @@ class PaymentsBack:
     def _report(readings: list[tuple[InvoiceRow, PaymentRow]], wrote: set[int], report: PaymentsReport,
                 not_reread: int) -> PaymentsReport:
         report.checks = [PaymentCheck(row.invoice_number, reading, row.autotask_id in wrote, row.currency or "",
-                                      row.organisation or "") for row, reading in readings]
+                                      row.organisation or "", _credit(row)) for row, reading in readings]
         report.not_reread = not_reread
         report.message = report.summary()
         return report
