@@ -83,7 +83,7 @@ def test_sync_all_ready_sends_only_visible_rows_after_asking(window, qtbot):
     win.commands.act_sync_all.trigger()
     assert asked == [(
         "Send 1 invoice to Xero?",
-        "INV-5005  Bluegum Legal  AUD 110.00\nTotal AUD 110.00\n\n"
+        "New ones go to Xero as drafts.\n\nINV-5005  Bluegum Legal  AUD 110.00\nTotal AUD 110.00\n\n"
         "Not sent: 2 invoices also ready but hidden by the search or filter (INV-5001, INV-5003).",
     )]
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)

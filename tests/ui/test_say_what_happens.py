@@ -46,7 +46,7 @@ def test_resync_of_a_ready_invoice_asks_and_no_sends_nothing(window, qtbot):
     win.commands.act_resync.trigger()
     assert asked == [("Re-sync", "Check again and send 1 invoice to Xero?",
                       "Each is downloaded from Autotask and checked again; those whose totals agree are sent, "
-                      "the others are not.\n\nINV-5001  Acme Dental Group  AUD 1,633.50\nTotal AUD 1,633.50")]
+                      "the others are not.\n\nNew ones go to Xero as drafts.\n\nINV-5001  Acme Dental Group  AUD 1,633.50\nTotal AUD 1,633.50")]
     assert not win.ops.busy and win.status.currentMessage() == "Re-sync cancelled: nothing was sent."
 
 
@@ -57,7 +57,7 @@ def test_sync_selected_of_several_asks_with_their_total(window, qtbot):
     win.ask = lambda box: asked.append((box.windowTitle(), box.text(), box.informativeText())) or True
     win.commands.act_sync.trigger()
     assert asked == [("Sync selected", "Send 2 invoices to Xero?",
-                      "INV-5001  Acme Dental Group  AUD 1,633.50\nINV-5003  Harbour Logistics Pty Ltd  AUD 2,970.00\n"
+                      "New ones go to Xero as drafts.\n\nINV-5001  Acme Dental Group  AUD 1,633.50\nINV-5003  Harbour Logistics Pty Ltd  AUD 2,970.00\n"
                       "Total AUD 4,603.50")]
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     assert {r.invoice_number for r in win.rows() if r.status == "synced"} == {"INV-5001", "INV-5003"}
@@ -75,3 +75,15 @@ def test_credit_notes_are_named_and_totalled_apart():
     question, details = batch_question([row(7, "-621.16")], [])
     assert (question, details) == ("Send 1 credit note to Xero?",
                                    "INV-7  Acme  credit note 621.16\nTotal of the credit notes 621.16")
+
+
+def test_the_sync_question_says_new_invoices_go_in_approved_when_set(window, qtbot):
+    win = window
+    win.session.set_settings({"xero_status": "approved"})
+    select(win, "INV-5001", "INV-5003")
+    asked = []
+    win.ask = lambda box: asked.append(box.informativeText()) and False
+    win.commands.act_sync.trigger()
+    assert asked[0].split("\n")[0] == ("New ones go to Xero as approved invoices: Re-sync will not change an approved "
+                                       "invoice (to correct one, void it in Xero or add a credit note).")
+    assert not win.ops.busy

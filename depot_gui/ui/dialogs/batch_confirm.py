@@ -80,14 +80,26 @@ def batch_question(ready: list[InvoiceRow], hidden: list[InvoiceRow], verb: str 
     return question, details
 
 
+# What a new Xero document becomes, by the xero_status setting (core.settings.STATUS_WORDS' values).
+AS_STATUS = {
+    "DRAFT": "New ones go to Xero as drafts.",
+    "SUBMITTED": "New ones go to Xero as awaiting approval.",
+    "AUTHORISED": ("New ones go to Xero as approved invoices: Re-sync will not change an approved invoice "
+                   "(to correct one, void it in Xero or add a credit note)."),
+}
+
+
 def confirm_box(ready: list[InvoiceRow], hidden: list[InvoiceRow], parent: QWidget | None,
-                title: str = "Sync all ready", check_first: bool = False) -> QMessageBox:
+                title: str = "Sync all ready", check_first: bool = False, status: str = "") -> QMessageBox:
     """The native question box; Send is the default button, Cancel sends nothing.
 
     ``check_first``: each invoice is downloaded and checked again first (Re-sync), and only those
-    whose totals then agree are sent; the question says so.
+    whose totals then agree are sent; the question says so. ``status``: the xero_status setting
+    (DRAFT, SUBMITTED, AUTHORISED); the question says what new documents become.
     """
     question, details = batch_question(ready, hidden, "Check again and send" if check_first else "Send")
+    if status in AS_STATUS:
+        details = f"{AS_STATUS[status]}\n\n{details}"
     if check_first:
         details = ("Each is downloaded from Autotask and checked again; those whose totals agree are sent, "
                    "the others are not.\n\n" + details)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 
 from depot_gui import version
 from depot_gui.core.audit import READY
+from depot_gui.store.records import BadStoredSetting
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.session.session import Session
 
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _on_sync_triggered(self) -> None:
         rows = [r for r in self.invoices.selected_rows() if r.status == READY]
-        if len(rows) > 1 and not self.ask(confirm_box(rows, [], self, "Sync selected")):
+        if len(rows) > 1 and not self.ask(confirm_box(rows, [], self, "Sync selected", status=self._new_status())):
             self.status.showMessage("Sync selected cancelled: nothing was sent.", 8000)
             return
         self.ops.sync(rows)
@@ -275,10 +276,18 @@ class MainWindow(QMainWindow):
         """Check again and send: asks first when it may send (a ready invoice, or several at once)."""
         rows = self.invoices.selected_rows()
         if rows and (len(rows) > 1 or rows[0].status == READY) and not self.ask(
-                confirm_box(rows, [], self, "Re-sync", check_first=True)):
+                confirm_box(rows, [], self, "Re-sync", check_first=True, status=self._new_status())):
             self.status.showMessage("Re-sync cancelled: nothing was sent.", 8000)
             return
         self.ops.sync(rows, "Re-syncing")
+
+    def _new_status(self) -> str:
+        """The status new Xero documents get ("" when the settings cannot be read: the question then says less;
+        a damaged setting is reported where the settings are used)."""
+        try:
+            return self.session.store.settings().xero_status
+        except BadStoredSetting:
+            return ""
 
     def _on_sync_all_triggered(self) -> None:
         """Send the ready invoices the list shows, after saying which (and which ready ones it hides)."""
@@ -294,7 +303,7 @@ class MainWindow(QMainWindow):
                 if hidden else ""
             self.status.showMessage("No invoice in the list is ready to sync." + more, 10000)
             return
-        if not self.ask(confirm_box(ready, hidden, self)):
+        if not self.ask(confirm_box(ready, hidden, self, status=self._new_status())):
             self.status.showMessage("Sync all ready cancelled: nothing was sent.", 8000)
             return
         self.ops.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
