@@ -64,7 +64,16 @@ def _is_fresh(invoice: AutotaskInvoice, ev: Evidence, settings: Settings) -> tup
     age = ev.server_now - invoice.created_at
     minutes = max(0, int(age.total_seconds() // 60))
     fresh = age < timedelta(minutes=settings.fresh_minutes)
-    return fresh, f"Autotask created the invoice {minutes} minute{'s' if minutes != 1 else ''} ago (by Autotask's clock)"
+    return fresh, f"Autotask created the invoice {how_long(minutes)} ago (by Autotask's clock)"
+
+
+def how_long(minutes: int) -> str:
+    """A whole number of minutes as a person says it: minutes up to two hours, hours up to two days, then days."""
+    for unit, size in (("day", 2880), ("hour", 120)):
+        if minutes >= size:
+            n = minutes // (size // 2)
+            return f"{n:,} {unit}s"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _more_decimals(value: Decimal, places: int) -> bool:

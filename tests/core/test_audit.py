@@ -294,3 +294,11 @@ def test_unknown_cause_says_compare_the_lines_once(sc):
         "Compare the lines below with the invoice in Autotask.",
         "If you cannot see why, use Help > Copy diagnostics and send it to support.",
     )
+
+
+def test_how_long_ago_reads_as_a_person_says_it():
+    from depot_gui.core.diagnosis import how_long
+
+    assert [how_long(m) for m in (0, 1, 5, 119, 120, 179, 2879, 2880, 27770, 1_500_000)] == [
+        "0 minutes", "1 minute", "5 minutes", "119 minutes", "2 hours", "2 hours", "47 hours", "2 days", "19 days",
+        "1,041 days"]
