@@ -59,10 +59,12 @@ def _text(text: str) -> str:
 STATUS_WORDS = {"draft": "DRAFT", "submitted": "SUBMITTED", "awaiting_approval": "SUBMITTED",
                 "authorised": "AUTHORISED", "authorized": "AUTHORISED", "approved": "AUTHORISED"}
 
+# Xero's status -> the word `settings show` prints (the words `settings set` asks for).
+STATUS_SHOWN = {"DRAFT": "draft", "SUBMITTED": "awaiting_approval", "AUTHORISED": "approved"}
 
 # The words both UIs show for the status of new Xero invoices (Settings, the setup wizard), with its value.
 XERO_STATUS_CHOICES = (("Draft (review in Xero before approving)", "draft"),
-                       ("Awaiting approval (submitted)", "submitted"), ("Approved (authorised)", "authorised"))
+                       ("Awaiting approval (submitted)", "awaiting_approval"), ("Approved (authorised)", "approved"))
 NUMBERING_CHOICES = (("Autotask's number", "autotask"), ("The prefix and Autotask's number", "autotask_prefix"),
                      ("Xero's own sequence", "xero"))
 SEND_CHOICES = (("Off (finance sends them)", "off"), ("Xero emails them, after you confirm", "email"),
@@ -174,9 +176,9 @@ SPECS: dict[str, SettingSpec] = {
             "xero_status",
             "Status of new Xero invoices",
             _xero_status,
-            lambda v: v.lower(),
-            "draft lets finance review invoices in Xero before approving them; submitted waits for approval "
-            "in Xero; authorised (approved) posts them to the ledger at once.",
+            lambda v: STATUS_SHOWN.get(v, v.lower()),
+            "draft lets finance review invoices in Xero before approving them; awaiting_approval (Xero: submitted) "
+            "waits for approval in Xero; approved (Xero: authorised) posts them to the ledger at once.",
         ),
         SettingSpec(
             "number_prefix",

@@ -186,7 +186,7 @@ def test_repair_restores_settings_and_contact_choices_from_the_kept_copy(cli, sy
     assert f"Contact choices restored: 3, from {links_from}." in lines
     assert "not restored" not in ran.out
     shown = cli("--data-dir", synced_dir, "settings", "show").out.splitlines()
-    assert {"tolerance = 5.00", "xero_status = authorised", "service_adjustments = on"} <= set(shown)
+    assert {"tolerance = 5.00", "xero_status = approved", "service_adjustments = on"} <= set(shown)
     assert _links(synced_dir) == CHOSEN
 
 

@@ -213,7 +213,7 @@ def test_the_demo_shows_an_approved_invoice_with_its_pdf_attached_and_marked_sen
     win = window
     win.commands.act_settings.trigger()
     dialog = win.settings_dialog
-    dialog.xero_status.setCurrentIndex(dialog.xero_status.findData("authorised"))
+    dialog.xero_status.setCurrentIndex(dialog.xero_status.findData("approved"))
     dialog.attach_pdf.setChecked(True)
     dialog.send_from_xero.setCurrentIndex(dialog.send_from_xero.findData("mark_sent"))
     with qtbot.waitSignal(dialog.settings_saved, timeout=5000):

@@ -68,7 +68,7 @@ def test_cli_sets_them_and_refuses_in_one_line(tmp_path, capsys):
     shown = dict(line.split(" = ", 1) for line in out.splitlines())
     assert {k: shown[k] for k in ("xero_status", "numbering", "number_prefix", "attach_autotask_pdf",
                                   "send_from_xero")} == {
-        "xero_status": "submitted", "numbering": "autotask_prefix", "number_prefix": "AT-",
+        "xero_status": "awaiting_approval", "numbering": "autotask_prefix", "number_prefix": "AT-",
         "attach_autotask_pdf": "on", "send_from_xero": "email"}
     code, _, err = run(capsys, *base, "settings", "set", "xero_status", "paid")
     assert (code, err) == (2, "depot-sync: xero_status: 'paid' must be one of: draft, awaiting_approval (Xero: "

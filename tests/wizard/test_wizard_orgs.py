@@ -155,7 +155,7 @@ def test_the_mapping_step_speaks_like_settings_and_offers_the_status_of_new_invo
         "Re-sync updates a draft or an invoice awaiting approval; it never changes an approved invoice: void it in "
         "Xero (or add a credit note) if it is wrong, then Re-sync.")
     page.xero_status.setCurrentIndex(2)
-    assert flow.xero_status == "authorised"
+    assert flow.xero_status == "approved"
 
 
 def test_the_wizard_opens_on_a_damaged_stored_setting_and_offers_the_stored_status(qtbot, make_wizard, sandbox, store):

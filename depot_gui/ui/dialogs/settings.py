@@ -103,7 +103,7 @@ class SettingsDialog(QDialog):
         self.xero_status = QComboBox()
         for text, value in XERO_STATUS_CHOICES:
             self.xero_status.addItem(text, value)
-        self.xero_status.setCurrentIndex(max(0, self.xero_status.findData(s.xero_status.lower())))
+        self.xero_status.setCurrentIndex(max(0, self.xero_status.findData(s.shown()["xero_status"])))
         form.addRow(SPECS["xero_status"].label, self.xero_status)
         self.default_account = QLineEdit(s.default_account)
         form.addRow(SPECS["default_account"].label, self.default_account)
