@@ -71,7 +71,10 @@ def load_scenario(path: str | Path) -> dict:
     except RecursionError:
         raise ScenarioError(p, "$", f"nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:  # an integer of thousands of digits, NaN or Infinity
-        raise ScenarioError(p, "$", f"not a usable number: {str(exc)[:80]}") from None
+        why = str(exc)
+        if "integer string conversion" in why:  # Python's own limit, said in words a person can act on
+            why = "a number with thousands of digits, beyond any real amount"
+        raise ScenarioError(p, "$", f"not a usable number: {why[:80]}") from None
     check_bounds(p, data)
     data = strip_comments(data)
     Validator(p).scenario(data)

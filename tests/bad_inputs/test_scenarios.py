@@ -27,8 +27,7 @@ CASES = {
                         "$.autotask.entities.Invoices[0].invoiceTotal: the number 163350000000000000000000000000000 "
                         "is beyond any real amount (at most 10,000,000,000,000)"),
     "total-5000-digits": (_with_total("9" * 5000),
-                          "$: not a usable number: Exceeds the limit (4300 digits) for integer string conversion: "
-                          "value has 5000 digits; use sys.set_int_max_str_digits() to increase"),
+                          "$: not a usable number: a number with thousands of digits, beyond any real amount"),
     "total-NaN": (_with_total("NaN"), "$: not a usable number: NaN is not a JSON number"),
     "total-minus-Infinity": (_with_total("-Infinity"), "$: not a usable number: -Infinity is not a JSON number"),
     "total-tiny-fraction": (_with_total("0.0000000000000000000001"),
@@ -49,7 +48,7 @@ def test_pathological_scenario(cli, tmp_path, case, command):
     else:
         ran = cli("sandbox", "serve", "--scenario", scenario, "--port", "0")
     assert ran.code == 2
-    assert ran.line[:200] == f"depot-sync: {scenario}: {problem}"[:200]
+    assert ran.line == f"depot-sync: {scenario}: {problem}"
     assert ran.out == ""
     before.assert_unchanged()
     assert not (data / "depot.sqlite3").exists()
