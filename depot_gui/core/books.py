@@ -46,6 +46,7 @@ def unmapped_accounts(draft: XeroDraft, items: list[BillingItem], ref: Reference
     whats = list(dict.fromkeys(w for ws in missing.values() for w in ws))
     shown = ", ".join(whats[:3]) + (f" and {len(whats) - 3} more" if len(whats) > 3 else "")
     return (f"Not synced: {org} has no active account {accounts}, which the lines of {shown} would go to. "
-            f"Map {'it' if len(whats) == 1 else 'them'} to accounts {org} has (command line: depot-sync mapping "
-            f"account BILLING_CODE ACCOUNT --org \"{org}\"), then press Re-sync; an account code of another "
+            f"Map {'it' if len(whats) == 1 else 'them'} to accounts {org} has in File \u203a Account and tax "
+            f"mapping\u2026 (command line: depot-sync mapping account BILLING_CODE ACCOUNT --org \"{org}\"), then press "
+            "Re-sync; an account code of another "
             "organisation is never sent.")

@@ -44,7 +44,8 @@ def test_an_account_the_organisation_does_not_have_is_an_error_naming_what_to_ma
     assert code == 1 and (rows["INV-5001"]["status"], rows["INV-5003"]["status"]) == ("error", "synced")
     assert rows["INV-5001"]["explanation"] == (
         "Not synced: Acme MSP NZ Ltd has no active account \u201c200\u201d, which the lines of billing code "
-        "'Managed Services' would go to. Map it to accounts Acme MSP NZ Ltd has (command line: depot-sync mapping "
+        "'Managed Services' would go to. Map it to accounts Acme MSP NZ Ltd has in File \u203a Account and tax "
+        "mapping\u2026 (command line: depot-sync mapping "
         "account BILLING_CODE ACCOUNT --org \"Acme MSP NZ Ltd\"), then press Re-sync; an account code of another "
         "organisation is never sent.")
     assert tenant_docs(capsys, d, sc, NZ) == []

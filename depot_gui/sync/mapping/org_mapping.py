@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from depot_gui.core.books import within_books
 from depot_gui.core.mapping import MappingOverrides
-from depot_gui.core.models import BillingCode, ReferenceData, XeroAccount, XeroTaxRate
+from depot_gui.core.models import AutotaskTax, BillingCode, ReferenceData, XeroAccount, XeroTaxRate
 from depot_gui.store.db import Store
 
 from depot_gui.sync.mapping.books import has_own_mapping, mapping_of
@@ -43,6 +43,17 @@ class OrgMappingView:
                 "accounts": [{"billing_code_id": k, "billing_code": self.billing_codes.get(k, ""), "account": v}
                              for k, v in sorted(self.accounts.items())],
                 "tax_types": [{"rate": k, "tax_type": v} for k, v in sorted(self.tax_types.items())]}
+
+
+@dataclass(frozen=True)
+class OrgMappingForm:
+    """What a window needs to edit one organisation's mapping: the mapping and the choices both sides offer."""
+
+    view: OrgMappingView
+    billing_codes: list[tuple[int, str]]  # (id, name) of the Autotask billing codes
+    rates: list[str]  # the Autotask tax percentages ("10", "7.5") of its taxes and those mapped
+    accounts: list[tuple[str, str]]  # (code, name) of its active accounts, sales ones first
+    tax_rates: list[tuple[str, str, str]]  # (TaxType, name, percentage) of its active sales tax rates
 
 
 class OrgMapping:
@@ -80,6 +91,23 @@ class OrgMapping:
         chosen, own = self._effective(tenant)
         return OrgMappingView(tenant, name, own, dict(chosen.account_by_billing_code), dict(chosen.tax_type_by_rate),
                               {i: c.name for i, c in self._codes().items()})
+
+    def form(self, org: str | None = None) -> OrgMappingForm:
+        """One organisation's mapping with both sides' choices (its books as last read, Autotask's codes)."""
+        tenant, name = self.tenant(org)
+        books = self._books(tenant)
+        chosen, own = self._effective(tenant, books)
+        codes = self._codes()
+        view = OrgMappingView(tenant, name, own, dict(chosen.account_by_billing_code), dict(chosen.tax_type_by_rate),
+                              {i: c.name for i, c in codes.items()})
+        taxes = {rate_key(t.rate) for t in map(AutotaskTax.from_api, self.conn.autotask.query("Taxes", []))}
+        return OrgMappingForm(
+            view, [(c.id, c.name) for c in sorted(codes.values(), key=lambda c: (c.name.casefold(), c.id))],
+            sorted(taxes | set(view.tax_types), key=Decimal),
+            [(a.code, a.name) for a in sorted(books.accounts, key=lambda a: a.type != "REVENUE")
+             if a.status == "ACTIVE" and a.code],
+            [(r.tax_type, r.name, rate_key(r.effective_rate)) for r in books.tax_rates
+             if r.status == "ACTIVE" and r.can_apply_to_revenue])
 
     def set_account(self, code_text: str, account: str, org: str | None = None) -> str:
         tenant, name = self.tenant(org)

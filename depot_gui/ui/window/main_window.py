@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.sending = SendActions(self, session, self.ops)  # Send from Xero… (approved invoices)
         self.sending.selected = lambda: [r for r in self.invoices.selected_rows() if can_send(r)]
         self.commands.build_menus([self.sending.act_send, self.xero_data.act_forget, self.contacts.act_contacts,
-                                   self.orgs.act_orgs],
+                                   self.orgs.act_orgs, self.orgs.act_mapping],
                                   [self.reports.act_export, self.reports.act_month_end])
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.commands.enable(busy, self.invoices.selected_rows(), self.rows(), self.invoices.proxy.rowCount())
         self.contacts.act_contacts.setEnabled(not busy)
         self.orgs.act_orgs.setEnabled(not busy)
+        self.orgs.act_mapping.setEnabled(not busy)
         self.sending.act_send.setEnabled(not busy and any(can_send(r) for r in self.invoices.selected_rows()))
         self.detail.set_busy(busy)
 
