@@ -5,7 +5,7 @@ The full text is the tooltip and the accessible name, so nothing said is lost at
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -30,6 +30,10 @@ class ElidedLabel(QLabel):
         super().setText(text)
         self.setToolTip("\n\n".join(t for t in (text, self.tooltip_extra) if t))
         self.setAccessibleName(text)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        """Narrow: a long text is shortened, never a reason for a wider window."""
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
 
     def is_elided(self) -> bool:
         """Whether the text is wider than the label (shown shortened with "…")."""

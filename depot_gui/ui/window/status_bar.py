@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStatusBar, QWidget
 
 from depot_gui.core.audit import ERROR, STATUSES
 from depot_gui.store.db import InvoiceRow
@@ -82,7 +82,10 @@ class AppStatusBar(QStatusBar):
         self._message = ""
         self.counts = StatusCounts()
         self.progress = ProgressStrip()  # the running operation, with Cancel… (hidden when idle)
-        self.calls = QLabel()  # Xero's calls left today per organisation (hidden until Xero said)
+        # Xero's calls left today per organisation (hidden until Xero said): as wide as its text when there is
+        # room, shortened with "…" (whole in the tooltip) when several organisations' names would widen the window.
+        self.calls = ElidedLabel()
+        self.calls.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.calls.setObjectName("xero_calls_left")
         self.calls.hide()
         self.addWidget(self.connection, 1)
@@ -116,5 +119,4 @@ class AppStatusBar(QStatusBar):
         """"Xero calls left today: Acme AU 4,990 · Acme NZ 5,000" (hidden before Xero's first answer)."""
         text = "Xero calls left today: " + " \u00b7 ".join(f"{name} {left:,}" for name, left in calls) if calls else ""
         self.calls.setText(text)
-        self.calls.setAccessibleName(text)
         self.calls.setVisible(bool(calls))
