@@ -61,12 +61,16 @@ class SendPlan:
 
     def left_lines(self, left_of: Callable[[str], int]) -> list[str]:
         """One line per organisation written to: the invoice emails it has left today (``left_of(tenant)``)."""
-        return list(dict.fromkeys(emails_left_text(left_of(t), DAILY_EMAIL_LIMIT, self.names.get(t, ""))
-                                  for t in self.left))
+        return left_lines(self.left, self.names, left_of)
 
     @property
     def sendable(self) -> list[SendItem]:
         return [i for i in self.items if not i.refused]
+
+
+def left_lines(tenants, names: dict[str, str], left_of: Callable[[str], int]) -> list[str]:
+    """The emails-left line of each tenant, named when ``names`` has it (identical lines said once)."""
+    return list(dict.fromkeys(emails_left_text(left_of(t), DAILY_EMAIL_LIMIT, names.get(t, "")) for t in tenants))
 
 
 def utc_day() -> str:
@@ -132,9 +136,9 @@ class Planner:
             if how == EMAIL:
                 left[tenant] = tenant_left
         items.sort(key=lambda i: (i.invoice_number, i.autotask_id or 0))
-        plan = SendPlan(how, items, question(items, how, ()), left, names if len(groups) > 1 else {})
-        lines = tuple(plan.left_lines(left.__getitem__))
-        return replace(plan, question=question(items, how, lines))
+        names = names if len(groups) > 1 else {}
+        lines = tuple(left_lines(left, names, left.__getitem__))
+        return SendPlan(how, items, question(items, how, lines), left, names)
 
     def emails_left(self, tenant_id: str) -> int:
         """Invoice emails left today for the organisation, as far as this desk knows."""

@@ -32,19 +32,15 @@ log = logging.getLogger("depot_gui.ui")
 def send_box(plan: SendPlan, parent: QWidget | None) -> QMessageBox:
     """The one question: each invoice and its recipients, the count and total; Cancel is the default."""
     q = plan.question
-    if not q.count:
-        box = QMessageBox(QMessageBox.Icon.Information, "Send from Xero", q.title, QMessageBox.StandardButton.Ok,
-                          parent)
-        box.setInformativeText(q.details)
-        box.setObjectName("send_confirm")
-        return box
-    box = QMessageBox(QMessageBox.Icon.Question, "Send from Xero", q.title, QMessageBox.StandardButton.NoButton,
-                      parent)
+    icon = QMessageBox.Icon.Question if q.count else QMessageBox.Icon.Information
+    button = QMessageBox.StandardButton.NoButton if q.count else QMessageBox.StandardButton.Ok
+    box = QMessageBox(icon, "Send from Xero", q.title, button, parent)
     box.setInformativeText(q.details)
-    box.addButton(q.button, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # an email to a customer cannot be taken back
     box.setObjectName("send_confirm")
+    if q.count:  # nothing to send: only Ok
+        box.addButton(q.button, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # an email to a customer cannot be taken back
     return box
 
 
