@@ -1,11 +1,12 @@
 """File › Account and tax mapping… with two Xero organisations: an invoice routed to the second, whose books lack
-the account its billing code goes to, is an error naming where to map it; choosing the second organisation in
-the dialog, an account of its own for the billing code and Save make it ready, and only its mapping changes."""
+the account its billing code goes to, is an error naming where to map it; the dialog opens on the selected
+invoice's organisation, an account of its own for the billing code and Save make it ready, and only its mapping
+changes. Showing another organisation asks first about changes not saved."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from depot_gui.sync.mapping.org_mapping import OrgMapping
 from depot_gui.sync.orgs.routing import OrgDesk
@@ -40,6 +41,7 @@ def test_mapping_a_billing_code_in_the_second_organisation(qtbot, tmp_path):
                 "tax mapping\u2026 (command line: depot-sync mapping account BILLING_CODE ACCOUNT --org \"Acme MSP "
                 "NZ Ltd\"), then press Re-sync; an account code of another organisation is never sent.")
 
+            assert win.invoices.select(5001)
             win.orgs.act_mapping.trigger()
             qtbot.waitUntil(lambda: win.orgs.mapping_dialog is not None and win.orgs.mapping_dialog.isVisible(),
                             timeout=TIMEOUT)
@@ -47,9 +49,7 @@ def test_mapping_a_billing_code_in_the_second_organisation(qtbot, tmp_path):
             chooser = dialog.organisation
             assert [chooser.itemText(i) for i in range(chooser.count())] == [
                 "Acme MSP Pty Ltd (default)", "Acme MSP NZ Ltd"]
-            assert dialog.form.view.organisation == "Acme MSP Pty Ltd"
-            chooser.setCurrentIndex(chooser.findData(NZ))
-            qtbot.waitUntil(lambda: dialog.form is not None and dialog.form.view.tenant_id == NZ, timeout=TIMEOUT)
+            assert dialog.form.view.organisation == "Acme MSP NZ Ltd"  # the selected invoice's (INV-5001)
             combo = dialog.account_combos[1]  # Managed Services
             assert [combo.itemText(i) for i in range(combo.count())] == [
                 "Not chosen: its external number, else the default account", "4000 \u2013 Sales",
@@ -87,4 +87,61 @@ def test_with_one_organisation_there_is_no_chooser(qtbot, window):
     assert (dialog.organisation.isVisibleTo(dialog), dialog.form.view.organisation) == (False, "Acme MSP Pty Ltd")
     assert [name for _, name in dialog.form.billing_codes] == ["Hardware Sales", "Managed Services",
                                                                 "Project Labour"]
+    dialog.reject()
+
+
+def _open_mapping(qtbot, win):
+    win.orgs.act_mapping.trigger()
+    qtbot.waitUntil(lambda: win.orgs.mapping_dialog is not None and win.orgs.mapping_dialog.isVisible()
+                    and win.orgs.mapping_dialog.form is not None, timeout=TIMEOUT)
+    return win.orgs.mapping_dialog
+
+
+@pytest.fixture()
+def two_org_window(qtbot, tmp_path):
+    scenario = two_orgs(tmp_path, Accounts=NZ_4000)
+    with Session.open(tmp_path / "d", scenario) as session:
+        OrgDesk(session.store, session.connections()).route("Acme Dental Group", "Acme MSP NZ Ltd")
+        win = open_window(qtbot, session)
+        try:
+            yield session, win
+        finally:
+            close_window(qtbot, win)
+
+
+def test_the_mapping_opens_on_the_selected_invoice_s_organisation(qtbot, two_org_window):
+    _, win = two_org_window
+    assert win.invoices.select(5001)  # Acme Dental Group: routed to NZ
+    dialog = _open_mapping(qtbot, win)
+    assert (dialog.form.view.organisation, dialog.organisation.currentData()) == ("Acme MSP NZ Ltd", NZ)
+    dialog.reject()
+    assert win.invoices.select(5002)  # another company: the default organisation
+    dialog = _open_mapping(qtbot, win)
+    assert (dialog.form.view.organisation, dialog.organisation.currentData()) == ("Acme MSP Pty Ltd", AU)
+    dialog.reject()
+
+
+@pytest.mark.parametrize("answer, shown, saved", [
+    ("Cancel", AU, {}),
+    ("Discard", NZ, {}),
+    ("Save", NZ, {1: "260"}),
+])
+def test_another_organisation_is_shown_only_after_asking_about_the_changes(qtbot, two_org_window, monkeypatch,
+                                                                          answer, shown, saved):
+    session, win = two_org_window
+    assert win.invoices.select(5002)
+    dialog = _open_mapping(qtbot, win)
+    asked = []
+    monkeypatch.setattr(dialog, "ask_unsaved",
+                        lambda organisation: asked.append(organisation) or getattr(QMessageBox.StandardButton, answer))
+    combo = dialog.account_combos[1]
+    combo.setCurrentIndex(combo.findData("260"))
+    dialog.organisation.setCurrentIndex(dialog.organisation.findData(NZ))
+    assert asked == ["Acme MSP Pty Ltd"]
+    assert dialog.organisation.currentData() == shown
+    if answer == "Cancel":
+        assert dialog.form.view.tenant_id == AU and dialog.changes() == ({1: "260"}, {})
+    qtbot.waitUntil(lambda: not win.ops.busy and dialog.form is not None, timeout=TIMEOUT)
+    assert dialog.form.view.tenant_id == shown
+    assert OrgMapping(session.store, session.connections()).show(AU).accounts == saved
     dialog.reject()

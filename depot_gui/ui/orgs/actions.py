@@ -10,6 +10,7 @@ and changed through the use case `depot-sync mapping` uses (``OrgMapping``), one
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -50,7 +51,8 @@ class OrgActions(QObject):
         self.mapping_dialog: MappingDialog | None = None
         self.act_mapping = QAction("Account and tax &mapping…", window)
         self.act_mapping.setStatusTip("Which Xero account and tax rate each organisation's invoice lines go to")
-        self.act_mapping.triggered.connect(lambda: self.open_mapping())
+        self.current_organisation: Callable[[], str] = lambda: ""  # the selected invoice's organisation (name)
+        self.act_mapping.triggered.connect(lambda: self.open_mapping(self.current_organisation()))
 
     def _desk(self) -> OrgDesk:
         return OrgDesk(self.session.store, self.session.connections())
@@ -96,11 +98,13 @@ class OrgActions(QObject):
         self._run(Op(self.window, work).success(done).failure(self._failure("Saving the Xero organisations")))
 
     def open_mapping(self, tenant: str = "") -> None:
-        """Read the organisations and one's mapping (``tenant``; none: the default one), then show it."""
+        """Read the organisations and one's mapping (``tenant``: its tenant id or name; none or one no longer
+        in use: the default one), then show it."""
         def work(cancel, progress):
             conn = self.session.connections()
-            return OrgDesk(self.session.store, conn).used_tenants(), conn.tenant_id, OrgMapping(
-                self.session.store, conn).form(tenant or None)
+            used = OrgDesk(self.session.store, conn).used_tenants()
+            named = {t for t, name in used if tenant and tenant.casefold() in (t.casefold(), name.casefold())}
+            return used, conn.tenant_id, OrgMapping(self.session.store, conn).form(next(iter(named), None))
 
         self._run(Op(self.window, work).success(self._show_mapping)
                   .failure(self._failure("Reading the account and tax mapping")))

@@ -2,15 +2,16 @@
 
 Two tables: each Autotask billing code with a combo of the organisation's accounts, each Autotask tax
 percentage with a combo of its sales tax rates. With more than one organisation a chooser on top asks for
-another one's mapping (read in the background by the caller, then shown by ``load``).
+another one's mapping (read in the background by the caller, then shown by ``load``); changes not saved are
+saved or dropped only after asking.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QMessageBox,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from depot_gui.sync.mapping.org_mapping import OrgMappingForm
@@ -150,9 +151,27 @@ class MappingDialog(QDialog):
         tenant = self.organisation.currentData()
         if self.form is None or tenant == self.form.view.tenant_id:
             return
+        accounts, taxes = self.changes()
+        if accounts or taxes:  # never drop what was chosen here without asking
+            answer = self.ask_unsaved(self.form.view.organisation)
+            if answer == QMessageBox.StandardButton.Cancel:
+                self.organisation.blockSignals(True)
+                self.organisation.setCurrentIndex(self.organisation.findData(self.form.view.tenant_id))
+                self.organisation.blockSignals(False)
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.save_requested.emit(self.form.view.tenant_id, accounts, taxes)
         self.form = None
         self._set_enabled(False)
         self.organisation_requested.emit(tenant)
+
+    def ask_unsaved(self, organisation: str) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel the changes made to ``organisation``'s mapping before showing another's."""
+        return QMessageBox.question(
+            self, "Unsaved mapping",
+            f"You changed {organisation}'s mapping here. Save those changes before showing another organisation's?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
 
     def _on_save_clicked(self) -> None:
         accounts, taxes = self.changes()

@@ -233,6 +233,11 @@ class InvoiceList(QWidget):
         index = self.view.currentIndex()
         return index.data(OBJECT_ROLE) if index.isValid() else None
 
+    def current_organisation(self) -> str:
+        """The Xero organisation of the invoice with the focus ('' when none)."""
+        row = self.model.row_for(self.current_id()) if self.current_id() is not None else None
+        return row.organisation if row is not None else ""
+
     def selected_ids(self) -> list[int]:
         rows = self.view.selectionModel().selectedRows()
         return [i.data(OBJECT_ROLE) for i in sorted(rows, key=lambda i: i.row())]

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.xero_data = XeroDataActions(self, session, self.ops)  # Read Xero data afresh at next refresh
         self.contacts = ContactActions(self, session, self.ops)  # Xero contacts… and Choose Xero contact…
         self.orgs = OrgActions(self, session, self.ops)  # Xero organisations…: which company goes to which
+        self.orgs.current_organisation = self.invoices.current_organisation  # the mapping opens on the invoice's
         self.reports = ReportActions(self, session, self.invoices)  # Export…, Month-end report (PDF)…
         self.sending = SendActions(self, session, self.ops)  # Send from Xero… (approved invoices)
         self.sending.selected = lambda: [r for r in self.invoices.selected_rows() if can_send(r)]
