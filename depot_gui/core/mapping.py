@@ -355,11 +355,11 @@ def _account_code(item: BillingItem, ref: ReferenceData, settings: Settings, ove
     if code and code.external_number:
         if ref.account(code.external_number) or not ref.accounts:
             return code.external_number
-        warn(
-            f"Billing code '{code.name}' points to Xero account {code.external_number}, which is not an "
-            f"active account in Xero; the default account {settings.default_account} is used",
-            item.label,
-        )
+        if code.external_number != settings.default_account:
+            # said only when true: a default account missing too is the invoice's error (audit), said once
+            instead = f"; the default account {settings.default_account} is used" if ref.account(settings.default_account) else ""
+            warn(f"Billing code '{code.name}' points to Xero account {code.external_number}, which is not an "
+                 f"active account in Xero{instead}", item.label)
     return settings.default_account
 
 

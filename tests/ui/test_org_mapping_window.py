@@ -145,3 +145,16 @@ def test_another_organisation_is_shown_only_after_asking_about_the_changes(qtbot
     assert dialog.form.view.tenant_id == shown
     assert OrgMapping(session.store, session.connections()).show(AU).accounts == saved
     dialog.reject()
+
+
+def test_an_unmapped_account_is_said_once_not_contradicted(qtbot, two_org_window):
+    """The second organisation has no account 200, Managed Services' external number and the default account:
+    the pane says the error alone, not also that 'the default account 200 is used' (it cannot be: issue 22)."""
+    _, win = two_org_window
+    assert win.invoices.select_number("INV-5001")
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-5001")
+    assert win.detail.verdict.text().startswith(
+        "Not synced: Acme MSP NZ Ltd has no active account \u201c200\u201d, which the lines of billing code "
+        "'Managed Services' would go to.")
+    assert "is used" not in win.detail.notes.text()
+    assert win.detail.notes.text() == ""
