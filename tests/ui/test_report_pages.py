@@ -1,14 +1,19 @@
 """The month-end PDF keeps every table row whole on one page and repeats the table's heading on each
-page (issue 22): 90 synced and 60 ready invoices, some with company names that wrap onto five lines."""
+page (issue 22): 90 synced and 60 ready invoices, some with company names that wrap onto five lines;
+a section's or an invoice's heading goes to the next page with its table, never left at the foot."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from dataclasses import replace
+
+import pytest
 
 from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextTable
+from PySide6.QtCore import QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextCursor, QTextTable
 
 from depot_gui.sync.reports.month_end import CauseLine, MonthEndReport, ReportInvoice, StatusCount
 from depot_gui.ui.reports.pdf import FOOT_PX, paginated, write_pdf
@@ -44,8 +49,6 @@ def test_no_table_row_is_cut_across_two_pages(tmp_path, qapp):
     writer.setResolution(300)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-    from PySide6.QtCore import QSizeF
-
     page = QSizeF(writer.width(), writer.height() - FOOT_PX)
     doc = paginated(long_report(), writer, page)
     layout, cut = doc.documentLayout(), []
@@ -76,4 +79,38 @@ def test_every_page_of_a_table_begins_with_its_heading(tmp_path, qapp):
     assert len(synced_pages) == 4
     assert all(SYNCED_HEAD in p for p in synced_pages)
     first_on_page = [re.search(r"INV-\d{4}", p.split(SYNCED_HEAD, 1)[1]).group() for p in synced_pages]
-    assert first_on_page == ["INV-5000", "INV-5024", "INV-5049", "INV-5073"]
+    assert first_on_page == ["INV-5000", "INV-5023", "INV-5049", "INV-5073"]  # its heading atop page 3 (issue 22)
+
+
+def heading_pages(doc, page: float) -> dict[str, tuple[int, int]]:
+    """Each section (h2) and invoice (h3) heading followed by a table: the page of the heading and of the
+    table's first line (the h3's line of figures in between goes with it)."""
+    layout, out = doc.documentLayout(), {}
+    block = doc.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() in (2, 3):
+            after, seen = block.next(), 0
+            while after.isValid() and QTextCursor(after).currentTable() is None and seen < 3:
+                seen += bool(after.text().strip())
+                after = after.next()
+            if after.isValid() and QTextCursor(after).currentTable() is not None:
+                out[block.text()] = tuple(int(layout.blockBoundingRect(b).top() // page) for b in (block, after))
+        block = block.next()
+    return out
+
+
+@pytest.mark.parametrize("mismatches, moved", [
+    (5, "Synced to Xero"),  # at the foot of page 1, its table on page 2 (issue 22)
+    (6, "INV-5205 — Harbour Logistics Pty Ltd — Mismatch"),  # its line of figures too; its causes' table on page 2
+])
+def test_a_heading_goes_to_the_next_page_with_its_table(tmp_path, qapp, mismatches, moved):
+    writer = QPdfWriter(str(tmp_path / "scratch.pdf"))
+    writer.setResolution(300)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    page = QSizeF(writer.width(), writer.height() - FOOT_PX)
+    report = replace(long_report(), attention=tuple(invoice(i, "mismatch") for i in range(200, 200 + mismatches)))
+    pages = heading_pages(paginated(report, writer, page), page.height())
+    assert pages[moved] == (1, 1)
+    assert {name: where for name, where in pages.items() if where[0] != where[1]} == {}
+    del writer

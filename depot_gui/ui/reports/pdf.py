@@ -15,7 +15,9 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument, QTextTable
+from PySide6.QtGui import (
+    QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextBlock, QTextDocument, QTextTable,
+)
 from PySide6.QtWidgets import QApplication
 
 from depot_gui import version
@@ -74,28 +76,37 @@ class _Tables:
     """Writes the report's tables, each cut into parts where ``breaks`` says a page must begin.
 
     ``breaks``: table number (in the order written) -> indices of the rows that begin a new page.
-    ``parts`` lists (table number, first row) of every part written, in the document's order.
+    ``parts`` lists (table number, first row, heading blocks) of every part written, in the document's
+    order; heading blocks: how many blocks of the table's own heading (a section title, an invoice's
+    lines) come right before the part (0 but for a table's first part).
     """
 
     def __init__(self, breaks: dict[int, set[int]] | None = None) -> None:
         self.breaks = breaks or {}
-        self.parts: list[tuple[int, int]] = []
+        self.parts: list[tuple[int, int, int]] = []
         self.count = 0
 
-    def __call__(self, head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-        """A full-width table with a shaded header row; ``numeric`` columns right-aligned."""
+    def __call__(self, head: list[str], rows: list[list[str]], numeric: set[int], heading: str = "") -> str:
+        """A full-width table with a shaded header row; ``numeric`` columns right-aligned.
+
+        ``heading``: the html written before the table that belongs with it: when the whole table begins
+        a new page, the page begins before the heading, never leaving it alone at the foot of the last.
+        """
         def cells(tag: str, values: list[str]) -> str:
             return "".join(f"<{tag}{' class=n' if i in numeric else ''}>{v}</{tag}>" for i, v in enumerate(values))
 
         number, self.count = self.count, self.count + 1
         cuts = self.breaks.get(number, set())
         starts = [0, *sorted(c for c in cuts if 0 < c < len(rows))]
-        out = []
+        new_page = " page-break-before: always;"
+        if heading and 0 in cuts:  # on its first element (an h2, an h3 ...), which all begin with "<tag"
+            heading = re.sub(r"^<(\w+)", rf"<\1 style='{new_page.strip()}'", heading, count=1)
+        out = [heading]
         for k, start in enumerate(starts):
             end = starts[k + 1] if k + 1 < len(starts) else len(rows)
-            self.parts.append((number, start))
+            self.parts.append((number, start, 0 if k else len(re.findall(r"<(?:h\d|p)\b", heading))))
             body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows[start:end])
-            page_break = " page-break-before: always;" if k or 0 in cuts else ""
+            page_break = new_page if k or (0 in cuts and not heading) else ""
             out.append(f"<table border=1 cellspacing=0 cellpadding=3 width='100%' style='border-collapse: collapse;"
                        f"{page_break}'><thead><tr>{cells('th', head)}</tr></thead>{body}</table>")
         return "".join(out) + "<p class=gap>&nbsp;</p>"
@@ -114,15 +125,16 @@ def _period(r: MonthEndReport) -> str:
     return f"up to {r.until.isoformat()}" if r.until else "all dates"
 
 
-def _attention(i: ReportInvoice, _table: _Tables) -> str:
+def _attention(i: ReportInvoice, _table: _Tables, section: str = "") -> str:
+    """One invoice not synced; ``section``: the section's heading, written before the first."""
     kind = " — credit note" if _kind(i) == "Credit note" else ""
-    head = (f"<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}{kind}</h3>"
+    head = (f"{section}<h3>{escape(i.number)} — {escape(i.company)} — {escape(invoice_label(i))}{kind}</h3>"
             f"<p>Invoice date {escape(i.invoice_date or 'none')} · Autotask {_m(i.autotask_total, i.currency)} · "
             f"Xero {_m(i.xero_total, i.currency)} · Difference {_m(i.difference, i.currency)}</p>")
     parts = [head]
-    if i.causes:
-        parts.append(_table(["Cause", "Explains"], [[escape(f"{c.title} ({c.code})"), _m(c.amount, i.currency)]
-                                                    for c in i.causes], {1}))
+    if i.causes:  # the invoice's heading and lines go with its table
+        parts = [_table(["Cause", "Explains"], [[escape(f"{c.title} ({c.code})"), _m(c.amount, i.currency)]
+                                                for c in i.causes], {1}, heading=head)]
     parts.append("".join(f"<p>{escape(line)}</p>" for line in i.explanation.split("\n") if line.strip()))
     if i.unchecked and not any(line.startswith("Not checked") for line in i.explanation.split("\n")):
         named = ", ".join(CHECK_LABEL.get(c, c) for c in i.unchecked)
@@ -137,35 +149,35 @@ def report_html(r: MonthEndReport, tables: _Tables | None = None) -> str:
            f"<p>Invoice dates {escape(_period(r))} · generated {escape(r.generated_at)} by Depot GUI "
            f"{escape(version())} from its local records (the last check of each invoice) · maximum rounding "
            f"difference {escape(r.tolerance)}</p>"]
-    out.append("<h2>Invoices by status</h2>")
     rows = [[escape(c.label), str(c.invoices), _totals(c.totals)] for c in r.counts]
     rows.append(["<b>Total</b>", f"<b>{r.total_invoices}</b>", f"<b>{_totals(r.totals)}</b>"])
-    out.append(_table(["Status", "Invoices", "Autotask total"], rows, {1, 2}))
+    out.append(_table(["Status", "Invoices", "Autotask total"], rows, {1, 2}, heading="<h2>Invoices by status</h2>"))
     if r.undated:
         out.append(f"<p class=small>{r.undated} invoice{'s' if r.undated != 1 else ''} without an invoice date "
                    "are in no period and not counted here.</p>")
-    out.append("<h2>Not synced: mismatches, conflicts and errors</h2>")
-    out.append("".join(_attention(i, _table) for i in r.attention) or "<p>None.</p>")
-    out.append("<h2>Synced to Xero</h2>")
+    section = "<h2>Not synced: mismatches, conflicts and errors</h2>"
+    out.append("".join(_attention(i, _table, "" if k else section) for k, i in enumerate(r.attention))
+               or f"{section}<p>None.</p>")
+    section = "<h2>Synced to Xero</h2>"
     if r.synced:
         out.append(_table(
             ["Invoice", "Company", "Date", "Type", "Autotask total", "Xero number", "Synced on", "Payment"],
             [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _nb(_kind(i)), _m(i.autotask_total, i.currency),
               escape(i.xero_number), _nb(i.synced_at[:10]), escape(i.payment or NO_PAYMENT_STATE)] for i in r.synced],
-            {4}))
+            {4}, heading=section))
     else:
-        out.append("<p>None.</p>")
-    out.append("<h2>Ready, not yet in Xero</h2>")
+        out.append(f"{section}<p>None.</p>")
+    section = "<h2>Ready, not yet in Xero</h2>"
     if r.ready:
         out.append(_table(["Invoice", "Company", "Date", "Type", "Autotask total", "Rounding line"],
                           [[_nb(i.number), escape(i.company), _nb(i.invoice_date), _nb(_kind(i)),
                             _m(i.autotask_total, i.currency), _m(i.rounding_line, i.currency)] for i in r.ready],
-                          {4, 5}))
+                          {4, 5}, heading=section))
         if any(_kind(i) == "Credit note" for i in r.ready):
             out.append("<p class=small>A negative Autotask total goes to Xero as a credit note of the positive "
                        "amount.</p>")
     else:
-        out.append("<p>None.</p>")
+        out.append(f"{section}<p>None.</p>")
     return "<html><body>" + "".join(out) + "</body></html>"
 
 
@@ -178,20 +190,34 @@ def build_document(r: MonthEndReport, tables: _Tables | None = None) -> QTextDoc
     return doc
 
 
-def _row_cut_by_a_page(doc: QTextDocument, parts: list[tuple[int, int]], page: float,
+def _lead_block(doc: QTextDocument, frame: QTextTable, lead: int) -> QTextBlock:
+    """The first of the ``lead`` text blocks right before ``frame`` (its section or invoice heading)."""
+    block = doc.findBlock(frame.firstPosition() - 1)
+    while block.isValid():
+        if block.text().strip():
+            lead -= 1
+            if not lead:
+                return block
+        block = block.previous()
+    return frame.cellAt(0, 0).firstCursorPosition().block()
+
+
+def _row_cut_by_a_page(doc: QTextDocument, parts: list[tuple[int, int, int]], page: float,
                        breaks: dict[int, set[int]], below: float) -> tuple[int, int] | None:
     """The first (table number, row) of a table part that runs onto another page than its heading's, or None.
 
     Qt would cut a tall row in two, or move it to the next page and stretch the row above to the foot
     of the page: either way the part ends before that row, which begins the next page under the heading
-    again. A first row off its heading's page moves the whole table; a row taller than a page, or the first
-    row of a part already beginning a page, is left as it is. ``below``: the cell padding and border under
-    a row's last line.
+    again. A first row off its heading's page moves the whole table, with the section or invoice heading
+    written before it (a heading left alone at the foot of a page would say nothing); a row taller than a
+    page, or the first row of a part already beginning a page, is left as it is. ``below``: the cell
+    padding and border under a row's last line.
     """
     layout = doc.documentLayout()
     frames = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
-    for frame, (number, start) in zip(frames, parts):
-        heading = int(layout.blockBoundingRect(frame.cellAt(0, 0).firstCursorPosition().block()).top() // page)
+    for frame, (number, start, lead) in zip(frames, parts):
+        first = _lead_block(doc, frame, lead) if lead else frame.cellAt(0, 0).firstCursorPosition().block()
+        heading = int(layout.blockBoundingRect(first).top() // page)
         for row in range(1, frame.rows()):  # row 0 is the heading
             cells = [frame.cellAt(row, c) for c in range(frame.columns())]
             top = min(layout.blockBoundingRect(c.firstCursorPosition().block()).top() for c in cells)
