@@ -19,6 +19,8 @@ from depot_gui.store.db import Store
 
 from depot_gui.sync.mapping.books import has_own_mapping, mapping_of
 from depot_gui.sync.mapping.mapping_step import load_mapping_overrides, rate_key, save_mapping
+from depot_gui.sync.mapping.tracking_choice import TrackingPicture
+from depot_gui.sync.mapping.tracking_step import load_lines_of_business, load_tracking_categories
 from depot_gui.sync.orgs.routing import OrgDesk
 from depot_gui.sync.xero_cache import XeroCache
 
@@ -146,6 +148,23 @@ class OrgMapping:
         note = "" if found.effective_rate == rate else (
             f" Note: {found.tax_type} is {rate_key(found.effective_rate)}% in Xero, so totals will not match.")
         return f"Autotask tax of {rate_key(rate)}% now goes as {found.tax_type} ({found.name}) in {name}.{note}"
+
+    def tracking_picture(self, org: str | None = None) -> tuple[str, TrackingPicture]:
+        """(name, its tracking picture): the organisation's tracking categories (one Xero call), Autotask's lines
+        of business and the choice it uses; a change saves it as the organisation's own mapping."""
+        tenant, name = self.tenant(org)
+        chosen, _ = self._effective(tenant)
+
+        def save(category: str, options: dict[int, str]) -> tuple[str, dict[int, str]]:
+            current, _ = self._effective(tenant)
+            self._save(tenant, replace(current, tracking_category=category, tracking_option_by_lob=dict(options)))
+            saved, _ = self._effective(tenant)
+            return saved.tracking_category, dict(saved.tracking_option_by_lob)
+
+        picture = TrackingPicture(load_tracking_categories(self.conn.for_tenant(tenant).xero),
+                                  load_lines_of_business(self.conn.autotask), chosen.tracking_category,
+                                  dict(chosen.tracking_option_by_lob), save)
+        return name, picture
 
     def _save(self, tenant: str, overrides: MappingOverrides) -> None:
         home = tenant.lower() == self.conn.tenant_id.lower() and not has_own_mapping(self.store, tenant)

@@ -8,6 +8,7 @@ the lines of business, however many lines of business there are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from depot_gui.core.tracking import TrackingCategory
@@ -35,6 +36,9 @@ class TrackingPicture:
     lines: dict[int, str] = field(default_factory=dict)  # association id -> "Level1 / Level2"
     category: str = ""  # "" = off: no tracking is sent
     options: dict[int, str] = field(default_factory=dict)  # association id -> option name
+    # saves a choice and gives it back as saved (None: the saved, default organisation's mapping)
+    saver: Callable[[str, dict[int, str]], tuple[str, dict[int, str]]] | None = field(
+        default=None, repr=False, compare=False)
 
     def chosen(self) -> TrackingCategory | None:
         """The chosen category as Xero has it now (None when off, or no longer active)."""
@@ -160,12 +164,19 @@ def unmap_line(store: Store, picture: TrackingPicture, line: str) -> TrackingPic
     return _saved(store, picture, picture.category, options)
 
 
-def tracking_off(store: Store) -> None:
-    """No tracking category: nothing is sent on the lines (the saved options go, as in the wizard)."""
-    save_choice(store, "", {})
+def tracking_off(store: Store, picture: TrackingPicture | None = None) -> None:
+    """No tracking category: nothing is sent on the lines (the saved options go, as in the wizard);
+    with ``picture``, in its organisation."""
+    if picture is not None and picture.saver is not None:
+        picture.saver("", {})
+    else:
+        save_choice(store, "", {})
 
 
 def _saved(store: Store, picture: TrackingPicture, category: str, options: dict[int, str]) -> TrackingPicture:
-    save_choice(store, category, options)
-    category, options = saved_choice(store)
-    return TrackingPicture(picture.categories, picture.lines, category, options)
+    if picture.saver is not None:
+        category, options = picture.saver(category, options)
+    else:
+        save_choice(store, category, options)
+        category, options = saved_choice(store)
+    return TrackingPicture(picture.categories, picture.lines, category, options, picture.saver)
