@@ -203,12 +203,13 @@ def sandbox_pkce_tokens(
 
 
 def sandbox_connections(sandbox, store: Store, *, sleep=None, timeout: float = 30.0) -> Connections:
-    """Clients wired to the in-process sandbox, connected with the scenario's credentials.
+    """Clients wired to the sandbox (in-process, or served by a child: its ``root``), connected with the
+    scenario's credentials.
 
     ``sleep`` replaces the clients' waits (tests); ``timeout`` is their per-request timeout.
     """
     return scenario_connections(
-        sandbox.scenario_path, SANDBOX_ROOT, sandbox.transport(), sleep=sleep, timeout=timeout, sandbox=sandbox,
+        sandbox.scenario_path, getattr(sandbox, "root", SANDBOX_ROOT), sandbox.transport(), sleep=sleep, timeout=timeout, sandbox=sandbox,
         attachments=store.settings().attach_autotask_pdf,
     )
 

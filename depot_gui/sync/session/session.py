@@ -41,12 +41,25 @@ class SessionError(Exception):
         self.service_failed = service_failed
 
 
-def open_sandbox(paths: Paths, scenario: Path):
-    """The sandbox of ``scenario`` with its state in the data dir; SessionError for a bad scenario or state."""
+def open_sandbox(paths: Paths, scenario: Path, served: bool = False, options: dict | None = None):
+    """The sandbox of ``scenario`` with its state in the data dir; SessionError for a bad scenario or state.
+
+    ``served``: in a child process on loopback (the session talks to it over HTTP, as to the real
+    services, and none of its work holds this process's GIL); else in this process.
+    """
     from depot_gui.sandbox import Sandbox, ScenarioError, StateDamaged
 
+    if served:
+        from depot_gui.sandbox.http.child import ChildFailed, ChildSandbox
+
+        try:
+            return ChildSandbox.start(scenario, paths.sandbox_state, **(options or {}))
+        except ChildFailed as exc:
+            raise SessionError(str(exc)) from None
+        except OSError as exc:
+            raise SessionError(f"the sandbox process cannot be started: {exc.strerror or exc}") from None
     try:
-        return Sandbox.open(scenario, state_dir=paths.sandbox_state)
+        return Sandbox.open(scenario, state_dir=paths.sandbox_state, **(options or {}))
     except (ScenarioError, StateDamaged) as exc:
         raise SessionError(str(exc)) from None
     except OSError as exc:  # a read-only data dir: the sandbox keeps its state (and a lock file) there
@@ -69,7 +82,9 @@ class Session:
             self.sandbox = open_sandbox(paths, scenario)
 
     @classmethod
-    def open(cls, data_dir: str | Path | None, scenario: str | Path | None = None, need_connections: bool = False) -> "Session":
+    def open(cls, data_dir: str | Path | None, scenario: str | Path | None = None, need_connections: bool = False,
+             *, served: bool = False, sandbox_options: dict | None = None) -> "Session":
+        """``served``: the scenario's sandbox runs in a child process (ChildSandbox), else in this one."""
         try:
             paths = paths_for(data_dir)
         except ValueError as exc:
@@ -89,12 +104,14 @@ class Session:
                 raise SessionError(f"{scenario_path} is {kind}, not a scenario file; give the scenario file (a .json file)")
             if not scenario_path.is_file():
                 raise SessionError(f"scenario file {scenario_path} does not exist")
-            sandbox = open_sandbox(paths, scenario_path)
+            sandbox = open_sandbox(paths, scenario_path, served, sandbox_options)
         try:
             store = open_store(paths)
         except StoreDamaged as exc:
+            _close_sandbox(sandbox)
             raise SessionError(str(exc), exc.user_message, damaged=exc) from None
         except StoreError as exc:
+            _close_sandbox(sandbox)
             raise SessionError(str(exc)) from None
         session = cls(paths, store, scenario_path, sandbox)
         if need_connections:
@@ -235,6 +252,12 @@ class Session:
         if self.sandbox is not None and settings.attach_autotask_pdf and "attach_autotask_pdf" in texts:
             self.reconnect()  # the sandbox signs in again at once, asking Xero's attachments permission too
         return settings
+
+
+def _close_sandbox(sandbox) -> None:
+    """A served sandbox's child stops with the session that could not open (an in-process one needs nothing)."""
+    if sandbox is not None and hasattr(sandbox, "process"):
+        sandbox.close()
 
 
 def _not_a_file(path: Path) -> str:

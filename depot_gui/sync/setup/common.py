@@ -67,11 +67,11 @@ class Endpoints:
 
     @classmethod
     def for_session(cls, session: Any) -> Endpoints:
-        """The real services, or the session's in-process sandbox."""
+        """The real services, or the session's sandbox (in-process, or served by a child process)."""
         sandbox = getattr(session, "sandbox", None)
         if sandbox is None:
             return cls()
-        return cls.single_root(SANDBOX_ROOT, sandbox.transport(), default_client_id=sandbox_client_id(sandbox))
+        return cls.single_root(getattr(sandbox, "root", SANDBOX_ROOT), sandbox.transport(), default_client_id=sandbox_client_id(sandbox))
 
     def autotask(self, username: str, secret: str, code: str) -> AutotaskClient:
         """An Autotask client that fails fast (the user is waiting on a setup page)."""
