@@ -102,7 +102,9 @@ def open_session(args: argparse.Namespace) -> tuple[Session, Path | None]:
     if scenario is not None and not (args.sandbox and args.data_dir):
         tmp = Path(tempfile.mkdtemp(prefix="depot-gui-demo-" if args.demo else "depot-gui-sandbox-"))
         try:
-            return Session.open(tmp, scenario), tmp
+            # the demo's sandbox is served by a child process, as the real services are elsewhere: its work
+            # never holds the window's GIL (issue 22); the child stops with the session, or with this process
+            return Session.open(tmp, scenario, served=args.demo), tmp
         except SessionError:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -171,7 +173,7 @@ def _open_and_run(app: QApplication, args: argparse.Namespace, shell: Shell | No
             if report is None:
                 logging.getLogger("depot_gui").warning("Repair did not finish; the window reopens on the database as it is.")
             try:
-                session = Session.open(session.paths.data_dir, session.scenario)
+                session = Session.open(session.paths.data_dir, session.scenario, served=args.demo)
             except SessionError as exc:
                 return _cannot_open(exc)
     finally:

@@ -2,6 +2,8 @@
 
 On Linux and macOS `depot-sync` is a symbolic link to the `depot-gui` executable (one copy of the
 archive instead of two); on Windows it is its own console executable built from this script.
+`depot-gui --sandbox-child ...` is the demo's sandbox, which the window starts as a child process
+(depot_gui/sandbox/http/child.py).
 """
 
 import os
@@ -9,6 +11,10 @@ import sys
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--sandbox-child"]:  # the demo's sandbox, served by a child of the window
+        from depot_gui.sandbox.http.child import child_main
+
+        return child_main(sys.argv[2:])
     if os.path.basename(sys.argv[0]).lower().startswith("depot-sync"):
         from depot_gui.cli.commands import main as run
     else:

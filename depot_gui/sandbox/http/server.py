@@ -38,6 +38,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "DepotSandbox/1.0"
     default_request_version = "HTTP/1.0"  # an unreadable request line still gets a status line, not HTTP/0.9
     timeout = 60  # a client that sends nothing for a minute is dropped (no thread held forever)
+    # TCP_NODELAY, as real front ends set: the status line and headers, then the body, are two writes, and
+    # with Nagle's algorithm the body waited for the client's delayed ACK: 40 ms per request on a kept-alive
+    # connection (a 6-invoice demo audit took 0.7 s over loopback instead of 0.05 s)
+    disable_nagle_algorithm = True
 
     def _refuse(self, status: int, reason: str) -> None:
         """Answer a request that cannot be read (as a real front end would) and close."""
