@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
@@ -12,21 +13,29 @@ from PySide6.QtWidgets import QDockWidget, QPlainTextEdit, QWidget
 from depot_gui.store.logs import redact
 
 class _Bridge(QObject):
-    line_logged = Signal(str)
+    lines_logged = Signal()
 
 
 class QtLogHandler(logging.Handler):
-    """Keeps the last lines for diagnostics and forwards each line to the GUI thread.
+    """Keeps the last lines for diagnostics and tells the GUI thread when there are new ones.
+
+    A sync logs a line per invoice from its worker; one queued slot call per line made the window take
+    the GIL back 200 times during a 200-invoice sync, each wait up to the interpreter's switch interval
+    while the worker ran (issue 22). The signal is sent only when no earlier one is still waiting, and the
+    dock then takes every line since it last looked (``since``): one slot call per turn of the event loop.
 
     Signals (on .bridge):
-        line_logged(str): one formatted, redacted log line.
+        lines_logged(): there are lines the docks have not shown yet.
     """
 
     def __init__(self, capacity: int = 2000) -> None:
         super().__init__(logging.INFO)
         self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
         self.lines: collections.deque[str] = collections.deque(maxlen=capacity)
+        self.count = 0  # lines ever logged (``lines`` keeps the last ``capacity``)
         self.bridge = _Bridge()
+        self._told = False  # a lines_logged signal is on its way and not yet taken
+        self._guard = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -34,8 +43,19 @@ class QtLogHandler(logging.Handler):
             line = redact(self.format(record))
         except Exception:  # noqa: BLE001 - logging must never raise
             return
-        self.lines.append(line)
-        self.bridge.line_logged.emit(line)
+        with self._guard:
+            self.lines.append(line)
+            self.count += 1
+            tell, self._told = not self._told, True
+        if tell:
+            self.bridge.lines_logged.emit()
+
+    def since(self, seen: int) -> tuple[list[str], int]:
+        """The lines after the first ``seen`` ever logged (those still kept) and the count now."""
+        with self._guard:
+            self._told = False
+            new = min(self.count - seen, len(self.lines))
+            return (list(self.lines)[len(self.lines) - new:] if new > 0 else []), self.count
 
 
 class LogDock(QDockWidget):
@@ -48,16 +68,20 @@ class LogDock(QDockWidget):
     def __init__(self, handler: QtLogHandler, parent: QWidget | None = None) -> None:
         super().__init__("Log", parent)
         self.setObjectName("log_dock")
+        self.handler = handler
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setMaximumBlockCount(2000)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setPlainText("\n".join(handler.lines))
+        shown, self._seen = handler.since(0)
+        self.text.setPlainText("\n".join(shown))
         self.setWidget(self.text)
-        handler.bridge.line_logged.connect(self._on_handler_line_logged, Qt.ConnectionType.QueuedConnection)
+        handler.bridge.lines_logged.connect(self._on_lines_logged, Qt.ConnectionType.QueuedConnection)
 
-    def _on_handler_line_logged(self, line: str) -> None:
-        self.text.appendPlainText(line)
+    def _on_lines_logged(self) -> None:
+        lines, self._seen = self.handler.since(self._seen)
+        if lines:
+            self.text.appendPlainText("\n".join(lines))
 
 
 _handler: QtLogHandler | None = None
