@@ -23,6 +23,13 @@ from depot_gui.sandbox.xero.identity import XeroIdentity
 SECTIONS: dict[str | None, tuple[str, ...]] = {
     "autotask": ("autotask",), "identity": ("identity",), "xero": ("xero", "identity"), None: ()}
 
+# What each service's requests may change, compared whole at the end of a request (StateStore's
+# ``touch``): the parts that stay small. The records they change among many (an Autotask record's
+# changed fields, a Xero tenant's documents) the services name on the request (``Request.changed``).
+TOUCH: dict[str | None, tuple] = {
+    "autotask": (("autotask", "hourly"), ("autotask", "pending_seen"), ("autotask", "attached")),
+    "identity": ("identity",), "xero": ("identity", ("xero", "limits")), None: ()}
+
 # Whose ``latency`` (scenario) each kind of request pays: Xero's identity service is Xero's.
 LATENCY_OF = {"autotask": "autotask", "xero": "xero", "identity": "xero"}
 
@@ -217,7 +224,7 @@ class Sandbox:
                 time.sleep(latency)  # of 0 would still give the CPU away on a busy machine
             if not acquired:
                 return self._answer(api, req, lambda data, now: refuse())
-            touch = SECTIONS[api] + ("faults",)
+            touch = TOUCH[api] + ("faults",)
             with self.store.transaction(touch) as data:  # one transaction for the usual request
                 fault = self._take_fault(api, req, data)
                 if fault is None:
@@ -249,10 +256,11 @@ class Sandbox:
     def _answer(self, api: str | None, req: Request, run=None, *, fault: str | None = None,
                 log_status: bool = True) -> Response:
         """Route (or ``run(data, now)``) inside one state transaction, stamp ``Date``, log the request."""
-        with self.store.transaction(SECTIONS[api]) as data:
+        with self.store.transaction(TOUCH[api]) as data:
             now = self._clock(data).now()
             if run is None:
                 resp = self._route(api, req, {k: data[k] for k in SECTIONS[api]}, now)
+                self.store.mark(req.changed)
             else:
                 resp = run(data, now)
             resp.headers["Date"] = http_date(now)

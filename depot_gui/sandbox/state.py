@@ -1,12 +1,12 @@
 """Sandbox state: a JSON document in memory, optionally persisted (locked across processes).
 
 On disk: ``state.json``, the whole document as of its last compaction (replaced atomically), and
-``state.journal``, one line per transaction since then: the sections it changed and the requests
-it logged. Reading takes the document and applies the journal's lines in order; a last line cut
-short (a process that died writing it) is not a transaction and is dropped. Once the journal is
-larger than the document (and at least ``JOURNAL_MIN_BYTES``), and when the sandbox is closed or
-its process exits, the document is written whole again (a new generation) and the journal goes.
-No fsync: a simulator.
+``state.journal``, one line per transaction since then: what it changed (whole sections, or single
+records by their path in the document) and the requests it logged. Reading takes the document
+and applies the journal's lines in order; a last line cut short (a process that died writing it)
+is not a transaction and is dropped. Once the journal is larger than the document (and at least
+``JOURNAL_MIN_BYTES``), and when the sandbox is closed or its process exits, the document is
+written whole again (a new generation) and the journal goes. No fsync: a simulator.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from depot_gui.sandbox.http.messages import dumps, loads
+from depot_gui.sandbox.places import at as _at, drop as _drop, order as _order, put as _put
 
 STATE_VERSION = 1
 
@@ -66,11 +67,18 @@ def _stat(path: Path) -> tuple | None:
 class StateStore:
     """Holds the mutable state; with a directory, transactions share it across processes.
 
-    A transaction names the top-level sections it may change (``touch``; None = any). At its end
-    only those are encoded again and compared with what was last saved; when something changed,
-    one journal line is appended (the changed sections, the requests logged since). The request
-    log (``requests``) is append-only: :meth:`log` adds an entry, and each entry is encoded once.
+    A transaction names what it may change (``touch``; None = any): top-level sections, or places
+    inside them (a tuple of keys and list indexes, e.g. ``("autotask", "hourly")``). At its end
+    only those are encoded again and compared with what was last saved. The records it changed
+    among many (one invoice of thousands) are named with :meth:`mark` instead: each is encoded and
+    saved as it is, so that a request's cost does not grow with the size of the tenant. When
+    something changed, one journal line is appended (the sections and records changed, the
+    requests logged since). What changes outside ``touch`` and the marks is not saved; with
+    ``check_saves`` (tests) every save reads the files back and compares them with the memory.
+    The request log (``requests``) is append-only: :meth:`log` adds an entry, encoded once.
     """
+
+    check_saves = False
 
     def __init__(self, state_dir: Path | None, scenario_hash: str, initial) -> None:
         """``initial()`` builds a fresh state document when none (or a stale one) exists."""
@@ -79,9 +87,11 @@ class StateStore:
         self._initial = initial
         self._lock = threading.RLock()
         self._depth = 0
-        self._touched: set[str] | None = set()
+        self._touched: set | None = set()   # sections (str) and places (tuple) the transaction may change
+        self._marked: set[tuple] = set()    # records it changed (places), saved without a comparison
         self._stamp: tuple | None = None     # (document, journal) on disk as last read or written
-        self._encoded: dict[str, str] = {}  # section -> its JSON text as saved (document + journal)
+        self._known: set[str] = set()       # the sections as saved
+        self._encoded: dict = {}            # section or place -> its JSON text as saved (None: not known)
         self._log_text: list[str] = []      # the JSON text of each request log entry
         self._log_saved = 0                 # how many of them are saved
         self._generation = 0                # the document's; its journal lines carry it
@@ -97,7 +107,7 @@ class StateStore:
         self.path = self.state_dir / "state.json"
         self.journal_path = self.state_dir / "state.journal"
         self.lock_path = self.state_dir / "state.lock"
-        with self.transaction():
+        with self.transaction(()):  # reads the files (writes the document when new)
             pass
         _OPEN.add(self)
 
@@ -126,8 +136,8 @@ class StateStore:
         elif not isinstance(data.get("requests"), list):
             data["requests"] = []
         self._generation = int(data.pop("generation", 0) or 0)
-        # as saved: what a save compares with
-        self._encoded = {k: dumps(v) for k, v in data.items() if k != "requests"}
+        self._known = {k for k in data if k != "requests"}
+        self._encoded = {}  # encoded when first compared (a section never touched is never encoded)
         self._log_text = [dumps(e) for e in data["requests"]]
         self._log_saved = len(self._log_text)
         self.data = data
@@ -147,45 +157,88 @@ class StateStore:
                 del self._log_text[:gone]
                 self._log_saved = max(0, self._log_saved - gone)
 
-    def _save(self, touched: set[str] | None) -> None:
+    def _save(self, touched: set | None, marked: set[tuple]) -> None:
         """Encode what may have changed; when anything did, append it to the journal (or write the
         whole document when it is new, or the journal has grown past it)."""
         changed: dict[str, str] = {}
+        whole = {t for t in (self.data if touched is None else touched) if isinstance(t, str)}
         for key, value in self.data.items():
-            if key == "requests" or (touched is not None and key not in touched and key in self._encoded):
+            if key == "requests" or (key not in whole and key in self._known):
                 continue
             text = dumps(value)
-            if self._encoded.get(key) != text:
+            if self._encoded.get(key) != text or key not in self._known:
+                self._forget((key,))
                 self._encoded[key] = text
                 changed[key] = text
-        removed = [k for k in self._encoded if k not in self.data]
+        removed = [k for k in self._known if k not in self.data]
         for key in removed:
-            del self._encoded[key]
+            self._forget((key,))
+        self._known = {k for k in self.data if k != "requests"}
+        compared = {t for t in touched or () if isinstance(t, tuple)}
+        places = compared | marked
+        puts, drops = [], []
+        for place in sorted(places, key=_order):
+            if not place or place[0] in whole or place[0] in removed or any(
+                    place[:i] in places for i in range(1, len(place))):
+                continue  # saved with its section, or with the record that holds it
+            try:
+                value = _at(self.data, place)
+            except (KeyError, IndexError, TypeError):
+                self._forget(place)
+                drops.append(place)
+                continue
+            text = dumps(value)
+            if place in compared and self._encoded.get(place) == text:
+                continue
+            self._forget(place)
+            if place in compared:
+                self._encoded[place] = text
+            puts.append(f"[{dumps(list(place))},{text}]")
         log, text = self.data["requests"], self._log_text
         if len(text) > len(log):  # the log was replaced: encode it again
             text.clear()
             self._whole = True
         text.extend(dumps(e) for e in log[len(text):])
         new_log = text[self._log_saved:]
-        if not (changed or removed or new_log or self._whole):
+        if not (changed or removed or puts or drops or new_log or self._whole):
             return
         if self._whole or self._journal_bytes > max(JOURNAL_MIN_BYTES, self._document_bytes):
             self._write_document()
         else:
             line = (f'{{"g":{self._generation},"set":{{'
                     + ",".join(f"{dumps(k)}:{t}" for k, t in changed.items())
-                    + f'}},"del":{dumps(removed)},"log":[' + ",".join(new_log) + "]}\n")
+                    + f'}},"del":{dumps(removed)}'
+                    + (f',"put":[{",".join(puts)}]' if puts else "")
+                    + (f',"drop":{dumps([list(p) for p in drops])}' if drops else "")
+                    + ',"log":[' + ",".join(new_log) + "]}\n").encode("utf-8")
             with open(self.journal_path, "ab") as fh:
-                fh.write(line.encode("utf-8"))
+                fh.write(line)
             self._journaled = True
-            self._journal_bytes += len(line.encode("utf-8"))
+            self._journal_bytes += len(line)
         self._log_saved = len(text)
         self._stamp = self._files_stamp()
+
+    def _forget(self, place: tuple) -> None:
+        """Drop the texts that ``place`` saved anew may no longer match (its section's, those within)."""
+        for key in list(self._encoded):
+            if isinstance(key, str):
+                if key == place[0] and len(place) > 1:
+                    self._encoded[key] = None
+            elif key[:len(place)] == place or place[:len(key)] == key:
+                del self._encoded[key]
+
+    def _check(self) -> None:
+        """Tests: the files, read back, hold what the memory does (AssertionError names the section)."""
+        saved = read_saved(self.path, self.journal_path) or {}
+        saved.pop("generation", None)
+        for key in sorted(set(saved) | set(self.data)):
+            if dumps(saved.get(key)) != dumps(self.data.get(key)):
+                raise AssertionError(f"the saved sandbox state differs from memory in {key!r}")
 
     def _write_document(self) -> None:
         """The whole document as a new generation (replaced atomically); the journal then goes."""
         self._generation += 1
-        sections = [f"{dumps(str(k))}:{self._encoded[k]}" for k in self.data if k != "requests"]
+        sections = [f"{dumps(str(k))}:{self._text(k)}" for k in self.data if k != "requests"]
         sections.append(f'"requests":[{",".join(self._log_text)}]')
         sections.append(f'"generation":{self._generation}')
         payload = ("{" + ",".join(sections) + "}").encode("utf-8")
@@ -198,11 +251,23 @@ class StateStore:
         self._whole = self._journaled = False
         self._log_saved = len(self._log_text)
 
+    def _text(self, section: str) -> str:
+        """A section's JSON text (encoded now when not known)."""
+        text = self._encoded.get(section)
+        if text is None:
+            text = self._encoded[section] = dumps(self.data[section])
+        return text
+
+    def mark(self, places: Iterable[tuple]) -> None:
+        """Name records the running transaction changed or removed (each a place: see the class)."""
+        if self.state_dir is not None and self._depth:
+            self._marked.update(places)
+
     def close(self) -> None:
         """Fold the journal this process wrote into the document (the files then hold one document)."""
         if self.state_dir is None or not self._journaled:
             return
-        with self.transaction():
+        with self.transaction(()):
             self._whole = self._journal_bytes > 0  # else another process folded it in already
             self._journaled = False
 
@@ -223,7 +288,7 @@ class StateStore:
                 fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
                 try:
                     self._reload()
-                    self._touched = set()
+                    self._touched, self._marked = set(), set()
                     self._touch(touch)
                     self._depth += 1
                     try:
@@ -232,7 +297,9 @@ class StateStore:
                         self._stamp = None  # discard half-made changes: re-read the files next time
                         raise
                     else:
-                        self._save(self._touched)
+                        self._save(self._touched, self._marked)
+                        if self.check_saves:
+                            self._check()
                     finally:
                         self._depth -= 1
                 finally:
@@ -284,8 +351,12 @@ def read_saved(path: Path, journal_path: Path | None = None, *, truncate: bool =
             data.update(change["set"])
             for key in change["del"]:
                 data.pop(key, None)
+            for place, value in change.get("put", ()):
+                _put(data, place, value)
+            for place in change.get("drop", ()):
+                _drop(data, place)
             log.extend(change["log"])
-        except (ValueError, RecursionError, KeyError, TypeError, AttributeError):
+        except (ValueError, RecursionError, KeyError, TypeError, AttributeError, IndexError):
             raise StateDamaged(journal_path, "a line is not a saved change") from None
     del log[:max(0, len(log) - REQUEST_LOG_LIMIT)]
     return data

@@ -35,7 +35,10 @@ def test_a_request_appends_one_line_and_leaves_the_state_file_alone(tmp_path):
     lines = (tmp_path / "state.journal").read_text().splitlines()
     assert len(lines) == 2
     assert [[r["method"] for r in json.loads(line)["log"]] for line in lines] == [["PATCH"], ["PATCH"]]
-    assert list(json.loads(lines[1])["set"]) == ["autotask"]  # the only section a PATCH changed
+    second = json.loads(lines[1])
+    assert second["set"] == {}  # no section whole: the record the PATCH changed, and the request count
+    assert [place for place, _ in second["put"]] == [["autotask", "changes", "Invoices", "5002"], ["autotask", "hourly"]]
+    assert second["put"][0][1] == {"webServiceDate": "2026-11-20T09:02:00"}
     assert stamped(Sandbox.open(DEMO, tmp_path)) == {"5001": "2026-11-20T09:01:00", "5002": "2026-11-20T09:02:00"}
 
 

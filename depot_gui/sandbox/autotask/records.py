@@ -133,6 +133,8 @@ class AutotaskRecords:
         if replace:
             for name in writable:
                 change.setdefault(name, None)
+        place = ("autotask", "changes", entity) + ((str(item_id),) if entity in st["changes"] else ())
         bucket = st["changes"].setdefault(entity, {}).setdefault(str(item_id), {})
         bucket.update(change)
+        req.changed.append(place)  # the record alone (the entity's changes when they are new)
         return Response.json(200, {"itemId": item_id})

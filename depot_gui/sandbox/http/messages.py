@@ -148,6 +148,7 @@ class Request:
     body: bytes = b""
     read_timeout: float | None = None
     element_limit: int | None = None  # partial_commit: apply only the first K documents of the body
+    changed: list = field(default_factory=list)  # places of the records the answer changed (state.mark)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)

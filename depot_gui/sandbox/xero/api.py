@@ -108,6 +108,7 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
         store = xs["idempotency"]
         for k in [k for k, v in store.items() if v["at"] <= ts - window]:
             del store[k]
+            req.changed.append(("xero", "idempotency", k))
         fingerprint = hashlib.sha256("\n".join([
             req.method, req.path.lower(), "&".join(sorted(req.query_string.split("&"))), tenant_id,
             hashlib.sha256(req.body).hexdigest()]).encode()).hexdigest()
@@ -123,12 +124,16 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
         resp = run()
         if req.element_limit is None:  # a partial commit never answered: nothing to replay
             store[key] = {"fingerprint": fingerprint, "at": ts, "response": resp.to_dict()}
+            req.changed.append(("xero", "idempotency", key))
         return resp
 
     def route(self, req: Request, rest: list[str], books: dict, now, grant: dict | None = None,
               tenant_id: str = "") -> Response:
         """Dispatch by resource."""
         resource = rest[0].lower()
+        here = ("xero", "tenants", tenant_id)
+        if len(rest) > 2 or (req.method != "GET" and resource not in ("invoices", "creditnotes")):
+            req.changed.append(here)  # saved whole: writes other than documents' are few
         if resource == "invoices" and len(rest) > 2:
             return self.extras.route(req, rest[1:], books, grant, tenant_id, now)
         sub = rest[1] if len(rest) > 1 else None
@@ -136,9 +141,9 @@ class XeroAPI(XeroBooks, XeroContacts, XeroDocuments, XeroWire):
             return not_found()
         try:
             if resource == "invoices":
-                return self.documents(req, INVOICE, sub, books, now)
+                return self.documents(req, INVOICE, sub, books, now, here)
             if resource == "creditnotes":
-                return self.documents(req, CREDIT_NOTE, sub, books, now)
+                return self.documents(req, CREDIT_NOTE, sub, books, now, here)
             if resource == "contacts":
                 return self.contacts(req, sub, books, now)
             if req.method != "GET":

@@ -15,8 +15,10 @@ class XeroDocuments:
         """4 when ``unitdp=4`` was asked for, else 2."""
         return 4 if (req.arg("unitdp", ci=True) or "") == "4" else 2
 
-    def documents(self, req: Request, kind: Kind, sub: str | None, books: dict, now) -> Response:
-        """Invoices / CreditNotes: list, get, create (PUT), create-or-update (POST), update (POST /{id})."""
+    def documents(self, req: Request, kind: Kind, sub: str | None, books: dict, now, here: tuple) -> Response:
+        """Invoices / CreditNotes: list, get, create (PUT), create-or-update (POST), update (POST /{id}).
+
+        A write names each record it changes on ``req.changed`` (``here``: the tenant's place)."""
         docs = books[kind.plural]
         dp = self.unitdp(req)
         by_id = {c["ContactID"].lower(): c for c in books["Contacts"]}
@@ -67,6 +69,7 @@ class XeroDocuments:
                 elements[0][kind.id_key] = target[kind.id_key]
         book = ContactBook(books, now)
         results, failures = [], []
+        req.changed.append(here + ("counters",))  # a new document may take the next number
         numbers = numbers_of(kind, docs)
         for el in elements:
             existing = None
@@ -98,14 +101,18 @@ class XeroDocuments:
             if new_contact is not None:
                 books["Contacts"].append(new_contact)
                 by_id[new_contact["ContactID"].lower()] = new_contact
+                req.changed.append(here + ("Contacts", len(books["Contacts"]) - 1))
             if doc["Type"] in ("ACCREC", "ACCRECCREDIT") and doc["Status"] != "DRAFT":
                 c = book.by_id(doc["Contact"]["ContactID"])
                 if c is not None and not c.get("IsCustomer"):
                     c["IsCustomer"] = True
+                    req.changed.append(here + ("Contacts", index_of(books["Contacts"], c)))
             if existing is None:
                 docs.append(doc)
                 numbers.setdefault(str(doc.get(kind.number_key, "")).lower(), []).append(doc)
+                req.changed.append(here + (kind.plural, len(docs) - 1))
             else:
+                req.changed.append(here + (kind.plural, index_of(docs, existing)))
                 existing.clear()
                 existing.update(doc)
                 doc = existing
@@ -120,3 +127,8 @@ class XeroDocuments:
         return (next((d for d in docs if d[kind.id_key].lower() == low), None)
                 or next((d for d in docs if str(d.get(kind.number_key, "")).lower() == low
                          and d["Status"] != "DELETED"), None))
+
+
+def index_of(records: list[dict], record: dict) -> int:
+    """Where ``record`` itself is in ``records`` (by identity: an equal record is another one)."""
+    return next(i for i, r in enumerate(records) if r is record)
