@@ -71,7 +71,7 @@ def holder_rows(autotask, downloads: list[Download], wanted: list[str]) -> list[
 
 def shared_numbers(downloads: list[Download], rows: list[dict], ref: ReferenceData) -> dict[str, list]:
     """Numbers that more than one live Autotask invoice (``rows``) carries: number -> [(id, company)]."""
-    numbers = sorted({str(d.raw.get("invoiceNumber") or "").strip() for d in downloads} - {""})
+    numbers = {str(d.raw.get("invoiceNumber") or "").strip() for d in downloads} - {""}
     if not numbers:
         return {}
     by_number: dict[str, dict[int, str]] = {}
