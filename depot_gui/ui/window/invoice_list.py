@@ -19,6 +19,7 @@ from depot_gui.ui.models import OBJECT_ROLE
 from depot_gui.ui.models.invoice_cells import later_texts
 from depot_gui.ui.models.invoice_table import Col, InvoiceFilterProxy, InvoiceTableModel
 from depot_gui.ui.resources import status_icon, status_text
+from depot_gui.ui.window.columns import ColumnChooser
 
 
 class InvoiceList(QWidget):
@@ -66,6 +67,8 @@ class InvoiceList(QWidget):
         header.sectionResized.connect(self._on_header_changed_by_hand)
         header.sectionMoved.connect(self._on_header_changed_by_hand)
         self.view.setColumnHidden(Col.ORGANISATION, True)  # shown once invoices go to more than one organisation
+        self.columns = ColumnChooser(self.view, self)  # which show: the header's menu, View › Columns
+        self.columns.changed.connect(self._on_columns_changed)
         self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.view.setAccessibleName("Invoices")
         self.view.setAccessibleDescription("Arrow keys move between invoices; Shift or Ctrl with them selects several.")
@@ -143,6 +146,8 @@ class InvoiceList(QWidget):
         self._show_organisations(rows)
         if not self._sized and rows:
             self.fit_columns()
+        if rows:
+            self.columns.fit_to_width()
         if keep is not None:
             self.select(keep)
         selection = self.view.selectionModel()
@@ -156,7 +161,8 @@ class InvoiceList(QWidget):
         """The organisation column and filter: shown when the invoices go to more than one organisation."""
         names = sorted({r.organisation for r in rows if r.organisation}, key=str.casefold)
         several = len(names) > 1
-        self.view.setColumnHidden(Col.ORGANISATION, not several)
+        self.columns.unavailable = set() if several else {Col.ORGANISATION}
+        self.view.setColumnHidden(Col.ORGANISATION, not several or Col.ORGANISATION in (self.columns.hidden or ()))
         box = self.organisation_filter
         chosen = box.currentData() or ""
         box.blockSignals(True)
@@ -193,6 +199,9 @@ class InvoiceList(QWidget):
     def _on_header_changed_by_hand(self, *_args) -> None:
         if self.view.horizontalHeader().isVisible() and QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self._laid_out = True
+
+    def _on_columns_changed(self) -> None:
+        self._laid_out = True  # the person's columns: worth remembering
 
     def restore_header(self, state: QByteArray) -> None:
         """The columns' order and widths as the person left them (never fitted to the text again)."""

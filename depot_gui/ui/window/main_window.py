@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.log_dock.hide()
         self.commands.menu_view.addAction(self.log_dock.toggleViewAction())
+        self.commands.menu_view.addMenu(self.invoices.columns.menu)  # the table's columns, as its header's menu
         self.status.log_requested.connect(self._on_status_log_requested)
         self._connect()
         self.state = WindowState(self, self.splitter, self.invoices)

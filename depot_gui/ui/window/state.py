@@ -1,4 +1,4 @@
-"""The main window's remembered state: geometry, toolbar/dock layout, splitter and table columns.
+"""The main window's remembered state: geometry, toolbar/dock layout, splitter, table columns and which show.
 
 Saved to QSettings when the window closes and restored when it opens; a first run (nothing
 saved) gets a size that fits the screen (geometry.py) and the list/detail split 54:46.
@@ -35,6 +35,7 @@ class WindowState(QObject):
             value = qs.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
+        self.invoices.columns.restore(qs.value("window/hidden_columns"))  # after the header: the person's choice
         if not isinstance(qs.value("window/splitter"), QByteArray):
             width = self.window.width()
             self.splitter.setSizes([width * 54 // 100, width * 46 // 100])
@@ -46,6 +47,11 @@ class WindowState(QObject):
         qs.setValue("window/state", self.window.saveState())
         qs.setValue("window/splitter", self.splitter.saveState())
         qs.setValue("window/table_header", self.invoices.header_state())
+        hidden = self.invoices.columns.state()
+        if hidden is None:
+            qs.remove("window/hidden_columns")  # never chosen: fitted to the list's width at each start
+        else:
+            qs.setValue("window/hidden_columns", hidden)
         qs.sync()
 
 
