@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from depot_gui.store.paths import resource_path
 from depot_gui.ui.ops.garbage import install_gui_gc
+from depot_gui.ui.window.appearance import apply_saved
 from depot_gui.ui.window.first_paint import quit_after_first_paint
 from depot_gui.ui.window.shell import Shell
 
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     if left:
         args.refuse(f"unrecognized arguments: {' '.join(left)}")
     install_gui_gc(app)  # cyclic GC on the GUI thread only: never a Qt object destroyed on a worker
+    apply_saved(app)  # View › Appearance (Light, Dark) before anything is shown
     # The window's outline is on screen before the session, httpx2, keyring and the full window are
     # imported (issue 22: first paint within 2x a bare PySide6 window).
     shell = Shell(shell_title(args))

@@ -38,9 +38,17 @@ def readable(kind: str, background: QColor, fallback: QColor | None = None) -> Q
     return fallback
 
 
+def _palette_of(widget: QWidget) -> QPalette:
+    """``widget``'s palette, or its nearest parent's without a style sheet: a style sheet fixes a widget's
+    palette when it is set, so after the palette changed (View › Appearance) it would be the old one's."""
+    while widget.styleSheet() and widget.parentWidget() is not None:
+        widget = widget.parentWidget()
+    return widget.palette()
+
+
 def color_for(kind: str, widget: QWidget | None = None, role: QPalette.ColorRole | None = None) -> QColor:
     """The shade for text of ``kind`` on ``widget``'s background (or the application's ``role``)."""
-    palette = widget.palette() if widget is not None else QGuiApplication.palette()
+    palette = _palette_of(widget) if widget is not None else QGuiApplication.palette()
     bg_role = role if role is not None else (widget.backgroundRole() if widget is not None else QPalette.ColorRole.Base)
     text_role = QPalette.ColorRole.WindowText if bg_role == QPalette.ColorRole.Window else QPalette.ColorRole.Text
     return readable(kind, palette.color(bg_role), palette.color(text_role))

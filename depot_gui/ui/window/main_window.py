@@ -35,6 +35,7 @@ from depot_gui.ui.resources import icon
 from depot_gui.ui.detail.finishing_view import can_send
 from depot_gui.ui.sending.actions import SendActions
 from depot_gui.ui.window.actions import WindowActions
+from depot_gui.ui.window.appearance import AppearanceMenu
 from depot_gui.ui.window.banner import Banner
 from depot_gui.ui.window.invoice_list import InvoiceList
 from depot_gui.ui.window.log_view import LogDock, install_log_handler
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.log_dock.hide()
         self.commands.menu_view.addAction(self.log_dock.toggleViewAction())
         self.commands.menu_view.addMenu(self.invoices.columns.menu)  # the table's columns, as its header's menu
+        self.appearance = AppearanceMenu(self)  # System, Light, Dark
+        self.commands.menu_view.addMenu(self.appearance.menu)
         self.status.log_requested.connect(self._on_status_log_requested)
         self._connect()
         self.state = WindowState(self, self.splitter, self.invoices)
@@ -154,6 +157,7 @@ class MainWindow(QMainWindow):
         self.results.rows_changed.connect(self._update_actions)
         self.results.connection_changed.connect(self._on_results_connection_changed)
         self.banner.action_clicked.connect(self._on_banner_action_clicked)
+        self.appearance.changed.connect(self._on_appearance_changed)
 
     # ------------------------------------------------------------------ public
     def start(self) -> None:
@@ -215,6 +219,9 @@ class MainWindow(QMainWindow):
 
     def _on_results_connection_changed(self, text: str) -> None:
         self.connection_text = text
+
+    def _on_appearance_changed(self, _mode: str) -> None:
+        self.detail.refresh()  # its colours were picked for the palette it was filled in
 
     def _on_invoices_current_changed(self, autotask_id) -> None:
         self.detail.show_invoice(autotask_id)
