@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint
 
 from depot_gui.ui.models.invoice_cells import HEADERS, Col
+from depot_gui.ui.window.columns import COMPANY_MIN
 
 from tests.ui.conftest import close_window, demo_session, temp_qsettings  # noqa: F401 - the fixtures
 
@@ -40,6 +41,7 @@ IMPORTANT = ["Invoice", "Company", "Status", "Autotask total", "Xero total", "Di
 
 @pytest.mark.parametrize("size, columns", [
     ((1256, 706, 670), IMPORTANT),  # a 1366x768 screen: the first window's size and split
+    ((1366, 768, 737), IMPORTANT[:3] + ["Date"] + IMPORTANT[3:]),  # maximised there: shorter company names
     ((2400, 1300, 1300), ["Invoice", "Company", "Status", "Date", "Autotask total", "Xero total", "Difference",
                           "Currency", "Synced", "Payment", "Sent"]),
 ])
@@ -48,6 +50,9 @@ def test_the_list_shows_the_columns_it_has_room_for(qtbot, demo_session, size, c
     try:
         assert shown(win) == columns
         assert win.invoices.view.horizontalScrollBar().maximum() == 0  # nothing to scroll to
+        company = win.invoices.view.horizontalHeader().sectionSize(Col.COMPANY)
+        whole = win.invoices.view.sizeHintForColumn(Col.COMPANY)  # "Harbour Logistics Pty Ltd" whole
+        assert (company >= COMPANY_MIN, company >= whole) == (True, size[2] == 1300)  # shortened when narrow
     finally:
         close_window(qtbot, win)
 

@@ -1,9 +1,10 @@
 """Which of the invoice table's columns show: a menu on the header (and View › Columns) to show or hide each.
 
-Until the person chooses, the columns a desk can do without (Synced, Sent, Payment, Date, in that order)
-start hidden when the list is too narrow to show them beside the others, and then the company names are
-shortened (to no less than COMPANY_MIN): at 1366x768 the list is about 670 px wide and the columns from
-the currency on were off-screen to the right, behind a scroll bar (issue 22). The person's choice is
+Until the person chooses, the columns a desk can do without (Synced, Sent, Payment, in that order) start
+hidden when the list is too narrow to show them beside the others; then the company names are shortened
+(to no less than COMPANY_MIN) and, if that is not enough, the Date goes too. At 1366x768 the list is
+670 to 730 px wide and the columns from the currency on were off-screen to the right, behind a scroll
+bar (issue 22). The person's choice is
 remembered with the window (state.py) and wins from then on; "Fit columns to the list" forgets it.
 """
 
@@ -15,7 +16,8 @@ from PySide6.QtWidgets import QMenu, QTableView
 
 from depot_gui.ui.models.invoice_cells import HEADERS, Col
 
-OPTIONAL = (Col.SYNCED_AT, Col.SENT, Col.PAYMENT, Col.DATE)  # hidden first when the list is narrow, in this order
+OPTIONAL = (Col.SYNCED_AT, Col.SENT, Col.PAYMENT)  # hidden first when the list is narrow, in this order
+LAST = Col.DATE  # hidden only when shortening the company names to COMPANY_MIN is not enough
 COMPANY_MIN = 120  # px: "Harbour Logistics…"
 KEPT = frozenset({Col.NUMBER})  # never hidden: it names the invoice
 
@@ -69,7 +71,7 @@ class ColumnChooser(QObject):
 
     def _on_fit_triggered(self) -> None:
         self.hidden, self._fitted = None, False
-        for col in OPTIONAL:
+        for col in (*OPTIONAL, LAST):
             self.view.setColumnHidden(col, False)
         self.fit_to_width()
         self.changed.emit()
@@ -99,7 +101,10 @@ class ColumnChooser(QObject):
                 return
             self.view.setColumnHidden(col, True)
         company = header.sectionSize(Col.COMPANY)
-        header.resizeSection(Col.COMPANY, max(COMPANY_MIN, company - (needed() - room)))
+        if company - (needed() - room) < COMPANY_MIN:
+            self.view.setColumnHidden(LAST, True)
+        if needed() > room:
+            header.resizeSection(Col.COMPANY, max(COMPANY_MIN, company - (needed() - room)))
 
     def state(self) -> str | None:
         """The choice to remember: the hidden columns' names, comma-separated; None when never chosen."""
@@ -116,4 +121,4 @@ class ColumnChooser(QObject):
                 self.view.setColumnHidden(col, col in self.hidden)
 
 
-__all__ = ["COMPANY_MIN", "KEPT", "OPTIONAL", "ColumnChooser"]
+__all__ = ["COMPANY_MIN", "KEPT", "LAST", "OPTIONAL", "ColumnChooser"]
