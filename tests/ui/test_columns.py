@@ -4,7 +4,7 @@ others are a right-click on the header away (or View › Columns), and the perso
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QSettings
 
 from depot_gui.ui.models.invoice_cells import HEADERS, Col
 from depot_gui.ui.window.columns import COMPANY_MIN
@@ -86,3 +86,21 @@ def test_a_column_chosen_in_the_header_menu_is_remembered(qtbot, demo_session):
         assert shown(again) == IMPORTANT
     finally:
         close_window(qtbot, again)
+
+
+def test_columns_never_chosen_follow_the_width_at_each_start(qtbot, demo_session):
+    win = open_sized(qtbot, demo_session, 1256, 706, 670)
+    try:
+        win.invoices.view.horizontalHeader().resizeSection(Col.NUMBER, 80)  # a width set by hand: remembered
+        win.invoices._laid_out = True
+        win.save_state()
+        assert QSettings().value("window/hidden_columns") is None
+    finally:
+        close_window(qtbot, win)
+        win.close()
+    wide = open_sized(qtbot, demo_session, 2400, 1300, 1300)  # the same desk on a larger screen
+    try:
+        assert shown(wide)[-3:] == ["Synced", "Payment", "Sent"]
+        assert wide.invoices.view.horizontalHeader().sectionSize(Col.NUMBER) == 80
+    finally:
+        close_window(qtbot, wide)

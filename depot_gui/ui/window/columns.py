@@ -111,8 +111,11 @@ class ColumnChooser(QObject):
         return None if self.hidden is None else ",".join(c.name for c in sorted(self.hidden))
 
     def restore(self, saved: object) -> None:
-        """Apply a remembered choice (from ``state``); anything else leaves the columns to the width."""
+        """Apply a remembered choice (from ``state``); anything else leaves the columns to the width, at each
+        start (those the last start's width hid, as the header's state remembers them, show again first)."""
         if not isinstance(saved, str):
+            for col in (*OPTIONAL, LAST):
+                self.view.setColumnHidden(col, False)
             return
         names = {n for n in saved.split(",") if n}
         self.hidden = {c for c in Col if c.name in names and c not in KEPT}
