@@ -38,6 +38,19 @@ def readable(kind: str, background: QColor, fallback: QColor | None = None) -> Q
     return fallback
 
 
+def caption_color(palette: QPalette) -> QColor:
+    """Text quieter than ``palette``'s window text (blended toward the window) that still reaches 4.5:1 on it:
+    for captions, which the disabled text colour (1.6:1 on Fusion's light grey) left hard to read."""
+    text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    for step in range(9, -1, -1):  # 45 % of the way to the window, then less
+        t = step * 0.05
+        blend = QColor.fromRgbF(*(a * (1 - t) + b * t for a, b in (
+            (text.redF(), window.redF()), (text.greenF(), window.greenF()), (text.blueF(), window.blueF()))))
+        if contrast(blend, window) >= MIN_CONTRAST:
+            return blend
+    return text
+
+
 def _palette_of(widget: QWidget) -> QPalette:
     """``widget``'s palette, or its nearest parent's without a style sheet: a style sheet fixes a widget's
     palette when it is set, so after the palette changed (View › Appearance) it would be the old one's."""

@@ -90,3 +90,19 @@ def test_a_new_window_shows_the_remembered_choice(qtbot, demo_session, system_ag
         assert checked == ["&Dark"]
     finally:
         close_window(qtbot, win)
+
+
+def test_the_figures_captions_are_quieter_than_the_figures_and_readable_in_light_and_dark(window, system_again):
+    """The captions (Autotask total, Xero total...) were disabled labels: #bebebe on #efefef, 1.6:1."""
+    captions = [c for c in window.detail.header.captions]
+    assert [c.text() for c in captions] == ["Autotask total", "Xero total", "Difference",
+                                            "Maximum rounding difference"]
+    for mode, expected in (("light", "#6c6c6c"), ("dark", "#949494")):
+        window.appearance.choose(mode)
+        QApplication.processEvents()
+        cap = captions[0]
+        shown, behind = cap.palette().color(cap.foregroundRole()), window.detail.palette().color(WINDOW)
+        assert cap.isEnabled()
+        assert shown.name() == expected
+        assert contrast(shown, behind) >= MIN_CONTRAST
+        assert shown != window.detail.palette().color(QPalette.ColorRole.WindowText)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from depot_gui.core.audit import CONFLICT, MISMATCH, AuditResult
 from depot_gui.core.money import fmt_money, is_credit_total
 from depot_gui.store.db import InvoiceRow
 
-from depot_gui.ui.colors import color_for, style_for
+from depot_gui.ui.colors import caption_color, color_for, style_for
 from depot_gui.ui.contacts.text import row_status_text, window_wording
 from depot_gui.ui.resources import local_time, status_icon
 
@@ -81,6 +82,32 @@ def scaled(label: QLabel, factor: float, bold: bool = False) -> QLabel:
     return label
 
 
+class Caption(QLabel):
+    """A figure's caption: quieter than the figure, still readable (``colors.caption_color``) in the light or
+    dark palette, coloured again when the palette changes (View › Appearance, the system's mode)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._colouring = False
+        self._colour()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._colouring:
+            self._colour()
+
+    def _colour(self) -> None:
+        parent = self.parentWidget()
+        source = parent.palette() if parent is not None else QGuiApplication.palette()
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, caption_color(source))
+        self._colouring = True
+        try:
+            self.setPalette(palette)
+        finally:
+            self._colouring = False
+
+
 class InvoiceHeader:
     """The header's labels, added to ``layout`` in reading order.
 
@@ -99,10 +126,10 @@ class InvoiceHeader:
         layout.addLayout(top)
         grid = QGridLayout()
         self.figures: dict[str, QLabel] = {}
+        self.captions: list[QLabel] = []
         for col, (key, caption) in enumerate(FIGURES):
-            cap = QLabel(caption)
-            cap.setForegroundRole(cap.foregroundRole())
-            cap.setEnabled(False)  # the palette's disabled text colour reads as a caption in light and dark mode
+            cap = Caption(caption)
+            self.captions.append(cap)
             value = scaled(QLabel(), 1.25)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(caption)
