@@ -17,7 +17,7 @@ from depot_gui.xero._mapping import body_json, element_errors, status_error, tra
 from depot_gui.xero.bulk import XeroBulk
 from depot_gui.xero.finishing import XeroFinishing
 from depot_gui.xero.query import check_idempotency_key, where_equals
-from depot_gui.xero.throttle import Throttle
+from depot_gui.xero.throttle import Throttle, note_limits
 from depot_gui.xero.dates import parse_xero_date, parse_xero_datetime
 from depot_gui.xero.errors import (
     XeroError,
@@ -359,12 +359,8 @@ class XeroClient:
 
     def _note(self, resp: httpx2.Response) -> None:
         date = _wire.parse_http_date(resp.headers.get("Date"))
-        with self._lock:
-            if date is not None:
-                self.server_date = date
-            for name in LIMIT_HEADERS:
-                if name in resp.headers:
-                    self.limits[name] = resp.headers[name]
+        with self._lock:  # answers to calls side by side come in any order: the latest Xero gave is kept
+            self.server_date = note_limits(self.limits, resp.headers, LIMIT_HEADERS, date, self.server_date)
 
     def _json(self, resp: httpx2.Response) -> Any:
         if not resp.content.strip():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 CONCURRENT = 5
@@ -52,3 +52,28 @@ class Throttle:
             wait(seconds)
         with self._slots:
             yield
+
+
+def note_limits(limits: dict[str, str], headers, names: Iterable[str], date, last_date):
+    """Keep an answer's calls-left counts (``names``) in ``limits``; the latest ``Date`` seen.
+
+    Answers to calls made side by side are noted in any order, and Xero counts a call when it answers
+    it: an answer with an older ``Date`` changes nothing, one within the same second keeps the lower
+    count, one with a later ``Date`` is taken (a new minute or day resets the count).
+    """
+    if date is not None and last_date is not None and date < last_date:
+        return last_date
+    same = date is not None and date == last_date
+    for name in names:
+        if name in headers:
+            kept, new = _count(limits.get(name)), _count(headers[name])
+            if not (same and kept is not None and new is not None and kept < new):
+                limits[name] = headers[name]
+    return date if date is not None else last_date
+
+
+def _count(text: str | None) -> int | None:
+    try:
+        return int(str(text).strip()) if text is not None else None
+    except ValueError:
+        return None
