@@ -39,7 +39,7 @@ def test_serve_port_zero_and_real_http(demo):
 
 
 def test_concurrency_limit_over_loopback(demo):
-    demo.add_fault({"api": "autotask", "method": "GET", "path": "/Companies/100$", "kind": "delay", "seconds": 3,
+    demo.add_fault({"api": "autotask", "method": "GET", "path": "/Companies/100$", "kind": "delay", "seconds": 1.5,
                     "nth": 1, "times": 3})
     with demo.serve() as server:
         results = []
