@@ -8,6 +8,26 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+
+def _temp_in_memory() -> None:
+    """Temporary folders (tmp_path and the like) in memory when Linux offers it and TMPDIR is not set.
+
+    Thousands of tests each make a database and a sandbox state; on a disk every SQLite commit waits
+    for an fsync (1.6 ms against 0.06 ms on this project's 2-core test machine). Only with 1 GB free:
+    a container's /dev/shm may be 64 MB.
+    """
+    import tempfile
+
+    shm = "/dev/shm"
+    if "TMPDIR" in os.environ or not os.path.isdir(shm) or not os.access(shm, os.W_OK | os.X_OK):
+        return
+    st = os.statvfs(shm)
+    if st.f_bavail * st.f_frsize >= 1 << 30:
+        tempfile.tempdir = shm
+
+
+_temp_in_memory()
+
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "tests" / "scenarios"
 # Everything the tests read lives in the repository, so a plain clone runs them all (tests/test_plain_clone.py).
