@@ -134,8 +134,13 @@ class DetailPane(QScrollArea):
         self.show_invoice(self.autotask_id)
 
     def refresh_for(self, rows: list) -> None:
-        """Rows changed: read the shown invoice again only when it is one of them (5 store reads saved)."""
-        if self.autotask_id is not None and any(r.autotask_id == self.autotask_id for r in rows):
+        """Rows changed: read the shown invoice again only when it is one of them and differs from the row
+        shown (5 store reads, the pane's fill and its repaint saved; a batch's rows come again with the
+        final reload, and the pane, read later than the worker recorded, often shows them already)."""
+        if self.autotask_id is None:
+            return
+        mine = next((r for r in rows if r.autotask_id == self.autotask_id), None)
+        if mine is not None and mine != self.row:
             self.refresh()
 
     def set_empty_text(self, text: str) -> None:
