@@ -22,6 +22,15 @@ from depot_gui.ui.resources import status_icon, status_text
 from depot_gui.ui.window.columns import ColumnChooser
 
 
+
+def default_date_range(today: date) -> tuple[date, date]:
+    """The date range offered first: from the first of last month to today. At month-end (the first days of
+    a month) it holds the month being closed; a month back from today hid its first week (issue 22)."""
+    first = today.replace(day=1)
+    last_month = (first.replace(year=first.year - 1, month=12) if first.month == 1
+                  else first.replace(month=first.month - 1))
+    return last_month, today
+
 class InvoiceList(QWidget):
     """Filter controls over the invoice table.
 
@@ -107,9 +116,9 @@ class InvoiceList(QWidget):
         self.date_check = QCheckBox("Date &range")
         self.date_from = QDateEdit(calendarPopup=True)
         self.date_to = QDateEdit(calendarPopup=True)
-        today = QDate.currentDate()
-        self.date_from.setDate(today.addMonths(-1))
-        self.date_to.setDate(today)
+        since, until = default_date_range(date.today())
+        self.date_from.setDate(QDate(since))
+        self.date_to.setDate(QDate(until))
         for w in (self.date_from, self.date_to):
             w.setDisplayFormat("yyyy-MM-dd")
             w.setEnabled(False)
