@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from depot_gui.ui.ops.operations import cancelled_text
 from depot_gui.ui.window.invoice_list import InvoiceList, default_date_range
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
 
 def test_the_date_range_first_offered_holds_the_month_being_closed():
@@ -21,3 +26,13 @@ def test_the_lists_date_range_starts_on_the_first_of_last_month(qtbot):
     since, until = default_date_range(date.today())
     assert (lst.date_from.date().toPython(), lst.date_to.date().toPython()) == (since, until)
     assert since.day == 1 and until == date.today()
+
+
+def test_a_cancelled_sync_of_200_says_what_was_not_sent_whole_at_1366(window, qtbot):
+    # Sync all ready on 200 invoices, cancelled while the third batch of 50 was on its way: 50 not sent
+    window.resize(1366, 740)
+    window.status.showMessage(cancelled_text(200, 100, 150))
+    qtbot.waitUntil(lambda: window.status.message.isVisible())
+    assert window.status.message.text().endswith(
+        "Sync cancelled: 50 invoices not sent; 150 sent, 50 of them already on their way.")
+    assert not window.status.message.is_elided(), window.status.message.width()

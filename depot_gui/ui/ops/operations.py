@@ -39,14 +39,17 @@ class ConnectionInfo:
         return f"{demo}Autotask: {self.api_user}{zone} · Xero: {self.tenant_name or 'connected'}"
 
 
-def cancelled_text(label: str, total: int, before: int, sent: int) -> str:
-    """What a cancelled sync did: sent before the cancel, finished because already on their way, not sent."""
+def cancelled_text(total: int, before: int, sent: int) -> str:
+    """What a cancelled sync did, what is left to do first: not sent, sent, and how many of those sent were
+    already on their way when the person cancelled. Short enough for the status bar at 1366 x 768 (issue 22:
+    "Syncing 200 ready invoices to Xero: cancelled. 100 invoices sent before you cancelled, …" ran to 976 px and
+    cut off the invoices not sent)."""
     def n(k: int) -> str:
         return f"{k} invoice{'s' if k != 1 else ''}"
 
     on_way = max(sent - before, 0)
-    return (f"{label}: cancelled. {n(before)} sent before you cancelled, {n(on_way)} already on their way "
-            f"then sent too, {n(max(total - sent, 0))} not sent.")
+    tail = f", {on_way} of them already on their way" if on_way else ""
+    return f"Sync cancelled: {n(max(total - sent, 0))} not sent; {sent} sent{tail}."
 
 
 class SessionOps(OpQueue):
@@ -177,7 +180,7 @@ class SessionOps(OpQueue):
         def after() -> None:
             self._reload(ids, reloaded[0] if reloaded else None)
             if at_cancel:
-                self._say(cancelled_text(label, len(ids), at_cancel[0], len(sent)))
+                self._say(cancelled_text(len(ids), at_cancel[0], len(sent)))
 
         op = (
             Op(self.window, work)
