@@ -36,3 +36,17 @@ def test_a_cancelled_sync_of_200_says_what_was_not_sent_whole_at_1366(window, qt
     assert window.status.message.text().endswith(
         "Sync cancelled: 50 invoices not sent; 150 sent, 50 of them already on their way.")
     assert not window.status.message.is_elided(), window.status.message.width()
+
+
+def test_the_user_guide_shows_every_paragraph_after_an_angle_bracket(qtbot):
+    from depot_gui.ui.dialogs.user_guide import UserGuide, plain_angles
+
+    assert plain_angles('mark "Autotask invoice <id>" `a <b>` and\n```\n<c>\n```\n') == (
+        'mark "Autotask invoice &lt;id>" `a <b>` and\n```\n<c>\n```\n')
+    guide = UserGuide()
+    qtbot.addWidget(guide)
+    shown = guide.browser.toPlainText()
+    # the README's "(`Reference` "Autotask invoice <id>")" swallowed this and the next paragraphs
+    assert 'Depot GUI marks what it creates (Reference "Autotask invoice <id>") and trusts only that mark' in shown
+    assert "Drafts changed in Xero: a draft the bookkeeper deleted is made again on Re-sync" in shown
+    assert "Several Xero organisations: one Xero sign-in reaches every organisation chosen there." in shown

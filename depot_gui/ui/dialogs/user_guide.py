@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 SECTION = "## How it works"
+_CODE = re.compile(r"(```[\s\S]*?```|`[^`]*`)")  # fenced blocks and code spans: their text is shown as written
 MISSING = "The user guide was not installed with this copy of Depot GUI. The README beside the program has it."
 
 
@@ -38,7 +41,15 @@ def guide_text(readme: str | None = None) -> str:
     if start < 0:
         return MISSING
     end = readme.find("\n## ", start + len(SECTION))
-    return readme[start:end if end >= 0 else len(readme)].strip()
+    return plain_angles(readme[start:end if end >= 0 else len(readme)].strip())
+
+
+def plain_angles(markdown: str) -> str:
+    """``<`` outside code written as ``&lt;``: the markdown view reads ``"Autotask invoice <id>"`` as an HTML tag
+    and dropped it with every paragraph after it up to the Reports section (issue 22: the Conflict, Drafts
+    changed, Currencies and organisations paragraphs were reduced to their code)."""
+    parts = _CODE.split(markdown)
+    return "".join(part if k % 2 else part.replace("<", "&lt;") for k, part in enumerate(parts))
 
 
 class UserGuide(QDialog):
