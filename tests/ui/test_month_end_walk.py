@@ -50,3 +50,15 @@ def test_the_user_guide_shows_every_paragraph_after_an_angle_bracket(qtbot):
     assert 'Depot GUI marks what it creates (Reference "Autotask invoice <id>") and trusts only that mark' in shown
     assert "Drafts changed in Xero: a draft the bookkeeper deleted is made again on Re-sync" in shown
     assert "Several Xero organisations: one Xero sign-in reaches every organisation chosen there." in shown
+
+
+def test_the_organisations_dialog_names_the_connections_button_that_exists(window, qtbot):
+    from depot_gui.ui.dialogs.connections_tab import ConnectionsSection
+    from depot_gui.ui.orgs.routing_dialog import RoutingDialog
+
+    dialog = RoutingDialog([("t-au", "Acme MSP Pty Ltd")], "t-au", [(100, "Acme Dental Group", "t-au")])
+    qtbot.addWidget(dialog)
+    section = ConnectionsSection(window.session, "")
+    qtbot.addWidget(section)
+    assert section.setup_button.text() == "Reconnect…"  # it said "Set up connections…", a button nowhere
+    assert dialog.intro.text().endswith("tick it in the setup (Settings › Connections › Reconnect…).")

@@ -131,7 +131,7 @@ def test_with_one_organisation_the_page_says_so_and_offers_no_other(qtbot, tmp_p
     qtbot.addWidget(dialog)
     assert dialog.intro.text() == (
         "Only one Xero organisation is in use (Acme MSP Pty Ltd): every invoice goes to it. To use another, tick it "
-        "in the setup (Settings › Connections › Set up connections…).")
+        "in the setup (Settings › Connections › Reconnect…).")
     assert not dialog.combos[100].isEnabled() and dialog.combos[100].currentText() == "Acme MSP Pty Ltd (default)"
 
 

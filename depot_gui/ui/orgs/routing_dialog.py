@@ -41,7 +41,7 @@ class RoutingDialog(QDialog):
                      "organisation it goes to.")
         else:
             intro = (f"Only one Xero organisation is in use ({names.get(default, default)}): every invoice goes to "
-                     "it. To use another, tick it in the setup (Settings › Connections › Set up connections…).")
+                     "it. To use another, tick it in the setup (Settings › Connections › Reconnect…).")
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
