@@ -62,3 +62,38 @@ def test_the_organisations_dialog_names_the_connections_button_that_exists(windo
     qtbot.addWidget(section)
     assert section.setup_button.text() == "Reconnect…"  # it said "Set up connections…", a button nowhere
     assert dialog.intro.text().endswith("tick it in the setup (Settings › Connections › Reconnect…).")
+
+
+@pytest.mark.parametrize("answer, tolerance, closed, refreshed", [
+    ("Save", "5.00", True, True), ("Discard", "3.00", True, True), ("Cancel", "3.00", False, False)])
+def test_refresh_invoices_in_settings_never_drops_what_was_typed_unasked(qtbot, demo_session, answer, tolerance,
+                                                                         closed, refreshed):
+    from PySide6.QtWidgets import QMessageBox
+
+    from depot_gui.ui.dialogs.settings import SettingsDialog
+
+    dialog = SettingsDialog(demo_session, "Connected to the sandbox.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tolerance.setValue(5.0)  # typed, not saved yet; then Connections › Refresh invoices
+    asked, emitted = [], []
+    dialog.ask_unsaved = lambda: asked.append(dialog.changed()) or getattr(QMessageBox.StandardButton, answer)
+    dialog.recheck_requested.connect(lambda: emitted.append(True))
+    dialog.connections.recheck_requested.emit()
+    assert asked == [["tolerance"]]
+    assert f"{demo_session.settings().tolerance:.2f}" == tolerance
+    assert dialog.isHidden() is closed and bool(emitted) is refreshed
+    if not closed:
+        assert f"{dialog.tolerance.value():.2f}" == "5.00"  # still there to save
+
+
+def test_refresh_invoices_with_nothing_changed_asks_nothing(qtbot, demo_session):
+    from depot_gui.ui.dialogs.settings import SettingsDialog
+
+    dialog = SettingsDialog(demo_session, "Connected to the sandbox.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.ask_unsaved = lambda: pytest.fail("asked with nothing changed")
+    with qtbot.waitSignal(dialog.recheck_requested, timeout=1000):
+        dialog.connections.recheck_requested.emit()
+    assert dialog.isHidden()

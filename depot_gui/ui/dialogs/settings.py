@@ -8,7 +8,7 @@ from decimal import Decimal
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit,
-    QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QMessageBox, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from depot_gui.core.settings import (
@@ -198,9 +198,13 @@ class SettingsDialog(QDialog):
             "audit_months": str(self.audit_months.value()) if self.audit_months.value() else "all",
         }
 
-    def _on_buttons_accepted(self) -> None:
+    def changed(self) -> list[str]:
+        """The keys whose value in the dialog differs from the one stored."""
         current = self.session.settings().shown()
-        changed = [k for k, v in self.texts().items() if current.get(k) != v]
+        return [k for k, v in self.texts().items() if current.get(k) != v]
+
+    def _on_buttons_accepted(self) -> None:
+        changed = self.changed()
         texts = self.texts()
         if texts["numbering"] == "autotask_prefix" and not texts["number_prefix"]:  # said in the window's words
             self.error.setText(f"{SPECS['numbering'].label}: the prefix and Autotask's number needs a prefix; fill "
@@ -236,5 +240,24 @@ class SettingsDialog(QDialog):
         self.setup_requested.emit()
 
     def _on_recheck_clicked(self) -> None:
+        """Refresh invoices closes the dialog: changes not saved are saved or dropped as the person says, never
+        dropped unasked (issue 22: a maximum rounding difference typed before it was lost)."""
+        if self.changed():
+            answer = self.ask_unsaved()
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self._on_buttons_accepted()
+                if self.result() != QDialog.DialogCode.Accepted:  # a value refused: said in the dialog, kept open
+                    return
+                self.recheck_requested.emit()
+                return
         self.reject()
         self.recheck_requested.emit()
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel for the changes not saved (tests replace this)."""
+        return QMessageBox.question(
+            self, "Settings", "Save your changes to the settings before refreshing the invoices?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
