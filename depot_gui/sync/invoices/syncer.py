@@ -97,7 +97,7 @@ class Syncer:
     def _sync(self, numbers: list[str]) -> list[SyncOutcome]:
         self.warnings = []
         self.writer = Writer(self.store, self.conn, self.reconciler, self.recorder, self.auditor.progress)
-        results = self.auditor.audit(numbers)
+        results = self._audit_first(numbers)
         writable = [r for r in results if self._writable(r)]
         outcomes: dict[int, SyncOutcome] = {}
         if writable:
@@ -121,6 +121,20 @@ class Syncer:
         self.auditor.recorded([r.autotask_id for r in results if not self._writable(r)])
         self.auditor.progress("Done", len(results), len(results))
         return final
+
+    def _audit_first(self, numbers: list[str]) -> list[AuditResult]:
+        """The check before sending, its steps said as such: its bar runs to 100% before the first invoice is
+        sent (issue 22: "Checking totals 89%" read as a batch nearly sent, and cancelling then sent none)."""
+        progress = self.auditor.progress
+
+        def before_sending(message: str, done: int, total: int) -> None:
+            progress("Checked; sending next" if message == "Done" else f"{message} (nothing sent yet)", done, total)
+
+        self.auditor.progress = before_sending
+        try:
+            return self.auditor.audit(numbers)
+        finally:
+            self.auditor.progress = progress
 
     def _recorded_number(self, autotask_id: int) -> str | None:
         row = self.store.finishing.get(autotask_id)
