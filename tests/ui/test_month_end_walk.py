@@ -97,3 +97,22 @@ def test_refresh_invoices_with_nothing_changed_asks_nothing(qtbot, demo_session)
     with qtbot.waitSignal(dialog.recheck_requested, timeout=1000):
         dialog.connections.recheck_requested.emit()
     assert dialog.isHidden()
+
+
+def test_ok_keeps_what_the_setup_wizard_saved_while_settings_was_open(qtbot, demo_session):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from depot_gui.ui.dialogs.settings import SettingsDialog
+
+    dialog = SettingsDialog(demo_session, "Connected to the sandbox.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.xero_status.currentData() == "draft"
+    # Connections › Reconnect…: the wizard's mapping page saves these while the dialog stays open beneath it
+    demo_session.set_settings({"xero_status": "approved", "contact_match": "name"})
+    dialog.tolerance.setValue(5.0)
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as saved:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert saved.args == [["tolerance"]]
+    shown = demo_session.settings().shown()
+    assert (shown["xero_status"], shown["contact_match"], shown["tolerance"]) == ("approved", "name", "5.00")

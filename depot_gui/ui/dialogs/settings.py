@@ -81,6 +81,9 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.service.toggled.connect(self._on_service_toggled)
+        # what the fields showed when opened: OK saves what the person changed from it, never a value written
+        # meanwhile by the setup wizard (Connections › Reconnect…) put back from a field not touched
+        self.opened_with = self.texts()
 
     # ------------------------------------------------------------------ build
     def _audit_tab(self, s: Settings) -> QWidget:
@@ -199,9 +202,9 @@ class SettingsDialog(QDialog):
         }
 
     def changed(self) -> list[str]:
-        """The keys whose value in the dialog differs from the one stored."""
-        current = self.session.settings().shown()
-        return [k for k, v in self.texts().items() if current.get(k) != v]
+        """The keys the person changed since the dialog opened (issue 22: OK compared every field with the store,
+        so after Reconnect… it wrote the dialog's stale status of new Xero invoices over the wizard's choice)."""
+        return [k for k, v in self.texts().items() if self.opened_with.get(k) != v]
 
     def _on_buttons_accepted(self) -> None:
         changed = self.changed()
