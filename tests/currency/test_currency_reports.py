@@ -22,3 +22,29 @@ def test_month_end_totals_are_per_currency(tmp_path):
     html = report_html(r)
     assert "<b>AUD&nbsp;11,998.80<br>NZD&nbsp;455.95<br>USD&nbsp;450.00</b>" in html
     assert "Autotask USD&nbsp;450.00" in html
+
+
+def test_every_amount_of_the_month_end_pdf_carries_its_currency(tmp_path):
+    """The maximum rounding difference and the 0.00 of a status without invoices name their currency (issue 22)."""
+    from dataclasses import replace
+
+    from depot_gui.ui.reports.pdf import report_html
+
+    scenario = write(multi_currency(), tmp_path / "multi.json")
+    with Session.open(tmp_path / "d", scenario) as s:
+        s.auditor().audit()
+        rows = s.store.invoices()
+        r = month_end_report(s.store, rows, None, None, "now")
+        aud = month_end_report(s.store, [x for x in rows if x.currency == "AUD"], None, None, "now")
+        empty = month_end_report(s.store, [], None, None, "now")
+    html = report_html(r)
+    assert ("maximum rounding difference AUD&nbsp;3.00 or NZD&nbsp;3.00 or USD&nbsp;3.00 (in each invoice's "
+            "currency)</p>") in html
+    assert "<td>Conflict</td><td class=n>0</td><td class=n>AUD&nbsp;0.00<br>NZD&nbsp;0.00<br>USD&nbsp;0.00</td>" in html
+    html = report_html(aud)
+    assert "maximum rounding difference AUD&nbsp;3.00</p>" in html
+    assert "<td>Conflict</td><td class=n>0</td><td class=n>AUD&nbsp;0.00</td>" in html
+    assert empty.currencies == ("AUD", "NZD", "USD")  # a period without invoices: those known here
+    assert "<td>Error</td><td class=n>0</td><td class=n>AUD&nbsp;0.00<br>NZD&nbsp;0.00<br>USD&nbsp;0.00</td>" in (
+        report_html(empty))
+    assert "difference 3.00</p>" in report_html(replace(aud, currencies=()))  # nothing known: bare

@@ -134,6 +134,7 @@ class MonthEndReport:
     synced: tuple[ReportInvoice, ...]
     ready: tuple[ReportInvoice, ...]
     undated: int  # invoices left out because they carry no invoice date
+    currencies: tuple[str, ...] = ()  # the invoices' currencies (every invoice known here when the period has none)
 
 
 def in_period(row: InvoiceRow, since: date | None, until: date | None) -> bool:
@@ -243,9 +244,11 @@ def month_end_report(
         for s in statuses
     )
     by = {s: tuple(i for i in invoices if i.status == s) for s in statuses}
+    currencies = sorted({r.currency for r in rows if r.currency}) or sorted(
+        {r.currency for r in store.invoices() if r.currency})
     return MonthEndReport(
         since=since, until=until, generated_at=generated_at, tolerance=str(store.settings().tolerance),
         counts=counts, total_invoices=len(rows), totals=per_currency(rows),
         attention=tuple(i for s in ATTENTION for i in by.get(s, ())),
-        synced=by["synced"], ready=by["ready"], undated=undated,
+        synced=by["synced"], ready=by["ready"], undated=undated, currencies=tuple(currencies),
     )

@@ -67,9 +67,21 @@ def _kind(i: ReportInvoice) -> str:
     return "Credit note" if i.autotask_total and is_credit_total(Decimal(i.autotask_total)) else "Invoice"
 
 
-def _totals(totals) -> str:
-    """Totals per currency, one line each (never added up across currencies); 0.00 when none."""
-    return "<br>".join(_m(amount, currency) for currency, amount in totals) or _m("0")
+def _totals(totals, r: MonthEndReport) -> str:
+    """Totals per currency, one line each (never added up across currencies); when none, 0.00 in each of
+    the report's currencies."""
+    return "<br>".join(_m(amount, currency) for currency, amount in totals) or _each(r, "0")
+
+
+def _each(r: MonthEndReport, amount: str, joiner: str = "<br>") -> str:
+    """``amount`` in each of the report's currencies (bare only when no invoice has a currency)."""
+    return joiner.join(_m(amount, c) for c in r.currencies) or _m(amount)
+
+
+def _tolerance(r: MonthEndReport) -> str:
+    """The maximum rounding difference, compared in each invoice's own currency."""
+    text = _each(r, r.tolerance, " or ")
+    return f"{text} (in each invoice's currency)" if len(r.currencies) > 1 else text
 
 
 class _Tables:
@@ -148,9 +160,9 @@ def report_html(r: MonthEndReport, tables: _Tables | None = None) -> str:
     out = [f"<h1>Month-end report: Autotask to Xero</h1>"
            f"<p>Invoice dates {escape(_period(r))} · generated {escape(r.generated_at)} by Depot GUI "
            f"{escape(version())} from its local records (the last check of each invoice) · maximum rounding "
-           f"difference {escape(r.tolerance)}</p>"]
-    rows = [[escape(c.label), str(c.invoices), _totals(c.totals)] for c in r.counts]
-    rows.append(["<b>Total</b>", f"<b>{r.total_invoices}</b>", f"<b>{_totals(r.totals)}</b>"])
+           f"difference {_tolerance(r)}</p>"]
+    rows = [[escape(c.label), str(c.invoices), _totals(c.totals, r)] for c in r.counts]
+    rows.append(["<b>Total</b>", f"<b>{r.total_invoices}</b>", f"<b>{_totals(r.totals, r)}</b>"])
     out.append(_table(["Status", "Invoices", "Autotask total"], rows, {1, 2}, heading="<h2>Invoices by status</h2>"))
     if r.undated:
         out.append(f"<p class=small>{r.undated} invoice{'s' if r.undated != 1 else ''} without an invoice date "
