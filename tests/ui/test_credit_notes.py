@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
+
 import pytest
 
 from depot_gui.store.db import InvoiceRow
@@ -74,3 +76,47 @@ def test_the_month_end_pdf_says_which_ready_document_is_a_credit_note(ties_windo
             "<td class=n>AUD&nbsp;-85.06</td>") in html
     assert "<td>INV-7001</td><td>Acme Dental Group</td><td>2026-11-01</td><td>Invoice</td>" in html
     assert "A negative Autotask total goes to Xero as a credit note of the positive amount." in html
+
+
+def table(model) -> list[list[str]]:
+    return [[model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]] + [
+        [model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def test_a_credit_notes_lines_show_what_xero_holds_next_to_what_autotask_has(ties_window, qtbot):
+    """The header says Xero holds a credit note of AUD 85.06: its lines are positive in Xero, as the columns
+    headed 'Xero credit note' say; Autotask's columns keep Autotask's negative amounts (issue 22)."""
+    win = ties_window
+    assert win.invoices.select_number("INV-7002")
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == "INV-7002")
+    assert table(win.detail.line_model) == [
+        ["Item", "Autotask\nqty × rate", "Autotask\namount + tax", "Xero credit note\nqty × unit",
+         "Xero credit note\namount + tax", "Check"],
+        ["Tie 9711", "3 × -19.995", "-59.99 + -9.00", "3 × 19.995", "59.99 + 9.00", "ok"],
+        ["Tie 9712", "1 × -14.28", "-14.28 + -1.79", "1 × 14.28", "14.28 + 1.79", "ok"],
+        ["Total (incl. tax)", "—", "-85.06", "—", "85.06", "equal"],
+    ]
+    assert win.detail.lines_heading.text() == ("Line by line: Autotask billing items and the lines of the Xero credit "
+                                               "note we would send (amounts in AUD; a credit note's lines are positive "
+                                               "in Xero)")
+    assert win.invoices.select_number("INV-7001")  # an invoice's lines keep the plain headings and signs
+    qtbot.waitUntil(lambda: win.detail.row.invoice_number == "INV-7001")
+    assert table(win.detail.line_model)[0][3:5] == ["Xero\nqty × unit", "Xero\namount + tax"]
+    assert table(win.detail.line_model)[-1][4] == "101.22"
+
+
+def test_a_credit_notes_negative_quantity_and_positive_line_as_the_credit_note_carries_them():
+    """Xero's credit note (``XeroDraft.payload``): a negative quantity moves its sign to the unit price, which
+    the credit note negates; a line that adds to the credit (a fee) is negative on it."""
+    from decimal import Decimal as D
+
+    from depot_gui.core.audit import AuditResult, LineComparison
+    from depot_gui.ui.models.line_table import rows_for
+
+    lines = (LineComparison(1, "Refund", D("-2"), D("50"), D("-100"), D("-10"), D("-2"), D("50"), D("-100"), D("-10")),
+             LineComparison(2, "Fee", D("1"), D("20"), D("20"), D("2"), D("1"), D("20"), D("20"), D("2")))
+    result = AuditResult(9, "CN-9", "Acme", "ready", D("-88"), D("-88"), D("0"), D("0"), D("3"), lines=lines)
+    assert [r.values[4:] for r in rows_for(result)] == [
+        (D("2"), D("50"), D("100"), D("10")), (D("1"), D("-20"), D("-20"), D("-2")), (None, None, D("88"), None)]
+    assert [r.values[:4] for r in rows_for(result)][:2] == [(D("-2"), D("50"), D("-100"), D("-10")),
+                                                            (D("1"), D("20"), D("20"), D("2"))]

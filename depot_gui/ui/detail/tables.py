@@ -16,7 +16,7 @@ from depot_gui.store.db import InvoiceRow
 from depot_gui.ui.detail.cause_view import CauseCard
 from depot_gui.ui.detail.header import scaled
 from depot_gui.ui.models.history_table import HistoryModel
-from depot_gui.ui.models.line_table import LineComparisonModel
+from depot_gui.ui.models.line_table import LineComparisonModel, is_credit
 
 
 def _heading(text: str) -> QLabel:
@@ -108,10 +108,15 @@ class DetailSections:
         """The causes heading (when there are causes), the lines of ``result`` and the invoice's history."""
         self.causes_heading.setVisible(bool(self.cards))
         self.line_model.set_result(result)
-        self.lines_heading.setText(
-            "Line by line: Autotask billing items and the Xero lines " + ("sent" if row.status == SYNCED else "we would send")
-            + (f" (amounts in {result.currency})" if result and result.currency else "")
-        )
+        sent = "sent" if row.status == SYNCED else "we would send"
+        currency = f"amounts in {result.currency}" if result and result.currency else ""
+        if is_credit(result):
+            self.lines_heading.setText(
+                f"Line by line: Autotask billing items and the lines of the Xero credit note {sent} ("
+                + (f"{currency}; " if currency else "") + "a credit note's lines are positive in Xero)")
+        else:
+            self.lines_heading.setText(f"Line by line: Autotask billing items and the Xero lines {sent}"
+                                       + (f" ({currency})" if currency else ""))
         self.history_model.set_history(audits, attempts, row.currency)
         self.history_heading.setText(f"History ({self.history_model.rowCount()})")
         _fit_table(self.lines_view)

@@ -17,6 +17,10 @@ from depot_gui.ui.models import OBJECT_ROLE, RowsTableModel, SORT_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Item", "Autotask\nqty × rate", "Autotask\namount + tax", "Xero\nqty × unit", "Xero\namount + tax", "Check")
+# A credit note's Xero lines as Xero holds them: positive, the document's type giving the sign.
+CREDIT_HEADERS = HEADERS[:3] + ("Xero credit note\nqty × unit", "Xero credit note\namount + tax", "Check")
+CREDIT_TIP = ("As the Xero credit note holds it: a credit note's lines are positive in Xero (the credit note "
+              "itself takes the amount off); Autotask's columns keep Autotask's signs")
 _NUMERIC = range(1, 5)
 _GAP_CAUSES = ("lob_access", "items_pending")
 
@@ -58,10 +62,26 @@ def _cells(row: "LineRow") -> tuple[str, ...]:
     return (row.label, _times(v[0], v[1]), _plus_tax(v[2], v[3]), _times(v[4], v[5]), _plus_tax(v[6], v[7]), row.check)
 
 
+def is_credit(result: AuditResult | None) -> bool:
+    """Whether Xero holds (or would hold) the result as a credit note: its Xero total is negative."""
+    return result is not None and result.xero_total + result.rounding_line < 0
+
+
+def _as_credit_note(values: tuple[Decimal | None, ...]) -> tuple[Decimal | None, ...]:
+    """A line's Xero side as the credit note carries it (``XeroDraft.payload``): amounts negated, the
+    quantity kept positive (a negative quantity moves its sign to the unit price, twice negated)."""
+    qty, unit, amount, tax = values[4:]
+    if qty is not None and unit is not None:
+        qty, unit = (qty, -unit) if qty >= 0 else (-qty, unit)
+    return values[:4] + (qty, unit, None if amount is None else -amount, None if tax is None else -tax)
+
+
 def rows_for(result: AuditResult | None) -> list[LineRow]:
-    """The rows for one audit result, with a 'not in the download' row when items are missing."""
+    """The rows for one audit result, with a 'not in the download' row when items are missing; a credit
+    note's Xero side as Xero holds it (positive lines), Autotask's side as Autotask has it."""
     if result is None:
         return []
+    credit = is_credit(result)
     rows: list[LineRow] = []
     seen = ZERO
     for ln in result.lines:
@@ -74,6 +94,8 @@ def rows_for(result: AuditResult | None) -> list[LineRow]:
         if ln.at_amount is not None:
             seen += ln.at_amount + (ln.at_tax or ZERO)
         values = (ln.at_quantity, ln.at_rate, ln.at_amount, ln.at_tax, ln.xero_quantity, ln.xero_unit, ln.xero_amount, ln.xero_tax)
+        if credit:
+            values = _as_credit_note(values)
         rows.append(LineRow(ln.label, values, check, ln.item_id, note=ln.note))
     missing = sum((c.amount for c in result.causes if c.code in _GAP_CAUSES), ZERO)
     if abs(missing) >= CENT:
@@ -85,10 +107,11 @@ def rows_for(result: AuditResult | None) -> list[LineRow]:
         )
     if result.lines:
         differs = result.status == "mismatch"
+        held = result.xero_total + result.rounding_line
         rows.append(
             LineRow(
-                "Invoice total (incl. tax)",
-                (None, None, result.autotask_total, None, None, None, result.xero_total + result.rounding_line, None),
+                "Total (incl. tax)" if credit else "Invoice total (incl. tax)",
+                (None, None, result.autotask_total, None, None, None, -held if credit else held, None),
                 "differs" if differs else "equal", bold=True,
             )
         )
@@ -108,6 +131,9 @@ class LineComparisonModel(RowsTableModel):
     def set_result(self, result: AuditResult | None) -> None:
         self.beginResetModel()
         self._rows = rows_for(result)
+        credit = is_credit(result)
+        self.headers = CREDIT_HEADERS if credit else HEADERS
+        self.header_tips = {3: CREDIT_TIP, 4: CREDIT_TIP} if credit else {}
         self.endResetModel()
 
     def _flagged(self, row: LineRow) -> str | None:
