@@ -13,7 +13,7 @@ import pytest
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.reports.month_end import month_end_report
 from depot_gui.sync.session.session import Session
-from depot_gui.ui.dialogs.batch_confirm import batch_question
+from depot_gui.ui.dialogs.batch_confirm import batch_question, sync_title
 from depot_gui.ui.reports.pdf import report_html
 
 from ..ties import write_ties
@@ -66,6 +66,24 @@ def test_the_totals_of_the_question_stay_apart_per_currency():
     _, details = batch_question([row(1, "1200.00", "AUD"), row(2, "-50.00", "NZD")], [])
     assert details.split("\n") == ["INV-1  Acme  AUD 1,200.00", "INV-2  Acme  credit note NZD 50.00",
                                    "Total AUD 1,200.00", "Total of the credit notes NZD 50.00"]
+
+
+def test_the_sync_progress_names_invoices_and_credit_notes_apart(ties_window, qtbot):
+    """The strip's title said "Syncing 200 ready invoices" when 8 were credit notes (issue 22)."""
+    win = ties_window
+    win.ask = lambda box: True
+    win.commands.act_sync_all.trigger()
+    assert win.status.progress.label.text() == "Syncing 1 ready invoice and 1 credit note to Xero"
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+
+    def row(i: int, total: str) -> InvoiceRow:
+        return InvoiceRow(i, f"INV-{i}", "Acme", "2026-11-01", total, total, "0.00", "0.00", "ready", [], "", None,
+                          None, None, False, "", currency="AUD")
+
+    rows = [row(i, "-10.00" if i % 25 == 0 else "10.00") for i in range(1, 201)]
+    assert sync_title(rows) == "Syncing 192 ready invoices and 8 credit notes to Xero"
+    assert sync_title(rows[:3]) == "Syncing 3 ready invoices to Xero"
+    assert sync_title([rows[24]]) == "Syncing 1 ready credit note to Xero"
 
 
 def test_the_month_end_pdf_says_which_ready_document_is_a_credit_note(ties_window):

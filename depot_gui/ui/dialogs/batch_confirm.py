@@ -49,6 +49,12 @@ def _what(rows: list[InvoiceRow]) -> str:
     return " and ".join(parts)
 
 
+def sync_title(rows: list[InvoiceRow]) -> str:
+    """The progress title of Sync all ready: "Syncing 192 ready invoices and 8 credit notes to Xero"."""
+    count, rest = _what(rows).split(" ", 1)
+    return f"Syncing {count} ready {rest} to Xero"
+
+
 def total_line(rows: list[InvoiceRow]) -> str:
     """The batch's total per currency (never added across currencies), invoices and credit notes apart."""
     currencies = list(dict.fromkeys(r.currency for r in rows))

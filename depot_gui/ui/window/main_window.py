@@ -26,7 +26,7 @@ from depot_gui.ui.orgs.actions import OrgActions
 from depot_gui.ui.detail.edits_dialog import review_edits
 from depot_gui.ui.detail.link_dialog import review_link
 from depot_gui.ui.detail.pane import SELECT_TEXT, DetailPane
-from depot_gui.ui.dialogs.batch_confirm import confirm_box
+from depot_gui.ui.dialogs.batch_confirm import confirm_box, sync_title
 from depot_gui.ui.dialogs.diagnostics import diagnostics_text
 from depot_gui.ui.dialogs.settings import SettingsDialog
 from depot_gui.ui.ops.operations import SessionOps
@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
         if not self.ask(confirm_box(ready, hidden, self, status=self._new_status())):
             self.status.showMessage("Sync all ready cancelled: nothing was sent.", 8000)
             return
-        self.ops.sync(ready, f"Syncing {len(ready)} ready invoice{'s' if len(ready) != 1 else ''} to Xero")
+        self.ops.sync(ready, sync_title(ready))
 
     def ask(self, box: QMessageBox) -> bool:
         """Show a question box modally; True when its accept button was pressed (tests replace this)."""
