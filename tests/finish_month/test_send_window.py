@@ -113,13 +113,42 @@ def test_a_contact_without_an_address_is_named_and_not_sent(approved, qtbot):
     win.detail.finishing.send_button.click()
     box = question(win, qtbot)
     assert box.text() == "No invoice can be emailed"
-    assert box.informativeText().splitlines()[:2] == [
+    assert box.informativeText().splitlines()[:4] == [
         "Not sent:",
         "The Xero contact Harbour Logistics Pty Ltd has no email address, so INV-5003 is not sent: add one to "
-        "the contact in Xero, or mark the invoice as sent instead."]
+        "the contact in Xero, or mark the invoice as sent instead.",
+        "To mark an invoice as sent instead, without an email: Settings › Finishing the month › Send approved "
+        "invoices from Xero: Only mark them as sent in Xero, then Send from Xero… again.",
+        ""]
     box.accept()
     qtbot.waitUntil(lambda: not win.ops.busy)
     assert emails(win.session) == []
+
+
+def test_where_to_mark_as_sent_names_what_the_settings_dialog_shows(qtbot, demo_session):
+    """The Send from Xero box and the detail pane say where to mark an invoice as sent (issue 22): the tab,
+    the setting and the choice are those of the Settings dialog."""
+    from depot_gui.store.db import InvoiceRow
+    from depot_gui.ui.detail.finishing_view import sent_sentence
+    from depot_gui.ui.dialogs.settings import SettingsDialog
+
+    dialog = SettingsDialog(demo_session, "Connected to the sandbox.")
+    qtbot.addWidget(dialog)
+    tab = next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "Finishing the month")
+    form = dialog.tabs.widget(tab).layout()
+    labels = [form.itemAt(i, form.ItemRole.LabelRole).widget().text() for i in range(form.rowCount())
+              if form.itemAt(i, form.ItemRole.LabelRole) is not None]
+    assert "Send approved invoices from Xero" in labels
+    assert dialog.send_from_xero.itemText(2) == "Only mark them as sent in Xero"
+    row = InvoiceRow(5001, "INV-5001", "Acme Dental Group", "2026-11-01", "1633.50", "1633.50", "0.00", "0.00",
+                     "synced", [], "", "x-1", "AUTHORISED", None, False, "", currency="AUD")
+    message = ("The Xero contact has no email address in Xero, so invoice INV-5001 was not sent: add one to the "
+               "contact in Xero, or mark the invoice as sent instead.")
+    assert sent_sentence(row, None, message) == (
+        f"Not sent from Xero yet. {message} To mark an invoice as sent instead, without an email: Settings › "
+        "Finishing the month › Send approved invoices from Xero: Only mark them as sent in Xero, then Send from "
+        "Xero… again.")
+    assert sent_sentence(row, None, "") == "Not sent from Xero yet."
 
 
 def test_with_sending_off_the_window_says_where_to_turn_it_on(window, qtbot):

@@ -15,12 +15,23 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from depot_gui.core.audit import SYNCED
+from depot_gui.core.settings import SEND_CHOICES, SPECS
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.resources import local_time
 
-SEND_TIP = ("Email this invoice from Xero to its contact, or mark it as sent, as Settings › Send approved invoices "
-            "from Xero says; asks first, naming who it goes to.")
+FINISHING_TAB = "Finishing the month"  # the Settings tab with the send_from_xero setting
+SEND_SETTING = f"Settings › {FINISHING_TAB} › {SPECS['send_from_xero'].label}"
+SEND_TIP = (f"Email this invoice from Xero to its contact, or mark it as sent, as {SEND_SETTING} says; asks first, "
+            "naming who it goes to.")
+MARK_INSTEAD = "as sent instead"  # how a reason not to email (core.sending, xero.finishing) suggests marking it sent
+WHERE_TO_MARK = (f"To mark an invoice as sent instead, without an email: {SEND_SETTING}: "
+                 f"{dict((v, t) for t, v in SEND_CHOICES)['mark_sent']}, then Send from Xero… again.")
+
+
+def where_to_mark(text: str) -> str:
+    """``text``, followed by where the window marks invoices as sent when it suggests doing so."""
+    return f"{text} {WHERE_TO_MARK}" if MARK_INSTEAD in text else text
 
 
 def is_credit_note(row: InvoiceRow) -> bool:
@@ -61,7 +72,7 @@ def sent_sentence(row: InvoiceRow, sent_at: str | None, message: str) -> str:
         text = "Not sent: only invoices approved in Xero are sent from Xero."
     else:
         text = "Not sent from Xero yet."
-    return f"{text} {message}".strip() if message else text
+    return where_to_mark(f"{text} {message}".strip() if message else text)
 
 
 class FinishingView:

@@ -21,12 +21,24 @@ from depot_gui.sync.sending.plan import SendingOff, SendPlan, how_to_send
 from depot_gui.sync.sending.sender import summary
 from depot_gui.sync.session.session import Session
 
-from depot_gui.ui.detail.finishing_view import SEND_TIP
+from depot_gui.ui.detail.finishing_view import MARK_INSTEAD, SEND_TIP, WHERE_TO_MARK
 from depot_gui.ui.dialogs.errors import friendly_message
 from depot_gui.ui.ops.operations import SessionOps
 from depot_gui.ui.ops.workers import Op
 
 log = logging.getLogger("depot_gui.ui")
+
+
+def with_where_to_mark(details: str) -> str:
+    """The question's details with, after the invoices not sent, where to mark them as sent instead (when
+    a reason suggests it)."""
+    lines = details.split("\n")
+    if "Not sent:" not in lines or not any(MARK_INSTEAD in line for line in lines):
+        return details
+    end = lines.index("Not sent:") + 1
+    while end < len(lines) and lines[end]:
+        end += 1
+    return "\n".join([*lines[:end], WHERE_TO_MARK, *lines[end:]])
 
 
 def send_box(plan: SendPlan, parent: QWidget | None) -> QMessageBox:
@@ -35,7 +47,7 @@ def send_box(plan: SendPlan, parent: QWidget | None) -> QMessageBox:
     icon = QMessageBox.Icon.Question if q.count else QMessageBox.Icon.Information
     button = QMessageBox.StandardButton.NoButton if q.count else QMessageBox.StandardButton.Ok
     box = QMessageBox(icon, "Send from Xero", q.title, button, parent)
-    box.setInformativeText(q.details)
+    box.setInformativeText(with_where_to_mark(q.details))
     box.setObjectName("send_confirm")
     if q.count:  # nothing to send: only Ok
         box.addButton(q.button, QMessageBox.ButtonRole.AcceptRole)
