@@ -65,3 +65,20 @@ def test_every_action_has_a_shortcut_or_menu(window):
     c = window.commands
     for action in (c.act_refresh, c.act_sync, c.act_resync, c.act_sync_all, c.act_settings):
         assert action in menu_actions and action.shortcut().toString()
+
+
+def test_escape_in_the_search_box_clears_a_search_and_only_then(window, qtbot):
+    """Qt's convention (issue 22): Escape clears the search it holds; with the box empty it goes on as before."""
+    win = window
+    search = win.invoices.search
+    win.activateWindow()
+    search.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+    qtbot.keyClicks(search, "5002")
+    assert [r.invoice_number for r in win.invoices.visible_rows()] == ["INV-5002"]
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == "" and len(win.invoices.visible_rows()) == 5
+    passed = []
+    win.invoices.keyPressEvent = lambda e: passed.append(e.key())  # where an unclaimed key goes next
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert passed == [Qt.Key.Key_Escape] and search.text() == ""

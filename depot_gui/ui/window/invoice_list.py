@@ -145,6 +145,10 @@ class InvoiceList(QWidget):
                 and event.keyCombination() == QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_E)):
             event.ignore()
             return True
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and self.search.text()
+                and event.keyCombination() == QKeyCombination(Qt.KeyboardModifier.NoModifier, Qt.Key.Key_Escape)):
+            self.search.clear()  # Escape clears a search (Qt's convention); an empty box lets it through
+            return True
         return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ data
