@@ -328,7 +328,7 @@ def untaxed_cause(draft: XeroDraft, difference: Decimal, found: Cause | None = N
             f"{len(draft.untaxed):,} line{'s' if len(draft.untaxed) != 1 else ''}.")
     if found is not None:
         return Cause("tax_mapping", found.amount, (lead, *found.evidence), found.fix)
-    fix = ("In Xero add a tax rate of that percentage (Settings > Tax rates), or in Settings > Connections > "
+    fix = ("In Xero add a tax rate of that percentage (Settings › Tax rates), or in Settings › Connections › "
            "Mapping map the Autotask tax to the Xero rate that is right for it.", "Then press Re-sync.")
     return Cause("tax_mapping", difference, (lead,), fix)
 

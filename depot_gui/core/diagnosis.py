@@ -171,22 +171,22 @@ def diagnose(
             buckets["unknown"] += residual
 
     fixes["lob_access"] += [
-        "In Autotask open Admin > Organization Settings & Users > Resources/Users (HR) > Resources/Users.",
+        "In Autotask open Admin › Organization Settings & Users › Resources/Users (HR) › Resources/Users.",
         f"Edit the API user{(' ' + ev.api_user) if ev.api_user else ''} and go to its Line of Business section.",
         "Remove every line of business there (an API user with none sees all of them), then Save & Close.",
-        "Back here, press Re-sync. Settings > Connections > Re-check confirms the access.",
+        "Back here, press Re-sync. Settings › Connections › Re-check confirms the access.",
     ]
     fixes["items_pending"] += [
         "Wait a few minutes for Autotask to finish processing the invoice, then press Re-sync.",
         "If it still differs after an hour, open the invoice in Autotask and check its billing items.",
     ]
     fixes["service_adjustment"] = [
-        "Review what it changes (next), then turn on Settings > Service adjustment support "
+        "Review what it changes (next), then turn on Settings › Service adjustment support "
         "(depot-sync: settings set service_adjustments on) and Re-sync.",
         *fixes["service_adjustment"],
     ]
     fixes["tax_mapping"] += [
-        "Open Settings > Connections > Mapping and map each Autotask tax to the Xero tax rate with the same percentage.",
+        "Open Settings › Connections › Mapping and map each Autotask tax to the Xero tax rate with the same percentage.",
         "Then press Re-sync.",
     ]
     fixes["precision"] += [
@@ -196,7 +196,7 @@ def diagnose(
     ]
     fixes["unknown"] += [  # the missing-items advice already says to compare the lines: said once
         *([] if fixes["unknown"] else ["Compare the lines below with the invoice in Autotask."]),
-        "If you cannot see why, use Help > Copy diagnostics and send it to support.",
+        "If you cannot see why, use Help › Copy diagnostics and send it to support.",
     ]
     if abs(buckets["unknown"]) >= CENT and not proof["unknown"]:
         proof["unknown"].append(

@@ -285,14 +285,14 @@ def test_unknown_cause_says_compare_the_lines_once(sc):
     assert tuple(r.causes[0].fix) == (
         "Open the invoice in Autotask and compare its lines with the ones below: items removed, voided or "
         "re-invoiced after the invoice was made explain a gap like this.",
-        "If you cannot see why, use Help > Copy diagnostics and send it to support.",
+        "If you cannot see why, use Help › Copy diagnostics and send it to support.",
     )
     raw = [item(1, quantity="2", rate="100", ext="150.00", tax="15.00")]
     inv, its = one_invoice(sc, raw)
     r = audit_invoice(inv, its, reference(sc), Settings(), evidence())
     assert tuple(r.causes[0].fix) == (
         "Compare the lines below with the invoice in Autotask.",
-        "If you cannot see why, use Help > Copy diagnostics and send it to support.",
+        "If you cannot see why, use Help › Copy diagnostics and send it to support.",
     )
 
 

@@ -50,8 +50,15 @@ def test_one_name_for_the_tolerance_and_hints_in_order(window, qtbot):
 
 def test_no_command_lines_in_the_window(window, qtbot):
     text = show(window, qtbot, "INV-5004")  # the service adjustment cause's fix names a setting
-    assert "Settings > Service adjustment support and Re-sync." in text
+    assert "Settings › Service adjustment support and Re-sync." in text
     assert "depot-sync" not in text
+
+
+def test_the_window_writes_every_menu_path_with_one_mark(window, qtbot):
+    """'Settings ›' everywhere the window shows a path, never 'Settings >' (issue 22)."""
+    texts = [show(window, qtbot, n) for n in ("INV-5001", "INV-5002", "INV-5003", "INV-5004", "INV-5005")]
+    assert [t for t in texts if " > " in t] == []
+    assert "Settings › Connections › Re-check confirms the access." in texts[1]  # the line-of-business fix
 
 
 def test_synced_invoice_says_lines_sent(window, qtbot):
