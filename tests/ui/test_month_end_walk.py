@@ -116,3 +116,33 @@ def test_ok_keeps_what_the_setup_wizard_saved_while_settings_was_open(qtbot, dem
     assert saved.args == [["tolerance"]]
     shown = demo_session.settings().shown()
     assert (shown["xero_status"], shown["contact_match"], shown["tolerance"]) == ("approved", "name", "5.00")
+
+
+def test_settings_shows_what_the_setup_wizard_saved_beneath_it(window, qtbot, monkeypatch):
+    """Connections › Reconnect… runs the wizard over the open Settings dialog; afterwards the dialog shows the
+    values the wizard saved, and keeps what the person typed before (issue 22: it still showed the old ones)."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    import depot_gui.ui.wizard as wizard
+
+    win = window
+    win.show_connection_settings()
+    dialog = win.settings_dialog
+    assert (dialog.xero_status.currentData(), dialog.contact_match.currentData()) == ("draft", "name_or_account_number")
+    dialog.tolerance.setValue(5.0)  # typed before Reconnect…
+
+    def the_wizard(parent, session) -> bool:  # its mapping page saves these, then the person cancels a later page
+        session.set_settings({"xero_status": "approved", "contact_match": "name"})
+        return False
+
+    monkeypatch.setattr(wizard, "run_setup_wizard", the_wizard)
+    qtbot.waitUntil(dialog.connections.setup_button.isEnabled, timeout=30000)  # after the tab's reading
+    dialog.connections.setup_button.click()
+    assert (dialog.xero_status.currentData(), dialog.contact_match.currentData()) == ("approved", "name")
+    assert dialog.xero_status.currentText() == "Approved (authorised)" and dialog.tolerance.value() == 5.0
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as saved:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert saved.args == [["tolerance"]]
+    shown = win.session.settings().shown()
+    assert (shown["xero_status"], shown["contact_match"], shown["tolerance"]) == ("approved", "name", "5.00")
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)

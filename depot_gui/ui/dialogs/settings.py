@@ -201,6 +201,40 @@ class SettingsDialog(QDialog):
             "audit_months": str(self.audit_months.value()) if self.audit_months.value() else "all",
         }
 
+    def show_saved(self) -> None:
+        """Show the values stored now in every field the person has not changed: the setup wizard (Connections ›
+        Reconnect…) saves some while the dialog stays open beneath it, which showed the old ones (issue 22)."""
+        mine, s = set(self.changed()), self.session.settings()
+
+        def choose(box: QComboBox, value: str) -> None:
+            box.setCurrentIndex(max(0, box.findData(value)))
+
+        fields = {
+            "tolerance": lambda: self.tolerance.setValue(float(s.tolerance)),
+            "service_adjustments": lambda: self.service.setChecked(s.service_adjustments),
+            "xero_status": lambda: choose(self.xero_status, s.shown()["xero_status"]),
+            "numbering": lambda: choose(self.numbering, s.numbering.lower()),
+            "number_prefix": lambda: self.number_prefix.setText(s.number_prefix),
+            "attach_autotask_pdf": lambda: self.attach_pdf.setChecked(s.attach_autotask_pdf),
+            "send_from_xero": lambda: choose(self.send_from_xero, s.send_from_xero.lower()),
+            "default_account": lambda: self.default_account.setText(s.default_account),
+            "rounding_account": lambda: self.rounding_account.setText(s.rounding_account),
+            "contact_match": lambda: choose(self.contact_match, s.contact_match.lower()),
+            "exchange_rate": lambda: choose(self.exchange_rate, s.exchange_rate.lower()),
+            "fresh_minutes": lambda: self.fresh_minutes.setValue(s.fresh_minutes),
+            "payments_back": lambda: self.payments_back.setChecked(s.payments_back),
+            "audit_months": lambda: self.audit_months.setValue(s.audit_months),
+        }
+        self.service.blockSignals(True)  # a stored value is no turning on: no review
+        try:
+            for key, show in fields.items():
+                if key not in mine:
+                    show()
+        finally:
+            self.service.blockSignals(False)
+        now = self.texts()
+        self.opened_with = {k: self.opened_with.get(k, "") if k in mine else v for k, v in now.items()}
+
     def changed(self) -> list[str]:
         """The keys the person changed since the dialog opened (issue 22: OK compared every field with the store,
         so after Reconnect… it wrote the dialog's stale status of new Xero invoices over the wizard's choice)."""

@@ -175,7 +175,10 @@ class MainWindow(QMainWindow):
         """Connect Autotask and Xero with the setup wizard, then refresh."""
         from depot_gui.ui.wizard import run_setup_wizard
 
-        if run_setup_wizard(self, self.session):
+        saved = run_setup_wizard(self, self.session)
+        if self.settings_dialog is not None:  # open beneath the wizard (Reconnect…): show what it saved
+            self.settings_dialog.show_saved()
+        if saved:
             # Work started with the old connection is stopped first; then connect anew and load.
             self.ops.when_idle(self._reconnect_and_refresh, cancel_current=True)
 
