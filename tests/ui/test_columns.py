@@ -104,3 +104,52 @@ def test_columns_never_chosen_follow_the_width_at_each_start(qtbot, demo_session
         assert wide.invoices.view.horizontalHeader().sectionSize(Col.NUMBER) == 80
     finally:
         close_window(qtbot, wide)
+
+
+def ready_rows(n: int):
+    from depot_gui.store.db import InvoiceRow
+
+    return [InvoiceRow(i, f"ME-{i:05d}", f"Scale Client {i:03d} Pty Ltd", "2026-11-01", "472.66", "472.66", "0.00", "0.00",
+                       "ready", [], "Ready to sync.", None, None, None, False, "2026-12-07T09:00:00+00:00",
+                       currency="AUD") for i in range(1, n + 1)]
+
+
+def test_the_status_column_fitted_on_ready_rows_shows_synced_whole(qtbot):
+    """Fitted while every invoice was Ready, the Status column cut "Synced" to "Syn…" after the sync (issue 22)."""
+    from dataclasses import replace
+
+    from depot_gui.ui.window.invoice_list import InvoiceList
+
+    pane = InvoiceList()
+    qtbot.addWidget(pane)
+    pane.resize(1300, 600)
+    pane.show()
+    rows = ready_rows(20)
+    pane.set_rows(rows)
+    for r in rows:
+        pane.update_row(replace(r, status="synced", synced_at="2026-12-07T09:30:00+00:00"))
+    view = pane.view
+    assert view.model().index(0, Col.STATUS).data() == "Synced"
+    assert view.horizontalHeader().sectionSize(Col.STATUS) >= view.sizeHintForColumn(Col.STATUS)
+
+
+def test_columns_never_chosen_follow_the_list_when_the_window_grows(qtbot, demo_session):
+    """Opened at a 1366 screen's size and then maximised at 1920x1080: Synced, Payment and Sent show, and the
+    Currency column is not stretched over their room (it was ~330 px, the three hidden; issue 22)."""
+    win = open_sized(qtbot, demo_session, 1256, 706, 670)
+    try:
+        assert shown(win) == IMPORTANT
+        win.resize(1920, 1040)
+        win.splitter.setSizes([1065, 855])
+        qtbot.waitUntil(lambda: "Sent" in shown(win), timeout=5000)
+        assert shown(win) == ["Invoice", "Company", "Status", "Date", "Autotask total", "Xero total", "Difference",
+                              "Currency", "Synced", "Payment", "Sent"]
+        header = win.invoices.view.horizontalHeader()
+        assert header.sectionSize(Col.CURRENCY) < 100
+        assert win.invoices.view.horizontalScrollBar().maximum() == 0
+        win.resize(1256, 706)  # and back: the list has room for the important ones again, nothing to scroll
+        win.splitter.setSizes([670, 586])
+        bar = win.invoices.view.horizontalScrollBar()
+        qtbot.waitUntil(lambda: shown(win) == IMPORTANT and bar.maximum() == 0, timeout=5000)  # once settled
+    finally:
+        close_window(qtbot, win)

@@ -18,7 +18,7 @@ from depot_gui.core.payments import LABELS as PAYMENT_LABELS, label as payment_l
 from depot_gui.store.db import InvoiceRow
 
 from depot_gui.ui.contacts.text import row_status_text
-from depot_gui.ui.resources import local_time
+from depot_gui.ui.resources import STATUS_TEXT, local_time
 
 
 class Col(IntEnum):
@@ -84,7 +84,8 @@ def later_texts(widest_digit: str) -> dict[int, tuple[str, ...]]:
     on the first rows, when every invoice may still show "—" ("2026-12…" after the sync otherwise)."""
     d = widest_digit
     return {Col.SYNCED_AT: (f"{d * 4}-{d * 2}-{d * 2} {d * 2}:{d * 2}",),  # local_time's 'YYYY-MM-DD HH:MM'
-            Col.PAYMENT: tuple(PAYMENT_LABELS.values()), Col.SENT: tuple(_SENT_RANK)}
+            Col.PAYMENT: tuple(PAYMENT_LABELS.values()), Col.SENT: tuple(_SENT_RANK),
+            Col.STATUS: tuple(STATUS_TEXT.values())}  # "Synced" after a sync of rows all Ready ("Syn…" before)
 
 
 def sent_text(row: InvoiceRow) -> str:

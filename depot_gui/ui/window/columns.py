@@ -10,7 +10,7 @@ remembered with the window (state.py) and wins from then on; "Fit columns to the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QTableView
 
@@ -45,6 +45,21 @@ class ColumnChooser(QObject):
         header = view.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_menu_requested)
+        self._company_fitted = 0  # the company column's width before the width shortened it (0: not shortened)
+        self._refit = QTimer(self)  # the list's width changed: fit the columns never chosen again, once settled
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(50)
+        self._refit.timeout.connect(self.refit)
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """A wider (or narrower) list, as when the window is maximised after it opened at its first size: the
+        columns never chosen follow it (issue 22: at 1920x1080 Synced, Payment and Sent stayed hidden and the
+        Currency column stretched to ~330 px)."""
+        if (event.type() == QEvent.Type.Resize and self._fitted and self.hidden is None
+                and event.size().width() != event.oldSize().width()):
+            self._refit.start()
+        return False
 
     # ------------------------------------------------------------------ the menu
     def fill(self) -> None:
@@ -76,6 +91,18 @@ class ColumnChooser(QObject):
         self.fit_to_width()
         self.changed.emit()
 
+    def refit(self) -> None:
+        """The columns never chosen fitted again to the list's width now (the person's choice stays)."""
+        if self.hidden is not None or not self._fitted:
+            return
+        for col in (*OPTIONAL, LAST):
+            self.view.setColumnHidden(col, False)
+        if self._company_fitted:
+            self.view.horizontalHeader().resizeSection(Col.COMPANY, self._company_fitted)
+            self._company_fitted = 0
+        self._fitted = False
+        self.fit_to_width()
+
     # ------------------------------------------------------------------ choices
     def show_column(self, col: Col, on: bool) -> None:
         """The person shows (or hides) ``col``; from now on the columns are theirs."""
@@ -104,6 +131,7 @@ class ColumnChooser(QObject):
         if company - (needed() - room) < COMPANY_MIN:
             self.view.setColumnHidden(LAST, True)
         if needed() > room:
+            self._company_fitted = company
             header.resizeSection(Col.COMPANY, max(COMPANY_MIN, company - (needed() - room)))
 
     def state(self) -> str | None:

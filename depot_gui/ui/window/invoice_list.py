@@ -197,9 +197,13 @@ class InvoiceList(QWidget):
             later = later_texts(max("0123456789", key=metrics.horizontalAdvance))
             margin = 2 * (self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1) \
                 + int(self.view.showGrid())  # as sizeHintForColumn: the text's margins and the grid line
+            icon = self.view.iconSize().width()
+            icon = icon if icon > 0 else self.view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None,
+                                                                        self.view)
+            beside = {Col.STATUS: icon + margin}  # the status icon before its word
             for col in list(Col)[:-1]:  # the last column stretches to fill
                 width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col),
-                            *(metrics.horizontalAdvance(text) + margin for text in later.get(col, ())))
+                            *(metrics.horizontalAdvance(text) + margin + beside.get(col, 0) for text in later.get(col, ())))
                 header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
         self._laid_out = True
 
