@@ -181,12 +181,13 @@ def diagnose(
         "If it still differs after an hour, open the invoice in Autotask and check its billing items.",
     ]
     fixes["service_adjustment"] = [
-        "Review what it changes (next), then turn on Settings › Service adjustment support "
+        "Review what it changes (next), then turn on Settings › Audit & sync › Service adjustment support "
         "(depot-sync: settings set service_adjustments on) and Re-sync.",
         *fixes["service_adjustment"],
     ]
     fixes["tax_mapping"] += [
-        "Open Settings › Connections › Mapping and map each Autotask tax to the Xero tax rate with the same percentage.",
+        "Open File › Account and tax mapping… and map each Autotask tax to the Xero tax rate with the same percentage "
+        "(depot-sync: mapping tax RATE TAXTYPE).",
         "Then press Re-sync.",
     ]
     fixes["precision"] += [

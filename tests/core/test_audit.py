@@ -148,6 +148,10 @@ def test_tax_mapping_when_subtotals_agree(sc):
     r = audit_invoice(inv, its, reference(s), Settings(), evidence())
     assert r.status == MISMATCH and r.cause_codes == ["tax_mapping"] and r.difference == D("50.00")
     assert any("15%" in w for w in r.warnings)
+    assert list(r.causes[0].fix[-2:]) == [  # where the mapping really is (there is no Settings › Connections › Mapping)
+        "Open File › Account and tax mapping… and map each Autotask tax to the Xero tax rate with the same "
+        "percentage (depot-sync: mapping tax RATE TAXTYPE).",
+        "Then press Re-sync."]
 
 
 def test_unexplained_line_is_unknown_with_numbers(sc):

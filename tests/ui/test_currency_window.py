@@ -36,7 +36,7 @@ def test_the_nzd_invoice_shows_its_currency_and_the_rate_it_goes_at(qtbot, tmp_p
                                "tolerance": "NZD 3.00"}
             assert win.detail.where.text() == (
                 "Xero organisation: Acme MSP Pty Ltd · sent in NZD, not converted; Xero converts to AUD at Xero's "
-                "rate of the day (Autotask's rate: 1 AUD = 1.085 NZD). Settings › Exchange rate chooses which rate.")
+                "rate of the day (Autotask's rate: 1 AUD = 1.085 NZD). Settings › Audit & sync › Exchange rate chooses which rate.")
             assert win.detail.lines_heading.text().endswith("(amounts in NZD)")
             show(win, qtbot, "INV-5001")
             assert win.detail.where.text() == "Xero organisation: Acme MSP Pty Ltd · AUD."

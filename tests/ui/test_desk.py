@@ -133,7 +133,7 @@ def test_status_bar_shows_each_actions_outcome(window, qtbot):
     win = window
     assert win.status.currentMessage() == (
         "Checked 5 invoices against Autotask: 3 ready, 2 mismatch. "
-        "Downloaded: unsynced invoices dated from 1 Oct 2026 (Settings › Audit sets the period)."
+        "Downloaded: unsynced invoices dated from 1 Oct 2026 (Settings › Audit & sync sets the period)."
     )
     assert win.status.connection.isHidden()  # the message has the room; the connection comes back after
     win.copy_diagnostics()

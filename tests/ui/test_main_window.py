@@ -289,7 +289,7 @@ def test_rows_fill_in_while_a_sync_runs_and_the_status_says_what_was_read(window
     qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
     # The demo's clock is 20 Nov 2026; the default period is this month and the previous one.
     assert ("Checked 5 invoices against Autotask: 3 ready, 2 mismatch. Downloaded: unsynced invoices dated from "
-            "1 Oct 2026 (Settings › Audit sets the period).") in messages
+            "1 Oct 2026 (Settings › Audit & sync sets the period).") in messages
     updates: list[list] = []
     win.ops.rows_updated.connect(lambda rows: updates.append([r.invoice_number for r in rows]))
     win.ask = lambda box: True

@@ -12,7 +12,7 @@ from .conftest import demo_session, temp_qsettings, window  # noqa: F401 - the w
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 LONG = ("Checked 6 invoices against Autotask: 4 ready, 2 mismatch. Downloaded: unsynced invoices dated from "
-        "1 Oct 2026 (Settings › Audit sets the period).")
+        "1 Oct 2026 (Settings › Audit & sync sets the period).")
 
 
 def _grab(widget, name: str) -> None:

@@ -50,7 +50,7 @@ def test_one_name_for_the_tolerance_and_hints_in_order(window, qtbot):
 
 def test_no_command_lines_in_the_window(window, qtbot):
     text = show(window, qtbot, "INV-5004")  # the service adjustment cause's fix names a setting
-    assert "Settings › Service adjustment support and Re-sync." in text
+    assert "Settings › Audit & sync › Service adjustment support and Re-sync." in text
     assert "depot-sync" not in text
 
 

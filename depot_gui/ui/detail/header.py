@@ -69,7 +69,7 @@ def where_it_goes(result: AuditResult | None) -> str:
     else:
         how = "at Xero's rate of the day" + (f" (Autotask's rate: {autotask})" if autotask else "")
     return (f"{text} · sent in {result.currency}, not converted; Xero converts to {base} {how}. "
-            "Settings › Exchange rate chooses which rate.")
+            "Settings › Audit & sync › Exchange rate chooses which rate.")
 
 
 def scaled(label: QLabel, factor: float, bold: bool = False) -> QLabel:

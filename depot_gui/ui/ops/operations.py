@@ -147,7 +147,7 @@ class SessionOps(OpQueue):
         text = f"Checked {len(rows)} invoice{'s' if len(rows) != 1 else ''} against Autotask" + (
             f": {detail}." if detail else ".")
         if period:
-            text += f" Downloaded: {period} (Settings › Audit sets the period)."
+            text += f" Downloaded: {period} (Settings › Audit & sync sets the period)."
         self._say(text)
 
     # ------------------------------------------------------------------ sync
