@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from depot_gui.sandbox.scale import write_scale_scenario  # noqa: E402
 from depot_gui.sync.session.session import Session  # noqa: E402
+from depot_gui.ui.ops.garbage import install_gui_gc  # noqa: E402
 from depot_gui.ui.window.main_window import MainWindow  # noqa: E402
 
 DEMO = Path(__file__).resolve().parents[1] / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
@@ -122,6 +123,7 @@ def main() -> None:
     os.environ["HOME"] = str(tmp)
     QCoreApplication.setOrganizationName("Depot GUI bench")
     app = QApplication.instance() or QApplication([])
+    install_gui_gc(app)  # as depot-gui does (app.main): cyclic GC on the GUI thread's timer, never in a worker
     QSettings().clear()
     scenario = write_scale_scenario(DEMO, tmp / "scale.json", n, max(1, n // 5))
     session = Session.open(tmp / "data", scenario, served=not args.in_process,
