@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 
 from depot_gui.sync.session.session import Session
 from depot_gui.ui.ops.workers import wait_for_ops
 
 from ..conftest import DEMO_PATH
+
+
+def settle_after_app_main(qapp) -> None:
+    """After ``depot_gui.app.main()`` ran its window in this process: one more turn of the application's loop,
+    as a real process would have ended here. Its window's close leaves a quit queued; without this turn the
+    next test's window never gets its background results (pytest-xdist may hand that worker any window
+    test next: every window test of the worker then timed out)."""
+    QTimer.singleShot(0, qapp.quit)
+    qapp.exec()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ start-up; in Dark the colours the window picks itself (status, mismatch, links) 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -12,7 +12,8 @@ from depot_gui.ui.colors import MIN_CONTRAST, color_for, contrast
 from depot_gui.ui.models.invoice_cells import Col
 from depot_gui.ui.window import appearance
 
-from tests.ui.conftest import close_window, demo_session, open_window, temp_qsettings, window  # noqa: F401
+from tests.ui.conftest import (  # noqa: F401
+    close_window, demo_session, open_window, settle_after_app_main, temp_qsettings, window)
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 WINDOW, BASE, TEXT = QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Text
@@ -77,8 +78,7 @@ def test_the_choice_survives_a_restart(qtbot, tmp_path, system_again, qapp):
     for w in QApplication.topLevelWidgets():
         w.close()
         w.deleteLater()
-    QTimer.singleShot(0, qapp.quit)  # one more turn of the application's loop, as after a real exit: later
-    qapp.exec()  # windows in this process load again (they do not without it, whatever the appearance)
+    settle_after_app_main(qapp)
     assert appearance.saved_mode() == "dark"
 
 

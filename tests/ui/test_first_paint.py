@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from depot_gui.ui.window import first_paint
 
 from ..conftest import REPO
+from .conftest import settle_after_app_main
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -27,6 +28,7 @@ def test_demo_quits_after_first_paint_and_saves_it(tmp_path, qtbot, capsys):
     for w in QApplication.topLevelWidgets():
         w.close()
         w.deleteLater()
+    settle_after_app_main(QApplication.instance())
 
 
 def test_a_window_that_never_paints_exits_3(qtbot, monkeypatch):
