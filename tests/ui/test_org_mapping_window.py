@@ -27,56 +27,50 @@ def _statuses(win) -> dict[str, str]:
     return {r.invoice_number: r.status for r in win.rows()}
 
 
-def test_mapping_a_billing_code_in_the_second_organisation(qtbot, tmp_path):
-    scenario = two_orgs(tmp_path, Accounts=NZ_4000)
-    with Session.open(tmp_path / "d", scenario) as session:
-        OrgDesk(session.store, session.connections()).route("Acme Dental Group", "Acme MSP NZ Ltd")
-        win = open_window(qtbot, session)
-        try:
-            assert _statuses(win)["INV-5001"] == "error"
-            row = next(r for r in win.rows() if r.invoice_number == "INV-5001")
-            assert row.explanation == (
-                "Not synced: Acme MSP NZ Ltd has no active account \u201c200\u201d, which the lines of billing code "
-                "'Managed Services' would go to. Map it to accounts Acme MSP NZ Ltd has in File \u203a Account and "
-                "tax mapping\u2026 (command line: depot-sync mapping account BILLING_CODE ACCOUNT --org \"Acme MSP "
-                "NZ Ltd\"), then press Re-sync; an account code of another organisation is never sent.")
+def test_mapping_a_billing_code_in_the_second_organisation(qtbot, two_org_window):
+    session, win = two_org_window
+    assert _statuses(win)["INV-5001"] == "error"
+    row = next(r for r in win.rows() if r.invoice_number == "INV-5001")
+    assert row.explanation == (
+        "Not synced: Acme MSP NZ Ltd has no active account \u201c200\u201d, which the lines of billing code "
+        "'Managed Services' would go to. Map it to accounts Acme MSP NZ Ltd has in File \u203a Account and "
+        "tax mapping\u2026 (command line: depot-sync mapping account BILLING_CODE ACCOUNT --org \"Acme MSP "
+        "NZ Ltd\"), then press Re-sync; an account code of another organisation is never sent.")
 
-            assert win.invoices.select(5001)
-            win.orgs.act_mapping.trigger()
-            qtbot.waitUntil(lambda: win.orgs.mapping_dialog is not None and win.orgs.mapping_dialog.isVisible(),
-                            timeout=TIMEOUT)
-            dialog = win.orgs.mapping_dialog
-            chooser = dialog.organisation
-            assert [chooser.itemText(i) for i in range(chooser.count())] == [
-                "Acme MSP Pty Ltd (default)", "Acme MSP NZ Ltd"]
-            assert dialog.form.view.organisation == "Acme MSP NZ Ltd"  # the selected invoice's (INV-5001)
-            combo = dialog.account_combos[1]  # Managed Services
-            assert [combo.itemText(i) for i in range(combo.count())] == [
-                "Not chosen: its external number, else the default account", "4000 \u2013 Sales",
-                "860 \u2013 Rounding"]
-            tax = dialog.tax_combos["10"]
-            assert [tax.itemText(i) for i in range(tax.count())] == [
-                "Not chosen: the tax rate of the same percentage", "GST on Income (OUTPUT2, 10%)",
-                "Zero Rated (ZERORATEDOUTPUT, 0%)"]
-            save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
-            assert not save.isEnabled()  # nothing changed yet
-            combo.setCurrentIndex(combo.findData("4000"))
-            assert dialog.changes() == ({1: "4000"}, {}) and save.isEnabled()
-            save.click()
-            qtbot.waitUntil(lambda: not win.ops.busy and _statuses(win)["INV-5001"] == "ready", timeout=TIMEOUT)
-            assert _statuses(win) == {"INV-5001": "ready", "INV-5002": "mismatch", "INV-5003": "ready",
-                                      "INV-5004": "mismatch", "INV-5005": "ready"}
+    assert win.invoices.select(5001)
+    win.orgs.act_mapping.trigger()
+    qtbot.waitUntil(lambda: win.orgs.mapping_dialog is not None and win.orgs.mapping_dialog.isVisible(),
+                    timeout=TIMEOUT)
+    dialog = win.orgs.mapping_dialog
+    chooser = dialog.organisation
+    assert [chooser.itemText(i) for i in range(chooser.count())] == [
+        "Acme MSP Pty Ltd (default)", "Acme MSP NZ Ltd"]
+    assert dialog.form.view.organisation == "Acme MSP NZ Ltd"  # the selected invoice's (INV-5001)
+    combo = dialog.account_combos[1]  # Managed Services
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Not chosen: its external number, else the default account", "4000 \u2013 Sales",
+        "860 \u2013 Rounding"]
+    tax = dialog.tax_combos["10"]
+    assert [tax.itemText(i) for i in range(tax.count())] == [
+        "Not chosen: the tax rate of the same percentage", "GST on Income (OUTPUT2, 10%)",
+        "Zero Rated (ZERORATEDOUTPUT, 0%)"]
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled()  # nothing changed yet
+    combo.setCurrentIndex(combo.findData("4000"))
+    assert dialog.changes() == ({1: "4000"}, {}) and save.isEnabled()
+    save.click()
+    qtbot.waitUntil(lambda: not win.ops.busy and _statuses(win)["INV-5001"] == "ready", timeout=TIMEOUT)
+    assert _statuses(win) == {"INV-5001": "ready", "INV-5002": "mismatch", "INV-5003": "ready",
+                              "INV-5004": "mismatch", "INV-5005": "ready"}
 
-            desk = OrgMapping(session.store, session.connections())
-            nz = desk.show(NZ)
-            assert (nz.own, nz.accounts, nz.tax_types) == (True, {1: "4000"}, {})
-            au = desk.show(AU)
-            assert (au.own, au.accounts, au.tax_types) == (True, {}, {})  # the default organisation's: unchanged
-            raw = session.store.raw_settings()
-            assert sorted(k for k in raw if k.startswith("mapping.")) == [
-                f"mapping.accounts@{NZ}", f"mapping.tax_types@{NZ}", f"mapping.tracking@{NZ}"]
-        finally:
-            close_window(qtbot, win)
+    desk = OrgMapping(session.store, session.connections())
+    nz = desk.show(NZ)
+    assert (nz.own, nz.accounts, nz.tax_types) == (True, {1: "4000"}, {})
+    au = desk.show(AU)
+    assert (au.own, au.accounts, au.tax_types) == (True, {}, {})  # the default organisation's: unchanged
+    raw = session.store.raw_settings()
+    assert sorted(k for k in raw if k.startswith("mapping.")) == [
+        f"mapping.accounts@{NZ}", f"mapping.tax_types@{NZ}", f"mapping.tracking@{NZ}"]
 
 
 def test_with_one_organisation_there_is_no_chooser(qtbot, window):
