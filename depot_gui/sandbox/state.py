@@ -313,6 +313,16 @@ class StateStore:
             self._touched.update(touch)
 
 
+def _read_or_none(path: Path) -> bytes | None:
+    """The file's bytes, None when it does not exist; StateDamaged when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StateDamaged(path, f"cannot be read: {exc.strerror or exc}") from None
+
+
 def read_saved(path: Path, journal_path: Path | None = None, *, truncate: bool = False) -> dict | None:
     """The state document as saved: ``state.json`` with its journal's lines applied (None: no file).
 
@@ -320,24 +330,18 @@ def read_saved(path: Path, journal_path: Path | None = None, *, truncate: bool =
     short is dropped (and with ``truncate``, cut off the file: the caller holds the lock)."""
     path = Path(path)
     journal_path = Path(journal_path) if journal_path is not None else path.with_name("state.journal")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = _read_or_none(path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise StateDamaged(path, f"cannot be read: {exc.strerror or exc}") from None
     try:
         data = loads(raw)
     except (ValueError, RecursionError):
         raise StateDamaged(path, "not valid JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("scenario_hash"), str):
         raise StateDamaged(path, "not a sandbox state")
-    try:
-        journal = journal_path.read_bytes()
-    except FileNotFoundError:
+    journal = _read_or_none(journal_path)
+    if journal is None:
         return data
-    except OSError as exc:
-        raise StateDamaged(journal_path, f"cannot be read: {exc.strerror or exc}") from None
     whole = journal[:journal.rfind(b"\n") + 1]
     if truncate and len(whole) < len(journal):
         os.truncate(journal_path, len(whole))
