@@ -26,6 +26,10 @@ class CancelToken:
         if self._event.is_set():
             raise Cancelled("Cancelled")
 
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a cancel; whether it came."""
+        return self._event.wait(max(0.0, seconds))
+
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` (a rate-limit or retry pause), or raise Cancelled as soon as cancelled."""
         if self._event.wait(max(0.0, seconds)):

@@ -39,6 +39,12 @@ def _kept(contacts) -> dict[str, dict]:
     return {str(c.get("ContactID")): {k: c[k] for k in CONTACT_FIELDS if k in c} for c in contacts}
 
 
+def session_memos(extra: dict) -> dict:
+    """What this session read once already (``("tax_rates", tenant)``: True, ...), for a process that continues
+    its work (the window's sync child): there too, the store's copies stand for those reads."""
+    return {k: v for k, v in extra.items() if v is True and isinstance(k, tuple) and all(isinstance(p, str) for p in k)}
+
+
 class XeroCache:
     """One organisation's cached reference data and number checks."""
 

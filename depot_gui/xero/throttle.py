@@ -42,6 +42,20 @@ class Throttle:
                 return 0.0
             return WINDOW - (now - self._calls[0])
 
+    def recent(self) -> list[float]:
+        """When the calls of the last minute started (this clock), oldest first: for another process's
+        throttle of the same organisation (a sync in a process of its own)."""
+        with self._lock:
+            now = self._clock()
+            return [t for t in self._calls if now - t < WINDOW]
+
+    def note(self, starts: Iterable[float]) -> None:
+        """Count calls another process started (``recent()`` there, the same monotonic clock) in the window."""
+        with self._lock:
+            now = self._clock()
+            merged = sorted({*self._calls, *(t for t in starts if now - t < WINDOW)})
+            self._calls = deque(merged)
+
     @contextmanager
     def slot(self, wait: Callable[[float], None]) -> Iterator[None]:
         """Hold one concurrency slot for a call that also fits in the minute window."""

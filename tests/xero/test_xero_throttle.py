@@ -64,3 +64,20 @@ def test_at_most_five_calls_in_flight():
     for t in threads:
         t.join(5)
     assert peak[0] == 5
+
+
+def test_calls_another_process_made_count_in_the_minute_window():
+    """A sync in a process of its own: its calls of the last minute go back to the window's throttle, and
+    the window's to it (the minute is the organisation's, not a process's)."""
+    clock = FakeClock()
+    theirs, ours = Throttle(clock=clock), Throttle(clock=clock)
+    for _ in range(40):
+        assert theirs.delay() == 0.0
+        clock.now += 0.5  # 40 calls over 20 s
+    assert theirs.recent()[:2] == [1000.0, 1000.5] and len(theirs.recent()) == 40
+    ours.note([900.0, *theirs.recent()])  # one from 2 minutes ago is no longer in the window
+    for _ in range(20):
+        assert ours.delay() == 0.0
+    assert ours.delay() == 40.0  # the 61st waits until the first of the other process's calls is a minute old
+    clock.now += 45
+    assert len(ours.recent()) == 49  # at 1,065: their 11 calls up to 1,005.0 have left; 29 of theirs and our 20 stay

@@ -52,7 +52,7 @@ def child_command(scenario: Path, state_dir: Path | None, options: dict) -> list
 class ChildSandbox:
     """A handle on the served sandbox: ``base_url``, ``scenario``, ``transport()``, ``close()``."""
 
-    def __init__(self, process: subprocess.Popen, base_url: str, scenario_path: Path) -> None:
+    def __init__(self, process: subprocess.Popen | None, base_url: str, scenario_path: Path) -> None:
         self.process = process
         self.base_url = base_url
         self.root = base_url  # every service (Autotask, Xero, Xero's sign-in) under this root
@@ -83,6 +83,12 @@ class ChildSandbox:
             raise ChildFailed(reason or "the sandbox process stopped before it served")
         return cls(process, str(said["base_url"]), scenario_path)
 
+    @classmethod
+    def attach(cls, base_url: str, scenario_path: str | Path) -> "ChildSandbox":
+        """A handle on a sandbox another process started and serves (the window's, for its sync in a
+        process of its own): closing it closes only this handle's connections."""
+        return cls(None, base_url, Path(scenario_path))
+
     @property
     def scenario(self) -> dict:
         """The scenario as the child loaded it (read here once, when first asked)."""
@@ -100,7 +106,7 @@ class ChildSandbox:
             return self._transport
 
     def running(self) -> bool:
-        return self.process.poll() is None
+        return self.process is None or self.process.poll() is None
 
     def save(self) -> None:
         """The child writes its state whole when it stops: stop it."""
@@ -112,7 +118,8 @@ class ChildSandbox:
             if self._transport is not None:
                 self._transport.inner.close()
                 self._transport = None
-        _stop(self.process)
+        if self.process is not None:  # attached: the process that started the child stops it
+            _stop(self.process)
 
 
 def _first_line(process: subprocess.Popen, timeout: float) -> str:

@@ -41,14 +41,20 @@ class SessionError(Exception):
         self.service_failed = service_failed
 
 
-def open_sandbox(paths: Paths, scenario: Path, served: bool = False, options: dict | None = None):
+def open_sandbox(paths: Paths, scenario: Path, served: bool = False, options: dict | None = None,
+                 attach_url: str | None = None):
     """The sandbox of ``scenario`` with its state in the data dir; SessionError for a bad scenario or state.
 
     ``served``: in a child process on loopback (the session talks to it over HTTP, as to the real
-    services, and none of its work holds this process's GIL); else in this process.
+    services, and none of its work holds this process's GIL); else in this process. ``attach_url``: the
+    one another process serves there (a sync in a process of its own, sync/child/).
     """
     from depot_gui.sandbox import Sandbox, ScenarioError, StateDamaged
 
+    if attach_url:
+        from depot_gui.sandbox.http.child import ChildSandbox
+
+        return ChildSandbox.attach(attach_url, scenario)
     if served:
         from depot_gui.sandbox.http.child import ChildFailed, ChildSandbox
 
@@ -83,15 +89,19 @@ class Session:
 
     @classmethod
     def open(cls, data_dir: str | Path | None, scenario: str | Path | None = None, need_connections: bool = False,
-             *, served: bool = False, sandbox_options: dict | None = None) -> "Session":
-        """``served``: the scenario's sandbox runs in a child process (ChildSandbox), else in this one."""
+             *, served: bool = False, sandbox_options: dict | None = None, attach_url: str | None = None,
+             log_to_file: bool = True) -> "Session":
+        """``served``: the scenario's sandbox runs in a child process (ChildSandbox), else in this one;
+        ``attach_url``: it is served there already (by the process that started this one). ``log_to_file``:
+        False in a child whose records its parent writes (sync/child/)."""
         try:
             paths = paths_for(data_dir)
         except ValueError as exc:
             raise SessionError(str(exc)) from None
         try:
             paths.ensure()
-            configure_file_log(paths)
+            if log_to_file:
+                configure_file_log(paths)
         except OSError as exc:
             raise SessionError(f"the data directory {paths.data_dir} cannot be used: {exc.strerror or exc}") from None
         scenario_path, sandbox = None, None
@@ -104,7 +114,7 @@ class Session:
                 raise SessionError(f"{scenario_path} is {kind}, not a scenario file; give the scenario file (a .json file)")
             if not scenario_path.is_file():
                 raise SessionError(f"scenario file {scenario_path} does not exist")
-            sandbox = open_sandbox(paths, scenario_path, served, sandbox_options)
+            sandbox = open_sandbox(paths, scenario_path, served, sandbox_options, attach_url)
         try:
             store = open_store(paths)
         except StoreDamaged as exc:
@@ -142,6 +152,18 @@ class Session:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+    @property
+    def served_url(self) -> str | None:
+        """Where the sandbox is served when another process can reach it (a child's loopback URL); None for
+        the real services or a sandbox inside this process."""
+        return getattr(self.sandbox, "base_url", None) if self.sandbox is not None else None
+
+    @property
+    def reachable_apart(self) -> bool:
+        """Whether another process can open this session's services too: the real ones, or a served sandbox
+        (not one inside this process)."""
+        return self.sandbox is None or self.served_url is not None
 
     def is_set_up(self) -> bool:
         """Whether setup has saved connection details (sandbox sessions always are)."""

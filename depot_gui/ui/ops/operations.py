@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from depot_gui.core.audit import SYNCED
 from depot_gui.store.db import InvoiceRow
+from depot_gui.sync.child.parent import sync_apart
 from depot_gui.sync.session.session import Session
 
 from depot_gui.ui.contacts.text import row_status_text
@@ -78,6 +79,9 @@ class SessionOps(OpQueue):
         super().__init__(session, parent)
         self._sync_notes: list[str] = []  # the last sync's warnings
         self._period_text = ""  # which invoices the last refresh downloaded
+        # Syncs run in a process of their own when the services can be reached from one (the real ones, a
+        # served sandbox); with a sandbox inside this process they run on a worker thread.
+        self.apart = True
 
     def _info(self) -> ConnectionInfo:
         conn = self.session.connections()
@@ -163,13 +167,23 @@ class SessionOps(OpQueue):
         reloaded: list[list[InvoiceRow]] = []
         at_cancel: list[int] = []
 
+        def rows_in(fresh: list[InvoiceRow]) -> None:  # worker thread
+            sent.update(r.autotask_id for r in fresh if r.status == SYNCED)
+            self._rows_relayed.emit(fresh)
+
         def recorded(autotask_ids: list[int]) -> None:  # worker thread
             fresh = self._fresh(autotask_ids)
-            sent.update(r.autotask_id for r in fresh if r.status == SYNCED)
             if fresh:
-                self._rows_relayed.emit(fresh)
+                rows_in(fresh)
 
         def work(cancel, progress):
+            if self.apart and session.reachable_apart:
+                # In a process of its own: none of the sync's work holds the window's GIL (issue 22).
+                done = sync_apart(session, numbers, ids, replace_edits=replace_edits, progress=progress,
+                                  cancel=cancel, on_rows=rows_in)
+                self._sync_notes = list(done.warnings)
+                reloaded.append(done.rows)
+                return done.outcomes
             syncer = session.syncer(progress, cancel, replace_edits=replace_edits)
             syncer.auditor.on_recorded = recorded
             outcomes = syncer.sync(numbers)

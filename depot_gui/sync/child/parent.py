@@ -1,0 +1,125 @@
+"""Run a sync in a child process and relay what it says, as the same sync on a thread would.
+
+``sync_apart(session, numbers, ids, ...)`` blocks its caller (a window's worker thread) while the child
+syncs: that thread only waits on the pipe and unpickles the child's few messages, so the window's GIL is
+free while invoices are audited and sent. Progress, recorded rows and log records come back as they
+happen; the outcomes, warnings and rows at the end; a failure as the engine's own exception. The cancel
+token is watched here and passed on. When the child stops without a word (killed, crashed) a ChildError
+says so; what it sent stays recorded in the store, and the next sync looks those invoices up first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+
+from depot_gui.sync.cancel import Cancelled, CancelToken
+from depot_gui.sync.child import wire
+from depot_gui.sync.child.child_main import CHILD_FLAG
+from depot_gui.sync.child.errors import ChildError
+from depot_gui.sync.orgs.limits import absorb_xero_state, xero_state
+from depot_gui.sync.xero_cache import session_memos
+
+log = logging.getLogger("depot_gui.sync.child")
+
+STOPPED = ("The sync stopped before it finished (its process ended: {how}). What it sent is recorded: "
+           "refresh to see each invoice's state; Re-sync looks an invoice up in Xero before sending it again.")
+
+
+def child_command() -> list[str]:
+    """The command line that starts the child (the same Python, or the frozen app itself)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", "depot_gui.sync.child.child_main"]
+
+
+def sync_apart(session, numbers: list[str], ids: list[int], *, replace_edits: bool = False,
+               progress: Callable[[str, int, int], None] | None = None, cancel: CancelToken | None = None,
+               on_rows: Callable[[list], None] | None = None) -> wire.SyncDone:
+    """Sync ``numbers`` in a child process over ``session``'s data dir and services (``session.reachable_apart``).
+
+    Raises what the sync raised (Cancelled, SessionError, the clients' errors...), or ChildError."""
+    connected = session.connected()
+    request = wire.SyncRequest(
+        data_dir=str(session.paths.data_dir), numbers=list(numbers), ids=list(ids), replace_edits=replace_edits,
+        scenario=str(session.scenario) if session.scenario is not None else None, sandbox_url=session.served_url,
+        xero=xero_state(connected), memos=session_memos(connected.extra) if connected is not None else {},
+    )
+    cancel = cancel or CancelToken()
+    process = subprocess.Popen(
+        child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"), close_fds=True,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+    )
+    talk = threading.Lock()
+    try:
+        wire.send(process.stdin, wire.REQUEST, request)
+    except OSError:
+        pass  # the child is gone already: its exit code says how, below
+    finished = threading.Event()
+    watcher = threading.Thread(target=_pass_cancel, args=(cancel, finished, process, talk), name="sync-cancel",
+                               daemon=True)
+    watcher.start()
+    try:
+        done = _relay(process, progress, on_rows)
+    finally:
+        finished.set()
+        _close(process)
+    absorb_xero_state(session.connected(), done.xero)  # the status bar's calls left; the next op's minute window
+    return done
+
+
+def _relay(process: subprocess.Popen, progress, on_rows) -> wire.SyncDone:
+    while True:
+        try:
+            kind, payload = wire.receive(process.stdout)
+        except wire.WireClosed as exc:
+            code = process.wait()
+            how = f"exit code {code}" if code >= 0 else f"signal {-code}"
+            log.error("The sync process ended without its result (%s; %s)", how, exc)
+            text = STOPPED.format(how=how)
+            raise ChildError(text, text) from None
+        if kind == wire.LOG:
+            name, level, text = payload
+            logging.getLogger(name).log(level, "%s", text)
+        elif kind == wire.PROGRESS and progress is not None:
+            progress(*payload)
+        elif kind == wire.ROWS and on_rows is not None:
+            on_rows(payload)
+        elif kind == wire.DONE:
+            return payload
+        elif kind == wire.FAILED:
+            raise payload
+
+
+def _pass_cancel(cancel: CancelToken, finished: threading.Event, process: subprocess.Popen, talk) -> None:
+    """Wait for the person to cancel (or the sync to end); tell the child once."""
+    while not finished.is_set():
+        if cancel.wait(0.2):
+            with talk:
+                try:
+                    wire.send(process.stdin, wire.CANCEL)
+                except (OSError, ValueError):
+                    pass  # it ended meanwhile
+            return
+
+
+def _close(process: subprocess.Popen) -> None:
+    """The child has said its last word (or died): close its pipes and reap it; kill it after 10 s."""
+    for stream in (process.stdin, process.stdout):
+        try:
+            stream.close()
+        except OSError:
+            pass
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+__all__ = ["sync_apart", "child_command", "Cancelled", "ChildError"]

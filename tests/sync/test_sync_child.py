@@ -1,0 +1,128 @@
+"""The window's sync in a process of its own (issue 22: none of its work holds the window's GIL).
+
+Against a sandbox served on loopback, as the real services are elsewhere: the child syncs what it is
+asked, relays progress, rows and log lines as they happen, ends with the outcomes, and its failures
+reach the window as the engine's own errors. Cancelled or killed part-way, nothing is doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+
+from depot_gui.sandbox import Sandbox
+from depot_gui.sandbox.scale import write_scale_scenario
+from depot_gui.sync.cancel import Cancelled, CancelToken
+from depot_gui.sync.child import parent as parent_mod
+from depot_gui.sync.child.errors import ChildError
+from depot_gui.sync.child.parent import sync_apart
+from depot_gui.sync.session.session import Session, SessionError
+
+
+@pytest.fixture
+def served(tmp_path, demo_scenario):
+    """A served session on a 12-invoice scenario, audited once (as the window is before a sync)."""
+    scenario = write_scale_scenario(demo_scenario, tmp_path / "scale.json", 12, 4)
+    session = Session.open(tmp_path / "data", scenario, served=True)
+    ready = [r for r in session.auditor().audit() if r.status == "ready"]
+    yield session, ready
+    session.close()
+
+
+def _xero_numbers(session) -> Counter:
+    """How many live Xero documents carry each number, read from the sandbox's saved state."""
+    scenario, state = session.scenario, session.paths.sandbox_state
+    session.close()
+    kept = Sandbox.open(scenario, state_dir=state)
+    try:
+        xero = kept.state()["xero"]
+        docs = [*xero["Invoices"], *xero.get("CreditNotes", [])]
+        return Counter(d.get("InvoiceNumber") or d.get("CreditNoteNumber") or d.get("Reference")
+                       for d in docs if d.get("Status") not in ("DELETED", "VOIDED"))
+    finally:
+        kept.close()
+
+
+def test_the_child_syncs_relays_progress_rows_and_logs_and_ends_with_outcomes(served, caplog):
+    session, ready = served
+    assert len(ready) == 12
+    said, relayed = [], []
+    xero = session.connected().xero
+    left_before, minute_before = xero.day_remaining, len(xero.throttle.recent())
+    with caplog.at_level(logging.INFO, logger="depot_gui"):
+        done = sync_apart(session, [r.invoice_number for r in ready], [r.autotask_id for r in ready],
+                          progress=lambda m, d, t: said.append((m, d, t)), on_rows=relayed.extend)
+    assert Counter(o.action for o in done.outcomes) == Counter({"created": 12})
+    assert sorted(r.status for r in done.rows) == ["synced"] * 12  # the rows as stored after, for the window
+    assert {r.autotask_id for r in relayed} == {r.autotask_id for r in ready}  # as the child recorded them
+    assert said and said[-1][2] > 0  # progress with a total
+    # the child's log lines are this process's log lines (the file and the window's log)
+    assert any(rec.name.startswith("depot_gui") and "created" in rec.getMessage().lower() for rec in caplog.records)
+    # Xero's calls-left counts of the child's answers are in the window's clients (the status bar), and its
+    # calls count in the window's minute
+    [state] = done.xero.values()
+    assert xero.day_remaining == int(state["limits"]["X-DayLimit-Remaining"]) < left_before
+    assert len(xero.throttle.recent()) - minute_before == 6  # GET /connections is not an organisation's call
+    # Xero calls: the 6 the same sync makes on a thread (tax rates not read again: the window's session has
+    # them), plus the sandbox's sign-in asking GET /connections (the real services' saved organisation does not)
+    assert [v["made"] for v in done.xero.values()] == [7]
+    assert _xero_numbers(session) == Counter({r.invoice_number: 1 for r in ready})
+
+
+def test_cancelled_part_way_the_child_stops_and_a_second_sync_doubles_nothing(served):
+    session, ready = served
+    numbers, ids = [r.invoice_number for r in ready], [r.autotask_id for r in ready]
+    cancel = CancelToken()
+    relayed = []
+
+    def rows(got):
+        relayed.extend(got)
+        cancel.cancel()  # as the person presses Cancel once the first invoices are recorded
+
+    with pytest.raises(Cancelled):
+        sync_apart(session, numbers, ids, cancel=cancel, on_rows=rows)
+    assert 0 < len({r.autotask_id for r in relayed})
+    done = sync_apart(session, numbers, ids)
+    assert all(o.ok for o in done.outcomes)
+    assert _xero_numbers(session) == Counter({n: 1 for n in numbers})
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_killed_part_way_the_window_is_told_and_a_second_sync_doubles_nothing(served, monkeypatch):
+    session, ready = served
+    numbers, ids = [r.invoice_number for r in ready], [r.autotask_id for r in ready]
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(parent_mod.subprocess, "Popen", popen)
+    with pytest.raises(ChildError) as stopped:
+        sync_apart(session, numbers, ids, on_rows=lambda rows: os.kill(started[-1].pid, signal.SIGKILL))
+    assert str(stopped.value) == (
+        "The sync stopped before it finished (its process ended: signal 9). What it sent is recorded: refresh to "
+        "see each invoice's state; Re-sync looks an invoice up in Xero before sending it again.")
+    assert stopped.value.user_message == str(stopped.value)
+    monkeypatch.setattr(parent_mod.subprocess, "Popen", real_popen)
+    done = sync_apart(session, numbers, ids)
+    assert all(o.ok for o in done.outcomes)
+    assert _xero_numbers(session) == Counter({n: 1 for n in numbers})
+
+
+def test_a_failure_in_the_child_is_the_engines_own_error_here(tmp_path, demo_scenario):
+    not_a_dir = tmp_path / "data"
+    not_a_dir.write_text("a file where the data directory should be")
+    session = SimpleNamespace(paths=SimpleNamespace(data_dir=not_a_dir), scenario=demo_scenario, served_url=None,
+                              connected=lambda: None)
+    with pytest.raises(SessionError) as failed:  # the type the window's messages and "disconnected" go by
+        sync_apart(session, ["INV-5001"], [5001])
+    assert str(failed.value).startswith(f"the data directory {not_a_dir} cannot be used: ")

@@ -1,0 +1,54 @@
+"""The window syncs in a process of its own when its services can be reached from one (issue 22: the
+sync's work never holds the window's GIL), and reads as the same sync on a thread does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from depot_gui.sync.session.session import Session
+from depot_gui.ui.ops.workers import wait_for_ops
+
+from ..conftest import DEMO_PATH
+from .conftest import close_window, open_window, temp_qsettings  # noqa: F401 - the window fixtures
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+@pytest.fixture
+def served_window(qtbot, tmp_path):
+    session = Session.open(tmp_path / "data", DEMO_PATH, served=True)
+    win = open_window(qtbot, session)
+    yield win
+    close_window(qtbot, win)
+    wait_for_ops()
+    session.close()
+
+
+def test_sync_all_ready_runs_in_a_child_and_the_window_shows_what_it_did(served_window, qtbot, monkeypatch):
+    win = served_window
+    assert win.ops.apart and win.session.reachable_apart
+
+    def in_this_process(*args, **kwargs):
+        raise AssertionError("the sync ran in the window's process")
+
+    monkeypatch.setattr(win.session, "syncer", in_this_process)
+    win.ask = lambda box: True
+    win.commands.act_sync_all.trigger()
+    assert win.ops.busy
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+    assert re.fullmatch(r"3 of 3 invoices in Xero\..*", win.status.currentMessage())
+    statuses = {r.invoice_number: r.status for r in win.rows()}
+    assert [n for n, s in sorted(statuses.items()) if s == "synced"] == ["INV-5001", "INV-5003", "INV-5005"]
+    assert win.invoices.select_number("INV-5001")
+    qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.status == "synced")
+
+
+def test_a_sandbox_inside_the_window_process_is_synced_on_a_thread(qtbot, tmp_path):
+    session = Session.open(tmp_path / "data", DEMO_PATH)
+    try:
+        assert not session.reachable_apart  # another process cannot reach a sandbox in this one
+        assert Session.open(tmp_path / "real").reachable_apart  # the real services: every process can
+    finally:
+        session.close()
