@@ -7,6 +7,7 @@ reach the window as the engine's own errors. Cancelled or killed part-way, nothi
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import signal
@@ -126,3 +127,36 @@ def test_a_failure_in_the_child_is_the_engines_own_error_here(tmp_path, demo_sce
     with pytest.raises(SessionError) as failed:  # the type the window's messages and "disconnected" go by
         sync_apart(session, ["INV-5001"], [5001])
     assert str(failed.value).startswith(f"the data directory {not_a_dir} cannot be used: ")
+
+
+def test_the_child_says_progress_at_most_every_tenth_of_a_second_and_logs_in_batches_in_order():
+    """Each message wakes a thread of the window's process (its GIL): few of them, in the order made."""
+    from depot_gui.sync.child import wire
+    from depot_gui.sync.child.child_main import _Outbox
+
+    now = [100.0]
+    out = io.BytesIO()
+    box = _Outbox(out, clock=lambda: now[0])
+    for i in range(50):  # 50 reports within the same 0.1 s
+        box.progress(f"Sending INV-{i}", i, 50)
+    box.log("depot_gui.sync", logging.INFO, "sync INV-1: created", 100.01)
+    box.log("depot_gui.sync", logging.INFO, "sync INV-2: created", 100.02)
+    now[0] = 100.2
+    box.progress("Sending INV-50", 50, 50)  # a tenth of a second later: out at once, with the lines before it
+    box.progress("Done", 50, 50)
+    box.say(wire.ROWS, ["row"])  # what waits goes first
+    out.seek(0)
+    said = []
+    while True:
+        try:
+            said.append(wire.receive(out))
+        except wire.WireClosed:
+            break
+    assert said == [
+        ("progress", ("Sending INV-0", 0, 50)),
+        ("log", [("depot_gui.sync", logging.INFO, "sync INV-1: created", 100.01),
+                 ("depot_gui.sync", logging.INFO, "sync INV-2: created", 100.02)]),
+        ("progress", ("Sending INV-50", 50, 50)),
+        ("progress", ("Done", 50, 50)),
+        ("rows", ["row"]),
+    ]

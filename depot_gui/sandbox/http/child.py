@@ -70,7 +70,7 @@ class ChildSandbox:
         process = subprocess.Popen(
             child_command(scenario_path, state_dir, options), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, env=env, close_fds=True,
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0),
         )
         line = _first_line(process, timeout)
         try:
@@ -157,6 +157,11 @@ def child_main(argv: list[str] | None = None) -> int:
     p.add_argument("--state-dir", type=Path, default=None)
     p.add_argument("--options", default="{}")
     args = p.parse_args(argv)
+    if hasattr(os, "nice"):  # the services stand in for other machines: the window's thread comes first here
+        try:
+            os.nice(5)
+        except OSError:
+            pass
     out = sys.stdout
     try:
         from depot_gui.sandbox.sandbox import Sandbox

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import traceback
 from dataclasses import replace
 
@@ -23,34 +24,82 @@ CHILD_FLAG = "--sync-child"  # a frozen build's executable runs ``child_main`` w
 log = logging.getLogger("depot_gui.sync.child")
 
 
-class _Forward(logging.Handler):
-    """Each record to the parent as (logger name, level, text): the parent logs it as its own."""
+class _Outbox:
+    """What the child says, in as few messages as the window needs (issue 22: each message wakes a thread of
+    the window's process, which takes its GIL; while the machine is busy, a thread preempted holding it is
+    a stall of the window). Progress goes at most every ``PROGRESS_EVERY_S`` (the latest); log records in
+    batches, when ``LOG_BATCH`` wait or the first has waited ``LOG_WAIT_S``; both before anything else is
+    said, so the window reads them in order.
+    """
 
-    def __init__(self, say) -> None:
+    PROGRESS_EVERY_S, LOG_BATCH, LOG_WAIT_S = 0.1, 100, 0.5
+
+    def __init__(self, out, clock=time.monotonic) -> None:
+        self._out = out
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._logs: list[tuple] = []
+        self._progress: tuple | None = None
+        self._progress_at = 0.0
+
+    def say(self, kind: str, payload=None) -> None:
+        with self._lock:
+            self._flush()
+            wire.send(self._out, kind, payload)
+
+    def progress(self, message: str, done: int, total: int) -> None:
+        with self._lock:
+            self._progress = (str(message), int(done), int(total))
+            if self._clock() - self._progress_at >= self.PROGRESS_EVERY_S:
+                self._flush()
+
+    def log(self, name: str, level: int, text: str, created: float) -> None:
+        with self._lock:
+            self._logs.append((name, level, text, created))
+            if len(self._logs) >= self.LOG_BATCH or created - self._logs[0][3] >= self.LOG_WAIT_S:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self._logs:
+            logs, self._logs = self._logs, []
+            wire.send(self._out, wire.LOG, logs)
+        if self._progress is not None:
+            progress, self._progress = self._progress, None
+            wire.send(self._out, wire.PROGRESS, progress)
+            self._progress_at = self._clock()
+
+
+class _Forward(logging.Handler):
+    """Each record to the parent, which writes it as its own: (logger name, level, text, time made)."""
+
+    def __init__(self, outbox: _Outbox) -> None:
         super().__init__(logging.INFO)
-        self._say = say
+        self._outbox = outbox
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             text = record.getMessage()
             if record.exc_info:
                 text += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
-            self._say(wire.LOG, (record.name, record.levelno, text))
+            self._outbox.log(record.name, record.levelno, text, record.created)
         except Exception:  # noqa: BLE001 - logging never stops a sync
             pass
 
 
+NICE = 5  # below the window: when the machine is busy, the window's thread gets the CPU first (Windows: parent.py)
+
+
 def child_main(argv: list[str] | None = None) -> int:
+    if hasattr(os, "nice"):
+        try:
+            os.nice(NICE)
+        except OSError:
+            pass
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")  # the messages' own stream
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print never lands among them
     sys.stdout = sys.stderr
     inp = sys.stdin.buffer
-    lock = threading.Lock()
-
-    def say(kind: str, payload=None) -> None:
-        with lock:
-            wire.send(out, kind, payload)
-
+    outbox = _Outbox(out)
     try:
         kind, request = wire.receive(inp)
     except wire.WireClosed:
@@ -58,18 +107,18 @@ def child_main(argv: list[str] | None = None) -> int:
     if kind != wire.REQUEST or not isinstance(request, wire.SyncRequest):
         return 2
     logger = logging.getLogger("depot_gui")
-    logger.addHandler(_Forward(say))
+    logger.addHandler(_Forward(outbox))
     logger.setLevel(logging.INFO)
     cancel = CancelToken()
     listener = threading.Thread(target=_listen, args=(inp, cancel), name="parent", daemon=True)
     listener.start()
     code = 0
     try:
-        say(wire.DONE, run(request, cancel, say))
+        outbox.say(wire.DONE, run(request, cancel, outbox))
     except BaseException as exc:  # noqa: BLE001 - every ending reaches the parent
         if not _is_expected(exc):
             log.error("The sync process failed: %s", exc, exc_info=True)
-        say(wire.FAILED, _portable(exc))
+        outbox.say(wire.FAILED, _portable(exc))
         code = 1
     # The parent closes the pipe once it has the last word. Exiting while the listener still reads it
     # would make the interpreter wait a second for that read's lock as it shuts down.
@@ -77,24 +126,21 @@ def child_main(argv: list[str] | None = None) -> int:
     return code
 
 
-def run(request: wire.SyncRequest, cancel: CancelToken, say) -> wire.SyncDone:
+def run(request: wire.SyncRequest, cancel: CancelToken, outbox: _Outbox) -> wire.SyncDone:
     """Sync the request's invoices; rows go to the parent as the sync records them."""
     from depot_gui.sync.orgs.limits import absorb_xero_state, xero_state
     from depot_gui.sync.session.session import Session
 
     with Session.open(request.data_dir, request.scenario, attach_url=request.sandbox_url, log_to_file=False) as session:
-        def progress(message: str, done: int, total: int) -> None:
-            say(wire.PROGRESS, (str(message), int(done), int(total)))
-
         def recorded(autotask_ids: list[int]) -> None:
             rows = [r for r in (session.store.invoice(i) for i in autotask_ids) if r is not None]
             if rows:
-                say(wire.ROWS, rows)
+                outbox.say(wire.ROWS, rows)
 
         conn = session.connections()
         absorb_xero_state(conn, request.xero)  # the window's calls of the last minute count here too
         conn.extra.update(request.memos)  # and what it read once (tax rates) is not read again
-        syncer = session.syncer(progress, cancel, replace_edits=request.replace_edits)
+        syncer = session.syncer(outbox.progress, cancel, replace_edits=request.replace_edits)
         syncer.auditor.on_recorded = recorded
         outcomes = syncer.sync(list(request.numbers))
         rows = [r for r in (session.store.invoice(i) for i in request.ids) if r is not None]

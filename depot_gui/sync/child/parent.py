@@ -53,7 +53,7 @@ def sync_apart(session, numbers: list[str], ids: list[int], *, replace_edits: bo
     process = subprocess.Popen(
         child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         env=dict(os.environ, PYTHONUNBUFFERED="1"), close_fds=True,
-        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0),
     )
     talk = threading.Lock()
     try:
@@ -84,8 +84,7 @@ def _relay(process: subprocess.Popen, progress, on_rows) -> wire.SyncDone:
             text = STOPPED.format(how=how)
             raise ChildError(text, text) from None
         if kind == wire.LOG:
-            name, level, text = payload
-            logging.getLogger(name).log(level, "%s", text)
+            _log(payload)
         elif kind == wire.PROGRESS and progress is not None:
             progress(*payload)
         elif kind == wire.ROWS and on_rows is not None:
@@ -94,6 +93,18 @@ def _relay(process: subprocess.Popen, progress, on_rows) -> wire.SyncDone:
             return payload
         elif kind == wire.FAILED:
             raise payload
+
+
+def _log(batch: list[tuple]) -> None:
+    """The child's records as this process's own (the log file, the window's log), with the child's times;
+    made whole here rather than through ``Logger.log`` (no caller lookup per line)."""
+    for name, level, text, created in batch:
+        logger = logging.getLogger(name)
+        if logger.isEnabledFor(level):
+            logger.handle(logging.makeLogRecord({
+                "name": name, "levelno": level, "levelname": logging.getLevelName(level), "msg": text,
+                "created": created, "msecs": (created - int(created)) * 1000,
+            }))
 
 
 def _pass_cancel(cancel: CancelToken, finished: threading.Event, process: subprocess.Popen, talk) -> None:
