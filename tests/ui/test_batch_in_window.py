@@ -147,3 +147,31 @@ def test_a_big_update_reaches_the_list_in_parts_then_the_pane_and_the_actions_on
     assert win.invoices.model.row_for(current.autotask_id).explanation == "Checked again."
     assert shown == [current.autotask_id]  # the pane read the store once, after the last part
     assert win.invoices.current_id() == current.autotask_id
+
+
+def test_a_row_equal_to_the_one_shown_changes_nothing_in_the_list(window, qtbot):
+    """A batch's rows come again with its final reload: those unchanged cost no repaint (issue 22)."""
+    win = window
+    changed = []
+    win.invoices.model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    row = win.invoices.model.row_for(5001)
+    win.invoices.update_row(replace(row))  # equal, another object
+    assert changed == []
+    win.invoices.update_row(replace(row, explanation="Checked again."))
+    assert len(changed) == 1
+
+
+def test_rows_selected_with_the_current_one_stay_selected_when_they_change(window, qtbot):
+    """A multi-selection survives the batch's row updates, also for the rows that are not the current one."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    win = window
+    assert win.invoices.select_number("INV-5001")
+    other = win.invoices.proxy.mapFromSource(win.invoices.model.index(win.invoices.model.source_row(5003), 0))
+    win.invoices.view.selectionModel().select(
+        other, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    assert sorted(win.invoices.selected_ids()) == [5001, 5003]
+    row = win.invoices.model.row_for(5003)
+    win.invoices.update_row(replace(row, status="synced", explanation="Created in Xero."))
+    assert sorted(win.invoices.selected_ids()) == [5001, 5003]
+    assert win.invoices.current_id() == 5001

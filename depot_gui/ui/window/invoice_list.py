@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QByteArray, QDate, QEvent, QItemSelectionModel, QKeyCombination, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QDate, QEvent, QItemSelectionModel, QKeyCombination, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
     QApplication, QStyle, QVBoxLayout, QWidget,
@@ -226,12 +226,16 @@ class InvoiceList(QWidget):
         self._sized = self._laid_out = True
 
     def update_row(self, row: InvoiceRow) -> None:
-        """One invoice's row changed: update it in place; if it was current or selected, it stays so."""
+        """One invoice's row changed: update it in place; if it was current or selected, it stays so.
+
+        A row equal to the one shown changes nothing (a batch's rows come again with its final reload)."""
+        if self.model.row_for(row.autotask_id) == row:
+            return
         current = self.current_id()
         src = self.model.source_row(row.autotask_id)
         before = self.proxy.mapFromSource(self.model.index(src, 0)) if src is not None else None
-        selected = before is not None and before.isValid() and self.view.selectionModel().isRowSelected(
-            before.row(), QModelIndex())
+        # The view selects whole rows: its first cell says (isRowSelected asks the model's flags of every column)
+        selected = before is not None and before.isValid() and self.view.selectionModel().isSelected(before)
         self.model.update_row(row)
         if row.organisation and self.organisation_filter.findData(row.organisation) < 0:
             self._show_organisations(self.model.rows())
