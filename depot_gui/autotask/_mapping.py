@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import httpx2
 
 from depot_gui.core import wire as _wire
+from depot_gui.core.errors import unreachable_advice
 from depot_gui.autotask.errors import (
     AutotaskAuthError,
     AutotaskError,
@@ -128,6 +129,6 @@ def network_error(exc: httpx2.TransportError, url: str, scrub: Callable[[str], s
     else:
         reason = raw
     return AutotaskNetworkError(
-        f"Could not reach Autotask at {host}: {reason}. Check the internet connection or proxy.",
+        f"Could not reach Autotask at {host}: {reason}. {unreachable_advice(host)}",
         detail=type(exc).__name__,
     )

@@ -21,3 +21,14 @@ class ServiceError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, status={self.status!r})"
+
+
+LOOPBACK_HOSTS = ("localhost", "::1")
+
+
+def unreachable_advice(host: str) -> str:
+    """What to do when ``host`` gave no answer: the network for a remote service; for this computer (a
+    sandbox: the demo's, or `depot-sync sandbox serve`), the program that serves it."""
+    if host.lower() in LOOPBACK_HOSTS or host.startswith("127."):
+        return "It is a sandbox on this computer: start the sandbox again (the demo: restart Depot GUI)."
+    return "Check the internet connection or proxy."

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import httpx2
 
 from depot_gui.core import wire as _wire
+from depot_gui.core.errors import unreachable_advice
 from depot_gui.xero.errors import (
     XeroAuthError,
     XeroError,
@@ -167,6 +168,6 @@ def transport_error(
             detail=type(exc).__name__,
         )
     return XeroNetworkError(
-        f"Could not reach Xero at {host}: {reason}. Check the internet connection or proxy.",
+        f"Could not reach Xero at {host}: {reason}. {unreachable_advice(host)}",
         detail=type(exc).__name__,
     )

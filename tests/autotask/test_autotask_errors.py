@@ -191,3 +191,19 @@ def test_secret_never_in_errors(answer, error):
         assert SECRET not in text
     assert exc.user_message.endswith(".")
     assert SECRET not in repr(client) and SECRET not in repr(CREDS) and SECRET not in str(CREDS)
+
+
+def test_a_sandbox_on_this_computer_that_does_not_answer_is_not_blamed_on_the_internet():
+    """The demo's sandbox (a child process on 127.0.0.1) gone: the advice is about it, not the network."""
+    from depot_gui.autotask._mapping import network_error
+    from depot_gui.xero._mapping import transport_error
+
+    refused = httpx2.ConnectError("[Errno 111] Connection refused")
+    at = network_error(refused, "http://127.0.0.1:41235/atservicesrest/v1.0/Invoices/query", lambda t: t)
+    assert at.user_message == ("Could not reach Autotask at 127.0.0.1: [Errno 111] Connection refused. It is a "
+                               "sandbox on this computer: start the sandbox again (the demo: restart Depot GUI).")
+    xero = transport_error(refused, "http://localhost:41235/api.xro/2.0/Invoices", write=False, scrub=lambda t: t)
+    assert xero.user_message == ("Could not reach Xero at localhost: [Errno 111] Connection refused. It is a "
+                                 "sandbox on this computer: start the sandbox again (the demo: restart Depot GUI).")
+    remote = network_error(refused, "https://webservices6.autotask.net/atservicesrest/v1.0/Invoices", lambda t: t)
+    assert remote.user_message.endswith("Connection refused. Check the internet connection or proxy.")
