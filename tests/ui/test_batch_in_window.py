@@ -112,13 +112,16 @@ def test_the_detail_pane_reads_the_store_again_only_for_its_invoice(window, qtbo
     monkeypatch.setattr(win.detail, "show_invoice", lambda i: shown.append(i) or real(i))
     others = [r for r in win.rows() if r.invoice_number != "INV-5001"]
     win.ops.rows_updated.emit(others)
+    qtbot.wait(50)  # the pane's turn (after the list's) has come
     assert shown == []
     [mine] = [r for r in win.rows() if r.invoice_number == "INV-5001"]
     assert mine == win.detail.row
     win.ops.rows_updated.emit([mine])  # the row the pane shows already (a batch's final reload): not read again
+    qtbot.wait(50)
     assert shown == []
     win.ops.rows_updated.emit([replace(mine, explanation="Checked again.")])
-    assert shown == [win.detail.autotask_id]
+    assert shown == []  # not in the list's turn: in one of its own, next
+    qtbot.waitUntil(lambda: shown == [win.detail.autotask_id], timeout=2000)
 
 
 def test_rows_without_pending_invoices_arm_no_timer_and_read_no_settings(window, monkeypatch):
@@ -145,7 +148,9 @@ def test_a_big_update_reaches_the_list_in_parts_then_the_pane_and_the_actions_on
     qtbot.waitUntil(lambda: changed == [1], timeout=2000)
     assert win.invoices.model.total() == 65
     assert win.invoices.model.row_for(current.autotask_id).explanation == "Checked again."
-    assert shown == [current.autotask_id]  # the pane read the store once, after the last part
+    qtbot.waitUntil(lambda: shown == [current.autotask_id], timeout=2000)  # once, after the last part
+    qtbot.wait(50)
+    assert shown == [current.autotask_id]
     assert win.invoices.current_id() == current.autotask_id
 
 
