@@ -11,7 +11,8 @@ a child process served on loopback, as the real services are elsewhere (`--in-pr
 window's process, as before, when its work held the window's GIL; `--switch-ms`: another
 sys.setswitchinterval). With --json the last line is {"invoices", "sandbox", "stall_ms", "on_cpu_ms",
 "waiting_for_cpu_ms", "asleep_ms", "max_stall_ms", "frames_over_16ms", "idle_max_stall_ms", "sync_s",
-"gui_cpu_ms"}: "gui_cpu_ms" is the GUI thread's CPU time during the sync, which other processes' load
+"gui_cpu_ms", "refresh_max_stall_ms"}: "refresh_max_stall_ms" is the longest gap during the window's first refresh
+(the audit of all N, the first paint left out); "gui_cpu_ms" is the GUI thread's CPU time during the sync, which other processes' load
 does not inflate; "stall_ms" is the sum of the gaps over 16 ms, split by the kernel's account of the GUI
 thread (Linux): on a CPU, waiting for a CPU (the machine's other work), and asleep (mostly waiting for
 the GIL while a worker thread runs Python).
@@ -133,9 +134,12 @@ def main() -> None:
     win = MainWindow(session)
     win.resize(1366, 768)
     win.show()
+    meter = StallMeter()
+    meter.start()  # the first refresh too: a month-end audit of n invoices (in the child when served)
     win.start()
     wait_until(lambda: not win.ops.busy and len(win.rows()) >= n, 300, "first audit")
-    meter = StallMeter()
+    meter.stop()
+    refresh_max = max(meter.gaps[1:], default=0.0)  # the first gap is the window's first paint
     meter.start()
     wait_until(lambda: meter._clock.elapsed() > 2000, 10, "idle")
     meter.stop()
@@ -159,13 +163,14 @@ def main() -> None:
           f"{len(gaps)} ticks; GUI thread CPU {gui_cpu_ms:.0f} ms")
     worst = sorted(gaps, reverse=True)[:10]
     print("ten longest gaps (ms): " + " ".join(f"{g:.0f}" for g in worst))
+    print(f"the first refresh (an audit of {n}): max stall {refresh_max:.1f} ms")
     win.close()
     session.close()
     if args.json:
         print(json.dumps({"invoices": n, "sandbox": "in-process" if args.in_process else "child",
                           **meter.stall_split(), "max_stall_ms": round(max(gaps), 1), "frames_over_16ms": over,
                           "idle_max_stall_ms": round(idle, 1), "sync_s": round(sync_s, 1),
-                          "gui_cpu_ms": round(gui_cpu_ms)}))
+                          "gui_cpu_ms": round(gui_cpu_ms), "refresh_max_stall_ms": round(refresh_max, 1)}))
     del app
 
 

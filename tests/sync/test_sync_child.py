@@ -160,3 +160,21 @@ def test_the_child_says_progress_at_most_every_tenth_of_a_second_and_logs_in_bat
         ("progress", ("Done", 50, 50)),
         ("rows", ["row"]),
     ]
+
+
+def test_the_windows_refresh_audits_in_the_child_and_brings_back_every_row(tmp_path, demo_scenario):
+    from depot_gui.sync.child.parent import audit_apart
+
+    session = Session.open(tmp_path / "data", demo_scenario, served=True)
+    try:
+        relayed = []
+        done = audit_apart(session, on_rows=relayed.extend)
+        assert {r.invoice_number: r.status for r in done.rows} == {
+            "INV-5001": "ready", "INV-5002": "mismatch", "INV-5003": "ready", "INV-5004": "mismatch",
+            "INV-5005": "ready"}
+        assert sorted(r.invoice_number for r in relayed) == ["INV-5001", "INV-5002", "INV-5003", "INV-5004",
+                                                              "INV-5005"]
+        assert str(done.since) == "2026-10-01"  # the period's first day, as the window's status line says it
+        assert done.outcomes == []
+    finally:
+        session.close()

@@ -129,3 +129,22 @@ def test_a_database_damaged_while_the_window_is_open_says_what_to_do_in_plain_wo
                                "rebuilds the invoice states from Autotask and Xero.") for ln in diagnostics)
     finally:
         close_window(qtbot, win)
+
+
+def test_an_unreadable_invoice_record_is_said_in_the_pane_not_raised(qtbot, demo_session):
+    from .conftest import close_window, open_window
+
+    win = open_window(qtbot, demo_session)
+    try:
+        conn = sqlite3.connect(demo_session.paths.database)
+        with conn:
+            conn.execute("UPDATE invoices SET causes='{not json' WHERE invoice_number='INV-5002'")
+        conn.close()
+        win.detail.show_invoice(5002)  # as when the person selects it, or a batch's rows bring it again
+        assert win.detail.row is None
+        assert win.detail.header.verdict.text() == (
+            "This invoice's record in the local database cannot be read: use File › Repair local database (it "
+            "keeps the damaged file aside and rebuilds the invoice states).")
+        assert win.detail.empty_text.startswith("Select an invoice")  # the pane's usual empty text is kept
+    finally:
+        close_window(qtbot, win)

@@ -52,3 +52,24 @@ def test_a_sandbox_inside_the_window_process_is_synced_on_a_thread(qtbot, tmp_pa
         assert Session.open(tmp_path / "real").reachable_apart  # the real services: every process can
     finally:
         session.close()
+
+
+def test_the_refresh_runs_in_a_child_too(qtbot, tmp_path, monkeypatch):
+    session = Session.open(tmp_path / "data", DEMO_PATH, served=True)
+
+    def in_this_process(*args, **kwargs):
+        raise AssertionError("the audit ran in the window's process")
+
+    monkeypatch.setattr(session, "auditor", in_this_process)
+    try:
+        win = open_window(qtbot, session)
+        assert {r.invoice_number: r.status for r in win.rows()} == {
+            "INV-5001": "ready", "INV-5002": "mismatch", "INV-5003": "ready", "INV-5004": "mismatch",
+            "INV-5005": "ready"}
+        assert win.status.currentMessage().startswith(
+            "Checked 5 invoices against Autotask: 3 ready, 2 mismatch. Downloaded: unsynced invoices dated from "
+            "1 Oct 2026")
+        close_window(qtbot, win)
+    finally:
+        wait_for_ops()
+        session.close()

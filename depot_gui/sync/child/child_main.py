@@ -1,4 +1,5 @@
-"""The sync child: reads one SyncRequest, syncs those invoices over its own session, says what it did.
+"""The sync child: reads one Job, syncs its invoices (or audits: the window's refresh) over its own
+session, says what it did.
 
 Started by parent.py as ``python -m depot_gui.sync.child.child_main`` (a frozen build: the app's own
 executable with ``--sync-child``). Its standard output carries only wire messages (anything printed goes
@@ -104,7 +105,7 @@ def child_main(argv: list[str] | None = None) -> int:
         kind, request = wire.receive(inp)
     except wire.WireClosed:
         return 2
-    if kind != wire.REQUEST or not isinstance(request, wire.SyncRequest):
+    if kind != wire.REQUEST or not isinstance(request, wire.Job):
         return 2
     logger = logging.getLogger("depot_gui")
     logger.addHandler(_Forward(outbox))
@@ -126,8 +127,8 @@ def child_main(argv: list[str] | None = None) -> int:
     return code
 
 
-def run(request: wire.SyncRequest, cancel: CancelToken, outbox: _Outbox) -> wire.SyncDone:
-    """Sync the request's invoices; rows go to the parent as the sync records them."""
+def run(request: wire.Job, cancel: CancelToken, outbox: _Outbox) -> wire.JobDone:
+    """The job's work (a sync of its invoices, or an audit); rows go to the parent as they are recorded."""
     from depot_gui.sync.orgs.limits import absorb_xero_state, xero_state
     from depot_gui.sync.session.session import Session
 
@@ -140,11 +141,17 @@ def run(request: wire.SyncRequest, cancel: CancelToken, outbox: _Outbox) -> wire
         conn = session.connections()
         absorb_xero_state(conn, request.xero)  # the window's calls of the last minute count here too
         conn.extra.update(request.memos)  # and what it read once (tax rates) is not read again
+        if request.kind == wire.AUDIT:
+            auditor = session.auditor(outbox.progress, cancel)
+            auditor.on_recorded = recorded
+            auditor.audit()
+            since, _ = auditor.period(session.settings())
+            return wire.JobDone([], [], session.store.invoices(), xero_state(session.connected()), since)
         syncer = session.syncer(outbox.progress, cancel, replace_edits=request.replace_edits)
         syncer.auditor.on_recorded = recorded
         outcomes = syncer.sync(list(request.numbers))
         rows = [r for r in (session.store.invoice(i) for i in request.ids) if r is not None]
-        return wire.SyncDone(brief(outcomes), list(syncer.warnings), rows, xero_state(session.connected()))
+        return wire.JobDone(brief(outcomes), list(syncer.warnings), rows, xero_state(session.connected()))
 
 
 def brief(outcomes) -> list:

@@ -1,6 +1,7 @@
-"""Run a sync in a child process and relay what it says, as the same sync on a thread would.
+"""Run a sync (or the window's refresh, an audit) in a child process and relay what it says, as the same
+work on a thread would.
 
-``sync_apart(session, numbers, ids, ...)`` blocks its caller (a window's worker thread) while the child
+``sync_apart(session, numbers, ids, ...)`` (``audit_apart(session, ...)``) blocks its caller (a window's worker thread) while the child
 syncs: that thread only waits on the pipe and unpickles the child's few messages, so the window's GIL is
 free while invoices are audited and sent. Progress, recorded rows and log records come back as they
 happen; the outcomes, warnings and rows at the end; a failure as the engine's own exception. The cancel
@@ -39,13 +40,25 @@ def child_command() -> list[str]:
 
 def sync_apart(session, numbers: list[str], ids: list[int], *, replace_edits: bool = False,
                progress: Callable[[str, int, int], None] | None = None, cancel: CancelToken | None = None,
-               on_rows: Callable[[list], None] | None = None) -> wire.SyncDone:
+               on_rows: Callable[[list], None] | None = None) -> wire.JobDone:
     """Sync ``numbers`` in a child process over ``session``'s data dir and services (``session.reachable_apart``).
 
     Raises what the sync raised (Cancelled, SessionError, the clients' errors...), or ChildError."""
+    return _run(session, wire.SYNC, list(numbers), list(ids), replace_edits, progress, cancel, on_rows)
+
+
+def audit_apart(session, *, progress: Callable[[str, int, int], None] | None = None,
+                cancel: CancelToken | None = None, on_rows: Callable[[list], None] | None = None) -> wire.JobDone:
+    """Audit every unsynced invoice of the period (the window's refresh) in a child process; ``rows`` of the
+    result are all the store's rows after it, ``since`` the first day downloaded. Raises as ``sync_apart``."""
+    return _run(session, wire.AUDIT, [], [], False, progress, cancel, on_rows)
+
+
+def _run(session, kind: str, numbers: list[str], ids: list[int], replace_edits: bool, progress, cancel,
+         on_rows) -> wire.JobDone:
     connected = session.connected()
-    request = wire.SyncRequest(
-        data_dir=str(session.paths.data_dir), numbers=list(numbers), ids=list(ids), replace_edits=replace_edits,
+    request = wire.Job(
+        data_dir=str(session.paths.data_dir), numbers=numbers, ids=ids, kind=kind, replace_edits=replace_edits,
         scenario=str(session.scenario) if session.scenario is not None else None, sandbox_url=session.served_url,
         xero=xero_state(connected), memos=session_memos(connected.extra) if connected is not None else {},
     )
@@ -73,7 +86,7 @@ def sync_apart(session, numbers: list[str], ids: list[int], *, replace_edits: bo
     return done
 
 
-def _relay(process: subprocess.Popen, progress, on_rows) -> wire.SyncDone:
+def _relay(process: subprocess.Popen, progress, on_rows) -> wire.JobDone:
     while True:
         try:
             kind, payload = wire.receive(process.stdout)
@@ -133,4 +146,4 @@ def _close(process: subprocess.Popen) -> None:
         process.wait()
 
 
-__all__ = ["sync_apart", "child_command", "Cancelled", "ChildError"]
+__all__ = ["sync_apart", "audit_apart", "child_command", "Cancelled", "ChildError"]

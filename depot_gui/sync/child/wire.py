@@ -16,6 +16,7 @@ MAX_MESSAGE = 256 * 1024 * 1024  # a length beyond this is a damaged stream, not
 
 # Parent -> child
 REQUEST, CANCEL = "request", "cancel"
+SYNC, AUDIT = "sync", "audit"  # what a Job asks
 # Child -> parent
 LOG, PROGRESS, ROWS, DONE, FAILED = "log", "progress", "rows", "done", "failed"
 
@@ -55,12 +56,14 @@ def _read(stream: BinaryIO, size: int) -> bytes:
 
 
 @dataclass(frozen=True)
-class SyncRequest:
-    """What the child syncs, and where: the session's data dir and (a sandbox) where it is served."""
+class Job:
+    """What the child does (``kind``: SYNC those invoices, or AUDIT: the window's refresh), and where: the
+    session's data dir and (a sandbox) where it is served."""
 
     data_dir: str
-    numbers: list[str]
+    numbers: list[str]  # SYNC: the invoices; AUDIT: none (every unsynced invoice of the period)
     ids: list[int]  # the same invoices' Autotask ids: their rows come back with DONE
+    kind: str = "sync"
     replace_edits: bool = False
     scenario: str | None = None
     sandbox_url: str | None = None
@@ -69,11 +72,13 @@ class SyncRequest:
 
 
 @dataclass(frozen=True)
-class SyncDone:
-    """What the child did: the outcomes, the warnings, the invoices' rows as stored after, and per organisation
-    Xero's calls of the last minute and the calls-left counts its answers carried."""
+class JobDone:
+    """What the child did: the outcomes, the warnings, the invoices' rows as stored after (AUDIT: every row),
+    per organisation Xero's calls of the last minute and the calls-left counts its answers carried, and
+    (AUDIT) the first day of the invoices it downloaded."""
 
-    outcomes: list  # SyncOutcome, each result without its draft and lines (child_main.brief)
+    outcomes: list  # SyncOutcome, each result without its draft and lines (child_main.brief); AUDIT: none
     warnings: list[str]
     rows: list
     xero: dict[str, dict] = field(default_factory=dict)  # organisation -> {"calls": [...], "limits": {...}}
+    since: object = None  # AUDIT: a date, or None when every date was downloaded

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from depot_gui.core.audit import CONFLICT, ERROR, MISMATCH, READY, SYNCED, AuditResult
 from depot_gui.store.attempts import SEND_ACTIONS
-from depot_gui.store.db import InvoiceRow, Store
+from depot_gui.store.db import InvoiceRow, Store, StoreError
 
 from depot_gui.ui.detail.cause_view import CauseCard
 from depot_gui.ui.detail.finishing_view import FinishingView
@@ -17,6 +19,9 @@ from depot_gui.ui.resources import icon
 
 _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists", "linked")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
+UNREADABLE = ("This invoice's record in the local database cannot be read: use File › Repair local database "
+              "(it keeps the damaged file aside and rebuilds the invoice states).")
+log = logging.getLogger(__name__)
 
 
 class DetailPane(QScrollArea):
@@ -118,14 +123,23 @@ class DetailPane(QScrollArea):
 
     # ------------------------------------------------------------------ show
     def show_invoice(self, autotask_id: int | None) -> None:
-        """Show one invoice from the store (None: the empty state)."""
+        """Show one invoice from the store (None: the empty state; an unreadable record: says so)."""
         self.autotask_id = autotask_id
-        self.row = self.store.invoice(autotask_id) if (self.store and autotask_id is not None) else None
-        self.result = self.store.last_result(autotask_id) if self.row else None
-        audits = self.store.audit_history(autotask_id) if self.row else []
-        attempts = self.store.attempts.all(autotask_id) if self.row else []
-        self.payment_row = self.store.payments.get(autotask_id) if self.row else None
-        self.finishing_row = self.store.finishing.get(autotask_id) if self.row else None
+        try:
+            self.row = self.store.invoice(autotask_id) if (self.store and autotask_id is not None) else None
+            self.result = self.store.last_result(autotask_id) if self.row else None
+            audits = self.store.audit_history(autotask_id) if self.row else []
+            attempts = self.store.attempts.all(autotask_id) if self.row else []
+            self.payment_row = self.store.payments.get(autotask_id) if self.row else None
+            self.finishing_row = self.store.finishing.get(autotask_id) if self.row else None
+        except StoreError as exc:  # a damaged database: the pane says what to do, the detail goes to the log
+            log.error("The detail pane could not read invoice %s: %s", autotask_id, exc)
+            self.row = self.result = self.payment_row = self.finishing_row = None
+            self._needs_check = False
+            empty, self.empty_text = self.empty_text, UNREADABLE
+            self._fill([], [])
+            self.empty_text = empty
+            return
         writes = [a for a in attempts if a.action not in SEND_ACTIONS]  # sending from Xero is not a write of ours
         self._needs_check = bool(writes) and writes[-1].state not in _OK_ATTEMPTS or not writes
         self._fill(audits, attempts)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from depot_gui.core.audit import SYNCED
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.child.parent import sync_apart
+from depot_gui.sync.child.parent import audit_apart, sync_apart
 from depot_gui.sync.session.session import Session
 
 from depot_gui.ui.contacts.text import row_status_text
@@ -79,8 +79,8 @@ class SessionOps(OpQueue):
         super().__init__(session, parent)
         self._sync_notes: list[str] = []  # the last sync's warnings
         self._period_text = ""  # which invoices the last refresh downloaded
-        # Syncs run in a process of their own when the services can be reached from one (the real ones, a
-        # served sandbox); with a sandbox inside this process they run on a worker thread.
+        # Refreshes and syncs run in a process of their own when the services can be reached from one (the
+        # real ones, a served sandbox); with a sandbox inside this process they run on a worker thread.
         self.apart = True
 
     def _info(self) -> ConnectionInfo:
@@ -96,13 +96,18 @@ class SessionOps(OpQueue):
 
         def work(cancel, progress):
             info = self._info()
-            auditor = session.auditor(progress, cancel)
-            auditor.on_recorded = self.relay_rows
-            auditor.audit()
-            since, _ = auditor.period(session.settings())
+            if self.apart and session.reachable_apart:  # in a process of its own, as a sync (issue 22)
+                done = audit_apart(session, progress=progress, cancel=cancel, on_rows=self._rows_relayed.emit)
+                since, rows = done.since, done.rows
+            else:
+                auditor = session.auditor(progress, cancel)
+                auditor.on_recorded = self.relay_rows
+                auditor.audit()
+                since, _ = auditor.period(session.settings())
+                rows = session.store.invoices()
             self._period_text = (f"unsynced invoices dated from {since.day} {since:%b %Y}" if since
                                  else "unsynced invoices of every date")
-            return info, session.store.invoices()
+            return info, rows
 
         def done(payload) -> None:
             self._on_refresh_done(payload)
