@@ -82,7 +82,7 @@ def test_send_asks_naming_the_recipient_then_the_row_shows_sent(approved, qtbot)
         "Emailed from Xero: 1 of 1 invoice. Invoice emails left today: 999 of Xero's 1,000 a day for this "
         "organisation (emails sent from Xero itself count too).")
     assert emails(win.session) == [("INV-5001", ["accounts@acme.example"])]
-    assert win.detail.finishing.sent.text().startswith("Sent: emailed by Xero to its contact (")
+    qtbot.waitUntil(lambda: win.detail.finishing.sent.text().startswith("Sent: emailed by Xero to its contact ("))
     assert not win.detail.finishing.send_button.isEnabled()
     assert not win.sending.act_send.isEnabled()
 
@@ -257,5 +257,5 @@ def test_the_demo_shows_an_approved_invoice_with_its_pdf_attached_and_marked_sen
     press(box, QMessageBox.ButtonRole.AcceptRole)
     qtbot.waitUntil(lambda: not win.ops.busy and cell(win, "INV-5001", Col.SENT) == "Sent", timeout=30000)
     assert win.status.currentMessage() == "Marked as sent in Xero: 1 of 1 invoice."
-    assert f.sent.text().startswith("Sent: marked as sent in Xero (")
+    qtbot.waitUntil(lambda: f.sent.text().startswith("Sent: marked as sent in Xero ("))  # the pane's own turn
     assert emails(win.session) == []

@@ -63,7 +63,7 @@ def test_resync_inv_5003_becomes_synced(window, qtbot):
     assert win.detail.resync_button.isEnabled()
     qtbot.mouseClick(win.detail.resync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status_of(win, "INV-5003") == "synced" and not win.ops.busy, timeout=30000)
-    assert win.detail.row.status == "synced"
+    qtbot.waitUntil(lambda: win.detail.row.status == "synced")  # the pane reads it again in a turn of its own
     assert "Synced" in win.detail.text() and "Created in Xero" in win.detail.verdict.text()
     history = [win.detail.history_model.index(r, 2).data() for r in range(win.detail.history_model.rowCount())]
     assert "Created in Xero" in history
