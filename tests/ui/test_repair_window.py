@@ -100,6 +100,14 @@ def test_repair_from_the_window_closes_repairs_and_reopens(qtbot, monkeypatch):
     assert "Nothing was written to Xero or Autotask." in reports[0]
 
 
+def damage_row(session, number: str) -> None:
+    """One invoice's row made unreadable behind the window's back (its causes no longer JSON)."""
+    conn = sqlite3.connect(session.paths.database)
+    with conn:
+        conn.execute("UPDATE invoices SET causes='{not json' WHERE invoice_number=?", (number,))
+    conn.close()
+
+
 def test_a_database_damaged_while_the_window_is_open_says_what_to_do_in_plain_words(qtbot, demo_session):
     from .conftest import close_window, open_window
 
@@ -107,10 +115,7 @@ def test_a_database_damaged_while_the_window_is_open_says_what_to_do_in_plain_wo
     assert synced.ok, synced.message
     win = open_window(qtbot, demo_session)
     try:
-        conn = sqlite3.connect(demo_session.paths.database)
-        with conn:
-            conn.execute("UPDATE invoices SET causes='{not json' WHERE invoice_number='INV-5001'")
-        conn.close()
+        damage_row(demo_session, "INV-5001")
         win.commands.act_refresh.trigger()
         qtbot.waitUntil(lambda: not win.ops.busy and win.banner.isVisible(), timeout=30000)
         assert win.banner.text() == (
@@ -136,10 +141,7 @@ def test_an_unreadable_invoice_record_is_said_in_the_pane_not_raised(qtbot, demo
 
     win = open_window(qtbot, demo_session)
     try:
-        conn = sqlite3.connect(demo_session.paths.database)
-        with conn:
-            conn.execute("UPDATE invoices SET causes='{not json' WHERE invoice_number='INV-5002'")
-        conn.close()
+        damage_row(demo_session, "INV-5002")
         win.detail.show_invoice(5002)  # as when the person selects it, or a batch's rows bring it again
         assert win.detail.row is None
         assert win.detail.header.verdict.text() == (
