@@ -30,6 +30,7 @@ def sync(win, qtbot, number):
     show(win, qtbot, number)
     win.detail.sync_button.click()
     qtbot.waitUntil(lambda: not win.ops.busy and cell(win, number, Col.STATUS) == "Synced", timeout=30000)
+    qtbot.waitUntil(lambda: win.detail.row.status == "synced")  # the pane reads it again in a turn of its own
 
 
 def select_numbers(win, numbers):

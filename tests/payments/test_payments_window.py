@@ -22,6 +22,7 @@ def sync(win, qtbot, number):
     qtbot.waitUntil(lambda: win.detail.row is not None and win.detail.row.invoice_number == number)
     win.detail.sync_button.click()
     qtbot.waitUntil(lambda: not win.ops.busy and cell(win, number, Col.STATUS) == "Synced", timeout=30000)
+    qtbot.waitUntil(lambda: win.detail.row.status == "synced")  # the pane reads it again in a turn of its own
 
 
 def test_check_payments_fills_the_column_and_the_pane(window, qtbot):
