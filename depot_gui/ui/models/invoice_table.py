@@ -8,6 +8,7 @@ signal (a reset, a layout change, or one row's dataChanged / insert / remove / m
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -229,6 +230,18 @@ class InvoiceTableModel(RowsTableModel):
         """The row an invoice shows at, or None when it is hidden or unknown."""
         slot = self._index.slot(autotask_id)
         return None if slot is None else self._positions().get(slot)
+
+    def longest_texts(self, per_column: int = 25) -> dict[int, list[str]]:
+        """Each column's longest texts (by characters) among the rows shown: fitting the columns measures these
+        few instead of asking Qt for every cell's size (sizeHintForColumn called data() 17,600 times for 200
+        rows: a 100-190 ms stall when the first refresh ended, issue 22)."""
+        columns: list[list[str]] = [[] for _ in range(len(Col))]
+        rows = self._index.rows
+        for slot in self._order:
+            texts = self._texts.get(slot) or display_texts(rows[slot])
+            for col, text in zip(columns, texts):
+                col.append(text)
+        return {c: heapq.nlargest(per_column, texts, key=len) for c, texts in enumerate(columns)}
 
     def _positions(self) -> dict[int, int]:
         if self._pos is None:  # built on first need after a load, sort or filter (not for every change)

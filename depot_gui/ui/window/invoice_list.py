@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QByteArray, QDate, QEvent, QItemSelectionModel, QKeyCombination, Qt, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
     QApplication, QStyle, QVBoxLayout, QWidget,
@@ -193,17 +195,20 @@ class InvoiceList(QWidget):
         """Fit columns to the text once (skipped for huge lists and after the user's own widths)."""
         self._sized = True
         if self.model.rowCount() <= 2000:
-            header, metrics = self.view.horizontalHeader(), self.view.fontMetrics()
-            later = later_texts(max("0123456789", key=metrics.horizontalAdvance))
+            header, exact = self.view.horizontalHeader(), QFontMetricsF(self.view.font())
+            advance = lambda text: math.ceil(exact.horizontalAdvance(text))  # noqa: E731 - as the view lays text out
+            later = later_texts(max("0123456789", key=advance))
             margin = 2 * (self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1) \
                 + int(self.view.showGrid())  # as sizeHintForColumn: the text's margins and the grid line
             icon = self.view.iconSize().width()
             icon = icon if icon > 0 else self.view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None,
                                                                         self.view)
             beside = {Col.STATUS: icon + margin}  # the status icon before its word
+            longest = self.model.longest_texts()
             for col in list(Col)[:-1]:  # the last column stretches to fill
-                width = max(self.view.sizeHintForColumn(col), header.sectionSizeHint(col),
-                            *(metrics.horizontalAdvance(text) + margin + beside.get(col, 0) for text in later.get(col, ())))
+                width = max(header.sectionSizeHint(col), *(
+                    advance(text) + margin + beside.get(col, 0)
+                    for text in (*longest.get(col, ()), *later.get(col, ()))))
                 header.resizeSection(col, min(width, 170) if col == Col.COMPANY else width)
         self._laid_out = True
 
