@@ -136,7 +136,8 @@ def test_the_child_says_progress_at_most_every_tenth_of_a_second_and_logs_in_bat
 
     now = [100.0]
     out = io.BytesIO()
-    box = _Outbox(out, clock=lambda: now[0])
+    arranged = []
+    box = _Outbox(out, clock=lambda: now[0], later=lambda seconds, fn: arranged.append((seconds, fn)))
     for i in range(50):  # 50 reports within the same 0.1 s
         box.progress(f"Sending INV-{i}", i, 50)
     box.log("depot_gui.sync", logging.INFO, "sync INV-1: created", 100.01)
@@ -145,6 +146,11 @@ def test_the_child_says_progress_at_most_every_tenth_of_a_second_and_logs_in_bat
     box.progress("Sending INV-50", 50, 50)  # a tenth of a second later: out at once, with the lines before it
     box.progress("Done", 50, 50)
     box.say(wire.ROWS, ["row"])  # what waits goes first
+    arranged[0][1]()  # the flush arranged for the first held-back report comes (it finds nothing left)
+    arranged.clear()
+    box.progress("Waiting for Xero's rate limit (42 s)", 50, 50)  # within 0.1 s, and then nothing for long:
+    assert [round(s, 2) for s, _ in arranged] == [0.1]  # it goes out at the latest 0.1 s later
+    arranged[-1][1]()
     out.seek(0)
     said = []
     while True:
@@ -159,6 +165,7 @@ def test_the_child_says_progress_at_most_every_tenth_of_a_second_and_logs_in_bat
         ("progress", ("Sending INV-50", 50, 50)),
         ("progress", ("Done", 50, 50)),
         ("rows", ["row"]),
+        ("progress", ("Waiting for Xero's rate limit (42 s)", 50, 50)),
     ]
 
 

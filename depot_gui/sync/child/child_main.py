@@ -35,9 +35,13 @@ class _Outbox:
 
     PROGRESS_EVERY_S, LOG_BATCH, LOG_WAIT_S = 0.1, 100, 0.5
 
-    def __init__(self, out, clock=time.monotonic) -> None:
+    def __init__(self, out, clock=time.monotonic, later=None) -> None:
         self._out = out
         self._clock = clock
+        # What is held back goes out at the latest after its wait, also when nothing else comes (a long
+        # rate-limit wait says so at once): ``later(seconds, fn)`` runs fn then (a timer thread).
+        self._later = later or _timer
+        self._due = False  # a later flush is arranged
         self._lock = threading.Lock()
         self._logs: list[tuple] = []
         self._progress: tuple | None = None
@@ -51,14 +55,30 @@ class _Outbox:
     def progress(self, message: str, done: int, total: int) -> None:
         with self._lock:
             self._progress = (str(message), int(done), int(total))
-            if self._clock() - self._progress_at >= self.PROGRESS_EVERY_S:
+            wait = self.PROGRESS_EVERY_S - (self._clock() - self._progress_at)
+            if wait <= 0:
                 self._flush()
+            else:
+                self._flush_in(wait)
 
     def log(self, name: str, level: int, text: str, created: float) -> None:
         with self._lock:
             self._logs.append((name, level, text, created))
             if len(self._logs) >= self.LOG_BATCH or created - self._logs[0][3] >= self.LOG_WAIT_S:
                 self._flush()
+            else:
+                self._flush_in(self.LOG_WAIT_S)
+
+    def flush_due(self) -> None:
+        """What is held back, now (the later flush)."""
+        with self._lock:
+            self._due = False
+            self._flush()
+
+    def _flush_in(self, seconds: float) -> None:
+        if not self._due:
+            self._due = True
+            self._later(seconds, self.flush_due)
 
     def _flush(self) -> None:
         if self._logs:
@@ -68,6 +88,12 @@ class _Outbox:
             progress, self._progress = self._progress, None
             wire.send(self._out, wire.PROGRESS, progress)
             self._progress_at = self._clock()
+
+
+def _timer(seconds: float, fn) -> None:
+    timer = threading.Timer(seconds, fn)
+    timer.daemon = True
+    timer.start()
 
 
 class _Forward(logging.Handler):
