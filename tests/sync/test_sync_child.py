@@ -185,3 +185,28 @@ def test_the_windows_refresh_audits_in_the_child_and_brings_back_every_row(tmp_p
         assert done.outcomes == []
     finally:
         session.close()
+
+
+def test_a_frozen_build_starts_the_child_as_itself_and_its_entry_runs_it(tmp_path, monkeypatch):
+    """The installed app has no `python -m`: it starts its own executable with --sync-child, and its entry
+    (installer/entry.py, the frozen program's main) hands that to the child's main."""
+    from pathlib import Path
+
+    from depot_gui.sync.child import wire
+    from depot_gui.sync.child.parent import child_command
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/Depot GUI/depot-gui")
+    assert child_command() == ["/opt/Depot GUI/depot-gui", "--sync-child"]
+    monkeypatch.undo()
+    entry = Path(__file__).resolve().parents[2] / "installer" / "entry.py"
+    not_a_dir = tmp_path / "data"
+    not_a_dir.write_text("a file")
+    child = subprocess.Popen([sys.executable, str(entry), "--sync-child"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    wire.send(child.stdin, wire.REQUEST, wire.Job(str(not_a_dir), ["INV-5001"], [5001]))
+    kind, failed = wire.receive(child.stdout)
+    child.stdin.close()
+    assert child.wait(30) == 1
+    assert kind == "failed" and isinstance(failed, SessionError)
+    assert str(failed).startswith(f"the data directory {not_a_dir} cannot be used: ")
