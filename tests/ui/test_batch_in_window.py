@@ -180,3 +180,20 @@ def test_rows_selected_with_the_current_one_stay_selected_when_they_change(windo
     win.invoices.update_row(replace(row, status="synced", explanation="Created in Xero."))
     assert sorted(win.invoices.selected_ids()) == [5001, 5003]
     assert win.invoices.current_id() == 5001
+
+
+def test_a_refresh_ends_with_the_list_in_one_turn_and_the_pane_in_the_next(window, qtbot, monkeypatch):
+    """The end of a month-end refresh was one long turn of the event loop: the whole list, the counts and the
+    pane's reads and fill. The pane now comes a turn later (issue 22)."""
+    win = window
+    rows = win.rows()
+    win.invoices.view.clearSelection()
+    win.invoices.view.setCurrentIndex(win.invoices.proxy.index(-1, -1))
+    assert win.invoices.current_id() is None
+    shown = []
+    real = win.detail.show_invoice
+    monkeypatch.setattr(win.detail, "show_invoice", lambda i: shown.append(i) or real(i))
+    win.ops.rows_loaded.emit(rows)
+    assert len(win.invoices.model.rows()) == 5 and shown == []  # the list now; the pane not yet
+    qtbot.waitUntil(lambda: win.invoices.current_id() is not None and shown[-1:] == [win.invoices.current_id()])
+    assert win.detail.row.autotask_id == win.invoices.current_id()  # the first row, chosen for the person

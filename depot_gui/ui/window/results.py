@@ -64,18 +64,23 @@ class OpResults(QObject):
         self._next_part.timeout.connect(self._apply_part)
 
     def show_rows(self, rows: list[InvoiceRow]) -> None:
-        """All the invoices: into the list (the current one kept), the status counts and the detail pane."""
+        """All the invoices: into the list (the current one kept), the status counts, then (in a turn of its
+        own, issue 22: a refresh's end was one 20 ms turn with it) the detail pane."""
         self._queued.clear()  # older than what the store now gives
         self.invoices.set_rows(rows)
         self.status.counts.set_rows(self.invoices.model.rows())
-        self.detail.refresh()
         self.rows_changed.emit()
+        QTimer.singleShot(0, self, self.detail.refresh)
 
     def _on_ops_rows_loaded(self, rows: list) -> None:
         self.show_rows(rows)
         if self.invoices.current_id() is None and rows:
-            self.invoices.view.selectRow(0)
+            QTimer.singleShot(0, self, self._select_first)  # the pane shows it: a turn of its own too
         self.pending.schedule(self.invoices.model.rows())
+
+    def _select_first(self) -> None:
+        if self.invoices.current_id() is None and self.invoices.proxy.rowCount():  # nobody chose one meanwhile
+            self.invoices.view.selectRow(0)
 
     def _on_ops_rows_updated(self, rows: list) -> None:
         """Changed rows into the list, then the counts, the detail pane and the actions.
