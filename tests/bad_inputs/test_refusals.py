@@ -72,7 +72,7 @@ def _hold_write_lock(db):
 
 
 def test_repair_while_another_process_holds_the_write_lock_names_it(cli, synced_dir, monkeypatch):
-    monkeypatch.setitem(Store.__init__.__kwdefaults__, "timeout", 0.5)
+    monkeypatch.setitem(Store.__init__.__kwdefaults__, "timeout", 0.1)  # each write of the repair waits it out
     db = synced_dir / "depot.sqlite3"
     holder = _hold_write_lock(db)
     try:
@@ -85,7 +85,7 @@ def test_repair_while_another_process_holds_the_write_lock_names_it(cli, synced_
     named = f"process {holder.pid} (python" if sys.platform.startswith("linux") else "another program"
     assert ran.line.startswith(f"depot-sync repair: The invoice states were not rebuilt: The local database {db} is "
                                f"locked by {named}"), ran.line
-    assert ran.line.endswith("and stayed locked for 0.5 seconds; close the other program (or let it finish) and try "
+    assert ran.line.endswith("and stayed locked for 0.1 seconds; close the other program (or let it finish) and try "
                              "again. The database itself is sound; run repair once what is said above is fixed.")
     assert list(synced_dir.glob("depot.sqlite3.damaged-*")) == []
 
