@@ -73,3 +73,34 @@ def test_the_refresh_runs_in_a_child_too(qtbot, tmp_path, monkeypatch):
     finally:
         wait_for_ops()
         session.close()
+
+
+def test_cancel_in_the_window_stops_the_child_and_counts_what_was_sent(qtbot, tmp_path):
+    """The services at a real pace (latency): Cancel… stops the child after its current step; the window says
+    what was and was not sent, and nothing more reaches Xero afterwards."""
+    import json
+
+    from depot_gui.sandbox.scale import write_scale_scenario
+
+    path = write_scale_scenario(DEMO_PATH, tmp_path / "scale.json", 120, 20)  # Xero batches of 50: 3 of them
+    scenario = json.loads(path.read_text())
+    scenario["latency"] = {"autotask": 0.1, "xero": 0.1}
+    path.write_text(json.dumps(scenario))
+    session = Session.open(tmp_path / "data", path, served=True)
+    try:
+        win = open_window(qtbot, session, rows=120)
+        win.ask = lambda box: True
+        win.commands.act_sync_all.trigger()
+        strip = win.status.progress
+        qtbot.waitUntil(lambda: any(r.status == "synced" for r in win.rows()), timeout=30000)
+        strip.ask = lambda question: True
+        strip.cancel_button.click()
+        qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)
+        synced = sum(1 for r in win.rows() if r.status == "synced")
+        assert 0 < synced < 120
+        message = win.status.currentMessage()
+        assert message.startswith(f"Sync cancelled: {120 - synced} invoices not sent; {synced} sent")
+        close_window(qtbot, win)
+    finally:
+        wait_for_ops()
+        session.close()

@@ -54,14 +54,29 @@ def audit_apart(session, *, progress: Callable[[str, int, int], None] | None = N
     return _run(session, wire.AUDIT, [], [], False, progress, cancel, on_rows)
 
 
+def _job_for(session, kind: str, numbers: list[str] = (), ids: list[int] = (), replace_edits: bool = False) -> wire.Job:
+    """The job for ``session``: its data dir, where its sandbox is served, and what this process knows that the
+    child should too (Xero's calls of the last minute, what was read once). Reads memory only."""
+    connected = session.connected()
+    return wire.Job(
+        data_dir=str(session.paths.data_dir), numbers=list(numbers), ids=list(ids), kind=kind,
+        replace_edits=replace_edits, scenario=str(session.scenario) if session.scenario is not None else None,
+        sandbox_url=session.served_url, xero=xero_state(connected),
+        memos=session_memos(connected.extra) if connected is not None else {},
+    )
+
+
+def _stopped(code: int, why: str = "") -> ChildError:
+    """The child ended without its last word (killed, crashed): what to do."""
+    how = f"exit code {code}" if code >= 0 else f"signal {-code}"
+    log.error("The sync process ended without its result (%s%s)", how, f"; {why}" if why else "")
+    text = STOPPED.format(how=how)
+    return ChildError(text, text)
+
+
 def _run(session, kind: str, numbers: list[str], ids: list[int], replace_edits: bool, progress, cancel,
          on_rows) -> wire.JobDone:
-    connected = session.connected()
-    request = wire.Job(
-        data_dir=str(session.paths.data_dir), numbers=numbers, ids=ids, kind=kind, replace_edits=replace_edits,
-        scenario=str(session.scenario) if session.scenario is not None else None, sandbox_url=session.served_url,
-        xero=xero_state(connected), memos=session_memos(connected.extra) if connected is not None else {},
-    )
+    request = _job_for(session, kind, numbers, ids, replace_edits)
     cancel = cancel or CancelToken()
     process = subprocess.Popen(
         child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -82,8 +97,24 @@ def _run(session, kind: str, numbers: list[str], ids: list[int], replace_edits: 
     finally:
         finished.set()
         _close(process)
-    absorb_xero_state(session.connected(), done.xero)  # the status bar's calls left; the next op's minute window
+    absorb_xero_state(session.connected(), done.xero)  # the status bar's calls left; the next job's minute window
     return done
+
+
+def _dispatch(kind: str, payload, progress, on_rows) -> wire.JobDone | None:
+    """One message of the child: log lines logged here, progress and rows to their callbacks; the JobDone
+    (DONE) returned; a failure (FAILED) raised; None otherwise."""
+    if kind == wire.LOG:
+        _log_batch(payload)
+    elif kind == wire.PROGRESS and progress is not None:
+        progress(*payload)
+    elif kind == wire.ROWS and on_rows is not None:
+        on_rows(payload)
+    elif kind == wire.DONE:
+        return payload
+    elif kind == wire.FAILED:
+        raise payload
+    return None
 
 
 def _relay(process: subprocess.Popen, progress, on_rows) -> wire.JobDone:
@@ -91,24 +122,13 @@ def _relay(process: subprocess.Popen, progress, on_rows) -> wire.JobDone:
         try:
             kind, payload = wire.receive(process.stdout)
         except wire.WireClosed as exc:
-            code = process.wait()
-            how = f"exit code {code}" if code >= 0 else f"signal {-code}"
-            log.error("The sync process ended without its result (%s; %s)", how, exc)
-            text = STOPPED.format(how=how)
-            raise ChildError(text, text) from None
-        if kind == wire.LOG:
-            _log(payload)
-        elif kind == wire.PROGRESS and progress is not None:
-            progress(*payload)
-        elif kind == wire.ROWS and on_rows is not None:
-            on_rows(payload)
-        elif kind == wire.DONE:
-            return payload
-        elif kind == wire.FAILED:
-            raise payload
+            raise _stopped(process.wait(), str(exc)) from None
+        done = _dispatch(kind, payload, progress, on_rows)
+        if done is not None:
+            return done
 
 
-def _log(batch: list[tuple]) -> None:
+def _log_batch(batch: list[tuple]) -> None:
     """The child's records as this process's own (the log file, the window's log), with the child's times;
     made whole here rather than through ``Logger.log`` (no caller lookup per line)."""
     for name, level, text, created in batch:
