@@ -116,6 +116,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--in-process", action="store_true", help="the sandbox in this process, not a child")
     parser.add_argument("--switch-ms", type=float, help="sys.setswitchinterval for this run (ms)")
+    parser.add_argument("--thread", action="store_true",
+                        help="the refresh and the sync on the window's worker thread, as before their child process")
     args = parser.parse_args()
     n = args.invoices
     if args.switch_ms:
@@ -132,6 +134,7 @@ def main() -> None:
     conn = session.connections()
     conn.xero.throttle._per_minute = 10**9
     win = MainWindow(session)
+    win.ops.apart = not args.thread
     win.resize(1366, 768)
     win.show()
     meter = StallMeter()
@@ -168,6 +171,7 @@ def main() -> None:
     session.close()
     if args.json:
         print(json.dumps({"invoices": n, "sandbox": "in-process" if args.in_process else "child",
+                          "work": "thread" if args.thread or args.in_process else "child",
                           **meter.stall_split(), "max_stall_ms": round(max(gaps), 1), "frames_over_16ms": over,
                           "idle_max_stall_ms": round(idle, 1), "sync_s": round(sync_s, 1),
                           "gui_cpu_ms": round(gui_cpu_ms), "refresh_max_stall_ms": round(refresh_max, 1)}))
