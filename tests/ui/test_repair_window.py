@@ -144,6 +144,7 @@ def test_an_unreadable_invoice_record_is_said_in_the_pane_not_raised(qtbot, demo
         damage_row(demo_session, "INV-5002")
         win.detail.show_invoice(5002)  # as when the person selects it, or a batch's rows bring it again
         assert win.detail.row is None
+        assert win.detail.header.title.text() == "This invoice cannot be shown"  # not "No invoice selected"
         assert win.detail.header.verdict.text() == (
             "This invoice's record in the local database cannot be read: use File › Repair local database (it "
             "keeps the damaged file aside and rebuilds the invoice states).")

@@ -21,6 +21,7 @@ _OK_ATTEMPTS = ("created", "updated", "reconciled", "exists", "linked")
 SELECT_TEXT = "Select an invoice on the left to see its totals, why it differs and what to do."
 UNREADABLE = ("This invoice's record in the local database cannot be read: use File › Repair local database "
               "(it keeps the damaged file aside and rebuilds the invoice states).")
+UNREADABLE_TITLE = "This invoice cannot be shown"
 log = logging.getLogger(__name__)
 
 
@@ -139,6 +140,7 @@ class DetailPane(QScrollArea):
             empty, self.empty_text = self.empty_text, UNREADABLE
             self._fill([], [])
             self.empty_text = empty
+            self.header.title.setText(UNREADABLE_TITLE)  # one is selected: not "No invoice selected"
             return
         writes = [a for a in attempts if a.action not in SEND_ACTIONS]  # sending from Xero is not a write of ours
         self._needs_check = bool(writes) and writes[-1].state not in _OK_ATTEMPTS or not writes
