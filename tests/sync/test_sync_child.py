@@ -210,3 +210,20 @@ def test_a_frozen_build_starts_the_child_as_itself_and_its_entry_runs_it(tmp_pat
     assert child.wait(30) == 1
     assert kind == "failed" and isinstance(failed, SessionError)
     assert str(failed).startswith(f"the data directory {not_a_dir} cannot be used: ")
+
+
+def test_a_child_started_ahead_does_the_next_job_and_a_dead_one_is_replaced(served):
+    """The window starts the next job's child when a job ends (its engine loaded while nobody waits); one
+    that died meanwhile is not used: a new one does the job."""
+    from depot_gui.sync.child.parent import start_child
+
+    session, ready = served
+    spare = start_child()
+    done = sync_apart(session, [ready[0].invoice_number], [ready[0].autotask_id], spare=spare)
+    assert [o.action for o in done.outcomes] == ["created"]
+    assert spare.wait(10) == 0  # it was the one that did the job, and it ended with it
+    dead = start_child()
+    dead.kill()
+    dead.wait(10)
+    done = sync_apart(session, [ready[1].invoice_number], [ready[1].autotask_id], spare=dead)
+    assert [o.action for o in done.outcomes] == ["created"]

@@ -104,3 +104,18 @@ def test_cancel_in_the_window_stops_the_child_and_counts_what_was_sent(qtbot, tm
     finally:
         wait_for_ops()
         session.close()
+
+
+def test_after_each_job_a_child_waits_for_the_next_and_it_ends_with_the_window(served_window, qtbot):
+    win = served_window
+    first = win.ops._spare  # started when the first refresh ended
+    assert first is not None and first.poll() is None
+    win.ask = lambda box: True
+    win.commands.act_sync_all.trigger()
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+    assert first.wait(10) == 0  # it did the sync
+    second = win.ops._spare
+    assert second is not None and second is not first and second.poll() is None
+    win.close()
+    assert second.wait(10) == 2  # told there is no next job: it exits
+    assert win.ops._spare is None

@@ -127,6 +127,7 @@ def child_main(argv: list[str] | None = None) -> int:
     sys.stdout = sys.stderr
     inp = sys.stdin.buffer
     outbox = _Outbox(out)
+    _load_engine()  # before the job comes: a child started ahead has it loaded when it does
     try:
         kind, request = wire.receive(inp)
     except wire.WireClosed:
@@ -151,6 +152,12 @@ def child_main(argv: list[str] | None = None) -> int:
     # would make the interpreter wait a second for that read's lock as it shuts down.
     listener.join(5)
     return code
+
+
+def _load_engine() -> None:
+    import depot_gui.sync.invoices.syncer  # noqa: F401 - imported for their import time only
+    import depot_gui.sync.orgs.routed_sync  # noqa: F401
+    import depot_gui.sync.session.session  # noqa: F401
 
 
 def run(request: wire.Job, cancel: CancelToken, outbox: _Outbox) -> wire.JobDone:

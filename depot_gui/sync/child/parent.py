@@ -38,20 +38,32 @@ def child_command() -> list[str]:
     return [sys.executable, "-m", "depot_gui.sync.child.child_main"]
 
 
+def start_child() -> subprocess.Popen:
+    """A child, started: it loads the engine, then waits for its job on its standard input (and exits when
+    that closes first). Started ahead, it makes the next job start at once (``spare=`` below)."""
+    return subprocess.Popen(
+        child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"), close_fds=True,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0),
+    )
+
+
 def sync_apart(session, numbers: list[str], ids: list[int], *, replace_edits: bool = False,
                progress: Callable[[str, int, int], None] | None = None, cancel: CancelToken | None = None,
-               on_rows: Callable[[list], None] | None = None) -> wire.JobDone:
-    """Sync ``numbers`` in a child process over ``session``'s data dir and services (``session.reachable_apart``).
+               on_rows: Callable[[list], None] | None = None, spare: subprocess.Popen | None = None) -> wire.JobDone:
+    """Sync ``numbers`` in a child process over ``session``'s data dir and services (``session.reachable_apart``);
+    ``spare``: a child started ahead (``start_child``), used when it still runs.
 
     Raises what the sync raised (Cancelled, SessionError, the clients' errors...), or ChildError."""
-    return _run(session, wire.SYNC, list(numbers), list(ids), replace_edits, progress, cancel, on_rows)
+    return _run(session, wire.SYNC, list(numbers), list(ids), replace_edits, progress, cancel, on_rows, spare)
 
 
 def audit_apart(session, *, progress: Callable[[str, int, int], None] | None = None,
-                cancel: CancelToken | None = None, on_rows: Callable[[list], None] | None = None) -> wire.JobDone:
+                cancel: CancelToken | None = None, on_rows: Callable[[list], None] | None = None,
+                spare: subprocess.Popen | None = None) -> wire.JobDone:
     """Audit every unsynced invoice of the period (the window's refresh) in a child process; ``rows`` of the
     result are all the store's rows after it, ``since`` the first day downloaded. Raises as ``sync_apart``."""
-    return _run(session, wire.AUDIT, [], [], False, progress, cancel, on_rows)
+    return _run(session, wire.AUDIT, [], [], False, progress, cancel, on_rows, spare)
 
 
 def _job_for(session, kind: str, numbers: list[str] = (), ids: list[int] = (), replace_edits: bool = False) -> wire.Job:
@@ -75,14 +87,10 @@ def _stopped(code: int, why: str = "") -> ChildError:
 
 
 def _run(session, kind: str, numbers: list[str], ids: list[int], replace_edits: bool, progress, cancel,
-         on_rows) -> wire.JobDone:
+         on_rows, spare: subprocess.Popen | None = None) -> wire.JobDone:
     request = _job_for(session, kind, numbers, ids, replace_edits)
     cancel = cancel or CancelToken()
-    process = subprocess.Popen(
-        child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"), close_fds=True,
-        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0),
-    )
+    process = spare if spare is not None and spare.poll() is None else start_child()
     talk = threading.Lock()
     try:
         wire.send(process.stdin, wire.REQUEST, request)
@@ -166,4 +174,4 @@ def _close(process: subprocess.Popen) -> None:
         process.wait()
 
 
-__all__ = ["sync_apart", "audit_apart", "child_command", "Cancelled", "ChildError"]
+__all__ = ["sync_apart", "audit_apart", "start_child", "child_command", "Cancelled", "ChildError"]

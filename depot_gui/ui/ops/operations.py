@@ -7,6 +7,7 @@ hands it to the ``OpQueue`` (op_queue.py), which runs one at a time (never two w
 from __future__ import annotations
 
 import logging
+import subprocess
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from depot_gui.core.audit import SYNCED
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.child.parent import audit_apart, sync_apart
+from depot_gui.sync.child.parent import audit_apart, start_child, sync_apart
 from depot_gui.sync.session.session import Session
 
 from depot_gui.ui.contacts.text import row_status_text
@@ -82,6 +83,24 @@ class SessionOps(OpQueue):
         # Refreshes and syncs run in a process of their own when the services can be reached from one (the
         # real ones, a served sandbox); with a sandbox inside this process they run on a worker thread.
         self.apart = True
+        # A child started after each job, its engine loaded, for the next one: a one-invoice Re-sync does not
+        # wait for a Python to start (set and taken by the ops' worker threads, one op at a time).
+        self._spare: subprocess.Popen | None = None
+        self.closing = False  # the window closes: no more spares
+
+    def _take_spare(self) -> subprocess.Popen | None:
+        spare, self._spare = self._spare, None
+        return spare
+
+    def discard_spare(self) -> None:
+        """The window closes: the child waiting for a next job is told there is none (it exits)."""
+        self.closing = True
+        spare = self._take_spare()
+        if spare is not None and spare.stdin is not None:
+            try:
+                spare.stdin.close()
+            except OSError:
+                pass
 
     def _info(self) -> ConnectionInfo:
         conn = self.session.connections()
@@ -97,7 +116,9 @@ class SessionOps(OpQueue):
         def work(cancel, progress):
             info = self._info()
             if self.apart and session.reachable_apart:  # in a process of its own, as a sync (issue 22)
-                done = audit_apart(session, progress=progress, cancel=cancel, on_rows=self._rows_relayed.emit)
+                done = audit_apart(session, progress=progress, cancel=cancel, on_rows=self._rows_relayed.emit,
+                                   spare=self._take_spare())
+                self._spare = None if self.closing else start_child()  # the next job's, ready when it comes
                 since, rows = done.since, done.rows
             else:
                 auditor = session.auditor(progress, cancel)
@@ -185,7 +206,8 @@ class SessionOps(OpQueue):
             if self.apart and session.reachable_apart:
                 # In a process of its own: none of the sync's work holds the window's GIL (issue 22).
                 done = sync_apart(session, numbers, ids, replace_edits=replace_edits, progress=progress,
-                                  cancel=cancel, on_rows=rows_in)
+                                  cancel=cancel, on_rows=rows_in, spare=self._take_spare())
+                self._spare = None if self.closing else start_child()
                 self._sync_notes = list(done.warnings)
                 reloaded.append(done.rows)
                 return done.outcomes

@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         self.pending.timer.stop()
         if self.ops.current is not None:
             self.ops.current.cancel.cancel()
+        self.ops.discard_spare()
         self.save_state()
         super().closeEvent(event)
 
