@@ -9,7 +9,8 @@ each gap between its ticks: a gap is the time the window could not paint or answ
 The same timer on the idle window (before the sync, same run) is the baseline. The sandbox runs in
 a child process served on loopback, as the real services are elsewhere (`--in-process`: inside the
 window's process, as before, when its work held the window's GIL; `--switch-ms`: another
-sys.setswitchinterval). With --json the last line is {"invoices", "sandbox", "stall_ms", "on_cpu_ms",
+sys.setswitchinterval; `--thread`: the refresh and the sync on the window's worker thread; `--latency A X`:
+each service's answers take A and X seconds, their real pace). With --json the last line is {"invoices", "sandbox", "stall_ms", "on_cpu_ms",
 "waiting_for_cpu_ms", "asleep_ms", "max_stall_ms", "frames_over_16ms", "idle_max_stall_ms", "sync_s",
 "gui_cpu_ms", "refresh_max_stall_ms"}: "refresh_max_stall_ms" is the longest gap during the window's first refresh
 (the audit of all N, the first paint left out); "gui_cpu_ms" is the GUI thread's CPU time during the sync, which other processes' load
@@ -116,6 +117,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--in-process", action="store_true", help="the sandbox in this process, not a child")
     parser.add_argument("--switch-ms", type=float, help="sys.setswitchinterval for this run (ms)")
+    parser.add_argument("--latency", type=float, nargs=2, metavar=("AUTOTASK_S", "XERO_S"),
+                        help="the services' round trips (the scenario's latency), e.g. 0.25 0.35 for their real pace")
     parser.add_argument("--thread", action="store_true",
                         help="the refresh and the sync on the window's worker thread, as before their child process")
     args = parser.parse_args()
@@ -129,6 +132,10 @@ def main() -> None:
     install_gui_gc(app)  # as depot-gui does (app.main): cyclic GC on the GUI thread's timer, never in a worker
     QSettings().clear()
     scenario = write_scale_scenario(DEMO, tmp / "scale.json", n, max(1, n // 5))
+    if args.latency:
+        paced = json.loads(scenario.read_text())
+        paced["latency"] = {"autotask": args.latency[0], "xero": args.latency[1]}
+        scenario.write_text(json.dumps(paced))
     session = Session.open(tmp / "data", scenario, served=not args.in_process,
                            sandbox_options={"xero_minute_limit": 10**9})  # the sandbox's speed, not Xero's 60 a minute
     conn = session.connections()
@@ -172,6 +179,7 @@ def main() -> None:
     if args.json:
         print(json.dumps({"invoices": n, "sandbox": "in-process" if args.in_process else "child",
                           "work": "thread" if args.thread or args.in_process else "child",
+                          "latency": args.latency or [0, 0],
                           **meter.stall_split(), "max_stall_ms": round(max(gaps), 1), "frames_over_16ms": over,
                           "idle_max_stall_ms": round(idle, 1), "sync_s": round(sync_s, 1),
                           "gui_cpu_ms": round(gui_cpu_ms), "refresh_max_stall_ms": round(refresh_max, 1)}))
