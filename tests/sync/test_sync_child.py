@@ -227,3 +227,21 @@ def test_a_child_started_ahead_does_the_next_job_and_a_dead_one_is_replaced(serv
     dead.wait(10)
     done = sync_apart(session, [ready[1].invoice_number], [ready[1].autotask_id], spare=dead)
     assert [o.action for o in done.outcomes] == ["created"]
+
+
+def test_the_payments_check_runs_in_the_child_and_brings_back_its_report_and_rows(tmp_path, demo_scenario):
+    """After a refresh the window checks payments (on by default): in the child too, as the refresh and sync."""
+    from depot_gui.sync.child.parent import payments_apart
+
+    session = Session.open(tmp_path / "data", demo_scenario, served=True)
+    try:
+        session.auditor().audit()
+        session.set_setting("xero_status", "authorised")  # a draft is not due: an authorised invoice is
+        assert [o.action for o in sync_apart(session, ["INV-5001"], [5001]).outcomes] == ["created"]
+        done = payments_apart(session)
+        assert done.report.summary() == "Payments checked for 1 invoices: 1 overdue."
+        assert [(c.invoice_number, c.row.state) for c in done.report.checks] == [("INV-5001", "overdue")]
+        assert [r.invoice_number for r in done.rows] == ["INV-5001"]
+        assert [r.payment_state for r in done.rows] == ["overdue"]  # as the child stored it
+    finally:
+        session.close()

@@ -54,15 +54,18 @@ def test_a_sandbox_inside_the_window_process_is_synced_on_a_thread(qtbot, tmp_pa
         session.close()
 
 
-def test_the_refresh_runs_in_a_child_too(qtbot, tmp_path, monkeypatch):
+def test_the_refresh_and_the_payments_check_after_it_run_in_a_child_too(qtbot, tmp_path, monkeypatch):
     session = Session.open(tmp_path / "data", DEMO_PATH, served=True)
 
     def in_this_process(*args, **kwargs):
         raise AssertionError("the audit ran in the window's process")
 
     monkeypatch.setattr(session, "auditor", in_this_process)
+    monkeypatch.setattr(session, "payments", in_this_process)  # the payments check after it: in the child too
     try:
         win = open_window(qtbot, session)
+        qtbot.wait(300)
+        qtbot.waitUntil(lambda: not win.ops.busy, timeout=30000)  # the payments check has run too
         assert {r.invoice_number: r.status for r in win.rows()} == {
             "INV-5001": "ready", "INV-5002": "mismatch", "INV-5003": "ready", "INV-5004": "mismatch",
             "INV-5005": "ready"}

@@ -161,7 +161,8 @@ def _load_engine() -> None:
 
 
 def run(request: wire.Job, cancel: CancelToken, outbox: _Outbox) -> wire.JobDone:
-    """The job's work (a sync of its invoices, or an audit); rows go to the parent as they are recorded."""
+    """The job's work (a sync of its invoices, an audit, or the payments check); rows go to the parent as they
+    are recorded."""
     from depot_gui.sync.orgs.limits import absorb_xero_state, xero_state
     from depot_gui.sync.session.session import Session
 
@@ -171,9 +172,22 @@ def run(request: wire.Job, cancel: CancelToken, outbox: _Outbox) -> wire.JobDone
             if rows:
                 outbox.say(wire.ROWS, rows)
 
-        conn = session.connections()
-        absorb_xero_state(conn, request.xero)  # the window's calls of the last minute count here too
-        conn.extra.update(request.memos)  # and what it read once (tax rates) is not read again
+        def connections():
+            fresh = session.connected() is None
+            conn = session.connections()
+            if fresh:
+                absorb_xero_state(conn, request.xero)  # the window's calls of the last minute count here too
+                conn.extra.update(request.memos)  # and what it read once (tax rates) is not read again
+            return conn
+
+        if request.kind == wire.PAYMENTS:  # connects only when there is something to check
+            from depot_gui.sync.payments.payments_back import PaymentsBack
+
+            report = PaymentsBack(session.store, connections, progress=outbox.progress, cancel=cancel).run()
+            ids = {c.row.autotask_id for c in report.checks}
+            rows = [r for r in session.store.invoices() if r.autotask_id in ids]
+            return wire.JobDone([], [], rows, xero_state(session.connected()), report=report)
+        connections()
         if request.kind == wire.AUDIT:
             auditor = session.auditor(outbox.progress, cancel)
             auditor.on_recorded = recorded

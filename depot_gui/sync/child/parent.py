@@ -66,6 +66,13 @@ def audit_apart(session, *, progress: Callable[[str, int, int], None] | None = N
     return _run(session, wire.AUDIT, [], [], False, progress, cancel, on_rows, spare)
 
 
+def payments_apart(session, *, progress: Callable[[str, int, int], None] | None = None,
+                   cancel: CancelToken | None = None, spare: subprocess.Popen | None = None) -> wire.JobDone:
+    """The payments check (Xero's payment states, Autotask's paid dates) in a child process; ``report`` of the
+    result is its PaymentsReport, ``rows`` the invoices it checked as stored after. Raises as ``sync_apart``."""
+    return _run(session, wire.PAYMENTS, [], [], False, progress, cancel, None, spare)
+
+
 def _job_for(session, kind: str, numbers: list[str] = (), ids: list[int] = (), replace_edits: bool = False) -> wire.Job:
     """The job for ``session``: its data dir, where its sandbox is served, and what this process knows that the
     child should too (Xero's calls of the last minute, what was read once). Reads memory only."""
@@ -174,4 +181,4 @@ def _close(process: subprocess.Popen) -> None:
         process.wait()
 
 
-__all__ = ["sync_apart", "audit_apart", "start_child", "child_command", "Cancelled", "ChildError"]
+__all__ = ["sync_apart", "audit_apart", "payments_apart", "start_child", "child_command", "Cancelled", "ChildError"]

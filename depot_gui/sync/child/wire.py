@@ -16,7 +16,7 @@ MAX_MESSAGE = 256 * 1024 * 1024  # a length beyond this is a damaged stream, not
 
 # Parent -> child
 REQUEST, CANCEL = "request", "cancel"
-SYNC, AUDIT = "sync", "audit"  # what a Job asks
+SYNC, AUDIT, PAYMENTS = "sync", "audit", "payments"  # what a Job asks
 # Child -> parent
 LOG, PROGRESS, ROWS, DONE, FAILED = "log", "progress", "rows", "done", "failed"
 
@@ -57,7 +57,8 @@ def _read(stream: BinaryIO, size: int) -> bytes:
 
 @dataclass(frozen=True)
 class Job:
-    """What the child does (``kind``: SYNC those invoices, or AUDIT: the window's refresh), and where: the
+    """What the child does (``kind``: SYNC those invoices, AUDIT: the window's refresh, PAYMENTS: the payments
+    check), and where: the
     session's data dir and (a sandbox) where it is served."""
 
     data_dir: str
@@ -82,3 +83,4 @@ class JobDone:
     rows: list
     xero: dict[str, dict] = field(default_factory=dict)  # organisation -> {"calls": [...], "limits": {...}}
     since: object = None  # AUDIT: a date, or None when every date was downloaded
+    report: object = None  # PAYMENTS: the PaymentsReport (its rows: those it checked)

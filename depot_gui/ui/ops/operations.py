@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from depot_gui.core.audit import SYNCED
 from depot_gui.store.db import InvoiceRow
-from depot_gui.sync.child.parent import audit_apart, start_child, sync_apart
+from depot_gui.sync.child.parent import audit_apart, payments_apart, start_child, sync_apart
 from depot_gui.sync.session.session import Session
 
 from depot_gui.ui.contacts.text import row_status_text
@@ -148,6 +148,12 @@ class SessionOps(OpQueue):
             return False
 
         def work(cancel, progress):
+            if self.apart and session.reachable_apart and session.settings().payments_back:
+                # in a process of its own, as the refresh and the sync (issue 22); when the setting is off the
+                # check says so at once, here
+                done = payments_apart(session, progress=progress, cancel=cancel, spare=self._take_spare())
+                self._spare = None if self.closing else start_child()
+                return done.report, done.rows
             report = session.payments(progress, cancel).run()
             ids = {c.row.autotask_id for c in report.checks}
             return report, [r for r in session.store.invoices() if r.autotask_id in ids]
