@@ -245,3 +245,22 @@ def test_the_payments_check_runs_in_the_child_and_brings_back_its_report_and_row
         assert [r.payment_state for r in done.rows] == ["overdue"]  # as the child stored it
     finally:
         session.close()
+
+
+def test_sending_from_xero_runs_in_the_child_and_brings_back_outcomes_and_rows(tmp_path, demo_scenario):
+    """Send from Xero: the window reads who the invoices go to and asks; the agreed plan is sent by the child."""
+    from depot_gui.sync.child.parent import send_apart
+    from depot_gui.sync.sending.plan import how_to_send
+
+    session = Session.open(tmp_path / "data", demo_scenario, served=True)
+    try:
+        session.auditor().audit()
+        session.set_settings({"xero_status": "approved", "send_from_xero": "mark_sent"})
+        assert [o.action for o in sync_apart(session, ["INV-5001"], [5001]).outcomes] == ["created"]
+        plan = session.sender().prepare(["INV-5001"], how_to_send(session.settings()))
+        done = send_apart(session, plan, [5001])
+        assert [(o.item.invoice_number, o.ok) for o in done.outcomes] == [("INV-5001", True)]
+        assert [(r.invoice_number, r.sent_how) for r in done.rows] == [("INV-5001", "mark_sent")]
+        assert done.report == []  # marking as sent uses no email: no emails-left line
+    finally:
+        session.close()

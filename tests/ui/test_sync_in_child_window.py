@@ -122,3 +122,24 @@ def test_after_each_job_a_child_waits_for_the_next_and_it_ends_with_the_window(s
     win.close()
     assert second.wait(10) == 2  # told there is no next job: it exits
     assert win.ops._spare is None
+
+
+def test_send_from_xero_sends_in_a_child(served_window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from depot_gui.sync.sending.sender import Sender
+
+    win = served_window
+    win.session.set_settings({"xero_status": "approved", "send_from_xero": "mark_sent"})
+    win.ask = lambda box: True
+    win.commands.act_sync_all.trigger()
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=60000)
+    monkeypatch.setattr(Sender, "send", lambda *a, **k: pytest.fail("sent from the window's process"))
+    [row] = [r for r in win.rows() if r.invoice_number == "INV-5001"]
+    win.sending.send([row])
+    qtbot.waitUntil(lambda: win.sending.box is not None and win.sending.box.isVisible(), timeout=30000)
+    box = win.sending.box
+    next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole).click()
+    qtbot.waitUntil(lambda: not win.ops.busy and {r.invoice_number: r.sent_how for r in win.rows()}["INV-5001"]
+                    == "mark_sent", timeout=30000)
+    assert win.status.currentMessage().startswith("Marked as sent in Xero: 1 of 1 invoice.")

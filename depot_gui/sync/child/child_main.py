@@ -161,8 +161,8 @@ def _load_engine() -> None:
 
 
 def run(request: wire.Job, cancel: CancelToken, outbox: _Outbox) -> wire.JobDone:
-    """The job's work (a sync of its invoices, an audit, or the payments check); rows go to the parent as they
-    are recorded."""
+    """The job's work (a sync of its invoices, an audit, the payments check, or sending from Xero); rows go to
+    the parent as they are recorded."""
     from depot_gui.sync.orgs.limits import absorb_xero_state, xero_state
     from depot_gui.sync.session.session import Session
 
@@ -187,6 +187,14 @@ def run(request: wire.Job, cancel: CancelToken, outbox: _Outbox) -> wire.JobDone
             ids = {c.row.autotask_id for c in report.checks}
             rows = [r for r in session.store.invoices() if r.autotask_id in ids]
             return wire.JobDone([], [], rows, xero_state(session.connected()), report=report)
+        if request.kind == wire.SEND:  # the plan the person agreed to, from Xero: email or mark as sent
+            from depot_gui.sync.sending.sender import Sender
+
+            sender = Sender(session.store, connections, progress=outbox.progress, cancel=cancel)
+            outcomes = sender.send(request.plan)
+            rows = [r for r in (session.store.invoice(i) for i in request.ids) if r is not None]
+            left = request.plan.left_lines(sender.planner.emails_left)
+            return wire.JobDone(list(outcomes), [], rows, xero_state(session.connected()), report=left)
         connections()
         if request.kind == wire.AUDIT:
             auditor = session.auditor(outbox.progress, cancel)

@@ -73,7 +73,16 @@ def payments_apart(session, *, progress: Callable[[str, int, int], None] | None 
     return _run(session, wire.PAYMENTS, [], [], False, progress, cancel, None, spare)
 
 
-def _job_for(session, kind: str, numbers: list[str] = (), ids: list[int] = (), replace_edits: bool = False) -> wire.Job:
+def send_apart(session, plan, ids: list[int], *, progress: Callable[[str, int, int], None] | None = None,
+               cancel: CancelToken | None = None, spare: subprocess.Popen | None = None) -> wire.JobDone:
+    """Send the agreed ``plan``'s invoices from Xero (email, or mark as sent) in a child process; ``outcomes``
+    of the result are the SendOutcomes, ``rows`` those of ``ids`` as stored after, ``report`` the emails-left
+    lines. Raises as ``sync_apart``."""
+    return _run(session, wire.SEND, [], list(ids), False, progress, cancel, None, spare, plan=plan)
+
+
+def _job_for(session, kind: str, numbers: list[str] = (), ids: list[int] = (), replace_edits: bool = False,
+             plan=None) -> wire.Job:
     """The job for ``session``: its data dir, where its sandbox is served, and what this process knows that the
     child should too (Xero's calls of the last minute, what was read once). Reads memory only."""
     connected = session.connected()
@@ -81,7 +90,7 @@ def _job_for(session, kind: str, numbers: list[str] = (), ids: list[int] = (), r
         data_dir=str(session.paths.data_dir), numbers=list(numbers), ids=list(ids), kind=kind,
         replace_edits=replace_edits, scenario=str(session.scenario) if session.scenario is not None else None,
         sandbox_url=session.served_url, xero=xero_state(connected),
-        memos=session_memos(connected.extra) if connected is not None else {},
+        memos=session_memos(connected.extra) if connected is not None else {}, plan=plan,
     )
 
 
@@ -94,8 +103,8 @@ def _stopped(code: int, why: str = "") -> ChildError:
 
 
 def _run(session, kind: str, numbers: list[str], ids: list[int], replace_edits: bool, progress, cancel,
-         on_rows, spare: subprocess.Popen | None = None) -> wire.JobDone:
-    request = _job_for(session, kind, numbers, ids, replace_edits)
+         on_rows, spare: subprocess.Popen | None = None, plan=None) -> wire.JobDone:
+    request = _job_for(session, kind, numbers, ids, replace_edits, plan)
     cancel = cancel or CancelToken()
     process = spare if spare is not None and spare.poll() is None else start_child()
     talk = threading.Lock()
@@ -181,4 +190,4 @@ def _close(process: subprocess.Popen) -> None:
         process.wait()
 
 
-__all__ = ["sync_apart", "audit_apart", "payments_apart", "start_child", "child_command", "Cancelled", "ChildError"]
+__all__ = ["sync_apart", "audit_apart", "payments_apart", "send_apart", "start_child", "child_command", "Cancelled", "ChildError"]

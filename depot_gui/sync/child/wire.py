@@ -16,7 +16,7 @@ MAX_MESSAGE = 256 * 1024 * 1024  # a length beyond this is a damaged stream, not
 
 # Parent -> child
 REQUEST, CANCEL = "request", "cancel"
-SYNC, AUDIT, PAYMENTS = "sync", "audit", "payments"  # what a Job asks
+SYNC, AUDIT, PAYMENTS, SEND = "sync", "audit", "payments", "send"  # what a Job asks
 # Child -> parent
 LOG, PROGRESS, ROWS, DONE, FAILED = "log", "progress", "rows", "done", "failed"
 
@@ -58,7 +58,7 @@ def _read(stream: BinaryIO, size: int) -> bytes:
 @dataclass(frozen=True)
 class Job:
     """What the child does (``kind``: SYNC those invoices, AUDIT: the window's refresh, PAYMENTS: the payments
-    check), and where: the
+    check, SEND: an agreed plan's invoices from Xero), and where: the
     session's data dir and (a sandbox) where it is served."""
 
     data_dir: str
@@ -70,6 +70,7 @@ class Job:
     sandbox_url: str | None = None
     xero: dict[str, dict] = field(default_factory=dict)  # the window's xero_state (sync/orgs/limits.py)
     memos: dict = field(default_factory=dict)  # what the window's session read once already (xero_cache.session_memos)
+    plan: object = None  # SEND: the SendPlan the person agreed to
 
 
 @dataclass(frozen=True)
@@ -83,4 +84,4 @@ class JobDone:
     rows: list
     xero: dict[str, dict] = field(default_factory=dict)  # organisation -> {"calls": [...], "limits": {...}}
     since: object = None  # AUDIT: a date, or None when every date was downloaded
-    report: object = None  # PAYMENTS: the PaymentsReport (its rows: those it checked)
+    report: object = None  # PAYMENTS: the PaymentsReport (its rows: those it checked); SEND: the emails-left lines

@@ -88,14 +88,19 @@ class SessionOps(OpQueue):
         self._spare: subprocess.Popen | None = None
         self.closing = False  # the window closes: no more spares
 
-    def _take_spare(self) -> subprocess.Popen | None:
+    def take_spare(self) -> subprocess.Popen | None:
+        """(An op's worker) the child started ahead, for this op's job (None when there is none)."""
         spare, self._spare = self._spare, None
         return spare
+
+    def start_spare(self) -> None:
+        """(An op's worker, after its job) start the next job's child, unless the window closes."""
+        self._spare = None if self.closing else start_child()
 
     def discard_spare(self) -> None:
         """The window closes: the child waiting for a next job is told there is none (it exits)."""
         self.closing = True
-        spare = self._take_spare()
+        spare = self.take_spare()
         if spare is not None and spare.stdin is not None:
             try:
                 spare.stdin.close()
@@ -117,8 +122,8 @@ class SessionOps(OpQueue):
             info = self._info()
             if self.apart and session.reachable_apart:  # in a process of its own, as a sync (issue 22)
                 done = audit_apart(session, progress=progress, cancel=cancel, on_rows=self._rows_relayed.emit,
-                                   spare=self._take_spare())
-                self._spare = None if self.closing else start_child()  # the next job's, ready when it comes
+                                   spare=self.take_spare())
+                self.start_spare()  # the next job's, ready when it comes
                 since, rows = done.since, done.rows
             else:
                 auditor = session.auditor(progress, cancel)
@@ -151,8 +156,8 @@ class SessionOps(OpQueue):
             if self.apart and session.reachable_apart and session.settings().payments_back:
                 # in a process of its own, as the refresh and the sync (issue 22); when the setting is off the
                 # check says so at once, here
-                done = payments_apart(session, progress=progress, cancel=cancel, spare=self._take_spare())
-                self._spare = None if self.closing else start_child()
+                done = payments_apart(session, progress=progress, cancel=cancel, spare=self.take_spare())
+                self.start_spare()
                 return done.report, done.rows
             report = session.payments(progress, cancel).run()
             ids = {c.row.autotask_id for c in report.checks}
@@ -212,8 +217,8 @@ class SessionOps(OpQueue):
             if self.apart and session.reachable_apart:
                 # In a process of its own: none of the sync's work holds the window's GIL (issue 22).
                 done = sync_apart(session, numbers, ids, replace_edits=replace_edits, progress=progress,
-                                  cancel=cancel, on_rows=rows_in, spare=self._take_spare())
-                self._spare = None if self.closing else start_child()
+                                  cancel=cancel, on_rows=rows_in, spare=self.take_spare())
+                self.start_spare()
                 self._sync_notes = list(done.warnings)
                 reloaded.append(done.rows)
                 return done.outcomes

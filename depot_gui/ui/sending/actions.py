@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from depot_gui.store.db import InvoiceRow
+from depot_gui.sync.child.parent import send_apart
 from depot_gui.sync.sending.plan import SendingOff, SendPlan, how_to_send
 from depot_gui.sync.sending.sender import summary
 from depot_gui.sync.session.session import Session
@@ -123,6 +124,10 @@ class SendActions(QObject):
         ids = [i.autotask_id for i in plan.items if i.autotask_id is not None]
 
         def work(cancel, progress):
+            if ops.apart and session.reachable_apart:  # in the child, as the refresh and the sync (issue 22)
+                done = send_apart(session, plan, ids, progress=progress, cancel=cancel, spare=ops.take_spare())
+                ops.start_spare()
+                return done.outcomes, done.rows, done.report
             sender = session.sender(progress, cancel)
             outcomes = sender.send(plan)
             rows = [r for r in (session.store.invoice(i) for i in ids) if r is not None]
