@@ -35,16 +35,23 @@ class StoreDamaged(StoreError):
             "keeps the damaged file aside and rebuilds the invoice states from the newest backup, Autotask and Xero."
         )
 
+    def __reduce__(self):
+        """Pickled as made (a sync child reports it to the window as this, not as a generic error)."""
+        return (type(self), (self.path, self.problem))
+
 
 class BadStoredSetting(StoreError):
     """A setting stored in the database does not parse: say which and how to set it again."""
 
     def __init__(self, key: str, value: str, problem: str) -> None:
-        self.key = key
+        self.key, self.value, self.problem = key, value, problem
         super().__init__(
             f"the stored setting {key} = {value[:40]!r} is not valid ({problem}); set it again with "
             f"`depot-sync settings set {key} VALUE` or in Settings"
         )
+
+    def __reduce__(self):
+        return (type(self), (self.key, self.value, self.problem))
 
 
 def now_iso() -> str:

@@ -264,3 +264,29 @@ def test_sending_from_xero_runs_in_the_child_and_brings_back_outcomes_and_rows(t
         assert done.report == []  # marking as sent uses no email: no emails-left line
     finally:
         session.close()
+
+
+def test_a_damaged_database_in_the_child_is_the_same_damaged_database_here(tmp_path, demo_scenario):
+    """The window offers its repair for a StoreDamaged: from the child it arrives as one, not a generic error."""
+    import pickle
+    import sqlite3
+
+    from depot_gui.store.records import BadStoredSetting, StoreDamaged
+    from depot_gui.sync.child.parent import audit_apart
+
+    damaged = pickle.loads(pickle.dumps(StoreDamaged("/data/depot.sqlite3", "the row of invoice 5001 is unreadable")))
+    assert (damaged.path, damaged.problem) == ("/data/depot.sqlite3", "the row of invoice 5001 is unreadable")
+    bad = pickle.loads(pickle.dumps(BadStoredSetting("audit_months", "x", "not a whole number")))
+    assert (bad.key, bad.value, bad.problem) == ("audit_months", "x", "not a whole number")
+    session = Session.open(tmp_path / "data", demo_scenario, served=True)
+    try:
+        session.auditor().audit()
+        conn = sqlite3.connect(session.paths.database)
+        with conn:
+            conn.execute("UPDATE invoices SET causes='{not json' WHERE invoice_number='INV-5002'")
+        conn.close()
+        with pytest.raises(StoreDamaged) as raised:
+            audit_apart(session)
+        assert raised.value.problem == "the row of invoice 5002 is unreadable: causes '{not json' is not JSON"
+    finally:
+        session.close()
