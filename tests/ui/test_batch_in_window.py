@@ -197,3 +197,19 @@ def test_a_refresh_ends_with_the_list_in_one_turn_and_the_pane_in_the_next(windo
     assert len(win.invoices.model.rows()) == 5 and shown == []  # the list now; the pane not yet
     qtbot.waitUntil(lambda: win.invoices.current_id() is not None and shown[-1:] == [win.invoices.current_id()])
     assert win.detail.row.autotask_id == win.invoices.current_id()  # the first row, chosen for the person
+
+
+def test_the_sync_result_counts_credit_notes_as_credit_notes():
+    """A batch of 192 invoices and 8 credit notes said "200 of 200 invoices in Xero"."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from depot_gui.ui.ops.operations import in_xero_text
+
+    def outcome(total: str, ok: bool = True):
+        return SimpleNamespace(ok=ok, result=SimpleNamespace(autotask_total=Decimal(total)))
+
+    assert in_xero_text([outcome("10.00"), outcome("20.00")]) == "2 of 2 invoices in Xero."
+    assert in_xero_text([outcome("10.00")]) == "1 of 1 invoice in Xero."
+    assert in_xero_text([outcome("10.00"), outcome("20.00", ok=False), outcome("-5.00")]) == (
+        "2 of 3 in Xero: 1 of 2 invoices, 1 of 1 credit note.")

@@ -41,6 +41,21 @@ class ConnectionInfo:
         return f"{demo}Autotask: {self.api_user}{zone} · Xero: {self.tenant_name or 'connected'}"
 
 
+def in_xero_text(outcomes) -> str:
+    """"3 of 3 invoices in Xero." — and, when the batch had credit notes (a negative Autotask total), each kind
+    counted apart: "199 of 200 in Xero: 191 of 192 invoices, 8 of 8 credit notes." (not 200 "invoices")."""
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'s' if k != 1 else ''}"
+
+    done = sum(1 for o in outcomes if o.ok)
+    credits = [o for o in outcomes if o.result.autotask_total < 0]
+    if not credits:
+        return f"{done} of {n(len(outcomes), 'invoice')} in Xero."
+    invoices = [o for o in outcomes if not o.result.autotask_total < 0]
+    return (f"{done} of {len(outcomes)} in Xero: {sum(o.ok for o in invoices)} of {n(len(invoices), 'invoice')}, "
+            f"{sum(o.ok for o in credits)} of {n(len(credits), 'credit note')}.")
+
+
 def cancelled_text(total: int, before: int, sent: int) -> str:
     """What a cancelled sync did, what is left to do first: not sent, sent, and how many of those sent were
     already on their way when the person cancelled. Short enough for the status bar at 1366 x 768 (issue 22:
@@ -305,9 +320,8 @@ class SessionOps(OpQueue):
         return self._start(op, after=lambda: self._reload(ids))
 
     def _on_sync_done(self, outcomes) -> None:
-        done = sum(1 for o in outcomes if o.ok)
         problems = [o for o in outcomes if not o.ok]
-        text = f"{done} of {len(outcomes)} invoice{'s' if len(outcomes) != 1 else ''} in Xero."
+        text = in_xero_text(outcomes)
         if problems:
             text += " Not synced: " + ", ".join(o.result.invoice_number for o in problems) + " (select one to see why)."
         notes, self._sync_notes = self._sync_notes, []
