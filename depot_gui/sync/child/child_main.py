@@ -161,52 +161,78 @@ def _load_engine() -> None:
 
 
 def run(request: wire.Job, cancel: CancelToken, outbox: _Outbox) -> wire.JobDone:
-    """The job's work (a sync of its invoices, an audit, the payments check, or sending from Xero); rows go to
-    the parent as they are recorded."""
-    from depot_gui.sync.orgs.limits import absorb_xero_state, xero_state
+    """The job's work (a sync of its invoices, an audit, the payments check, or sending from Xero) over a
+    session of its own; rows go to the parent as they are recorded."""
     from depot_gui.sync.session.session import Session
 
     with Session.open(request.data_dir, request.scenario, attach_url=request.sandbox_url, log_to_file=False) as session:
-        def recorded(autotask_ids: list[int]) -> None:
-            rows = [r for r in (session.store.invoice(i) for i in autotask_ids) if r is not None]
-            if rows:
-                outbox.say(wire.ROWS, rows)
+        work = _Work(request, cancel, outbox, session)
+        return {wire.SYNC: work.sync, wire.AUDIT: work.audit, wire.PAYMENTS: work.payments,
+                wire.SEND: work.send}[request.kind]()
 
-        def connections():
-            fresh = session.connected() is None
-            conn = session.connections()
-            if fresh:
-                absorb_xero_state(conn, request.xero)  # the window's calls of the last minute count here too
-                conn.extra.update(request.memos)  # and what it read once (tax rates) is not read again
-            return conn
 
-        if request.kind == wire.PAYMENTS:  # connects only when there is something to check
-            from depot_gui.sync.payments.payments_back import PaymentsBack
+class _Work:
+    """One job's kinds of work over the child's session."""
 
-            report = PaymentsBack(session.store, connections, progress=outbox.progress, cancel=cancel).run()
-            ids = {c.row.autotask_id for c in report.checks}
-            rows = [r for r in session.store.invoices() if r.autotask_id in ids]
-            return wire.JobDone([], [], rows, xero_state(session.connected()), report=report)
-        if request.kind == wire.SEND:  # the plan the person agreed to, from Xero: email or mark as sent
-            from depot_gui.sync.sending.sender import Sender
+    def __init__(self, request: wire.Job, cancel: CancelToken, outbox: _Outbox, session) -> None:
+        self.request, self.cancel, self.outbox, self.session = request, cancel, outbox, session
 
-            sender = Sender(session.store, connections, progress=outbox.progress, cancel=cancel)
-            outcomes = sender.send(request.plan)
-            rows = [r for r in (session.store.invoice(i) for i in request.ids) if r is not None]
-            left = request.plan.left_lines(sender.planner.emails_left)
-            return wire.JobDone(list(outcomes), [], rows, xero_state(session.connected()), report=left)
-        connections()
-        if request.kind == wire.AUDIT:
-            auditor = session.auditor(outbox.progress, cancel)
-            auditor.on_recorded = recorded
-            auditor.audit()
-            since, _ = auditor.period(session.settings())
-            return wire.JobDone([], [], session.store.invoices(), xero_state(session.connected()), since)
-        syncer = session.syncer(outbox.progress, cancel, replace_edits=request.replace_edits)
-        syncer.auditor.on_recorded = recorded
-        outcomes = syncer.sync(list(request.numbers))
-        rows = [r for r in (session.store.invoice(i) for i in request.ids) if r is not None]
-        return wire.JobDone(brief(outcomes), list(syncer.warnings), rows, xero_state(session.connected()))
+    def connections(self):
+        """The session's clients; when first connected, what the window knows goes in: its calls of the last
+        minute count here too, and what it read once (tax rates) is not read again."""
+        from depot_gui.sync.orgs.limits import absorb_xero_state
+
+        fresh = self.session.connected() is None
+        conn = self.session.connections()
+        if fresh:
+            absorb_xero_state(conn, self.request.xero)
+            conn.extra.update(self.request.memos)
+        return conn
+
+    def recorded(self, autotask_ids: list[int]) -> None:
+        rows = self.rows(autotask_ids)
+        if rows:
+            self.outbox.say(wire.ROWS, rows)
+
+    def rows(self, ids) -> list:
+        return [r for r in (self.session.store.invoice(i) for i in ids) if r is not None]
+
+    def done(self, outcomes: list, rows: list, **more) -> wire.JobDone:
+        from depot_gui.sync.orgs.limits import xero_state
+
+        return wire.JobDone(outcomes, more.pop("warnings", []), rows, xero_state(self.session.connected()), **more)
+
+    def sync(self) -> wire.JobDone:
+        self.connections()
+        syncer = self.session.syncer(self.outbox.progress, self.cancel, replace_edits=self.request.replace_edits)
+        syncer.auditor.on_recorded = self.recorded
+        outcomes = syncer.sync(list(self.request.numbers))
+        return self.done(brief(outcomes), self.rows(self.request.ids), warnings=list(syncer.warnings))
+
+    def audit(self) -> wire.JobDone:
+        self.connections()
+        auditor = self.session.auditor(self.outbox.progress, self.cancel)
+        auditor.on_recorded = self.recorded
+        auditor.audit()
+        since, _ = auditor.period(self.session.settings())
+        return self.done([], self.session.store.invoices(), since=since)
+
+    def payments(self) -> wire.JobDone:
+        """Connects only when there is something to check."""
+        from depot_gui.sync.payments.payments_back import PaymentsBack
+
+        report = PaymentsBack(self.session.store, self.connections, progress=self.outbox.progress,
+                              cancel=self.cancel).run()
+        return self.done([], self.rows(c.row.autotask_id for c in report.checks), report=report)
+
+    def send(self) -> wire.JobDone:
+        """The plan the person agreed to, from Xero: email or mark as sent."""
+        from depot_gui.sync.sending.sender import Sender
+
+        sender = Sender(self.session.store, self.connections, progress=self.outbox.progress, cancel=self.cancel)
+        outcomes = sender.send(self.request.plan)
+        return self.done(list(outcomes), self.rows(self.request.ids),
+                         report=self.request.plan.left_lines(sender.planner.emails_left))
 
 
 def brief(outcomes) -> list:
