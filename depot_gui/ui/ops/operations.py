@@ -103,19 +103,24 @@ class SessionOps(OpQueue):
         self._spare: subprocess.Popen | None = None
         self.closing = False  # the window closes: no more spares
 
-    def take_spare(self) -> subprocess.Popen | None:
-        """(An op's worker) the child started ahead, for this op's job (None when there is none)."""
-        spare, self._spare = self._spare, None
-        return spare
+    @property
+    def in_child(self) -> bool:
+        """Whether the window's batches run in the sync child: the services can be reached from another process
+        (the real ones, a served sandbox), and nobody turned it off (``apart``)."""
+        return self.apart and self.session.reachable_apart
 
-    def start_spare(self) -> None:
-        """(An op's worker, after its job) start the next job's child, unless the window closes."""
+    def run_in_child(self, run_apart, *args, **kwargs):
+        """(An op's worker) ``run_apart(session, *args, spare=..., **kwargs)`` (sync_apart, audit_apart...) in
+        the child started ahead, if any; then the next job's child is started, unless the window closes."""
+        spare, self._spare = self._spare, None
+        done = run_apart(self.session, *args, spare=spare, **kwargs)
         self._spare = None if self.closing else start_child()
+        return done
 
     def discard_spare(self) -> None:
         """The window closes: the child waiting for a next job is told there is none (it exits)."""
         self.closing = True
-        spare = self.take_spare()
+        spare, self._spare = self._spare, None
         if spare is not None and spare.stdin is not None:
             try:
                 spare.stdin.close()
@@ -135,10 +140,9 @@ class SessionOps(OpQueue):
 
         def work(cancel, progress):
             info = self._info()
-            if self.apart and session.reachable_apart:  # in a process of its own, as a sync (issue 22)
-                done = audit_apart(session, progress=progress, cancel=cancel, on_rows=self._rows_relayed.emit,
-                                   spare=self.take_spare())
-                self.start_spare()  # the next job's, ready when it comes
+            if self.in_child:  # in a process of its own, as a sync (issue 22)
+                done = self.run_in_child(audit_apart, progress=progress, cancel=cancel,
+                                         on_rows=self._rows_relayed.emit)
                 since, rows = done.since, done.rows
             else:
                 auditor = session.auditor(progress, cancel)
@@ -168,11 +172,10 @@ class SessionOps(OpQueue):
             return False
 
         def work(cancel, progress):
-            if self.apart and session.reachable_apart and session.settings().payments_back:
+            if self.in_child and session.settings().payments_back:
                 # in a process of its own, as the refresh and the sync (issue 22); when the setting is off the
                 # check says so at once, here
-                done = payments_apart(session, progress=progress, cancel=cancel, spare=self.take_spare())
-                self.start_spare()
+                done = self.run_in_child(payments_apart, progress=progress, cancel=cancel)
                 return done.report, done.rows
             report = session.payments(progress, cancel).run()
             ids = {c.row.autotask_id for c in report.checks}
@@ -229,11 +232,10 @@ class SessionOps(OpQueue):
                 rows_in(fresh)
 
         def work(cancel, progress):
-            if self.apart and session.reachable_apart:
+            if self.in_child:
                 # In a process of its own: none of the sync's work holds the window's GIL (issue 22).
-                done = sync_apart(session, numbers, ids, replace_edits=replace_edits, progress=progress,
-                                  cancel=cancel, on_rows=rows_in, spare=self.take_spare())
-                self.start_spare()
+                done = self.run_in_child(sync_apart, numbers, ids, replace_edits=replace_edits, progress=progress,
+                                         cancel=cancel, on_rows=rows_in)
                 self._sync_notes = list(done.warnings)
                 reloaded.append(done.rows)
                 return done.outcomes

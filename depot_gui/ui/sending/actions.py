@@ -124,9 +124,8 @@ class SendActions(QObject):
         ids = [i.autotask_id for i in plan.items if i.autotask_id is not None]
 
         def work(cancel, progress):
-            if ops.apart and session.reachable_apart:  # in the child, as the refresh and the sync (issue 22)
-                done = send_apart(session, plan, ids, progress=progress, cancel=cancel, spare=ops.take_spare())
-                ops.start_spare()
+            if ops.in_child:  # in the child, as the refresh and the sync (issue 22)
+                done = ops.run_in_child(send_apart, plan, ids, progress=progress, cancel=cancel)
                 return done.outcomes, done.rows, done.report
             sender = session.sender(progress, cancel)
             outcomes = sender.send(plan)
