@@ -1,5 +1,6 @@
 """Shared fixtures: offscreen Qt, in-memory keyring, temp data dirs, the demo scenario."""
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -36,6 +37,25 @@ SCENARIOS = REPO / "tests" / "scenarios"
 DEMO_PATH = SCENARIOS / "demo.json"
 PACKAGED_DEMO_PATH = REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 XERO_SPEC_PATH = REPO / "tests" / "data" / "xero" / "xero_accounting.yaml"
+
+
+def pytest_collection(session) -> None:
+    """No cyclic collection while the tests are collected: each worker builds and drops thousands of syntax
+    trees, and every full pass would walk the whole heap again (measured: about 1 s of a worker's 4.5 s)."""
+    session.config.stash[_GC_WAS_ON] = gc.isenabled()
+    gc.disable()
+
+
+def pytest_collection_finish(session) -> None:
+    """What collecting loaded (modules, tests, plugins) lives as long as the run: it is frozen, so that no
+    later full pass walks it again (about 170 ms a pass, 20 passes a worker, before)."""
+    gc.collect()
+    gc.freeze()
+    if session.config.stash.get(_GC_WAS_ON, True):
+        gc.enable()
+
+
+_GC_WAS_ON = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="session")
