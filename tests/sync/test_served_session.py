@@ -10,6 +10,7 @@ import sys
 import time
 from decimal import Decimal as D
 
+import httpx2
 import pytest
 
 from depot_gui.sandbox import Sandbox
@@ -110,3 +111,17 @@ def test_the_child_says_where_it_serves_in_one_line(tmp_path, demo_scenario):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_the_served_sandbox_uses_only_the_cpu_nobody_else_wants(tmp_path, demo_scenario):
+    """It stands in for other machines: every thread of it runs SCHED_IDLE, so the window's thread is
+    never kept waiting for a core by it (issue 22)."""
+    child = ChildSandbox.start(demo_scenario, tmp_path / "state")
+    try:
+        httpx2.get(child.base_url + "/xero/connections", timeout=10)  # its server threads have started
+        tasks = os.listdir(f"/proc/{child.process.pid}/task")
+        assert len(tasks) >= 2
+        assert {os.sched_getscheduler(int(t)) for t in tasks} == {5}  # SCHED_IDLE
+    finally:
+        child.close()
