@@ -119,9 +119,21 @@ def test_the_served_sandbox_uses_only_the_cpu_nobody_else_wants(tmp_path, demo_s
     never kept waiting for a core by it (issue 22)."""
     child = ChildSandbox.start(demo_scenario, tmp_path / "state")
     try:
-        httpx2.get(child.base_url + "/xero/connections", timeout=10)  # its server threads have started
+        httpx2.get(child.base_url + "/connections", timeout=10)  # its server threads have started
         tasks = os.listdir(f"/proc/{child.process.pid}/task")
         assert len(tasks) >= 2
         assert {os.sched_getscheduler(int(t)) for t in tasks} == {5}  # SCHED_IDLE
+    finally:
+        child.close()
+
+
+def test_the_served_sandbox_transport_is_plain_http_only(tmp_path, demo_scenario):
+    """Its transport loads no CA bundle (plain HTTP on loopback), so it refuses anything but http://."""
+    child = ChildSandbox.start(demo_scenario, tmp_path / "state")
+    try:
+        with httpx2.Client(transport=child.transport()) as client:
+            assert client.get(child.base_url + "/connections").status_code == 401  # answered (no bearer sent)
+            with pytest.raises(httpx2.UnsupportedProtocol, match="plain HTTP, not https"):
+                client.get(child.base_url.replace("http://", "https://") + "/connections")
     finally:
         child.close()
