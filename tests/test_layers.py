@@ -10,6 +10,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parent.parent / "depot_gui"
@@ -98,6 +99,13 @@ def from_module(path: Path, node: ast.ImportFrom) -> str:
     return f"{base}.{node.module}" if node.module else base
 
 
+@lru_cache(maxsize=None)
+def parsed(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``text``'s syntax tree, parsed once per test process (every test here walks the whole package; the
+    trees are only read)."""
+    return ast.parse(text, filename=filename)
+
+
 def imports(path: Path, text: str | None = None, modules: set[str] | None = None) -> list[Import]:
     """Every import in ``path`` (``text`` stands in for its content when given).
 
@@ -105,7 +113,7 @@ def imports(path: Path, text: str | None = None, modules: set[str] | None = None
     else ``a.b`` (the name is an attribute of it).
     """
     modules = all_modules() if modules is None else modules
-    tree = ast.parse(path.read_text() if text is None else text, filename=str(path))
+    tree = parsed(path.read_text() if text is None else text, str(path))
     found: list[Import] = []
 
     def visit(node: ast.AST, lazy: bool) -> None:
@@ -154,7 +162,7 @@ def target_of(module: str) -> str | None:
 def core_calls(text: str) -> list[str]:
     """The clock and I/O calls in a core module's text: open(), print(), datetime.now(), date.today()..."""
     found = []
-    for node in ast.walk(ast.parse(text)):
+    for node in ast.walk(parsed(text)):
         if not isinstance(node, ast.Call):
             continue
         f = node.func
@@ -277,7 +285,7 @@ def private_imports(files: dict[Path, str]) -> list[str]:
     found = []
     for f, text in files.items():
         package = module_name(f).rpartition(".")[0] if f.name != "__init__.py" else module_name(f)
-        for node in ast.walk(ast.parse(text)):
+        for node in ast.walk(parsed(text)):
             if not isinstance(node, ast.ImportFrom):
                 continue
             module = from_module(f, node)
