@@ -58,6 +58,19 @@ def pytest_collection_finish(session) -> None:
 _GC_WAS_ON = pytest.StashKey[bool]()
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """The long tests (``@pytest.mark.slow``: 1.5-8 s each, waiting on child processes, timeouts, windows)
+    begin each worker's share: xdist gives each worker a run of consecutive tests, so each run starts
+    with its part of the long ones, and none is left for the end, when the other workers have finished."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)  # in an xdist worker: how many there are
+    if not isinstance(workers, int) or workers < 2:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    rest = [item for item in items if item.get_closest_marker("slow") is None]
+    share = -(-len(rest) // workers)
+    items[:] = [i for w in range(workers) for i in (*slow[w::workers], *rest[w * share:(w + 1) * share])]
+
+
 @pytest.fixture(scope="session")
 def demo_scenario() -> Path:
     return DEMO_PATH

@@ -18,6 +18,7 @@ from depot_gui.store.paths import paths_for
 from .conftest import Before
 
 
+@pytest.mark.slow
 def test_many_processes_start_on_one_fresh_data_dir(tmp_path):
     data = tmp_path / "fresh"
     procs = [

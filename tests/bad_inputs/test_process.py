@@ -7,6 +7,8 @@ import logging
 import subprocess
 import sys
 
+import pytest
+
 from depot_gui.store.logs import configure_file_log
 from depot_gui.store.paths import paths_for
 
@@ -54,6 +56,7 @@ def test_unencodable_text_is_escaped_in_the_log(tmp_path, capfd):
     assert "argument INV-\\udcff-1" in (tmp_path / "d" / "logs" / "depot.log").read_text()
 
 
+@pytest.mark.slow
 def test_unencodable_invoice_number_on_the_command_line(tmp_path):
     data = tmp_path / "data"
     p = subprocess.run(
@@ -103,6 +106,7 @@ def test_killed_mid_write_leaves_a_sound_database(cli, synced_dir):
     assert '"INV-5001"' in ran.out
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_sync_with_a_line_and_a_record(tmp_path):
     import json
     import signal

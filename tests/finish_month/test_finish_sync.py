@@ -105,6 +105,7 @@ def finish_requests(tmp_path_factory, demo_scenario):
                 if FINISHING.search(r["path"])]
 
 
+@pytest.mark.slow
 def test_a_fault_at_every_finishing_request_never_attaches_twice(tmp_path, demo_scenario, finish_requests):
     assert len(finish_requests) == 4
     failures = []

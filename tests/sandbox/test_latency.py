@@ -42,6 +42,7 @@ def _together(calls) -> tuple[list, float]:
     return results, time.monotonic() - t0
 
 
+@pytest.mark.slow
 def test_each_answer_takes_the_service_latency(tmp_path):
     sb = _sandbox(tmp_path, {"autotask": 0.3, "xero": 0.6})
     at = client(sb, headers=AT_HEADERS)
@@ -66,6 +67,7 @@ def test_three_autotask_calls_on_one_endpoint_overlap_and_a_fourth_is_refused(tm
     assert took < 2.5  # side by side: one after another would be 3 s or more
 
 
+@pytest.mark.slow
 def test_five_xero_calls_overlap_and_a_sixth_is_refused(tmp_path):
     sb = _sandbox(tmp_path, {"xero": 1.0})
     x = client(sb)

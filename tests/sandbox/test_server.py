@@ -10,6 +10,7 @@ import threading
 import time
 
 import httpx2
+import pytest
 
 from depot_gui.sandbox import Sandbox, serve_forever
 
@@ -38,6 +39,7 @@ def test_serve_port_zero_and_real_http(demo):
         server.shutdown()
 
 
+@pytest.mark.slow
 def test_concurrency_limit_over_loopback(demo):
     demo.add_fault({"api": "autotask", "method": "GET", "path": "/Companies/100$", "kind": "delay", "seconds": 1.5,
                     "nth": 1, "times": 3})

@@ -79,6 +79,7 @@ def test_a_batched_sync_of_four_costs_eleven_xero_calls(batch_requests):
     ]), xero
 
 
+@pytest.mark.slow
 def test_fault_at_every_xero_request_of_a_batched_sync(tmp_path, scenario, batch_requests):
     seen: Counter = Counter()
     cases = []

@@ -57,6 +57,7 @@ def test_sync_sends_a_sensible_number_of_requests(sync_requests):
     assert len(sync_requests) < 25
 
 
+@pytest.mark.slow
 def test_fault_at_every_request_of_a_sync(tmp_path, demo_scenario, sync_requests):
     cases = list(fault_cases(sync_requests))
     assert len(cases) == len(KINDS) * len(sync_requests)

@@ -31,6 +31,7 @@ def served(tmp_path, demo_scenario):
         proc.wait(10)
 
 
+@pytest.mark.slow
 def test_sync_over_loopback_survives_a_real_timeout_after_commit(tmp_path, demo_scenario, served):
     conn = scenario_connections(demo_scenario, served, timeout=1.5, sleep=lambda s: None)
     store = Store(tmp_path / "db.sqlite3")

@@ -7,10 +7,13 @@ import contextlib
 import json
 import threading
 
+import pytest
+
 from depot_gui.sandbox.scale import write_scale_scenario
 from depot_gui.sync.session.session import Session
 
 
+@pytest.mark.slow
 def test_twelve_stamps_go_three_at_once(tmp_path, demo_scenario):
     scenario = write_scale_scenario(demo_scenario, tmp_path / "s.json", 12, 4, credit_every=0)
     data = json.loads(scenario.read_text())

@@ -95,6 +95,7 @@ def test_cancelled_part_way_the_child_stops_and_a_second_sync_doubles_nothing(se
     assert _xero_numbers(session) == Counter({n: 1 for n in numbers})
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_killed_part_way_the_window_is_told_and_a_second_sync_doubles_nothing(served, monkeypatch):
     session, ready = served
@@ -212,6 +213,7 @@ def test_a_frozen_build_starts_the_child_as_itself_and_its_entry_runs_it(tmp_pat
     assert str(failed).startswith(f"the data directory {not_a_dir} cannot be used: ")
 
 
+@pytest.mark.slow
 def test_a_child_started_ahead_does_the_next_job_and_a_dead_one_is_replaced(served):
     """The window starts the next job's child when a job ends (its engine loaded while nobody waits); one
     that died meanwhile is not used: a new one does the job."""
@@ -229,6 +231,7 @@ def test_a_child_started_ahead_does_the_next_job_and_a_dead_one_is_replaced(serv
     assert [o.action for o in done.outcomes] == ["created"]
 
 
+@pytest.mark.slow
 def test_the_payments_check_runs_in_the_child_and_brings_back_its_report_and_rows(tmp_path, demo_scenario):
     """After a refresh the window checks payments (on by default): in the child too, as the refresh and sync."""
     from depot_gui.sync.child.parent import payments_apart

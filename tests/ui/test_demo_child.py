@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 PROBE = """
 import sys
 from depot_gui import app
@@ -22,6 +24,7 @@ sys.exit(app.main(["--demo", "--quit-after", "0"]))
 """
 
 
+@pytest.mark.slow
 def test_the_demo_serves_its_sandbox_from_a_child_that_ends_with_the_window(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "c"),
                PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")

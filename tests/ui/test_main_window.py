@@ -110,6 +110,7 @@ def test_cancelling_the_review_keeps_the_setting_off(window, qtbot):
     assert win.session.settings().service_adjustments is False
 
 
+@pytest.mark.slow
 def test_ui_stays_responsive_during_slow_batch_sync(window, qtbot):
     win = window
     sandbox = win.session.sandbox
@@ -218,6 +219,7 @@ def test_excepthook_logs_and_does_not_raise(qtbot, monkeypatch):
     assert "Copy diagnostics" in shown[0] and "boom" not in shown[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [["--demo"]])
 def test_app_main_demo_smoke(argv, qtbot, monkeypatch):
     """`depot-gui --demo` opens the window with all six demo invoices (one in NZD), then quits."""

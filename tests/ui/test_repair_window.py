@@ -77,6 +77,7 @@ def test_file_menu_repair_asks_then_requests(window, qtbot, monkeypatch):
         window.commands.act_repair.trigger()
 
 
+@pytest.mark.slow
 def test_repair_from_the_window_closes_repairs_and_reopens(qtbot, monkeypatch):
     from depot_gui import app as app_module
     from depot_gui.ui.dialogs import repair as repair_ui

@@ -103,6 +103,7 @@ def heading_pages(doc, page: float) -> dict[str, tuple[int, int]]:
     (5, "Synced to Xero"),  # at the foot of page 1, its table on page 2 (issue 22)
     (6, "INV-5205 — Harbour Logistics Pty Ltd — Mismatch"),  # its line of figures too; its causes' table on page 2
 ])
+@pytest.mark.slow
 def test_a_heading_goes_to_the_next_page_with_its_table(tmp_path, qapp, mismatches, moved):
     writer = QPdfWriter(str(tmp_path / "scratch.pdf"))
     writer.setResolution(300)

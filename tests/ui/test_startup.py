@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("httpx2", "keyring", "importlib.metadata", "depot_gui.sync.session.session", "depot_gui.ui.window.main_window")
 
 PROBE = """
@@ -36,6 +38,7 @@ def test_importing_the_app_imports_no_session_network_keyring_or_metadata(tmp_pa
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_the_shell_has_painted_before_the_session_is_imported(tmp_path):
     done = _run(PROBE.format(heavy=HEAVY), tmp_path)
     assert done.returncode == 0, done.stderr

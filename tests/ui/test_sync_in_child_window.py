@@ -26,6 +26,7 @@ def served_window(qtbot, tmp_path):
     session.close()
 
 
+@pytest.mark.slow
 def test_sync_all_ready_runs_in_a_child_and_the_window_shows_what_it_did(served_window, qtbot, monkeypatch):
     win = served_window
     assert win.ops.apart and win.session.reachable_apart
@@ -54,6 +55,7 @@ def test_a_sandbox_inside_the_window_process_is_synced_on_a_thread(qtbot, tmp_pa
         session.close()
 
 
+@pytest.mark.slow
 def test_the_refresh_and_the_payments_check_after_it_run_in_a_child_too(qtbot, tmp_path, monkeypatch):
     session = Session.open(tmp_path / "data", DEMO_PATH, served=True)
 
@@ -78,6 +80,7 @@ def test_the_refresh_and_the_payments_check_after_it_run_in_a_child_too(qtbot, t
         session.close()
 
 
+@pytest.mark.slow
 def test_cancel_in_the_window_stops_the_child_and_counts_what_was_sent(qtbot, tmp_path):
     """The services at a real pace (latency): Cancel… stops the child after its current step; the window says
     what was and was not sent, and nothing more reaches Xero afterwards."""

@@ -24,6 +24,7 @@ def requests_to(sandbox, fragment: str) -> int:
     return sum(1 for r in sandbox.state()["requests"] if fragment in r["path"])
 
 
+@pytest.mark.slow
 def test_back_during_the_lob_check_drops_its_verdict_and_rechecks_on_return(qtbot, make_wizard, flow, sandbox):
     wizard = make_wizard(flow)
     page = fill_autotask(qtbot, wizard)
@@ -158,6 +159,7 @@ def test_rejecting_cancels_the_running_check_and_drops_its_result(qtbot, make_wi
     assert flow.autotask_check is None and not page.result.text()
 
 
+@pytest.mark.slow
 def test_run_setup_wizard_returns_at_once_when_cancelled_during_a_slow_check(qtbot, data_dir, demo_scenario,
                                                                               memory_keyring):
     """No waitForDone on the UI thread; the late answer reaches a deleted wizard and is dropped."""
