@@ -39,6 +39,9 @@ PACKAGED_DEMO_PATH = REPO / "depot_gui" / "sandbox" / "scenarios" / "demo.json"
 XERO_SPEC_PATH = REPO / "tests" / "data" / "xero" / "xero_accounting.yaml"
 
 
+_GC_WAS_ON = pytest.StashKey[bool]()  # whether the cyclic collector ran before collecting
+
+
 def pytest_collection(session) -> None:
     """No cyclic collection while the tests are collected: each worker builds and drops thousands of syntax
     trees, and every full pass would walk the whole heap again (measured: about 1 s of a worker's 4.5 s)."""
@@ -53,9 +56,6 @@ def pytest_collection_finish(session) -> None:
     gc.freeze()
     if session.config.stash.get(_GC_WAS_ON, True):
         gc.enable()
-
-
-_GC_WAS_ON = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(config, items) -> None:
