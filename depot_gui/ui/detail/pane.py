@@ -137,9 +137,7 @@ class DetailPane(QScrollArea):
             log.error("The detail pane could not read invoice %s: %s", autotask_id, exc)
             self.row = self.result = self.payment_row = self.finishing_row = None
             self._needs_check = False
-            empty, self.empty_text = self.empty_text, UNREADABLE
-            self._fill([], [])
-            self.empty_text = empty
+            self._fill([], [], empty_text=UNREADABLE)
             self.header.title.setText(UNREADABLE_TITLE)  # one is selected: not "No invoice selected"
             return
         writes = [a for a in attempts if a.action not in SEND_ACTIONS]  # sending from Xero is not a write of ours
@@ -165,7 +163,8 @@ class DetailPane(QScrollArea):
         if self.row is None:
             self.verdict.setText(text)
 
-    def _fill(self, audits, attempts) -> None:
+    def _fill(self, audits, attempts, empty_text: str | None = None) -> None:
+        """``empty_text``: what the pane says when no invoice is shown (default: ``self.empty_text``)."""
         row, result = self.row, self.result
         visible = row is not None
         for w in (*self.sections.widgets(), self.sync_button, self.resync_button, self.link_button,
@@ -174,7 +173,7 @@ class DetailPane(QScrollArea):
         self.sections.drop_cards()
         self.finishing.fill(row, self.finishing_row, self._busy)
         if row is None:
-            self.header.clear(self.empty_text)
+            self.header.clear(self.empty_text if empty_text is None else empty_text)
             self.button_hint.setText("")
             self.sections.clear()
             self.header.fill_payment(self.payment_row)

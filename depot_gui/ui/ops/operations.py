@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from depot_gui.core.audit import SYNCED
+from depot_gui.core.money import is_credit_total
 from depot_gui.store.db import InvoiceRow
 from depot_gui.sync.child.parent import audit_apart, payments_apart, start_child, sync_apart
 from depot_gui.sync.session.session import Session
@@ -48,10 +49,10 @@ def in_xero_text(outcomes) -> str:
         return f"{k} {word}{'s' if k != 1 else ''}"
 
     done = sum(1 for o in outcomes if o.ok)
-    credits = [o for o in outcomes if o.result.autotask_total < 0]
+    credits = [o for o in outcomes if is_credit_total(o.result.autotask_total)]
     if not credits:
         return f"{done} of {n(len(outcomes), 'invoice')} in Xero."
-    invoices = [o for o in outcomes if not o.result.autotask_total < 0]
+    invoices = [o for o in outcomes if not is_credit_total(o.result.autotask_total)]
     return (f"{done} of {len(outcomes)} in Xero: {sum(o.ok for o in invoices)} of {n(len(invoices), 'invoice')}, "
             f"{sum(o.ok for o in credits)} of {n(len(credits), 'credit note')}.")
 
